@@ -1,0 +1,141 @@
+//! The build-script entry point.
+
+use std::path::{Path, PathBuf};
+
+use crate::ir::SourceFile;
+
+/// How `allow_tables_to_appear_in_same_query!` is emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TableGrouping {
+    /// One invocation over all tables: any two tables may be joined.
+    /// Costs O(n²) trait impls, which slows compilation of large schemas.
+    #[default]
+    AllTables,
+    /// One invocation per group of tables connected by foreign keys: only
+    /// tables of one group may appear in the same query.
+    ForeignKeyComponents,
+}
+
+/// Options of the generated code.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Options {
+    /// Derive `serde::Serialize` and `serde::Deserialize` on models,
+    /// insertables, changesets and enums (the crate must depend on serde,
+    /// and on chrono's and bigdecimal's `serde` features where used).
+    pub serde: bool,
+    /// See [`TableGrouping`].
+    pub table_grouping: TableGrouping,
+}
+
+/// Configures and runs code generation from a build script.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    schema_dir: PathBuf,
+    out_file: Option<PathBuf>,
+    options: Options,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder { schema_dir: PathBuf::from("schema"), out_file: None, options: Options::default() }
+    }
+}
+
+impl Builder {
+    /// A builder reading `schema/*.rs` and writing `$OUT_DIR/quarry_schema.rs`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The folder holding the schema files (default `schema`).
+    pub fn schema_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.schema_dir = dir.into();
+        self
+    }
+
+    /// Where to write the generated module (default
+    /// `$OUT_DIR/quarry_schema.rs`, which `quarry::include_schema!` reads).
+    pub fn out_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.out_file = Some(path.into());
+        self
+    }
+
+    /// Derive serde's traits on generated types.
+    pub fn serde(mut self, yes: bool) -> Self {
+        self.options.serde = yes;
+        self
+    }
+
+    /// How tables are allowed to appear together in queries.
+    pub fn table_grouping(mut self, grouping: TableGrouping) -> Self {
+        self.options.table_grouping = grouping;
+        self
+    }
+
+    /// Generates the module, or prints every schema error rustc-style to
+    /// stderr and exits the build script with status 1.
+    pub fn run(self) {
+        if let Err(message) = self.generate() {
+            eprintln!("{message}");
+            std::process::exit(1);
+        }
+    }
+
+    /// Generates the module; on failure returns the rendered errors.
+    /// Prints `cargo:rerun-if-changed` for the schema folder and each file.
+    pub fn generate(&self) -> Result<PathBuf, String> {
+        let files = read_schema_dir(&self.schema_dir)?;
+        println!("cargo:rerun-if-changed={}", self.schema_dir.display());
+        for file in &files {
+            println!("cargo:rerun-if-changed={}", file.path);
+        }
+        let schema = match crate::load(files.clone()) {
+            Ok(schema) => schema,
+            Err(diagnostics) => return Err(diagnostics.render(&files)),
+        };
+        let code = crate::emit::rust::generate(&schema, &self.options);
+        let out = match &self.out_file {
+            Some(path) => path.clone(),
+            None => {
+                let dir = std::env::var_os("OUT_DIR")
+                    .ok_or("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")?;
+                Path::new(&dir).join("quarry_schema.rs")
+            }
+        };
+        write_if_changed(&out, &code).map_err(|e| format!("error: cannot write {}: {e}", out.display()))?;
+        Ok(out)
+    }
+}
+
+/// Reads every `*.rs` file of `dir`, sorted by name.
+fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("error: cannot read the schema folder {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(format!("error: no schema files (*.rs) in {}", dir.display()));
+    }
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+            Ok(SourceFile { path: path.display().to_string(), text })
+        })
+        .collect()
+}
+
+/// Writes `contents` unless the file already holds exactly that, so that an
+/// unchanged schema does not touch the output and recompile the crate.
+fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents)
+}

@@ -1,0 +1,207 @@
+//! Phase 3: rules a resolved schema must follow so that the generated Rust
+//! compiles and the generated SQL runs on every backend.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{ColumnType, Schema, ServerDefault, Span};
+use crate::resolve::{type_name, MAX_IDENTIFIER_LEN};
+
+/// Names diesel's `table!` defines inside every table module.
+const TABLE_MODULE_ITEMS: &[&str] = &["table", "star", "all_columns", "columns", "dsl", "SqlType", "BoxedQuery"];
+
+/// Names the generated module defines beside the table modules.
+const GENERATED_MODULE_ITEMS: &[&str] = &["sql_types", "METADATA", "create_all", "drop_all"];
+
+/// Columns per table that diesel is built for (its `32-column-tables`).
+pub const MAX_COLUMNS: usize = 32;
+
+/// Checks every rule; returns every violation.
+pub fn check(schema: &Schema) -> Result<(), Diagnostics> {
+    let mut errors = Diagnostics::default();
+    tables(schema, &mut errors);
+    generated_names(schema, &mut errors);
+    constraint_names(schema, &mut errors);
+    enums(schema, &mut errors);
+    errors.propagate()
+}
+
+fn tables(schema: &Schema, errors: &mut Diagnostics) {
+    for table in &schema.tables {
+        if table.columns.is_empty() {
+            errors.push(Diagnostic::new(table.span, format!("table `{}` has no columns", table.name)));
+            continue;
+        }
+        if table.primary_key.is_empty() {
+            errors.push(
+                Diagnostic::new(table.span, format!("table `{}` has no primary key", table.name))
+                    .label("no primary key")
+                    .hint("mark a column `#[column(primary_key)]`, or list several with `#[primary_key(a, b)]` on the struct"),
+            );
+        }
+        if table.columns.len() > MAX_COLUMNS {
+            errors.push(Diagnostic::new(
+                table.span,
+                format!("table `{}` has {} columns; quarry supports at most {MAX_COLUMNS}", table.name, table.columns.len()),
+            ));
+        }
+        long_name(&table.name, table.span, "table", errors);
+        if GENERATED_MODULE_ITEMS.contains(&table.module.as_str()) {
+            errors.push(
+                Diagnostic::new(table.span, format!("table module `{}` would clash with a generated item", table.module))
+                    .hint("choose another table name"),
+            );
+        }
+        for column in &table.columns {
+            long_name(&column.name, column.span, "column", errors);
+            if TABLE_MODULE_ITEMS.contains(&column.field.as_str()) || column.field == table.module {
+                errors.push(
+                    Diagnostic::new(
+                        column.span,
+                        format!("a column field cannot be named `{}`: diesel's table module defines that name", column.field),
+                    )
+                    .label("reserved in the table module")
+                    .hint(format!("rename the field and keep the SQL name: `#[column(name = \"{}\")] pub {}_: ...`", column.name, column.field)),
+                );
+            }
+            if table.is_primary_key(&column.field) && column.nullable {
+                errors.push(
+                    Diagnostic::new(column.span, format!("primary key column `{}` cannot be nullable", column.field))
+                        .hint("drop the `Option<...>`"),
+                );
+            }
+            if column.autoincrement && !(table.primary_key.len() == 1 && table.primary_key[0] == column.field) {
+                errors.push(
+                    Diagnostic::new(column.span, format!("`{}` is autoincrement but not the table's only key column", column.field))
+                        .hint("every backend generates values only for a single-column integer primary key"),
+                );
+            }
+            if let Some(default) = &column.server_default {
+                if let Some(problem) = default_mismatch(&column.ty, default, schema) {
+                    errors.push(
+                        Diagnostic::new(column.span, format!("server_default of `{}` does not fit its type: {problem}", column.field))
+                            .label(format!("a {} column", type_name(&column.ty))),
+                    );
+                }
+            }
+        }
+        for check in &table.checks {
+            if check.sql.trim().is_empty() {
+                errors.push(Diagnostic::new(check.span, "a check constraint needs a condition"));
+            }
+        }
+    }
+}
+
+/// A reason the server default cannot be stored in a column of `ty`.
+fn default_mismatch(ty: &ColumnType, default: &ServerDefault, schema: &Schema) -> Option<String> {
+    use ColumnType as T;
+    use ServerDefault as D;
+    let fits = match default {
+        D::Sql(_) => true,
+        D::Int(_) => matches!(ty, T::SmallInt | T::Integer | T::BigInt | T::Float | T::Double | T::Numeric { .. }),
+        D::Float(_) => matches!(ty, T::Float | T::Double | T::Numeric { .. }),
+        D::Bool(_) => matches!(ty, T::Bool),
+        D::Str(value) => match ty {
+            T::Enum(name) => {
+                let Some(e) = schema.enum_by_name(name) else { return None };
+                if e.variants.iter().any(|v| &v.value == value) {
+                    true
+                } else {
+                    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+                    return Some(format!("`{value}` is not a value of `{name}` ({})", values.join(", ")));
+                }
+            }
+            T::Text | T::Varchar(_) | T::Date | T::Time | T::Timestamp | T::TimestampTz | T::Json | T::Jsonb => true,
+            _ => false,
+        },
+        D::CurrentTimestamp => matches!(ty, T::Timestamp | T::TimestampTz),
+        D::CurrentDate => matches!(ty, T::Date),
+    };
+    (!fits).then(|| "the literal is of another type".to_owned())
+}
+
+fn long_name(name: &str, span: Span, what: &str, errors: &mut Diagnostics) {
+    if name.len() > MAX_IDENTIFIER_LEN {
+        errors.push(
+            Diagnostic::new(span, format!("{what} name `{name}` is longer than {MAX_IDENTIFIER_LEN} bytes"))
+                .hint("PostgreSQL would silently cut it; choose a shorter name"),
+        );
+    }
+    if name.is_empty() {
+        errors.push(Diagnostic::new(span, format!("{what} name is empty")));
+    }
+}
+
+/// The generated `New*` and `*Changeset` types must not collide with models
+/// or enums.
+fn generated_names(schema: &Schema, errors: &mut Diagnostics) {
+    let mut declared: HashMap<String, Span> = HashMap::new();
+    for table in &schema.tables {
+        declared.insert(table.struct_name.clone(), table.span);
+    }
+    for db_enum in &schema.enums {
+        declared.insert(db_enum.rust_name.clone(), db_enum.span);
+    }
+    let mut modules: HashMap<&str, Span> = HashMap::new();
+    for table in &schema.tables {
+        for generated in [format!("New{}", table.struct_name), format!("{}Changeset", table.struct_name)] {
+            if let Some(span) = declared.get(&generated) {
+                errors.push(
+                    Diagnostic::new(*span, format!("`{generated}` clashes with the type generated for `{}`", table.struct_name))
+                        .note(table.span, "generates it"),
+                );
+            }
+        }
+        if let Some(first) = modules.insert(&table.module, table.span) {
+            errors.push(
+                Diagnostic::new(table.span, format!("tables `{}` and another map to the same Rust module `{}`", table.name, table.module))
+                    .note(first, "the other table")
+                    .hint("rename one table"),
+            );
+        }
+    }
+}
+
+/// Constraint and index names share one namespace per database on
+/// PostgreSQL (indexes) and MySQL (foreign keys).
+fn constraint_names(schema: &Schema, errors: &mut Diagnostics) {
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    for table in &schema.tables {
+        let names = table
+            .uniques
+            .iter()
+            .map(|u| (&u.name, u.span))
+            .chain(table.indexes.iter().map(|i| (&i.name, i.span)))
+            .chain(table.checks.iter().map(|c| (&c.name, c.span)))
+            .chain(table.foreign_keys.iter().map(|f| (&f.name, f.span)));
+        for (name, span) in names {
+            long_name(name, span, "constraint", errors);
+            if let Some(first) = seen.insert(name.to_lowercase(), span) {
+                errors.push(
+                    Diagnostic::new(span, format!("constraint or index name `{name}` is used twice"))
+                        .note(first, "first used here")
+                        .hint("give one of them another `name = \"...\"`"),
+                );
+            }
+        }
+    }
+}
+
+fn enums(schema: &Schema, errors: &mut Diagnostics) {
+    for db_enum in &schema.enums {
+        if db_enum.variants.is_empty() {
+            errors.push(Diagnostic::new(db_enum.span, format!("enum `{}` has no variants", db_enum.rust_name)));
+        }
+        let mut values: HashMap<&str, ()> = HashMap::new();
+        for variant in &db_enum.variants {
+            if values.insert(&variant.value, ()).is_some() {
+                errors.push(Diagnostic::new(
+                    db_enum.span,
+                    format!("enum `{}` stores the value `{}` twice", db_enum.rust_name, variant.value),
+                ));
+            }
+        }
+        long_name(&db_enum.sql_name, db_enum.span, "enum type", errors);
+    }
+}

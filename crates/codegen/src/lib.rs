@@ -1,0 +1,57 @@
+//! quarry-codegen reads declarative schema files (`schema/*.rs`, Rust item
+//! syntax) and generates diesel table modules, models, insertables,
+//! changesets, relation descriptors, metadata and DDL for SQLite,
+//! PostgreSQL and MySQL/MariaDB.
+//!
+//! A build script of a few lines is all a user writes:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     quarry_codegen::Builder::new().schema_dir("schema").run();
+//! }
+//! ```
+//!
+//! and then, in the crate: `mod schema { quarry::include_schema!(); }`.
+//!
+//! The pipeline runs in phases, each collecting all of its errors before the
+//! next starts: [`syntax`] (syn → IR), [`resolve`] (implied names and keys),
+//! [`check`] (rules), then [`emit`] (Rust and DDL).
+
+pub mod check;
+pub mod diagnostic;
+pub mod emit;
+pub mod ir;
+pub mod resolve;
+pub mod syntax;
+
+mod builder;
+mod ident;
+
+pub use builder::{Builder, Options, TableGrouping};
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use emit::ddl::{Backend, DdlScript};
+pub use ir::{Schema, SourceFile};
+
+/// Parses, resolves and checks schema files; returns the schema or every
+/// error found.
+///
+/// Each phase collects all of its errors. Later phases still run on what
+/// parsed (an item that failed to parse is left out; a column whose type is
+/// unknown stays, untyped), so one build reports every mistake at once.
+pub fn load(files: Vec<SourceFile>) -> Result<Schema, Diagnostics> {
+    let (mut schema, mut errors) = syntax::parse_files(files);
+    if let Err(more) = resolve::resolve(&mut schema) {
+        errors.extend(more);
+    }
+    if let Err(more) = check::check(&schema) {
+        errors.extend(more);
+    }
+    errors.propagate()?;
+    Ok(schema)
+}
+
+/// [`load`] for one file given as text, for tests and tools.
+pub fn load_str(path: &str, text: &str) -> Result<Schema, Diagnostics> {
+    load(vec![SourceFile { path: path.to_owned(), text: text.to_owned() }])
+}

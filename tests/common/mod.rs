@@ -1,0 +1,170 @@
+//! The backend harness: one scenario, instantiated for every backend.
+//!
+//! `backend_tests!` turns each scenario into one `#[test]` per backend
+//! (`sqlite::name`, `postgres::name`, `mysql::name`), so the test output
+//! says which backends ran. SQLite always runs. PostgreSQL and MySQL run
+//! when quarry is built with their feature and their URL is set
+//! (`QUARRY_TEST_POSTGRES_URL`, `QUARRY_TEST_MYSQL_URL`); a set URL that
+//! cannot be reached fails the test, it never skips. A URL set while the
+//! backend's feature is off also fails, so a CI run cannot silently cover
+//! fewer backends than it was given.
+//!
+//! Every test gets a database of its own: a fresh in-memory SQLite, a fresh
+//! PostgreSQL schema on the search path, or a fresh MySQL database, named
+//! after the test, so tests run in parallel without seeing each other.
+#![allow(dead_code, unused_macros, unused_imports)]
+
+use diesel::prelude::*;
+
+pub const POSTGRES_URL_VAR: &str = "QUARRY_TEST_POSTGRES_URL";
+pub const MYSQL_URL_VAR: &str = "QUARRY_TEST_MYSQL_URL";
+
+/// The URL in `var`, if set and not empty.
+pub fn url(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|u| !u.trim().is_empty())
+}
+
+/// A fresh in-memory SQLite database with foreign keys on.
+#[cfg(feature = "sqlite")]
+pub fn sqlite(_test: &str) -> Option<diesel::SqliteConnection> {
+    let mut conn = diesel::SqliteConnection::establish(":memory:").expect("open in-memory SQLite");
+    diesel::sql_query("PRAGMA foreign_keys = ON").execute(&mut conn).expect("enable foreign keys");
+    Some(conn)
+}
+
+/// A connection whose search path is a fresh schema named after the test,
+/// or `None` when `QUARRY_TEST_POSTGRES_URL` is not set.
+#[cfg(feature = "postgres")]
+pub fn postgres(test: &str) -> Option<diesel::PgConnection> {
+    let url = url(POSTGRES_URL_VAR)?;
+    let mut conn = diesel::PgConnection::establish(&url)
+        .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR}={url} is set but cannot be reached: {e}"));
+    let schema = namespace(test);
+    diesel::sql_query(format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+        .execute(&mut conn)
+        .expect("drop the test schema");
+    diesel::sql_query(format!("CREATE SCHEMA \"{schema}\"")).execute(&mut conn).expect("create the test schema");
+    diesel::sql_query(format!("SET search_path TO \"{schema}\""))
+        .execute(&mut conn)
+        .expect("set the search path");
+    Some(conn)
+}
+
+/// A connection to a fresh database named after the test, or `None` when
+/// `QUARRY_TEST_MYSQL_URL` is not set.
+#[cfg(feature = "mysql")]
+pub fn mysql(test: &str) -> Option<diesel::MysqlConnection> {
+    let url = url(MYSQL_URL_VAR)?;
+    let mut conn = diesel::MysqlConnection::establish(&url)
+        .unwrap_or_else(|e| panic!("{MYSQL_URL_VAR}={url} is set but cannot be reached: {e}"));
+    let database = namespace(test);
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
+        .execute(&mut conn)
+        .expect("drop the test database");
+    diesel::sql_query(format!("CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
+        .execute(&mut conn)
+        .expect("create the test database");
+    let base = url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&url);
+    let conn = diesel::MysqlConnection::establish(&format!("{base}/{database}"))
+        .unwrap_or_else(|e| panic!("cannot connect to the test database {database}: {e}"));
+    Some(conn)
+}
+
+/// The URL of the per-test MySQL database that [`mysql`] made.
+#[cfg(feature = "mysql")]
+pub fn mysql_test_url(test: &str) -> Option<String> {
+    let url = url(MYSQL_URL_VAR)?;
+    let base = url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap_or(url);
+    Some(format!("{base}/{}", namespace(test)))
+}
+
+/// A schema or database name for a test: `quarry_` and the test's name,
+/// made safe and short enough for every backend.
+pub fn namespace(test: &str) -> String {
+    let clean: String = test
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    let mut name = format!("qt_{}_{}", env!("CARGO_CRATE_NAME"), clean);
+    name.truncate(60);
+    name
+}
+
+/// Fails when a backend's URL is set but quarry was built without it.
+pub fn assert_backend_compiled(var: &str, compiled: bool, feature: &str) {
+    if url(var).is_some() && !compiled {
+        panic!("{var} is set but quarry was built without the `{feature}` feature: run the tests with --all-features");
+    }
+}
+
+/// Defines each scenario once per backend.
+///
+/// ```ignore
+/// backend_tests! {
+///     fn inserts_and_reads(conn) {
+///         schema::create_all(conn).unwrap();
+///         // ... diesel queries on `conn`, which is `&mut` the backend's connection
+///     }
+/// }
+/// ```
+macro_rules! backend_tests {
+    ($(fn $name:ident($conn:ident) $body:block)*) => {
+        #[cfg(feature = "sqlite")]
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    let Some(mut connection) = $crate::common::sqlite(concat!(module_path!(), "::", stringify!($name))) else { return };
+                    #[allow(unused_variables)]
+                    let $conn: &mut diesel::SqliteConnection = &mut connection;
+                    $body
+                }
+            )*
+        }
+
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    $crate::common::assert_backend_compiled($crate::common::POSTGRES_URL_VAR, cfg!(feature = "postgres"), "postgres");
+                    #[cfg(feature = "postgres")]
+                    {
+                        let Some(mut connection) = $crate::common::postgres(stringify!($name)) else {
+                            eprintln!("postgres: skipped, {} is not set", $crate::common::POSTGRES_URL_VAR);
+                            return;
+                        };
+                        #[allow(unused_variables)]
+                        let $conn: &mut diesel::PgConnection = &mut connection;
+                        $body
+                    }
+                }
+            )*
+        }
+
+        mod mysql {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    $crate::common::assert_backend_compiled($crate::common::MYSQL_URL_VAR, cfg!(feature = "mysql"), "mysql");
+                    #[cfg(feature = "mysql")]
+                    {
+                        let Some(mut connection) = $crate::common::mysql(stringify!($name)) else {
+                            eprintln!("mysql: skipped, {} is not set", $crate::common::MYSQL_URL_VAR);
+                            return;
+                        };
+                        #[allow(unused_variables)]
+                        let $conn: &mut diesel::MysqlConnection = &mut connection;
+                        $body
+                    }
+                }
+            )*
+        }
+    };
+}
+pub(crate) use backend_tests;
