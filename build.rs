@@ -4,7 +4,10 @@
 use std::path::Path;
 
 fn main() {
-    quarry_codegen::Builder::new().schema_dir("schema").serde(true).run();
+    quarry_codegen::Builder::new()
+        .schema_dir("schema")
+        .serde(true)
+        .run();
 
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     for case in ["hostile"] {

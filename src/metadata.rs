@@ -76,7 +76,10 @@ pub enum SqlType {
     /// `VARCHAR(n)`
     Varchar(u32),
     /// `NUMERIC(precision, scale)`
-    Numeric { precision: Option<u32>, scale: Option<u32> },
+    Numeric {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
     Date,
     Time,
     Timestamp,

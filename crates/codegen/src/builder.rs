@@ -39,7 +39,11 @@ pub struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder { schema_dir: PathBuf::from("schema"), out_file: None, options: Options::default() }
+        Builder {
+            schema_dir: PathBuf::from("schema"),
+            out_file: None,
+            options: Options::default(),
+        }
     }
 }
 
@@ -76,21 +80,34 @@ impl Builder {
 
     /// Generates the module, or prints every schema error rustc-style to
     /// stderr and exits the build script with status 1.
+    ///
+    /// Prints `cargo:rerun-if-changed` for the schema folder (so a new file
+    /// is noticed) and for each schema file, so cargo reruns the build
+    /// script only when the schema changes.
     pub fn run(self) {
-        if let Err(message) = self.generate() {
+        let generated = self.generate();
+        for path in &generated.rerun_if_changed {
+            println!("cargo:rerun-if-changed={}", path.display());
+        }
+        if let Err(message) = generated.result {
             eprintln!("{message}");
             std::process::exit(1);
         }
     }
 
-    /// Generates the module; on failure returns the rendered errors.
-    /// Prints `cargo:rerun-if-changed` for the schema folder and each file.
-    pub fn generate(&self) -> Result<PathBuf, String> {
-        let files = read_schema_dir(&self.schema_dir)?;
-        println!("cargo:rerun-if-changed={}", self.schema_dir.display());
-        for file in &files {
-            println!("cargo:rerun-if-changed={}", file.path);
+    /// Generates the module without printing anything.
+    pub fn generate(&self) -> Generated {
+        let mut rerun_if_changed = vec![self.schema_dir.clone()];
+        let result = self.generate_into(&mut rerun_if_changed);
+        Generated {
+            rerun_if_changed,
+            result,
         }
+    }
+
+    fn generate_into(&self, watched: &mut Vec<PathBuf>) -> Result<Written, String> {
+        let files = read_schema_dir(&self.schema_dir)?;
+        watched.extend(files.iter().map(|f| PathBuf::from(&f.path)));
         let schema = match crate::load(files.clone()) {
             Ok(schema) => schema,
             Err(diagnostics) => return Err(diagnostics.render(&files)),
@@ -99,43 +116,74 @@ impl Builder {
         let out = match &self.out_file {
             Some(path) => path.clone(),
             None => {
-                let dir = std::env::var_os("OUT_DIR")
-                    .ok_or("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")?;
+                let dir = std::env::var_os("OUT_DIR").ok_or(
+                    "OUT_DIR is not set: call quarry_codegen from a build script, or set out_file",
+                )?;
                 Path::new(&dir).join("quarry_schema.rs")
             }
         };
-        write_if_changed(&out, &code).map_err(|e| format!("error: cannot write {}: {e}", out.display()))?;
-        Ok(out)
+        let changed = write_if_changed(&out, &code)
+            .map_err(|e| format!("error: cannot write {}: {e}", out.display()))?;
+        Ok(Written { path: out, changed })
     }
+}
+
+/// What [`Builder::generate`] did.
+#[derive(Debug)]
+pub struct Generated {
+    /// The paths cargo should watch: the schema folder and every schema file.
+    pub rerun_if_changed: Vec<PathBuf>,
+    /// The written file, or every error rendered rustc-style.
+    pub result: Result<Written, String>,
+}
+
+/// The generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    /// False when the file already held exactly this code and was left
+    /// untouched (so cargo does not recompile the crate).
+    pub changed: bool,
 }
 
 /// Reads every `*.rs` file of `dir`, sorted by name.
 fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("error: cannot read the schema folder {}: {e}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        format!(
+            "error: cannot read the schema folder {}: {e}",
+            dir.display()
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(format!("error: no schema files (*.rs) in {}", dir.display()));
+        return Err(format!(
+            "error: no schema files (*.rs) in {}",
+            dir.display()
+        ));
     }
     paths
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
-            Ok(SourceFile { path: path.display().to_string(), text })
+            Ok(SourceFile {
+                path: path.display().to_string(),
+                text,
+            })
         })
         .collect()
 }
 
 /// Writes `contents` unless the file already holds exactly that, so that an
 /// unchanged schema does not touch the output and recompile the crate.
-fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<()> {
+fn write_if_changed(path: &Path, contents: &str) -> std::io::Result<bool> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
-        return Ok(());
+        return Ok(false);
     }
-    std::fs::write(path, contents)
+    std::fs::write(path, contents)?;
+    Ok(true)
 }

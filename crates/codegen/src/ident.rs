@@ -28,7 +28,9 @@ pub fn is_reserved(name: &str) -> bool {
 pub fn is_valid(name: &str) -> bool {
     let mut chars = name.chars();
     !is_reserved(name)
-        && chars.next().is_some_and(|c| c == '_' || unicode_ident_start(c))
+        && chars
+            .next()
+            .is_some_and(|c| c == '_' || unicode_ident_start(c))
         && chars.all(unicode_ident_continue)
 }
 
@@ -50,9 +52,20 @@ pub fn ident(name: &str) -> Ident {
 pub fn sanitize(sql_name: &str) -> String {
     let mut out: String = sql_name
         .chars()
-        .map(|c| if c == '_' || unicode_ident_continue(c) { c } else { '_' })
+        .map(|c| {
+            if c == '_' || unicode_ident_continue(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if out.is_empty() || !out.chars().next().is_some_and(|c| c == '_' || unicode_ident_start(c)) {
+    if out.is_empty()
+        || !out
+            .chars()
+            .next()
+            .is_some_and(|c| c == '_' || unicode_ident_start(c))
+    {
         out.insert(0, '_');
     }
     if is_reserved(&out) {

@@ -28,7 +28,7 @@ pub mod syntax;
 mod builder;
 mod ident;
 
-pub use builder::{Builder, Options, TableGrouping};
+pub use builder::{Builder, Generated, Options, TableGrouping, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use emit::ddl::{Backend, DdlScript};
 pub use ir::{Schema, SourceFile};
@@ -53,5 +53,8 @@ pub fn load(files: Vec<SourceFile>) -> Result<Schema, Diagnostics> {
 
 /// [`load`] for one file given as text, for tests and tools.
 pub fn load_str(path: &str, text: &str) -> Result<Schema, Diagnostics> {
-    load(vec![SourceFile { path: path.to_owned(), text: text.to_owned() }])
+    load(vec![SourceFile {
+        path: path.to_owned(),
+        text: text.to_owned(),
+    }])
 }

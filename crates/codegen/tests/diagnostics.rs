@@ -5,7 +5,10 @@ fn errors(schema: &str) -> String {
     match quarry_codegen::load_str("schema/app.rs", schema) {
         Ok(_) => panic!("the schema was accepted"),
         Err(diagnostics) => {
-            let files = vec![quarry_codegen::SourceFile { path: "schema/app.rs".into(), text: schema.into() }];
+            let files = vec![quarry_codegen::SourceFile {
+                path: "schema/app.rs".into(),
+                text: schema.into(),
+            }];
             diagnostics.render(&files)
         }
     }
@@ -15,7 +18,10 @@ fn errors(schema: &str) -> String {
 fn demo_schema_loads() {
     let mut files = Vec::new();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema");
-    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     for path in paths {
         files.push(quarry_codegen::SourceFile {
@@ -432,7 +438,8 @@ pub struct SqlType {
 
 #[test]
 fn every_error_of_a_file_at_once() {
-    let report = errors(r#"
+    let report = errors(
+        r#"
 #[table(name = "users")]
 pub struct User {
     #[column(primary_key)]
@@ -448,7 +455,8 @@ pub struct Post {
     #[column(reference = users.id)]
     pub user_id: i32,
 }
-"#);
+"#,
+    );
     insta::assert_snapshot!(report, @"
     error: unknown column type `Strng`
       ┌─ schema/app.rs:6:9

@@ -1,0 +1,136 @@
+//! How each backend spells identifiers, literals, types and defaults.
+
+use super::Backend;
+use crate::ir::{Column, ColumnType, Schema, ServerDefault, Table};
+
+impl Backend {
+    /// `name` quoted as an identifier: `"name"`, or `` `name` `` on MySQL.
+    pub fn quote(self, name: &str) -> String {
+        match self {
+            Backend::Mysql => format!("`{}`", name.replace('`', "``")),
+            Backend::Sqlite | Backend::Postgres => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// `text` as a string literal. MySQL also reads backslash escapes in
+    /// literals, so backslashes are doubled there.
+    pub fn string(self, text: &str) -> String {
+        let text = text.replace('\'', "''");
+        match self {
+            Backend::Mysql => format!("'{}'", text.replace('\\', "\\\\")),
+            Backend::Sqlite | Backend::Postgres => format!("'{text}'"),
+        }
+    }
+
+    /// The table's name as statements write it: schema-qualified on
+    /// PostgreSQL when the table has a schema.
+    pub fn table_name(self, table: &Table) -> String {
+        match (&table.schema, self) {
+            (Some(schema), Backend::Postgres) => {
+                format!("{}.{}", self.quote(schema), self.quote(&table.name))
+            }
+            _ => self.quote(&table.name),
+        }
+    }
+
+    /// The SQL type of a column (without NULL-ness).
+    pub fn column_type(self, schema: &Schema, column: &Column) -> String {
+        use Backend::*;
+        let numeric = |p: Option<u32>, s: Option<u32>| match (p, s) {
+            (Some(p), s) => format!("NUMERIC({p}, {})", s.unwrap_or(0)),
+            (None, _) => "NUMERIC".to_owned(),
+        };
+        match (self, &column.ty) {
+            // A lone INTEGER PRIMARY KEY is SQLite's rowid: generated on insert.
+            (Sqlite, _) if column.autoincrement => "INTEGER".to_owned(),
+            (_, ColumnType::SmallInt) => "SMALLINT".to_owned(),
+            (Mysql, ColumnType::Integer) => "INT".to_owned(),
+            (_, ColumnType::Integer) => "INTEGER".to_owned(),
+            (_, ColumnType::BigInt) => "BIGINT".to_owned(),
+            (Mysql, ColumnType::Float) => "FLOAT".to_owned(),
+            (_, ColumnType::Float) => "REAL".to_owned(),
+            (Postgres, ColumnType::Double) => "DOUBLE PRECISION".to_owned(),
+            (_, ColumnType::Double) => "DOUBLE".to_owned(),
+            (Mysql, ColumnType::Bool) => "BOOL".to_owned(),
+            (_, ColumnType::Bool) => "BOOLEAN".to_owned(),
+            (_, ColumnType::Text) => "TEXT".to_owned(),
+            (_, ColumnType::Varchar(n)) => format!("VARCHAR({n})"),
+            (_, ColumnType::Numeric { precision, scale }) => numeric(*precision, *scale),
+            (_, ColumnType::Date) => "DATE".to_owned(),
+            (Mysql, ColumnType::Time) => "TIME(6)".to_owned(),
+            (_, ColumnType::Time) => "TIME".to_owned(),
+            (Mysql, ColumnType::Timestamp | ColumnType::TimestampTz) => "DATETIME(6)".to_owned(),
+            (_, ColumnType::Timestamp) => "TIMESTAMP".to_owned(),
+            // SQLite: a declared type naming no known affinity would be
+            // NUMERIC and turn numeric-looking text into numbers; TEXT keeps it.
+            (Sqlite, ColumnType::TimestampTz | ColumnType::Json | ColumnType::Jsonb) => {
+                "TEXT".to_owned()
+            }
+            (_, ColumnType::TimestampTz) => "TIMESTAMPTZ".to_owned(),
+            (Postgres, ColumnType::Jsonb) => "JSONB".to_owned(),
+            (_, ColumnType::Json | ColumnType::Jsonb) => "JSON".to_owned(),
+            (Sqlite, ColumnType::Binary) => "BLOB".to_owned(),
+            (Postgres, ColumnType::Binary) => "BYTEA".to_owned(),
+            (Mysql, ColumnType::Binary) => "LONGBLOB".to_owned(),
+            (Sqlite, ColumnType::Enum(_)) => "TEXT".to_owned(),
+            (Postgres, ColumnType::Enum(name)) => match schema.enum_by_name(name) {
+                Some(e) => self.enum_type_name(e),
+                None => self.quote(name),
+            },
+            (Mysql, ColumnType::Enum(name)) => {
+                let values = schema
+                    .enum_by_name(name)
+                    .map(|e| e.variants.as_slice())
+                    .unwrap_or_default();
+                let values: Vec<String> = values.iter().map(|v| self.string(&v.value)).collect();
+                format!("ENUM({})", values.join(", "))
+            }
+        }
+    }
+
+    /// A PostgreSQL enum type's qualified, quoted name.
+    pub fn enum_type_name(self, e: &crate::ir::Enum) -> String {
+        match &e.schema {
+            Some(schema) => format!("{}.{}", self.quote(schema), self.quote(&e.sql_name)),
+            None => self.quote(&e.sql_name),
+        }
+    }
+
+    /// The `DEFAULT ...` clause's expression.
+    pub fn default_value(self, column: &Column, default: &ServerDefault) -> String {
+        // MySQL allows only expressions as defaults of TEXT, BLOB and JSON.
+        let needs_parens = self == Backend::Mysql
+            && matches!(
+                column.ty,
+                ColumnType::Text | ColumnType::Binary | ColumnType::Json | ColumnType::Jsonb
+            );
+        let literal = |text: String| {
+            if needs_parens {
+                format!("({text})")
+            } else {
+                text
+            }
+        };
+        match default {
+            ServerDefault::Int(v) => literal(v.to_string()),
+            ServerDefault::Float(v) => literal(v.clone()),
+            ServerDefault::Bool(v) => literal(if *v { "TRUE" } else { "FALSE" }.to_owned()),
+            ServerDefault::Str(v) => literal(self.string(v)),
+            ServerDefault::CurrentTimestamp => match self {
+                Backend::Mysql => "CURRENT_TIMESTAMP(6)".to_owned(),
+                _ => "CURRENT_TIMESTAMP".to_owned(),
+            },
+            ServerDefault::CurrentDate => match self {
+                Backend::Mysql => "(CURRENT_DATE)".to_owned(),
+                _ => "CURRENT_DATE".to_owned(),
+            },
+            ServerDefault::Sql(sql) => format!("({sql})"),
+        }
+    }
+
+    /// Whether an index or key over this column needs a prefix length
+    /// (MySQL cannot index TEXT and BLOB whole).
+    pub fn needs_prefix(self, column: &Column) -> bool {
+        self == Backend::Mysql && matches!(column.ty, ColumnType::Text | ColumnType::Binary)
+    }
+}

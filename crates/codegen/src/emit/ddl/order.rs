@@ -1,0 +1,49 @@
+//! Foreign-key dependency order.
+
+use std::collections::BTreeSet;
+
+use crate::ir::{Schema, Table};
+
+/// Tables with parents before children, and the foreign keys (by name) that
+/// close a cycle and so must be added after both tables exist.
+pub struct Order<'a> {
+    pub tables: Vec<&'a Table>,
+    pub deferred: BTreeSet<String>,
+}
+
+/// Topological order, stable: among tables free to go, declaration order.
+/// A self-reference is no dependency. When only cycles remain, the first
+/// remaining table goes next and its keys into the cycle are deferred.
+pub fn order(schema: &Schema) -> Order<'_> {
+    let mut placed: Vec<&Table> = Vec::new();
+    let mut deferred = BTreeSet::new();
+    let mut remaining: Vec<&Table> = schema.tables.iter().collect();
+    let is_placed = |placed: &[&Table], name: &str| placed.iter().any(|t| t.name == name);
+    let known = |name: &str| schema.table(name).is_some();
+    while !remaining.is_empty() {
+        let ready = remaining.iter().position(|table| {
+            table.foreign_keys.iter().all(|fk| {
+                fk.ref_table == table.name
+                    || !known(&fk.ref_table)
+                    || is_placed(&placed, &fk.ref_table)
+            })
+        });
+        let next = match ready {
+            Some(i) => remaining.remove(i),
+            None => {
+                let table = remaining.remove(0);
+                for fk in &table.foreign_keys {
+                    if fk.ref_table != table.name && !is_placed(&placed, &fk.ref_table) {
+                        deferred.insert(fk.name.clone());
+                    }
+                }
+                table
+            }
+        };
+        placed.push(next);
+    }
+    Order {
+        tables: placed,
+        deferred,
+    }
+}

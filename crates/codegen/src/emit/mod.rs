@@ -1,0 +1,4 @@
+//! Emitters: read a checked [`Schema`](crate::ir::Schema), write text.
+
+pub mod ddl;
+pub mod rust;

@@ -1,0 +1,36 @@
+//! quarry: declarative schemas, typed diesel queries, sessions and
+//! migrations, for SQLite, PostgreSQL and MySQL/MariaDB.
+//!
+//! (Crate docs: see README.md; the runnable tour lives in `examples/`.)
+
+pub mod ddl;
+pub mod error;
+pub mod metadata;
+pub mod relation;
+pub mod sql_types;
+pub mod types;
+
+#[doc(hidden)]
+pub mod __codegen;
+
+pub use error::{Error, Result};
+pub use metadata::Metadata;
+pub use relation::Relation;
+pub use types::{Jsonb, UtcDateTime};
+
+/// Re-export of the diesel quarry is built on.
+pub use diesel;
+
+/// Includes the module that `quarry_codegen` generated from `schema/*.rs`.
+///
+/// ```ignore
+/// mod schema {
+///     quarry::include_schema!();
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_schema {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/quarry_schema.rs"));
+    };
+}

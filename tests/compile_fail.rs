@@ -1,0 +1,25 @@
+//! What the generated types make rustc reject, one rule per file in
+//! `tests/ui/`, each with the compiler's message pinned in its `.stderr`.
+//!
+//! rustc's messages list the backends a trait is implemented for, so the
+//! pinned messages hold for one feature set: the README's test command,
+//! `cargo test --workspace --all-features`. Under other feature sets this
+//! test is compiled out.
+#![cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+
+use std::path::PathBuf;
+
+#[test]
+fn generated_types_reject_invalid_queries() {
+    // The UI files include the demo schema's generated module. It lives in
+    // OUT_DIR, whose name carries a build hash; a copy at a stable path
+    // keeps the pinned messages independent of the hash.
+    let generated = concat!(env!("OUT_DIR"), "/quarry_schema.rs");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/quarry-ui");
+    std::fs::create_dir_all(&dir).expect("create target/quarry-ui");
+    let stable = dir.join("schema.rs");
+    std::fs::copy(generated, &stable).expect("copy the generated schema");
+    std::env::set_var("QUARRY_UI_SCHEMA", &stable);
+
+    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}
