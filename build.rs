@@ -1,21 +1,23 @@
 //! Generates the demo schema from `schema/`, exactly as a user's build
-//! script would, plus the test-only schemas under `tests/schemas/`.
+//! script would, plus the schema cases of quarry-codegen's snapshot tests
+//! (`crates/codegen/tests/cases/<case>/`), which `tests/generated_cases.rs`
+//! compiles and runs against every backend.
 
 use std::path::Path;
 
+/// Cases compiled into the test suite (`relations` is the demo schema's own shape).
+const CASES: &[&str] = &["all_types", "constraints", "cycle", "enums", "hostile_names", "pg_schema"];
+
 fn main() {
-    quarry_codegen::Builder::new()
-        .schema_dir("schema")
-        .serde(true)
-        .run();
+    quarry_codegen::Builder::new().schema_dir("schema").serde(true).run();
 
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    for case in ["hostile"] {
-        let dir = Path::new("tests/schemas").join(case);
+    for case in CASES {
+        let dir = Path::new("crates/codegen/tests/cases").join(case);
         if dir.is_dir() {
             quarry_codegen::Builder::new()
                 .schema_dir(dir)
-                .out_file(Path::new(&out_dir).join(format!("{case}_schema.rs")))
+                .out_file(Path::new(&out_dir).join(format!("case_{case}.rs")))
                 .run();
         }
     }

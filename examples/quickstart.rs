@@ -17,20 +17,15 @@ mod schema {
 }
 
 use schema::{
-    articles, authors, ArticleStatus, Author, NewArticle, NewAuthor, NewOrder, NewOrderItem,
-    NewProduct, NewUser, OrderItem, Product, User,
+    articles, authors, ArticleStatus, Author, NewArticle, NewAuthor, NewOrder, NewOrderItem, NewProduct, NewUser,
+    OrderItem, Product, User,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> Result<()> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "target/quickstart.sqlite3".to_owned());
-    if let Some(dir) = std::path::Path::new(&path)
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-    {
+    let path = std::env::args().nth(1).unwrap_or_else(|| "target/quickstart.sqlite3".to_owned());
+    if let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
     let _ = std::fs::remove_file(&path);
@@ -73,10 +68,7 @@ fn main() -> Result<()> {
         .order(authors::name)
         .load(&mut conn)?;
     for (name, articles, views) in prolific {
-        println!(
-            "  {name:<16} {articles} articles, {} views",
-            views.unwrap_or(0)
-        );
+        println!("  {name:<16} {articles} articles, {} views", views.unwrap_or(0));
     }
 
     section("The three most read articles (order by + limit)");
@@ -100,22 +92,12 @@ fn main() -> Result<()> {
         // so show cents (PostgreSQL and MySQL keep the exact value).
         let price = item.unit_price.with_scale(2);
         let line_total = (&item.unit_price * BigDecimal::from(item.quantity)).with_scale(2);
-        println!(
-            "  {:>2} × {:<24} {:>8}  = {:>8}",
-            item.quantity, product.name, price, line_total
-        );
+        println!("  {:>2} × {:<24} {:>8}  = {:>8}", item.quantity, product.name, price, line_total);
     }
 
     section("Relations the schema declares");
-    for relation in [
-        Author::ARTICLES.meta(),
-        schema::Article::TAGS.meta(),
-        User::ORDERS.meta(),
-    ] {
-        println!(
-            "  {}.{} → {} ({:?})",
-            relation.table, relation.name, relation.target, relation.kind
-        );
+    for relation in [Author::ARTICLES.meta(), schema::Article::TAGS.meta(), User::ORDERS.meta()] {
+        println!("  {}.{} → {} ({:?})", relation.table, relation.name, relation.target, relation.kind);
     }
 
     println!("\n{} authors, done.", authors.len());
@@ -129,10 +111,7 @@ fn section(title: &str) {
 /// Two authors, five articles.
 fn seed_blog(conn: &mut SqliteConnection) -> Result<Vec<Author>> {
     let authors: Vec<Author> = diesel::insert_into(authors::table)
-        .values(&vec![
-            NewAuthor::new("Ada Lovelace"),
-            NewAuthor::new("Alan Turing"),
-        ])
+        .values(&vec![NewAuthor::new("Ada Lovelace"), NewAuthor::new("Alan Turing")])
         .returning(Author::as_returning())
         .get_results(conn)?;
     let (ada, alan) = (&authors[0], &authors[1]);
@@ -150,10 +129,7 @@ fn seed_blog(conn: &mut SqliteConnection) -> Result<Vec<Author>> {
             status: ArticleStatus::Published,
             ..NewArticle::new("On Bernoulli numbers", ada.id)
         },
-        NewArticle {
-            views: 12,
-            ..NewArticle::new("Poetical science", ada.id)
-        },
+        NewArticle { views: 12, ..NewArticle::new("Poetical science", ada.id) },
         NewArticle {
             views: 1950,
             published: date(1950, 10, 1),
@@ -167,9 +143,7 @@ fn seed_blog(conn: &mut SqliteConnection) -> Result<Vec<Author>> {
             ..NewArticle::new("On Computable Numbers", alan.id)
         },
     ];
-    diesel::insert_into(articles::table)
-        .values(&articles)
-        .execute(conn)?;
+    diesel::insert_into(articles::table).values(&articles).execute(conn)?;
     Ok(authors)
 }
 
@@ -188,17 +162,12 @@ fn seed_shop(conn: &mut SqliteConnection) -> Result<()> {
         ])
         .returning(Product::as_returning())
         .get_results(conn)?;
-    let order_id: i32 = diesel::insert_into(orders::table)
-        .values(NewOrder::new(user.id))
-        .returning(orders::id)
-        .get_result(conn)?;
+    let order_id: i32 =
+        diesel::insert_into(orders::table).values(NewOrder::new(user.id)).returning(orders::id).get_result(conn)?;
     diesel::insert_into(order_items::table)
         .values(&vec![
             NewOrderItem::new(order_id, products[0].id, products[0].price.clone()),
-            NewOrderItem {
-                quantity: 3,
-                ..NewOrderItem::new(order_id, products[1].id, products[1].price.clone())
-            },
+            NewOrderItem { quantity: 3, ..NewOrderItem::new(order_id, products[1].id, products[1].price.clone()) },
         ])
         .execute(conn)?;
     Ok(())

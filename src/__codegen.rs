@@ -8,9 +8,8 @@ pub use serde_json;
 pub use crate::ddl::{create_all, drop_all, DdlConnection};
 pub use crate::error::UnknownEnumValue;
 pub use crate::metadata::{
-    Cascade, CheckMeta, ColumnMeta, ConstraintMeta, Ddl, DdlScript, EnumMeta, FkAction,
-    ForeignKeyMeta, IndexMeta, RelationKind, RelationMeta, ServerDefault, SqlType, TableMeta,
-    ThroughMeta,
+    Cascade, CheckMeta, ColumnMeta, ConstraintMeta, Ddl, DdlScript, EnumMeta, FkAction, ForeignKeyMeta, IndexMeta,
+    RelationKind, RelationMeta, ServerDefault, SqlType, TableMeta, ThroughMeta,
 };
 
 pub use crate::sql_types;

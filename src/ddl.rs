@@ -64,13 +64,21 @@ pub fn drop_all<C: DdlConnection>(conn: &mut C, metadata: &Metadata) -> Result<(
     run(conn, C::script(metadata).drop)
 }
 
+/// MySQL statements that bracket a drop of mutually referencing tables
+/// (as quarry-codegen writes them).
+const CHECKS_OFF: &str = "SET FOREIGN_KEY_CHECKS = 0";
+const CHECKS_ON: &str = "SET FOREIGN_KEY_CHECKS = 1";
+
 fn run<C: DdlConnection>(conn: &mut C, statements: &[&str]) -> Result<()> {
     let execute = |conn: &mut C| -> Result<()> {
         for statement in statements {
-            conn.batch_execute(statement).map_err(|source| Error::Ddl {
-                statement: (*statement).to_owned(),
-                source,
-            })?;
+            if let Err(source) = conn.batch_execute(statement) {
+                // Never leave the session with foreign key checks off.
+                if statements.contains(&CHECKS_OFF) {
+                    let _ = conn.batch_execute(CHECKS_ON);
+                }
+                return Err(Error::Ddl { statement: (*statement).to_owned(), source });
+            }
         }
         Ok(())
     };

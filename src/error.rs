@@ -36,10 +36,7 @@ pub struct UnknownEnumValue {
 impl UnknownEnumValue {
     #[doc(hidden)]
     pub fn new(enum_name: &'static str, value: &str) -> Self {
-        UnknownEnumValue {
-            enum_name,
-            value: value.to_owned(),
-        }
+        UnknownEnumValue { enum_name, value: value.to_owned() }
     }
 
     /// The enum's Rust name.

@@ -15,10 +15,7 @@ pub struct Relation<From, To> {
 impl<From, To> Relation<From, To> {
     #[doc(hidden)]
     pub const fn __new(meta: &'static RelationMeta) -> Self {
-        Relation {
-            meta,
-            _types: PhantomData,
-        }
+        Relation { meta, _types: PhantomData }
     }
 
     /// The relation's description: kind, keys, association table, cascade.

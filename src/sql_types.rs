@@ -8,14 +8,10 @@
 
 /// A point in time: `TIMESTAMPTZ` on PostgreSQL, `DATETIME(6)` holding UTC
 /// on MySQL/MariaDB, text with an offset on SQLite.
-#[derive(
-    Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
-)]
+#[derive(Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
 pub struct UtcTimestamp;
 
 /// JSON stored in its binary form where the backend has one: `JSONB` on
 /// PostgreSQL, `JSON` on MySQL/MariaDB, JSON text on SQLite.
-#[derive(
-    Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId,
-)]
+#[derive(Debug, Clone, Copy, Default, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
 pub struct Jsonb;

@@ -12,11 +12,12 @@ use std::path::PathBuf;
 #[test]
 fn generated_types_reject_invalid_queries() {
     // The UI files include the demo schema's generated module. It lives in
-    // OUT_DIR, whose name carries a build hash; a copy at a stable path
-    // keeps the pinned messages independent of the hash.
+    // OUT_DIR, whose name carries a build hash; a copy inside the package
+    // (git-ignored) keeps the pinned messages free of absolute paths and
+    // hashes.
     let generated = concat!(env!("OUT_DIR"), "/quarry_schema.rs");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/quarry-ui");
-    std::fs::create_dir_all(&dir).expect("create target/quarry-ui");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ui/generated");
+    std::fs::create_dir_all(&dir).expect("create tests/ui/generated");
     let stable = dir.join("schema.rs");
     std::fs::copy(generated, &stable).expect("copy the generated schema");
     std::env::set_var("QUARRY_UI_SCHEMA", &stable);

@@ -94,9 +94,7 @@ impl Catalog for diesel::SqliteConnection {
     const BACKEND: &'static str = "sqlite";
 
     fn rows(&mut self, sql: &str) -> Vec<Row> {
-        diesel::sql_query(sql)
-            .load(self)
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        diesel::sql_query(sql).load(self).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     fn table_names(&mut self) -> Vec<String> {
@@ -109,7 +107,10 @@ impl Catalog for diesel::SqliteConnection {
     fn describe(&mut self, table: &str) -> Found {
         let t = lit(table);
         let mut found = Found::default();
-        let sql = self.rows(&format!("SELECT sql AS a, NULL AS b, NULL AS c, NULL AS d, NULL AS e FROM sqlite_master WHERE name = {t}"))[0].a();
+        let sql = self.rows(&format!(
+            "SELECT sql AS a, NULL AS b, NULL AS c, NULL AS d, NULL AS e FROM sqlite_master WHERE name = {t}"
+        ))[0]
+            .a();
         let mut key: Vec<(i64, String)> = Vec::new();
         for row in self.rows(&format!(
             "SELECT name AS a, type AS b, CAST(\"notnull\" AS TEXT) AS c, dflt_value AS d, CAST(pk AS TEXT) AS e FROM pragma_table_info({t}) ORDER BY cid"
@@ -172,9 +173,7 @@ impl Catalog for diesel::SqliteConnection {
         for (name, _) in found.uniques.iter_mut() {
             *name = None;
         }
-        found
-            .uniques
-            .extend(unique_names.into_iter().map(|n| (Some(n), Vec::new())));
+        found.uniques.extend(unique_names.into_iter().map(|n| (Some(n), Vec::new())));
         for fk_name in names_in(&sql, "FOREIGN KEY") {
             found.checks.push(format!("fk:{fk_name}"));
         }
@@ -204,9 +203,7 @@ impl Catalog for diesel::PgConnection {
     const BACKEND: &'static str = "postgres";
 
     fn rows(&mut self, sql: &str) -> Vec<Row> {
-        diesel::sql_query(sql)
-            .load(self)
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        diesel::sql_query(sql).load(self).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     fn table_names(&mut self) -> Vec<String> {
@@ -218,7 +215,9 @@ impl Catalog for diesel::PgConnection {
 
     fn describe(&mut self, table: &str) -> Found {
         let t = lit(table);
-        let oid = format!("(SELECT c.oid FROM pg_class c WHERE c.relname = {t} AND c.relnamespace = current_schema()::regnamespace)");
+        let oid = format!(
+            "(SELECT c.oid FROM pg_class c WHERE c.relname = {t} AND c.relnamespace = current_schema()::regnamespace)"
+        );
         let mut found = Found::default();
         for row in self.rows(&format!(
             "SELECT a.attname::text AS a, format_type(a.atttypid, a.atttypmod) AS b, \
@@ -287,9 +286,7 @@ impl Catalog for diesel::MysqlConnection {
     const BACKEND: &'static str = "mysql";
 
     fn rows(&mut self, sql: &str) -> Vec<Row> {
-        diesel::sql_query(sql)
-            .load(self)
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        diesel::sql_query(sql).load(self).unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     fn table_names(&mut self) -> Vec<String> {
@@ -381,10 +378,7 @@ impl Catalog for diesel::MysqlConnection {
 }
 
 fn split(list: &str) -> Vec<String> {
-    list.split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    list.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 /// The type names a backend may report for a column, lower case.
@@ -404,10 +398,9 @@ fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
         ("sqlite", SqlType::Double) => vec!["double".into(), "double precision".into()],
         ("sqlite", SqlType::Bool) => one("boolean"),
         ("sqlite", SqlType::Varchar(n)) => one(&format!("varchar({n})")),
-        ("sqlite", SqlType::Numeric { precision, scale }) => vec![
-            numeric(precision, scale, "numeric"),
-            numeric(precision, scale, "numeric").replace(',', ", "),
-        ],
+        ("sqlite", SqlType::Numeric { precision, scale }) => {
+            vec![numeric(precision, scale, "numeric"), numeric(precision, scale, "numeric").replace(',', ", ")]
+        }
         ("sqlite", SqlType::Date) => one("date"),
         ("sqlite", SqlType::Time) => one("time"),
         ("sqlite", SqlType::Timestamp) => one("timestamp"),
@@ -421,9 +414,7 @@ fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
         ("postgres", SqlType::Bool) => one("boolean"),
         ("postgres", SqlType::Text) => one("text"),
         ("postgres", SqlType::Varchar(n)) => one(&format!("character varying({n})")),
-        ("postgres", SqlType::Numeric { precision, scale }) => {
-            one(&numeric(precision, scale, "numeric"))
-        }
+        ("postgres", SqlType::Numeric { precision, scale }) => one(&numeric(precision, scale, "numeric")),
         ("postgres", SqlType::Date) => one("date"),
         ("postgres", SqlType::Time) => one("time without time zone"),
         ("postgres", SqlType::Timestamp) => one("timestamp without time zone"),
@@ -441,21 +432,14 @@ fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
         (_, SqlType::Bool) => vec!["tinyint|tinyint(1)".into()],
         (_, SqlType::Text) => one("text|text"),
         (_, SqlType::Varchar(n)) => one(&format!("varchar|varchar({n})")),
-        (_, SqlType::Numeric { precision, scale }) => {
-            one(&format!("decimal|{}", numeric(precision, scale, "decimal")))
-        }
+        (_, SqlType::Numeric { precision, scale }) => one(&format!("decimal|{}", numeric(precision, scale, "decimal"))),
         (_, SqlType::Date) => one("date|date"),
         (_, SqlType::Time) => vec!["time|time".into(), "time|time(6)".into()],
         (_, SqlType::Timestamp | SqlType::TimestampTz) => one("datetime|datetime(6)"),
         (_, SqlType::Json | SqlType::Jsonb) => vec!["json|json".into(), "longtext|longtext".into()],
         (_, SqlType::Binary) => one("longblob|longblob"),
         (_, SqlType::Enum(name)) => {
-            let values = schema::METADATA
-                .enums
-                .iter()
-                .find(|e| e.name == name)
-                .unwrap()
-                .values;
+            let values = schema::METADATA.enums.iter().find(|e| e.name == name).unwrap().values;
             let list: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
             one(&format!("enum|enum({})", list.join(",")))
         }
@@ -474,12 +458,9 @@ fn default_matches(declared: &ServerDefault, found: &str) -> bool {
                 "false" => "0",
                 _ => "\u{0}",
             };
-            found.contains(&text)
-                || found.trim_matches(|c| c == '\'' || c == '(' || c == ')') == bool_as_int
+            found.contains(&text) || found.trim_matches(|c| c == '\'' || c == '(' || c == ')') == bool_as_int
         }
-        ServerDefault::CurrentTimestamp => {
-            found.contains("current_timestamp") || found.contains("now()")
-        }
+        ServerDefault::CurrentTimestamp => found.contains("current_timestamp") || found.contains("now()"),
         ServerDefault::CurrentDate => found.contains("current_date") || found.contains("curdate()"),
         ServerDefault::Sql(_) => !found.is_empty(),
         _ => false,
@@ -499,17 +480,10 @@ fn on_delete_matches(declared: Option<FkAction>, found: &str) -> bool {
 /// Asserts that `found` is what `table` declares on `backend`.
 fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
     let name = table.name;
-    assert_eq!(
-        found.columns.len(),
-        table.columns.len(),
-        "{backend}: {name}: columns {:?}",
-        found.columns.keys()
-    );
+    assert_eq!(found.columns.len(), table.columns.len(), "{backend}: {name}: columns {:?}", found.columns.keys());
     for column in table.columns {
-        let got = found
-            .columns
-            .get(column.name)
-            .unwrap_or_else(|| panic!("{backend}: {name}.{} is missing", column.name));
+        let got =
+            found.columns.get(column.name).unwrap_or_else(|| panic!("{backend}: {name}.{} is missing", column.name));
         let want = expected_types(backend, column);
         assert!(
             want.contains(&got.ty),
@@ -517,16 +491,8 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
             column.name,
             got.ty
         );
-        assert_eq!(
-            got.nullable, column.nullable,
-            "{backend}: {name}.{} nullability",
-            column.name
-        );
-        assert_eq!(
-            got.autoincrement, column.autoincrement,
-            "{backend}: {name}.{} autoincrement",
-            column.name
-        );
+        assert_eq!(got.nullable, column.nullable, "{backend}: {name}.{} nullability", column.name);
+        assert_eq!(got.autoincrement, column.autoincrement, "{backend}: {name}.{} autoincrement", column.name);
         match (&column.server_default, &got.default) {
             (Some(declared), Some(found)) => {
                 assert!(
@@ -536,44 +502,19 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
                 )
             }
             (None, None) => {}
-            (declared, found) => panic!(
-                "{backend}: {name}.{}: default {found:?}, declared {declared:?}",
-                column.name
-            ),
+            (declared, found) => panic!("{backend}: {name}.{}: default {found:?}, declared {declared:?}", column.name),
         }
         if backend != "sqlite" {
-            assert_eq!(
-                got.comment.as_deref(),
-                column.comment,
-                "{backend}: {name}.{} comment",
-                column.name
-            );
+            assert_eq!(got.comment.as_deref(), column.comment, "{backend}: {name}.{} comment", column.name);
         }
     }
     if backend != "sqlite" {
-        assert_eq!(
-            found.comment.as_deref(),
-            table.comment,
-            "{backend}: {name} comment"
-        );
+        assert_eq!(found.comment.as_deref(), table.comment, "{backend}: {name} comment");
     }
-    assert_eq!(
-        found.primary_key, table.primary_key,
-        "{backend}: {name} primary key"
-    );
+    assert_eq!(found.primary_key, table.primary_key, "{backend}: {name} primary key");
 
-    let unique_columns: Vec<&Vec<String>> = found
-        .uniques
-        .iter()
-        .map(|(_, c)| c)
-        .filter(|c| !c.is_empty())
-        .collect();
-    assert_eq!(
-        unique_columns.len(),
-        table.uniques.len(),
-        "{backend}: {name} uniques {:?}",
-        found.uniques
-    );
+    let unique_columns: Vec<&Vec<String>> = found.uniques.iter().map(|(_, c)| c).filter(|c| !c.is_empty()).collect();
+    assert_eq!(unique_columns.len(), table.uniques.len(), "{backend}: {name} uniques {:?}", found.uniques);
     for unique in table.uniques {
         assert!(
             unique_columns.iter().any(|c| **c == unique.columns),
@@ -581,37 +522,19 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
             unique.columns
         );
         assert!(
-            found
-                .uniques
-                .iter()
-                .any(|(n, _)| n.as_deref() == Some(unique.name)),
+            found.uniques.iter().any(|(n, _)| n.as_deref() == Some(unique.name)),
             "{backend}: {name}: unique constraint {} missing in {:?}",
             unique.name,
             found.uniques
         );
     }
 
-    assert_eq!(
-        found.indexes.len(),
-        table.indexes.len(),
-        "{backend}: {name} indexes {:?}",
-        found.indexes
-    );
+    assert_eq!(found.indexes.len(), table.indexes.len(), "{backend}: {name} indexes {:?}", found.indexes);
     for index in table.indexes {
-        let (columns, unique) = found
-            .indexes
-            .get(index.name)
-            .unwrap_or_else(|| panic!("{backend}: index {} missing", index.name));
-        assert_eq!(
-            columns, &index.columns,
-            "{backend}: index {} columns",
-            index.name
-        );
-        assert_eq!(
-            *unique, index.unique,
-            "{backend}: index {} uniqueness",
-            index.name
-        );
+        let (columns, unique) =
+            found.indexes.get(index.name).unwrap_or_else(|| panic!("{backend}: index {} missing", index.name));
+        assert_eq!(columns, &index.columns, "{backend}: index {} columns", index.name);
+        assert_eq!(*unique, index.unique, "{backend}: index {} uniqueness", index.name);
     }
 
     assert_eq!(
@@ -627,24 +550,13 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
             .find(|f| f.columns == fk.columns)
             .unwrap_or_else(|| panic!("{backend}: {name}: foreign key {} missing", fk.name));
         assert_eq!(got.ref_table, fk.ref_table, "{backend}: {} target", fk.name);
-        assert_eq!(
-            got.ref_columns, fk.ref_columns,
-            "{backend}: {} target columns",
-            fk.name
-        );
-        assert!(
-            on_delete_matches(fk.on_delete, &got.on_delete),
-            "{backend}: {} on delete {}",
-            fk.name,
-            got.on_delete
-        );
+        assert_eq!(got.ref_columns, fk.ref_columns, "{backend}: {} target columns", fk.name);
+        assert!(on_delete_matches(fk.on_delete, &got.on_delete), "{backend}: {} on delete {}", fk.name, got.on_delete);
         match &got.name {
             Some(found_name) => assert_eq!(found_name, fk.name, "{backend}: foreign key name"),
-            None => assert!(
-                found.checks.contains(&format!("fk:{}", fk.name)),
-                "{backend}: foreign key {} unnamed",
-                fk.name
-            ),
+            None => {
+                assert!(found.checks.contains(&format!("fk:{}", fk.name)), "{backend}: foreign key {} unnamed", fk.name)
+            }
         }
     }
     for check in table.checks {
@@ -660,11 +572,7 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
 fn assert_schema<C: Catalog>(conn: &mut C) {
     let mut tables = conn.table_names();
     tables.sort();
-    let mut declared: Vec<String> = schema::METADATA
-        .tables
-        .iter()
-        .map(|t| t.name.to_owned())
-        .collect();
+    let mut declared: Vec<String> = schema::METADATA.tables.iter().map(|t| t.name.to_owned()).collect();
     declared.sort();
     assert_eq!(tables, declared, "{}: tables", C::BACKEND);
     for table in schema::METADATA.tables {

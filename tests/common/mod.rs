@@ -28,9 +28,7 @@ pub fn url(var: &str) -> Option<String> {
 #[cfg(feature = "sqlite")]
 pub fn sqlite(_test: &str) -> Option<diesel::SqliteConnection> {
     let mut conn = diesel::SqliteConnection::establish(":memory:").expect("open in-memory SQLite");
-    diesel::sql_query("PRAGMA foreign_keys = ON")
-        .execute(&mut conn)
-        .expect("enable foreign keys");
+    diesel::sql_query("PRAGMA foreign_keys = ON").execute(&mut conn).expect("enable foreign keys");
     Some(conn)
 }
 
@@ -45,12 +43,8 @@ pub fn postgres(test: &str) -> Option<diesel::PgConnection> {
     diesel::sql_query(format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
         .execute(&mut conn)
         .expect("drop the test schema");
-    diesel::sql_query(format!("CREATE SCHEMA \"{schema}\""))
-        .execute(&mut conn)
-        .expect("create the test schema");
-    diesel::sql_query(format!("SET search_path TO \"{schema}\""))
-        .execute(&mut conn)
-        .expect("set the search path");
+    diesel::sql_query(format!("CREATE SCHEMA \"{schema}\"")).execute(&mut conn).expect("create the test schema");
+    diesel::sql_query(format!("SET search_path TO \"{schema}\"")).execute(&mut conn).expect("set the search path");
     Some(conn)
 }
 
@@ -65,11 +59,9 @@ pub fn mysql(test: &str) -> Option<diesel::MysqlConnection> {
     diesel::sql_query(format!("DROP DATABASE IF EXISTS `{database}`"))
         .execute(&mut conn)
         .expect("drop the test database");
-    diesel::sql_query(format!(
-        "CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-    ))
-    .execute(&mut conn)
-    .expect("create the test database");
+    diesel::sql_query(format!("CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"))
+        .execute(&mut conn)
+        .expect("create the test database");
     let base = url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&url);
     let conn = diesel::MysqlConnection::establish(&format!("{base}/{database}"))
         .unwrap_or_else(|e| panic!("cannot connect to the test database {database}: {e}"));
@@ -80,26 +72,15 @@ pub fn mysql(test: &str) -> Option<diesel::MysqlConnection> {
 #[cfg(feature = "mysql")]
 pub fn mysql_test_url(test: &str) -> Option<String> {
     let url = url(MYSQL_URL_VAR)?;
-    let base = url
-        .rsplit_once('/')
-        .map(|(base, _)| base.to_owned())
-        .unwrap_or(url);
+    let base = url.rsplit_once('/').map(|(base, _)| base.to_owned()).unwrap_or(url);
     Some(format!("{base}/{}", namespace(test)))
 }
 
 /// A schema or database name for a test: `quarry_` and the test's name,
 /// made safe and short enough for every backend.
 pub fn namespace(test: &str) -> String {
-    let clean: String = test
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let clean: String =
+        test.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
     let mut name = format!("qt_{}_{}", env!("CARGO_CRATE_NAME"), clean);
     name.truncate(60);
     name

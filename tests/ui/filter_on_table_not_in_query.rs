@@ -7,6 +7,10 @@ mod schema {
 use schema::{articles, authors};
 
 fn main() {
-    let query = authors::table.filter(articles::views.gt(100));
-    let _ = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&query);
+    let mut conn = SqliteConnection::establish(":memory:").unwrap();
+    let _names: Vec<String> = authors::table
+        .filter(articles::views.gt(100))
+        .select(authors::name)
+        .load(&mut conn)
+        .unwrap();
 }

@@ -39,11 +39,7 @@ pub struct Builder {
 
 impl Default for Builder {
     fn default() -> Self {
-        Builder {
-            schema_dir: PathBuf::from("schema"),
-            out_file: None,
-            options: Options::default(),
-        }
+        Builder { schema_dir: PathBuf::from("schema"), out_file: None, options: Options::default() }
     }
 }
 
@@ -99,10 +95,7 @@ impl Builder {
     pub fn generate(&self) -> Generated {
         let mut rerun_if_changed = vec![self.schema_dir.clone()];
         let result = self.generate_into(&mut rerun_if_changed);
-        Generated {
-            rerun_if_changed,
-            result,
-        }
+        Generated { rerun_if_changed, result }
     }
 
     fn generate_into(&self, watched: &mut Vec<PathBuf>) -> Result<Written, String> {
@@ -116,14 +109,13 @@ impl Builder {
         let out = match &self.out_file {
             Some(path) => path.clone(),
             None => {
-                let dir = std::env::var_os("OUT_DIR").ok_or(
-                    "OUT_DIR is not set: call quarry_codegen from a build script, or set out_file",
-                )?;
+                let dir = std::env::var_os("OUT_DIR")
+                    .ok_or("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")?;
                 Path::new(&dir).join("quarry_schema.rs")
             }
         };
-        let changed = write_if_changed(&out, &code)
-            .map_err(|e| format!("error: cannot write {}: {e}", out.display()))?;
+        let changed =
+            write_if_changed(&out, &code).map_err(|e| format!("error: cannot write {}: {e}", out.display()))?;
         Ok(Written { path: out, changed })
     }
 }
@@ -148,32 +140,22 @@ pub struct Written {
 
 /// Reads every `*.rs` file of `dir`, sorted by name.
 fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        format!(
-            "error: cannot read the schema folder {}: {e}",
-            dir.display()
-        )
-    })?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("error: cannot read the schema folder {}: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(format!(
-            "error: no schema files (*.rs) in {}",
-            dir.display()
-        ));
+        return Err(format!("error: no schema files (*.rs) in {}", dir.display()));
     }
     paths
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
-            Ok(SourceFile {
-                path: path.display().to_string(),
-                text,
-            })
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+            Ok(SourceFile { path: path.display().to_string(), text })
         })
         .collect()
 }

@@ -8,15 +8,7 @@ use crate::ir::{ColumnType, Schema, ServerDefault, Span};
 use crate::resolve::{type_name, MAX_IDENTIFIER_LEN};
 
 /// Names diesel's `table!` defines inside every table module.
-const TABLE_MODULE_ITEMS: &[&str] = &[
-    "table",
-    "star",
-    "all_columns",
-    "columns",
-    "dsl",
-    "SqlType",
-    "BoxedQuery",
-];
+const TABLE_MODULE_ITEMS: &[&str] = &["table", "star", "all_columns", "columns", "dsl", "SqlType", "BoxedQuery"];
 
 /// Names the generated module defines beside the table modules.
 const GENERATED_MODULE_ITEMS: &[&str] = &["sql_types", "METADATA", "create_all", "drop_all"];
@@ -37,10 +29,7 @@ pub fn check(schema: &Schema) -> Result<(), Diagnostics> {
 fn tables(schema: &Schema, errors: &mut Diagnostics) {
     for table in &schema.tables {
         if table.columns.is_empty() {
-            errors.push(Diagnostic::new(
-                table.span,
-                format!("table `{}` has no columns", table.name),
-            ));
+            errors.push(Diagnostic::new(table.span, format!("table `{}` has no columns", table.name)));
             continue;
         }
         if table.primary_key.is_empty() {
@@ -61,11 +50,7 @@ fn tables(schema: &Schema, errors: &mut Diagnostics) {
             ));
         }
         long_name(&table.name, table.span, "table", errors);
-        if let Some(namespace) = table
-            .schema
-            .as_deref()
-            .filter(|s| !crate::ident::is_valid(s))
-        {
+        if let Some(namespace) = table.schema.as_deref().filter(|s| !crate::ident::is_valid(s)) {
             errors.push(
                 Diagnostic::new(table.span, format!("schema name `{namespace}` is not a Rust identifier"))
                     .hint("diesel's `table!` names the schema as an identifier: use letters, digits and `_`"),
@@ -75,10 +60,7 @@ fn tables(schema: &Schema, errors: &mut Diagnostics) {
             errors.push(
                 Diagnostic::new(
                     table.span,
-                    format!(
-                        "table module `{}` would clash with a generated item",
-                        table.module
-                    ),
+                    format!("table module `{}` would clash with a generated item", table.module),
                 )
                 .hint("choose another table name"),
             );
@@ -89,27 +71,31 @@ fn tables(schema: &Schema, errors: &mut Diagnostics) {
                 errors.push(
                     Diagnostic::new(
                         column.span,
-                        format!("a column field cannot be named `{}`: diesel's table module defines that name", column.field),
+                        format!(
+                            "a column field cannot be named `{}`: diesel's table module defines that name",
+                            column.field
+                        ),
                     )
                     .label("reserved in the table module")
-                    .hint(format!("rename the field and keep the SQL name: `#[column(name = \"{}\")] pub {}_: ...`", column.name, column.field)),
+                    .hint(format!(
+                        "rename the field and keep the SQL name: `#[column(name = \"{}\")] pub {}_: ...`",
+                        column.name, column.field
+                    )),
                 );
             }
             if table.is_primary_key(&column.field) && column.nullable {
                 errors.push(
-                    Diagnostic::new(
-                        column.span,
-                        format!("primary key column `{}` cannot be nullable", column.field),
-                    )
-                    .hint("drop the `Option<...>`"),
+                    Diagnostic::new(column.span, format!("primary key column `{}` cannot be nullable", column.field))
+                        .hint("drop the `Option<...>`"),
                 );
             }
-            if column.autoincrement
-                && !(table.primary_key.len() == 1 && table.primary_key[0] == column.field)
-            {
+            if column.autoincrement && !(table.primary_key.len() == 1 && table.primary_key[0] == column.field) {
                 errors.push(
-                    Diagnostic::new(column.span, format!("`{}` is autoincrement but not the table's only key column", column.field))
-                        .hint("every backend generates values only for a single-column integer primary key"),
+                    Diagnostic::new(
+                        column.span,
+                        format!("`{}` is autoincrement but not the table's only key column", column.field),
+                    )
+                    .hint("every backend generates values only for a single-column integer primary key"),
                 );
             }
             if let Some(default) = &column.server_default {
@@ -117,10 +103,7 @@ fn tables(schema: &Schema, errors: &mut Diagnostics) {
                     errors.push(
                         Diagnostic::new(
                             column.span,
-                            format!(
-                                "server_default of `{}` does not fit its type: {problem}",
-                                column.field
-                            ),
+                            format!("server_default of `{}` does not fit its type: {problem}", column.field),
                         )
                         .label(format!("a {} column", type_name(&column.ty))),
                     );
@@ -129,10 +112,7 @@ fn tables(schema: &Schema, errors: &mut Diagnostics) {
         }
         for check in &table.checks {
             if check.sql.trim().is_empty() {
-                errors.push(Diagnostic::new(
-                    check.span,
-                    "a check constraint needs a condition",
-                ));
+                errors.push(Diagnostic::new(check.span, "a check constraint needs a condition"));
             }
         }
     }
@@ -144,10 +124,7 @@ fn default_mismatch(ty: &ColumnType, default: &ServerDefault, schema: &Schema) -
     use ServerDefault as D;
     let fits = match default {
         D::Sql(_) => true,
-        D::Int(_) => matches!(
-            ty,
-            T::SmallInt | T::Integer | T::BigInt | T::Float | T::Double | T::Numeric { .. }
-        ),
+        D::Int(_) => matches!(ty, T::SmallInt | T::Integer | T::BigInt | T::Float | T::Double | T::Numeric { .. }),
         D::Float(_) => matches!(ty, T::Float | T::Double | T::Numeric { .. }),
         D::Bool(_) => matches!(ty, T::Bool),
         D::Str(value) => match ty {
@@ -159,20 +136,10 @@ fn default_mismatch(ty: &ColumnType, default: &ServerDefault, schema: &Schema) -
                     true
                 } else {
                     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
-                    return Some(format!(
-                        "`{value}` is not a value of `{name}` ({})",
-                        values.join(", ")
-                    ));
+                    return Some(format!("`{value}` is not a value of `{name}` ({})", values.join(", ")));
                 }
             }
-            T::Text
-            | T::Varchar(_)
-            | T::Date
-            | T::Time
-            | T::Timestamp
-            | T::TimestampTz
-            | T::Json
-            | T::Jsonb => true,
+            T::Text | T::Varchar(_) | T::Date | T::Time | T::Timestamp | T::TimestampTz | T::Json | T::Jsonb => true,
             _ => false,
         },
         D::CurrentTimestamp => matches!(ty, T::Timestamp | T::TimestampTz),
@@ -184,11 +151,8 @@ fn default_mismatch(ty: &ColumnType, default: &ServerDefault, schema: &Schema) -
 fn long_name(name: &str, span: Span, what: &str, errors: &mut Diagnostics) {
     if name.len() > MAX_IDENTIFIER_LEN {
         errors.push(
-            Diagnostic::new(
-                span,
-                format!("{what} name `{name}` is longer than {MAX_IDENTIFIER_LEN} bytes"),
-            )
-            .hint("PostgreSQL would silently cut it; choose a shorter name"),
+            Diagnostic::new(span, format!("{what} name `{name}` is longer than {MAX_IDENTIFIER_LEN} bytes"))
+                .hint("PostgreSQL would silently cut it; choose a shorter name"),
         );
     }
     if name.is_empty() {
@@ -208,18 +172,12 @@ fn generated_names(schema: &Schema, errors: &mut Diagnostics) {
     }
     let mut modules: HashMap<&str, Span> = HashMap::new();
     for table in &schema.tables {
-        for generated in [
-            format!("New{}", table.struct_name),
-            format!("{}Changeset", table.struct_name),
-        ] {
+        for generated in [format!("New{}", table.struct_name), format!("{}Changeset", table.struct_name)] {
             if let Some(span) = declared.get(&generated) {
                 errors.push(
                     Diagnostic::new(
                         *span,
-                        format!(
-                            "`{generated}` clashes with the type generated for `{}`",
-                            table.struct_name
-                        ),
+                        format!("`{generated}` clashes with the type generated for `{}`", table.struct_name),
                     )
                     .note(table.span, "generates it"),
                 );
@@ -229,10 +187,7 @@ fn generated_names(schema: &Schema, errors: &mut Diagnostics) {
             errors.push(
                 Diagnostic::new(
                     table.span,
-                    format!(
-                        "tables `{}` and another map to the same Rust module `{}`",
-                        table.name, table.module
-                    ),
+                    format!("tables `{}` and another map to the same Rust module `{}`", table.name, table.module),
                 )
                 .note(first, "the other table")
                 .hint("rename one table"),
@@ -257,12 +212,9 @@ fn constraint_names(schema: &Schema, errors: &mut Diagnostics) {
             long_name(name, span, "constraint", errors);
             if let Some(first) = seen.insert(name.to_lowercase(), span) {
                 errors.push(
-                    Diagnostic::new(
-                        span,
-                        format!("constraint or index name `{name}` is used twice"),
-                    )
-                    .note(first, "first used here")
-                    .hint("give one of them another `name = \"...\"`"),
+                    Diagnostic::new(span, format!("constraint or index name `{name}` is used twice"))
+                        .note(first, "first used here")
+                        .hint("give one of them another `name = \"...\"`"),
                 );
             }
         }
@@ -272,20 +224,14 @@ fn constraint_names(schema: &Schema, errors: &mut Diagnostics) {
 fn enums(schema: &Schema, errors: &mut Diagnostics) {
     for db_enum in &schema.enums {
         if db_enum.variants.is_empty() {
-            errors.push(Diagnostic::new(
-                db_enum.span,
-                format!("enum `{}` has no variants", db_enum.rust_name),
-            ));
+            errors.push(Diagnostic::new(db_enum.span, format!("enum `{}` has no variants", db_enum.rust_name)));
         }
         let mut values: HashMap<&str, ()> = HashMap::new();
         for variant in &db_enum.variants {
             if values.insert(&variant.value, ()).is_some() {
                 errors.push(Diagnostic::new(
                     db_enum.span,
-                    format!(
-                        "enum `{}` stores the value `{}` twice",
-                        db_enum.rust_name, variant.value
-                    ),
+                    format!("enum `{}` stores the value `{}` twice", db_enum.rust_name, variant.value),
                 ));
             }
         }

@@ -25,13 +25,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`, with `message` also used as its label.
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic {
-            message: message.into(),
-            span,
-            label: String::new(),
-            notes: Vec::new(),
-            hint: None,
-        }
+        Diagnostic { message: message.into(), span, label: String::new(), notes: Vec::new(), hint: None }
     }
 
     /// Sets the text shown under the underline.
@@ -107,30 +101,20 @@ impl Diagnostics {
         let mut sorted: Vec<&Diagnostic> = self.errors.iter().collect();
         sorted.sort_by_key(|d| (d.span.file, d.span.start));
         for diagnostic in sorted {
-            let mut labels = vec![Label::primary(
-                diagnostic.span.file,
-                diagnostic.span.start..diagnostic.span.end,
-            )
-            .with_message(diagnostic.label.clone())];
+            let mut labels = vec![Label::primary(diagnostic.span.file, diagnostic.span.start..diagnostic.span.end)
+                .with_message(diagnostic.label.clone())];
             for (span, text) in &diagnostic.notes {
-                labels.push(
-                    Label::secondary(span.file, span.start..span.end).with_message(text.clone()),
-                );
+                labels.push(Label::secondary(span.file, span.start..span.end).with_message(text.clone()));
             }
-            let mut report = Report::error()
-                .with_message(diagnostic.message.clone())
-                .with_labels(labels);
+            let mut report = Report::error().with_message(diagnostic.message.clone()).with_labels(labels);
             if let Some(hint) = &diagnostic.hint {
                 report = report.with_notes(vec![format!("help: {hint}")]);
             }
             // Writing to a Vec cannot fail; a span outside its file would be
             // a bug in quarry, reported as plain text rather than a panic.
             if term::emit(&mut out, &config, &store, &report).is_err() {
-                let path = files
-                    .get(diagnostic.span.file)
-                    .map_or("<schema>", |f| f.path.as_str());
-                out.get_mut()
-                    .extend(format!("error: {}\n  --> {path}\n", diagnostic.message).into_bytes());
+                let path = files.get(diagnostic.span.file).map_or("<schema>", |f| f.path.as_str());
+                out.get_mut().extend(format!("error: {}\n  --> {path}\n", diagnostic.message).into_bytes());
             }
         }
         let count = self.errors.len();
@@ -167,9 +151,6 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// "did you mean `x`?" for the closest candidate, if any.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     suggest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }

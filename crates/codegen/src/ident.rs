@@ -4,11 +4,10 @@ use proc_macro2::{Ident, Span};
 
 /// Keywords that can be used as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
-    "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
-    "abstract", "become", "box", "do", "final", "gen", "macro", "override", "priv", "try",
-    "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be identifiers at all, not even raw.
@@ -28,9 +27,7 @@ pub fn is_reserved(name: &str) -> bool {
 pub fn is_valid(name: &str) -> bool {
     let mut chars = name.chars();
     !is_reserved(name)
-        && chars
-            .next()
-            .is_some_and(|c| c == '_' || unicode_ident_start(c))
+        && chars.next().is_some_and(|c| c == '_' || unicode_ident_start(c))
         && chars.all(unicode_ident_continue)
 }
 
@@ -50,22 +47,9 @@ pub fn ident(name: &str) -> Ident {
 /// in an identifier become `_`, a leading digit gets a `_` prefix, and names
 /// that cannot be identifiers get a `_` suffix.
 pub fn sanitize(sql_name: &str) -> String {
-    let mut out: String = sql_name
-        .chars()
-        .map(|c| {
-            if c == '_' || unicode_ident_continue(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if out.is_empty()
-        || !out
-            .chars()
-            .next()
-            .is_some_and(|c| c == '_' || unicode_ident_start(c))
-    {
+    let mut out: String =
+        sql_name.chars().map(|c| if c == '_' || unicode_ident_continue(c) { c } else { '_' }).collect();
+    if out.is_empty() || !out.chars().next().is_some_and(|c| c == '_' || unicode_ident_start(c)) {
         out.insert(0, '_');
     }
     if is_reserved(&out) {

@@ -146,10 +146,7 @@ pub enum ColumnType {
     /// `String` with `max_length = n`
     Varchar(u32),
     /// `BigDecimal`, with `precision` and `scale`
-    Numeric {
-        precision: Option<u32>,
-        scale: Option<u32>,
-    },
+    Numeric { precision: Option<u32>, scale: Option<u32> },
     /// `NaiveDate`
     Date,
     /// `NaiveTime`
@@ -171,10 +168,7 @@ pub enum ColumnType {
 impl ColumnType {
     /// Whether values of this type are whole numbers.
     pub fn is_integer(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
-        )
+        matches!(self, ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt)
     }
 }
 

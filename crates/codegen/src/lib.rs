@@ -53,8 +53,5 @@ pub fn load(files: Vec<SourceFile>) -> Result<Schema, Diagnostics> {
 
 /// [`load`] for one file given as text, for tests and tools.
 pub fn load_str(path: &str, text: &str) -> Result<Schema, Diagnostics> {
-    load(vec![SourceFile {
-        path: path.to_owned(),
-        text: text.to_owned(),
-    }])
+    load(vec![SourceFile { path: path.to_owned(), text: text.to_owned() }])
 }

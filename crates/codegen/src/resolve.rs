@@ -39,23 +39,17 @@ fn duplicates(schema: &Schema, errors: &mut Diagnostics) {
     for table in &schema.tables {
         if let Some(first) = names.insert(table.name.to_lowercase(), table.span) {
             errors.push(
-                Diagnostic::new(
-                    table.span,
-                    format!("table `{}` is declared twice", table.name),
-                )
-                .label("second declaration")
-                .note(first, "first declared here")
-                .hint("rename one of them with `#[table(name = \"...\")]`"),
+                Diagnostic::new(table.span, format!("table `{}` is declared twice", table.name))
+                    .label("second declaration")
+                    .note(first, "first declared here")
+                    .hint("rename one of them with `#[table(name = \"...\")]`"),
             );
         }
         if let Some(first) = types.insert(table.struct_name.clone(), table.span) {
             errors.push(
-                Diagnostic::new(
-                    table.span,
-                    format!("`{}` is declared twice", table.struct_name),
-                )
-                .label("second declaration")
-                .note(first, "first declared here"),
+                Diagnostic::new(table.span, format!("`{}` is declared twice", table.struct_name))
+                    .label("second declaration")
+                    .note(first, "first declared here"),
             );
         }
         let mut fields: HashMap<&str, Span> = HashMap::new();
@@ -65,10 +59,7 @@ fn duplicates(schema: &Schema, errors: &mut Diagnostics) {
                 errors.push(
                     Diagnostic::new(
                         column.span,
-                        format!(
-                            "column `{}` is declared twice in `{}`",
-                            column.field, table.struct_name
-                        ),
+                        format!("column `{}` is declared twice in `{}`", column.field, table.struct_name),
                     )
                     .note(first, "first declared here"),
                 );
@@ -76,10 +67,7 @@ fn duplicates(schema: &Schema, errors: &mut Diagnostics) {
                 errors.push(
                     Diagnostic::new(
                         column.span,
-                        format!(
-                            "column `{}` is declared twice in table `{}`",
-                            column.name, table.name
-                        ),
+                        format!("column `{}` is declared twice in table `{}`", column.name, table.name),
                     )
                     .label("a second column with this SQL name")
                     .note(first, "first declared here")
@@ -92,10 +80,7 @@ fn duplicates(schema: &Schema, errors: &mut Diagnostics) {
                 errors.push(
                     Diagnostic::new(
                         relation.span,
-                        format!(
-                            "field `{}` is declared twice in `{}`",
-                            relation.field, table.struct_name
-                        ),
+                        format!("field `{}` is declared twice in `{}`", relation.field, table.struct_name),
                     )
                     .note(first, "first declared here"),
                 );
@@ -105,12 +90,9 @@ fn duplicates(schema: &Schema, errors: &mut Diagnostics) {
     for db_enum in &schema.enums {
         if let Some(first) = types.insert(db_enum.rust_name.clone(), db_enum.span) {
             errors.push(
-                Diagnostic::new(
-                    db_enum.span,
-                    format!("`{}` is declared twice", db_enum.rust_name),
-                )
-                .label("second declaration")
-                .note(first, "first declared here"),
+                Diagnostic::new(db_enum.span, format!("`{}` is declared twice", db_enum.rust_name))
+                    .label("second declaration")
+                    .note(first, "first declared here"),
             );
         }
     }
@@ -127,9 +109,8 @@ fn enum_types(schema: &Schema, errors: &mut Diagnostics) {
             if name.is_empty() || enums.contains(&name.as_str()) {
                 continue;
             }
-            let mut diagnostic =
-                Diagnostic::new(column.span, format!("unknown column type `{name}`"))
-                    .label(format!("`{}` has type `{name}`", column.field));
+            let mut diagnostic = Diagnostic::new(column.span, format!("unknown column type `{name}`"))
+                .label(format!("`{}` has type `{name}`", column.field));
             if schema.table_by_struct(name).is_some() {
                 diagnostic = diagnostic.hint(format!(
                     "`{name}` is a table; a field that reaches another table needs `#[relation(belongs_to, ...)]`"
@@ -162,12 +143,7 @@ fn enum_types(schema: &Schema, errors: &mut Diagnostics) {
 fn local_columns(schema: &mut Schema, errors: &mut Diagnostics) {
     for table in &mut schema.tables {
         let fields: Vec<String> = table.columns.iter().map(|c| c.field.clone()).collect();
-        let lookup = |name: &str,
-                      span: Span,
-                      what: &str,
-                      table: &Table,
-                      errors: &mut Diagnostics|
-         -> Option<String> {
+        let lookup = |name: &str, span: Span, what: &str, table: &Table, errors: &mut Diagnostics| -> Option<String> {
             if fields.iter().any(|f| f == name) {
                 return Some(name.to_owned());
             }
@@ -176,10 +152,7 @@ fn local_columns(schema: &mut Schema, errors: &mut Diagnostics) {
             }
             let mut d = Diagnostic::new(
                 span,
-                format!(
-                    "{what} names `{name}`, which is not a column of `{}`",
-                    table.struct_name
-                ),
+                format!("{what} names `{name}`, which is not a column of `{}`", table.struct_name),
             )
             .label("unknown column");
             if let Some(hint) = did_you_mean(name, fields.iter().map(String::as_str)) {
@@ -203,18 +176,12 @@ fn local_columns(schema: &mut Schema, errors: &mut Diagnostics) {
                 .collect();
         }
         for index in &mut table.indexes {
-            index.columns = index
-                .columns
-                .iter()
-                .filter_map(|c| lookup(c, index.span, "an index", &snapshot, errors))
-                .collect();
+            index.columns =
+                index.columns.iter().filter_map(|c| lookup(c, index.span, "an index", &snapshot, errors)).collect();
         }
         for fk in &mut table.foreign_keys {
-            fk.columns = fk
-                .columns
-                .iter()
-                .filter_map(|c| lookup(c, fk.span, "a foreign key", &snapshot, errors))
-                .collect();
+            fk.columns =
+                fk.columns.iter().filter_map(|c| lookup(c, fk.span, "a foreign key", &snapshot, errors)).collect();
         }
     }
 }
@@ -225,24 +192,13 @@ fn foreign_keys(schema: &mut Schema, errors: &mut Diagnostics) {
     let table_names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     for table in &mut schema.tables {
         for fk in &mut table.foreign_keys {
-            let Some(target) = tables
-                .iter()
-                .find(|t| t.name == fk.ref_table || t.module == fk.ref_table)
-            else {
-                let mut d = Diagnostic::new(
-                    fk.span,
-                    format!("foreign key to unknown table `{}`", fk.ref_table),
-                )
-                .label("no table has this name");
+            let Some(target) = tables.iter().find(|t| t.name == fk.ref_table || t.module == fk.ref_table) else {
+                let mut d = Diagnostic::new(fk.span, format!("foreign key to unknown table `{}`", fk.ref_table))
+                    .label("no table has this name");
                 if let Some(hint) = did_you_mean(&fk.ref_table, table_names.iter().copied()) {
                     d = d.hint(hint);
-                } else if let Some(by_struct) =
-                    tables.iter().find(|t| t.struct_name == fk.ref_table)
-                {
-                    d = d.hint(format!(
-                        "references name the SQL table: `{}`",
-                        by_struct.name
-                    ));
+                } else if let Some(by_struct) = tables.iter().find(|t| t.struct_name == fk.ref_table) {
+                    d = d.hint(format!("references name the SQL table: `{}`", by_struct.name));
                 }
                 errors.push(d);
                 continue;
@@ -250,20 +206,13 @@ fn foreign_keys(schema: &mut Schema, errors: &mut Diagnostics) {
             fk.ref_table = target.name.clone();
             let mut resolved = Vec::new();
             for name in &fk.ref_columns {
-                match target
-                    .column_by_sql_name(name)
-                    .or_else(|| target.column(name))
-                {
+                match target.column_by_sql_name(name).or_else(|| target.column(name)) {
                     Some(column) => resolved.push(column.field.clone()),
                     None => {
-                        let mut d = Diagnostic::new(
-                            fk.span,
-                            format!("foreign key to unknown column `{}.{name}`", target.name),
-                        )
-                        .label(format!("`{}` has no column `{name}`", target.name));
-                        if let Some(hint) =
-                            did_you_mean(name, target.columns.iter().map(|c| c.name.as_str()))
-                        {
+                        let mut d =
+                            Diagnostic::new(fk.span, format!("foreign key to unknown column `{}.{name}`", target.name))
+                                .label(format!("`{}` has no column `{name}`", target.name));
+                        if let Some(hint) = did_you_mean(name, target.columns.iter().map(|c| c.name.as_str())) {
                             d = d.hint(hint);
                         }
                         errors.push(d);
@@ -277,18 +226,11 @@ fn foreign_keys(schema: &mut Schema, errors: &mut Diagnostics) {
             if fk.columns.len() != fk.ref_columns.len() {
                 errors.push(Diagnostic::new(
                     fk.span,
-                    format!(
-                        "foreign key has {} column(s) but references {}",
-                        fk.columns.len(),
-                        fk.ref_columns.len()
-                    ),
+                    format!("foreign key has {} column(s) but references {}", fk.columns.len(), fk.ref_columns.len()),
                 ));
                 continue;
             }
-            let own = tables
-                .iter()
-                .find(|t| t.struct_name == table.struct_name)
-                .expect("the table itself");
+            let own = tables.iter().find(|t| t.struct_name == table.struct_name).expect("the table itself");
             for (local, remote) in fk.columns.iter().zip(&fk.ref_columns) {
                 let (Some(l), Some(r)) = (own.column(local), target.column(remote)) else {
                     continue;
@@ -314,10 +256,7 @@ fn foreign_keys(schema: &mut Schema, errors: &mut Diagnostics) {
             }
             let is_key = target.primary_key == fk.ref_columns
                 || target.uniques.iter().any(|u| u.columns == fk.ref_columns)
-                || target
-                    .indexes
-                    .iter()
-                    .any(|i| i.unique && i.columns == fk.ref_columns);
+                || target.indexes.iter().any(|i| i.unique && i.columns == fk.ref_columns);
             if !is_key {
                 errors.push(
                     Diagnostic::new(
@@ -339,9 +278,7 @@ fn same_base_type(a: &ColumnType, b: &ColumnType) -> bool {
     match (a, b) {
         // A column whose type did not parse was reported already.
         (ColumnType::Enum(x), _) | (_, ColumnType::Enum(x)) if x.is_empty() => true,
-        (ColumnType::Text | ColumnType::Varchar(_), ColumnType::Text | ColumnType::Varchar(_)) => {
-            true
-        }
+        (ColumnType::Text | ColumnType::Varchar(_), ColumnType::Text | ColumnType::Varchar(_)) => true,
         (ColumnType::Numeric { .. }, ColumnType::Numeric { .. }) => true,
         (ColumnType::Json | ColumnType::Jsonb, ColumnType::Json | ColumnType::Jsonb) => true,
         _ => a == b,
@@ -375,39 +312,22 @@ pub fn type_name(ty: &ColumnType) -> String {
 fn constraint_names(schema: &mut Schema) {
     for table in &mut schema.tables {
         let sql = |t: &Table, fields: &[String]| -> String {
-            fields
-                .iter()
-                .map(|f| t.column(f).map_or(f.as_str(), |c| c.name.as_str()))
-                .collect::<Vec<_>>()
-                .join("_")
+            fields.iter().map(|f| t.column(f).map_or(f.as_str(), |c| c.name.as_str())).collect::<Vec<_>>().join("_")
         };
         let snapshot = table.clone();
         for unique in &mut table.uniques {
             if unique.name.is_empty() {
-                unique.name = shorten(format!(
-                    "uq_{}_{}",
-                    snapshot.name,
-                    sql(&snapshot, &unique.columns)
-                ));
+                unique.name = shorten(format!("uq_{}_{}", snapshot.name, sql(&snapshot, &unique.columns)));
             }
         }
         for index in &mut table.indexes {
             if index.name.is_empty() {
-                index.name = shorten(format!(
-                    "ix_{}_{}",
-                    snapshot.name,
-                    sql(&snapshot, &index.columns)
-                ));
+                index.name = shorten(format!("ix_{}_{}", snapshot.name, sql(&snapshot, &index.columns)));
             }
         }
         for fk in &mut table.foreign_keys {
             if fk.name.is_empty() {
-                fk.name = shorten(format!(
-                    "fk_{}_{}_{}",
-                    snapshot.name,
-                    sql(&snapshot, &fk.columns),
-                    fk.ref_table
-                ));
+                fk.name = shorten(format!("fk_{}_{}_{}", snapshot.name, sql(&snapshot, &fk.columns), fk.ref_table));
             }
         }
         for (n, check) in table.checks.iter_mut().enumerate() {
@@ -424,9 +344,7 @@ pub fn shorten(name: String) -> String {
         return name;
     }
     // FNV-1a: stable across Rust versions, unlike DefaultHasher.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     let mut cut = MAX_IDENTIFIER_LEN - 9;
     while !name.is_char_boundary(cut) {
         cut -= 1;
@@ -442,36 +360,22 @@ fn relations(schema: &mut Schema, errors: &mut Diagnostics) {
             let Some(target) = tables.iter().find(|t| t.struct_name == relation.target) else {
                 let mut d = Diagnostic::new(
                     relation.span,
-                    format!(
-                        "relation `{}` targets unknown model `{}`",
-                        relation.field, relation.target
-                    ),
+                    format!("relation `{}` targets unknown model `{}`", relation.field, relation.target),
                 );
-                if let Some(hint) = did_you_mean(
-                    &relation.target,
-                    tables.iter().map(|t| t.struct_name.as_str()),
-                ) {
+                if let Some(hint) = did_you_mean(&relation.target, tables.iter().map(|t| t.struct_name.as_str())) {
                     d = d.hint(hint);
                 }
                 errors.push(d);
                 continue;
             };
-            let this = tables
-                .iter()
-                .find(|t| t.struct_name == table.struct_name)
-                .expect("the table itself");
+            let this = tables.iter().find(|t| t.struct_name == table.struct_name).expect("the table itself");
             for key in &relation.order_by {
                 if target.column(&key.column).is_none() {
                     let mut d = Diagnostic::new(
                         relation.span,
-                        format!(
-                            "`order_by` names `{}`, which is not a column of `{}`",
-                            key.column, target.struct_name
-                        ),
+                        format!("`order_by` names `{}`, which is not a column of `{}`", key.column, target.struct_name),
                     );
-                    if let Some(hint) =
-                        did_you_mean(&key.column, target.columns.iter().map(|c| c.field.as_str()))
-                    {
+                    if let Some(hint) = did_you_mean(&key.column, target.columns.iter().map(|c| c.field.as_str())) {
                         d = d.hint(hint);
                     }
                     errors.push(d);
@@ -484,9 +388,7 @@ fn relations(schema: &mut Schema, errors: &mut Diagnostics) {
                     .iter()
                     .filter(|fk| fk.ref_table == to)
                     .filter(|fk| {
-                        hint.as_ref().is_none_or(|h| {
-                            fk.columns.len() == 1 && &fk.columns[0] == h || &fk.name == h
-                        })
+                        hint.as_ref().is_none_or(|h| fk.columns.len() == 1 && &fk.columns[0] == h || &fk.name == h)
                     })
                     .cloned()
                     .collect()
@@ -496,41 +398,29 @@ fn relations(schema: &mut Schema, errors: &mut Diagnostics) {
                 RelationKind::HasMany | RelationKind::HasOne => pick(target, &this.name),
                 RelationKind::ManyToMany => {
                     let through_name = relation.through.clone().unwrap_or_default();
-                    let Some(through) = tables
-                        .iter()
-                        .find(|t| t.name == through_name || t.module == through_name)
+                    let Some(through) = tables.iter().find(|t| t.name == through_name || t.module == through_name)
                     else {
                         let mut d = Diagnostic::new(
                             relation.span,
-                            format!(
-                                "relation `{}` goes through unknown table `{through_name}`",
-                                relation.field
-                            ),
+                            format!("relation `{}` goes through unknown table `{through_name}`", relation.field),
                         );
-                        if let Some(h) =
-                            did_you_mean(&through_name, tables.iter().map(|t| t.name.as_str()))
-                        {
+                        if let Some(h) = did_you_mean(&through_name, tables.iter().map(|t| t.name.as_str())) {
                             d = d.hint(h);
                         }
                         errors.push(d);
                         continue;
                     };
                     relation.through = Some(through.name.clone());
-                    let to_target: Vec<&ForeignKey> = through
-                        .foreign_keys
-                        .iter()
-                        .filter(|fk| fk.ref_table == target.name)
-                        .collect();
+                    let to_target: Vec<&ForeignKey> =
+                        through.foreign_keys.iter().filter(|fk| fk.ref_table == target.name).collect();
                     let to_this = pick(through, &this.name);
                     if this.name != target.name {
                         if let [one] = to_target.as_slice() {
                             relation.through_target_key = Some(one.name.clone());
                         }
                     } else if let [only_this] = to_this.as_slice() {
-                        let other: Vec<&&ForeignKey> = to_target
-                            .iter()
-                            .filter(|fk| fk.name != only_this.name)
-                            .collect();
+                        let other: Vec<&&ForeignKey> =
+                            to_target.iter().filter(|fk| fk.name != only_this.name).collect();
                         if let [one] = other.as_slice() {
                             relation.through_target_key = Some(one.name.clone());
                         }
@@ -559,13 +449,8 @@ fn relations(schema: &mut Schema, errors: &mut Diagnostics) {
                 [] => {
                     let (holder, to) = match relation.kind {
                         RelationKind::BelongsTo => (this.struct_name.clone(), target.name.clone()),
-                        RelationKind::HasMany | RelationKind::HasOne => {
-                            (target.struct_name.clone(), this.name.clone())
-                        }
-                        RelationKind::ManyToMany => (
-                            relation.through.clone().unwrap_or_default(),
-                            this.name.clone(),
-                        ),
+                        RelationKind::HasMany | RelationKind::HasOne => (target.struct_name.clone(), this.name.clone()),
+                        RelationKind::ManyToMany => (relation.through.clone().unwrap_or_default(), this.name.clone()),
                     };
                     let what = match &relation.foreign_key_hint {
                         Some(h) => format!("no foreign key `{h}` of `{holder}` references `{to}`"),
@@ -574,15 +459,10 @@ fn relations(schema: &mut Schema, errors: &mut Diagnostics) {
                     errors.push(
                         Diagnostic::new(
                             relation.span,
-                            format!(
-                                "relation `{}` has no foreign key to follow: {what}",
-                                relation.field
-                            ),
+                            format!("relation `{}` has no foreign key to follow: {what}", relation.field),
                         )
                         .label("no foreign key supports this relation")
-                        .hint(format!(
-                            "add `#[column(references = {to}.<key>)]` to a column of `{holder}`"
-                        )),
+                        .hint(format!("add `#[column(references = {to}.<key>)]` to a column of `{holder}`")),
                     );
                 }
                 many => {
@@ -618,18 +498,10 @@ fn back_populates(schema: &Schema, errors: &mut Diagnostics) {
             let Some(other) = target.relations.iter().find(|r| &r.field == back) else {
                 let mut d = Diagnostic::new(
                     relation.span,
-                    format!(
-                        "back_populates mismatch: `{}` has no relation `{back}`",
-                        target.struct_name
-                    ),
+                    format!("back_populates mismatch: `{}` has no relation `{back}`", target.struct_name),
                 )
-                .label(format!(
-                    "`{}.{}` names `{}.{back}`",
-                    table.struct_name, relation.field, target.struct_name
-                ));
-                if let Some(hint) =
-                    did_you_mean(back, target.relations.iter().map(|r| r.field.as_str()))
-                {
+                .label(format!("`{}.{}` names `{}.{back}`", table.struct_name, relation.field, target.struct_name));
+                if let Some(hint) = did_you_mean(back, target.relations.iter().map(|r| r.field.as_str())) {
                     d = d.hint(hint);
                 }
                 errors.push(d);
@@ -637,31 +509,20 @@ fn back_populates(schema: &Schema, errors: &mut Diagnostics) {
             };
             let pairs = matches!(
                 (relation.kind, other.kind),
-                (
-                    RelationKind::HasMany | RelationKind::HasOne,
-                    RelationKind::BelongsTo
-                ) | (
-                    RelationKind::BelongsTo,
-                    RelationKind::HasMany | RelationKind::HasOne
-                ) | (RelationKind::ManyToMany, RelationKind::ManyToMany)
+                (RelationKind::HasMany | RelationKind::HasOne, RelationKind::BelongsTo)
+                    | (RelationKind::BelongsTo, RelationKind::HasMany | RelationKind::HasOne)
+                    | (RelationKind::ManyToMany, RelationKind::ManyToMany)
             );
-            let names_back = other
-                .back_populates
-                .as_ref()
-                .is_none_or(|b| b == &relation.field);
+            let names_back = other.back_populates.as_ref().is_none_or(|b| b == &relation.field);
             let same_key = match relation.kind {
                 RelationKind::ManyToMany => {
-                    relation.foreign_key == other.through_target_key
-                        && relation.through == other.through
+                    relation.foreign_key == other.through_target_key && relation.through == other.through
                 }
                 _ => relation.foreign_key == other.foreign_key,
             };
             if !(pairs && names_back && other.target == table.struct_name && same_key) {
                 let why = if other.target != table.struct_name {
-                    format!(
-                        "`{}.{back}` points at `{}`, not `{}`",
-                        target.struct_name, other.target, table.struct_name
-                    )
+                    format!("`{}.{back}` points at `{}`, not `{}`", target.struct_name, other.target, table.struct_name)
                 } else if !names_back {
                     format!(
                         "`{}.{back}` says back_populates = {}",

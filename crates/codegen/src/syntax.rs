@@ -13,19 +13,11 @@ use syn::{Attribute, Expr, ExprLit, Fields, GenericArgument, Item, Lit, PathArgu
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::ir::{
-    Cascade, Check, Column, ColumnType, Enum, EnumVariant, FkAction, ForeignKey, Index, OrderBy,
-    Relation, RelationKind, Schema, ServerDefault, SourceFile, Span, Table, Unique,
+    Cascade, Check, Column, ColumnType, Enum, EnumVariant, FkAction, ForeignKey, Index, OrderBy, Relation,
+    RelationKind, Schema, ServerDefault, SourceFile, Span, Table, Unique,
 };
 
-const TABLE_ATTRS: &[&str] = &[
-    "table",
-    "primary_key",
-    "unique",
-    "index",
-    "check",
-    "foreign_key",
-    "doc",
-];
+const TABLE_ATTRS: &[&str] = &["table", "primary_key", "unique", "index", "check", "foreign_key", "doc"];
 const FIELD_ATTRS: &[&str] = &["column", "relation", "doc"];
 const TABLE_KEYS: &[&str] = &["name", "schema"];
 const COLUMN_KEYS: &[&str] = &[
@@ -46,30 +38,10 @@ const COLUMN_KEYS: &[&str] = &[
     "renamed_from",
 ];
 const RELATION_KINDS: &[&str] = &["has_many", "has_one", "belongs_to", "many_to_many"];
-const RELATION_KEYS: &[&str] = &[
-    "back_populates",
-    "cascade",
-    "order_by",
-    "foreign_key",
-    "through",
-];
-const FK_ACTIONS: &[&str] = &[
-    "cascade",
-    "set_null",
-    "set_default",
-    "restrict",
-    "no_action",
-];
-const CASCADE_WORDS: &[&str] = &[
-    "all",
-    "save-update",
-    "merge",
-    "delete",
-    "delete-orphan",
-    "refresh-expire",
-    "expunge",
-    "none",
-];
+const RELATION_KEYS: &[&str] = &["back_populates", "cascade", "order_by", "foreign_key", "through"];
+const FK_ACTIONS: &[&str] = &["cascade", "set_null", "set_default", "restrict", "no_action"];
+const CASCADE_WORDS: &[&str] =
+    &["all", "save-update", "merge", "delete", "delete-orphan", "refresh-expire", "expunge", "none"];
 const SCALAR_TYPES: &[&str] = &[
     "i16",
     "i32",
@@ -93,10 +65,7 @@ pub fn parse_files(files: Vec<SourceFile>) -> (Schema, Diagnostics) {
     let mut errors = Diagnostics::default();
     let mut schema = Schema::default();
     for (index, file) in files.iter().enumerate() {
-        let mut parser = Parser {
-            file: index,
-            errors: &mut errors,
-        };
+        let mut parser = Parser { file: index, errors: &mut errors };
         parser.parse_file(&file.text, &mut schema);
     }
     schema.files = files;
@@ -111,11 +80,7 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn span(&self, span: SynSpan) -> Span {
         let range = span.byte_range();
-        Span {
-            file: self.file,
-            start: range.start,
-            end: range.end,
-        }
+        Span { file: self.file, start: range.start, end: range.end }
     }
 
     fn error(&mut self, span: SynSpan, message: impl Into<String>) -> &mut Diagnostic {
@@ -137,11 +102,8 @@ impl Parser<'_> {
             Ok(file) => file,
             Err(e) => {
                 let message = e.to_string();
-                self.error(
-                    e.span(),
-                    format!("this schema file is not valid Rust syntax: {message}"),
-                )
-                .label = "here".into();
+                self.error(e.span(), format!("this schema file is not valid Rust syntax: {message}")).label =
+                    "here".into();
                 return;
             }
         };
@@ -159,8 +121,8 @@ impl Parser<'_> {
                 }
                 Item::Use(_) => {}
                 other => {
-                    self.error(other.span(), "unexpected item in a schema file")
-                        .hint = Some("a schema file holds `#[table]` structs, `#[db_enum]` enums and `use` items".into());
+                    self.error(other.span(), "unexpected item in a schema file").hint =
+                        Some("a schema file holds `#[table]` structs, `#[db_enum]` enums and `use` items".into());
                 }
             }
         }
@@ -171,13 +133,8 @@ impl Parser<'_> {
     fn parse_table(&mut self, item: &syn::ItemStruct) -> Option<Table> {
         let struct_name = item.ident.to_string();
         if !item.attrs.iter().any(|a| a.path().is_ident("table")) {
-            self.error(
-                item.ident.span(),
-                format!("struct `{struct_name}` has no `#[table]` attribute"),
-            )
-            .hint = Some(format!(
-                "add `#[table(name = \"...\")]` above `struct {struct_name}`"
-            ));
+            self.error(item.ident.span(), format!("struct `{struct_name}` has no `#[table]` attribute")).hint =
+                Some(format!("add `#[table(name = \"...\")]` above `struct {struct_name}`"));
             return None;
         }
         if !item.generics.params.is_empty() {
@@ -201,8 +158,8 @@ impl Parser<'_> {
         let mut table_pk: Option<Vec<String>> = None;
         for attr in &item.attrs {
             let Some(name) = attr.path().get_ident().map(|i| i.to_string()) else {
-                self.error(attr.path().span(), "unknown attribute on a table struct")
-                    .hint = Some(format!("table attributes are: {}", TABLE_ATTRS.join(", ")));
+                self.error(attr.path().span(), "unknown attribute on a table struct").hint =
+                    Some(format!("table attributes are: {}", TABLE_ATTRS.join(", ")));
                 continue;
             };
             let result = match name.as_str() {
@@ -214,15 +171,9 @@ impl Parser<'_> {
                 "check" => self.check_attr(attr, &mut table),
                 "foreign_key" => self.foreign_key_attr(attr, &mut table),
                 other => {
-                    let hint =
-                        did_you_mean(other, TABLE_ATTRS.iter().copied()).unwrap_or_else(|| {
-                            format!("table attributes are: {}", TABLE_ATTRS.join(", "))
-                        });
-                    self.error(
-                        attr.path().span(),
-                        format!("unknown table attribute `#[{other}]`"),
-                    )
-                    .hint = Some(hint);
+                    let hint = did_you_mean(other, TABLE_ATTRS.iter().copied())
+                        .unwrap_or_else(|| format!("table attributes are: {}", TABLE_ATTRS.join(", ")));
+                    self.error(attr.path().span(), format!("unknown table attribute `#[{other}]`")).hint = Some(hint);
                     Ok(())
                 }
             };
@@ -232,10 +183,7 @@ impl Parser<'_> {
         }
 
         let Fields::Named(fields) = &item.fields else {
-            self.error(
-                item.ident.span(),
-                "a table struct needs named fields, one per column",
-            );
+            self.error(item.ident.span(), "a table struct needs named fields, one per column");
             return None;
         };
         let mut column_pk = Vec::new();
@@ -243,26 +191,13 @@ impl Parser<'_> {
         for field in &fields.named {
             let Some(ident) = &field.ident else { continue };
             let field_name = ident.to_string();
-            let field_name = field_name
-                .strip_prefix("r#")
-                .unwrap_or(&field_name)
-                .to_owned();
+            let field_name = field_name.strip_prefix("r#").unwrap_or(&field_name).to_owned();
             for attr in &field.attrs {
-                let name = attr
-                    .path()
-                    .get_ident()
-                    .map(|i| i.to_string())
-                    .unwrap_or_default();
+                let name = attr.path().get_ident().map(|i| i.to_string()).unwrap_or_default();
                 if !FIELD_ATTRS.contains(&name.as_str()) {
-                    let hint =
-                        did_you_mean(&name, FIELD_ATTRS.iter().copied()).unwrap_or_else(|| {
-                            "field attributes are `#[column(...)]` and `#[relation(...)]`".into()
-                        });
-                    self.error(
-                        attr.path().span(),
-                        format!("unknown field attribute `#[{name}]`"),
-                    )
-                    .hint = Some(hint);
+                    let hint = did_you_mean(&name, FIELD_ATTRS.iter().copied())
+                        .unwrap_or_else(|| "field attributes are `#[column(...)]` and `#[relation(...)]`".into());
+                    self.error(attr.path().span(), format!("unknown field attribute `#[{name}]`")).hint = Some(hint);
                 }
             }
             if let Some(attr) = field.attrs.iter().find(|a| a.path().is_ident("relation")) {
@@ -271,20 +206,16 @@ impl Parser<'_> {
                 }
                 continue;
             }
-            if let Some(column) = self.parse_column(
-                field,
-                &field_name,
-                &mut table,
-                &mut column_pk,
-                &mut explicit_autoincrement,
-            ) {
+            if let Some(column) =
+                self.parse_column(field, &field_name, &mut table, &mut column_pk, &mut explicit_autoincrement)
+            {
                 table.columns.push(column);
             }
         }
         match (table_pk, column_pk.is_empty()) {
             (Some(_), false) => {
-                self.error(item.ident.span(), "primary key declared twice")
-                    .hint = Some("use either `#[primary_key(...)]` on the struct or `#[column(primary_key)]` on fields".into());
+                self.error(item.ident.span(), "primary key declared twice").hint =
+                    Some("use either `#[primary_key(...)]` on the struct or `#[column(primary_key)]` on fields".into());
             }
             (Some(pk), true) => table.primary_key = pk,
             (None, _) => table.primary_key = column_pk,
@@ -324,22 +255,13 @@ impl Parser<'_> {
 
     fn unique_attr(&mut self, attr: &Attribute, table: &mut Table) -> syn::Result<()> {
         let (name, columns, _) = constraint_args(attr, false)?;
-        table.uniques.push(Unique {
-            name: name.unwrap_or_default(),
-            columns,
-            span: self.span(attr.span()),
-        });
+        table.uniques.push(Unique { name: name.unwrap_or_default(), columns, span: self.span(attr.span()) });
         Ok(())
     }
 
     fn index_attr(&mut self, attr: &Attribute, table: &mut Table) -> syn::Result<()> {
         let (name, columns, unique) = constraint_args(attr, true)?;
-        table.indexes.push(Index {
-            name: name.unwrap_or_default(),
-            columns,
-            unique,
-            span: self.span(attr.span()),
-        });
+        table.indexes.push(Index { name: name.unwrap_or_default(), columns, unique, span: self.span(attr.span()) });
         Ok(())
     }
 
@@ -354,14 +276,8 @@ impl Parser<'_> {
             }
             Ok(())
         })?;
-        let sql = sql.ok_or_else(|| {
-            syn::Error::new(attr.span(), "`#[check]` needs `sql = \"<condition>\"`")
-        })?;
-        table.checks.push(Check {
-            name: name.unwrap_or_default(),
-            sql,
-            span: self.span(attr.span()),
-        });
+        let sql = sql.ok_or_else(|| syn::Error::new(attr.span(), "`#[check]` needs `sql = \"<condition>\"`"))?;
+        table.checks.push(Check { name: name.unwrap_or_default(), sql, span: self.span(attr.span()) });
         Ok(())
     }
 
@@ -422,8 +338,7 @@ impl Parser<'_> {
         let (ty, nullable) = match column_type(&field.ty) {
             Ok(found) => found,
             Err(diagnostic) => {
-                let mut d =
-                    Diagnostic::new(self.span(diagnostic.0), diagnostic.1).label(diagnostic.2);
+                let mut d = Diagnostic::new(self.span(diagnostic.0), diagnostic.1).label(diagnostic.2);
                 d.hint = diagnostic.3;
                 self.errors.push(d);
                 // Keep the column, untyped, so later phases do not report
@@ -503,7 +418,9 @@ impl Parser<'_> {
                         ColumnType::Json => column.ty = ColumnType::Jsonb,
                         _ => problems.push((
                             key_span,
-                            format!("`jsonb` applies only to `serde_json::Value` columns, and `{field_name}` is not one"),
+                            format!(
+                                "`jsonb` applies only to `serde_json::Value` columns, and `{field_name}` is not one"
+                            ),
                             None,
                         )),
                     },
@@ -548,11 +465,8 @@ impl Parser<'_> {
             fk.on_update = on_update;
             table.foreign_keys.push(fk);
         } else if on_delete.is_some() || on_update.is_some() {
-            self.error(
-                type_span,
-                format!("`on_delete`/`on_update` on `{field_name}`, which references nothing"),
-            )
-            .hint = Some("add `references = table.column`".into());
+            self.error(type_span, format!("`on_delete`/`on_update` on `{field_name}`, which references nothing"))
+                .hint = Some("add `references = table.column`".into());
         }
         // Without an explicit setting, `resolve` decides once the primary key
         // is known (SQLAlchemy's "auto": a lone integer key column).
@@ -561,22 +475,14 @@ impl Parser<'_> {
             explicit.push(field_name.to_owned());
         }
         if explicit_autoincrement == Some(true) && !column.ty.is_integer() {
-            self.error(
-                type_span,
-                format!("`autoincrement` needs an integer column, and `{field_name}` is not one"),
-            );
+            self.error(type_span, format!("`autoincrement` needs an integer column, and `{field_name}` is not one"));
         }
         Some(column)
     }
 
     // ----- relations --------------------------------------------------------------
 
-    fn parse_relation(
-        &mut self,
-        attr: &Attribute,
-        field: &syn::Field,
-        field_name: &str,
-    ) -> Option<Relation> {
+    fn parse_relation(&mut self, attr: &Attribute, field: &syn::Field, field_name: &str) -> Option<Relation> {
         let mut kind: Option<(RelationKind, SynSpan)> = None;
         let mut relation = Relation {
             field: field_name.to_owned(),
@@ -635,53 +541,34 @@ impl Parser<'_> {
         if let Some((at, word)) = cascade_error {
             let hint = did_you_mean(&word, CASCADE_WORDS.iter().copied())
                 .unwrap_or_else(|| format!("cascade options are: {}", CASCADE_WORDS.join(", ")));
-            self.error(at, format!("unknown cascade option `{word}`"))
-                .hint = Some(hint);
+            self.error(at, format!("unknown cascade option `{word}`")).hint = Some(hint);
         }
         let Some((kind, _)) = kind else {
-            self.error(
-                attr.span(),
-                format!("relation `{field_name}` does not say its kind"),
-            )
-            .hint = Some(format!(
-                "start the attribute with one of: {}",
-                RELATION_KINDS.join(", ")
-            ));
+            self.error(attr.span(), format!("relation `{field_name}` does not say its kind")).hint =
+                Some(format!("start the attribute with one of: {}", RELATION_KINDS.join(", ")));
             return None;
         };
         relation.kind = kind;
         let (many, target) = match relation_target(&field.ty) {
             Some(found) => found,
             None => {
-                self.error(
-                    field.ty.span(),
-                    "a relation field's type must be `Model`, `Option<Model>` or `Vec<Model>`",
-                );
+                self.error(field.ty.span(), "a relation field's type must be `Model`, `Option<Model>` or `Vec<Model>`");
                 return None;
             }
         };
         relation.target = target;
         let wants_many = matches!(kind, RelationKind::HasMany | RelationKind::ManyToMany);
         if many != wants_many {
-            let shape = if wants_many {
-                "Vec<Model>"
-            } else {
-                "Model or Option<Model>"
-            };
+            let shape = if wants_many { "Vec<Model>" } else { "Model or Option<Model>" };
             let name = RELATION_KINDS[kind_index(kind)];
-            self.error(
-                field.ty.span(),
-                format!("a `{name}` relation needs a field of type {shape}"),
-            )
-            .label = "this type says the opposite cardinality".into();
+            self.error(field.ty.span(), format!("a `{name}` relation needs a field of type {shape}")).label =
+                "this type says the opposite cardinality".into();
             return None;
         }
         if kind == RelationKind::ManyToMany && relation.through.is_none() {
             self.error(
                 attr.span(),
-                format!(
-                    "many-to-many relation `{field_name}` needs `through = <association table>`"
-                ),
+                format!("many-to-many relation `{field_name}` needs `through = <association table>`"),
             );
             return None;
         }
@@ -693,11 +580,8 @@ impl Parser<'_> {
     fn parse_enum(&mut self, item: &syn::ItemEnum) -> Option<Enum> {
         let rust_name = item.ident.to_string();
         let Some(attr) = item.attrs.iter().find(|a| a.path().is_ident("db_enum")) else {
-            self.error(
-                item.ident.span(),
-                format!("enum `{rust_name}` has no `#[db_enum]` attribute"),
-            )
-            .hint = Some("add `#[db_enum(name = \"<sql type name>\")]` above the enum".into());
+            self.error(item.ident.span(), format!("enum `{rust_name}` has no `#[db_enum]` attribute")).hint =
+                Some("add `#[db_enum(name = \"<sql type name>\")]` above the enum".into());
             return None;
         };
         let mut db_enum = Enum {
@@ -713,9 +597,7 @@ impl Parser<'_> {
                 match meta_key(&meta).as_str() {
                     "name" => db_enum.sql_name = string_value(&meta)?,
                     "schema" => db_enum.schema = Some(string_value(&meta)?),
-                    other => {
-                        return Err(unknown_key(&meta, other, &["name", "schema"], "#[db_enum]"))
-                    }
+                    other => return Err(unknown_key(&meta, other, &["name", "schema"], "#[db_enum]")),
                 }
                 Ok(())
             });
@@ -733,14 +615,9 @@ impl Parser<'_> {
                 if attr.path().is_ident("value") {
                     match &attr.meta {
                         syn::Meta::NameValue(nv) => match &nv.value {
-                            Expr::Lit(ExprLit {
-                                lit: Lit::Str(s), ..
-                            }) => value = s.value(),
+                            Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => value = s.value(),
                             other => {
-                                self.error(
-                                    other.span(),
-                                    "expected a string: `#[value = \"stored text\"]`",
-                                );
+                                self.error(other.span(), "expected a string: `#[value = \"stored text\"]`");
                             }
                         },
                         other => {
@@ -752,10 +629,7 @@ impl Parser<'_> {
                         Some("the only variant attribute is `#[value = \"stored text\"]`".into());
                 }
             }
-            db_enum.variants.push(EnumVariant {
-                rust_name: variant.ident.to_string(),
-                value,
-            });
+            db_enum.variants.push(EnumVariant { rust_name: variant.ident.to_string(), value });
         }
         Some(db_enum)
     }
@@ -777,16 +651,9 @@ fn doc_comment(attrs: &[Attribute]) -> Option<String> {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                }) => {
+                Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
                     let line = s.value();
-                    Some(
-                        line.strip_prefix(' ')
-                            .unwrap_or(&line)
-                            .trim_end()
-                            .to_owned(),
-                    )
+                    Some(line.strip_prefix(' ').unwrap_or(&line).trim_end().to_owned())
                 }
                 _ => None,
             },
@@ -801,10 +668,7 @@ fn doc_comment(attrs: &[Attribute]) -> Option<String> {
 }
 
 fn meta_key(meta: &ParseNestedMeta<'_>) -> String {
-    meta.path
-        .get_ident()
-        .map(|i| i.to_string())
-        .unwrap_or_else(|| meta.path.to_token_stream().to_string())
+    meta.path.get_ident().map(|i| i.to_string()).unwrap_or_else(|| meta.path.to_token_stream().to_string())
 }
 
 fn unknown_key(meta: &ParseNestedMeta<'_>, key: &str, known: &[&str], attr: &str) -> syn::Error {
@@ -839,12 +703,8 @@ fn optional_bool(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
 fn ident_value(meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
     let expr: Expr = meta.value()?.parse()?;
     match &expr {
-        Expr::Path(p) if p.path.get_ident().is_some() => {
-            Ok(unraw(&p.path.get_ident().unwrap().to_string()))
-        }
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Ok(s.value()),
+        Expr::Path(p) if p.path.get_ident().is_some() => Ok(unraw(&p.path.get_ident().unwrap().to_string())),
+        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Ok(s.value()),
         other => Err(syn::Error::new(other.span(), "expected a name")),
     }
 }
@@ -878,10 +738,7 @@ fn column_list(attr: &Attribute) -> syn::Result<Vec<String>> {
 
 /// `#[unique(a, b)]`, `#[unique(name = "..", columns(a, b))]`, and the same
 /// for `#[index(..., unique)]`.
-fn constraint_args(
-    attr: &Attribute,
-    allow_unique: bool,
-) -> syn::Result<(Option<String>, Vec<String>, bool)> {
+fn constraint_args(attr: &Attribute, allow_unique: bool) -> syn::Result<(Option<String>, Vec<String>, bool)> {
     let mut name = None;
     let mut columns = Vec::new();
     let mut unique = false;
@@ -889,26 +746,11 @@ fn constraint_args(
         let key = meta_key(&meta);
         match key.as_str() {
             "name" if meta.input.peek(syn::Token![=]) => name = Some(string_value(&meta)?),
-            "columns" if meta.input.peek(syn::token::Paren) => {
-                columns.extend(nested_idents(&meta)?)
-            }
+            "columns" if meta.input.peek(syn::token::Paren) => columns.extend(nested_idents(&meta)?),
             "unique" if allow_unique && !meta.input.peek(syn::Token![=]) => unique = true,
             _ if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) => {
-                let known: &[&str] = if allow_unique {
-                    &["name", "columns", "unique"]
-                } else {
-                    &["name", "columns"]
-                };
-                return Err(unknown_key(
-                    &meta,
-                    &key,
-                    known,
-                    if allow_unique {
-                        "#[index]"
-                    } else {
-                        "#[unique]"
-                    },
-                ));
+                let known: &[&str] = if allow_unique { &["name", "columns", "unique"] } else { &["name", "columns"] };
+                return Err(unknown_key(&meta, &key, known, if allow_unique { "#[index]" } else { "#[unique]" }));
             }
             _ => columns.push(unraw(&key)),
         }
@@ -924,9 +766,7 @@ fn fk_action(meta: &ParseNestedMeta<'_>) -> syn::Result<FkAction> {
     let expr: Expr = meta.value()?.parse()?;
     let word = match &expr {
         Expr::Path(p) => p.path.to_token_stream().to_string(),
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => s.value().to_lowercase().replace(' ', "_"),
+        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => s.value().to_lowercase().replace(' ', "_"),
         _ => String::new(),
     };
     Ok(match word.as_str() {
@@ -938,30 +778,18 @@ fn fk_action(meta: &ParseNestedMeta<'_>) -> syn::Result<FkAction> {
         other => {
             let hint = did_you_mean(other, FK_ACTIONS.iter().copied())
                 .unwrap_or_else(|| format!("expected one of: {}", FK_ACTIONS.join(", ")));
-            return Err(syn::Error::new(
-                expr.span(),
-                format!("unknown foreign key action `{other}`; {hint}"),
-            ));
+            return Err(syn::Error::new(expr.span(), format!("unknown foreign key action `{other}`; {hint}")));
         }
     })
 }
 
 /// `authors.id`, `order_items(order_id, product_id)` or `"authors.id"`.
 fn references(expr: &Expr) -> syn::Result<(String, Vec<String>)> {
-    let fail = || {
-        syn::Error::new(
-            expr.span(),
-            "expected `table.column` or `table(column, ...)`",
-        )
-    };
+    let fail = || syn::Error::new(expr.span(), "expected `table.column` or `table(column, ...)`");
     match expr {
         Expr::Field(f) => {
             let table = match &*f.base {
-                Expr::Path(p) => p
-                    .path
-                    .get_ident()
-                    .map(|i| unraw(&i.to_string()))
-                    .ok_or_else(fail)?,
+                Expr::Path(p) => p.path.get_ident().map(|i| unraw(&i.to_string())).ok_or_else(fail)?,
                 _ => return Err(fail()),
             };
             let column = match &f.member {
@@ -972,30 +800,20 @@ fn references(expr: &Expr) -> syn::Result<(String, Vec<String>)> {
         }
         Expr::Call(call) => {
             let table = match &*call.func {
-                Expr::Path(p) => p
-                    .path
-                    .get_ident()
-                    .map(|i| unraw(&i.to_string()))
-                    .ok_or_else(fail)?,
+                Expr::Path(p) => p.path.get_ident().map(|i| unraw(&i.to_string())).ok_or_else(fail)?,
                 _ => return Err(fail()),
             };
             let columns = call
                 .args
                 .iter()
                 .map(|a| match a {
-                    Expr::Path(p) => p
-                        .path
-                        .get_ident()
-                        .map(|i| unraw(&i.to_string()))
-                        .ok_or_else(fail),
+                    Expr::Path(p) => p.path.get_ident().map(|i| unraw(&i.to_string())).ok_or_else(fail),
                     _ => Err(fail()),
                 })
                 .collect::<syn::Result<Vec<_>>>()?;
             Ok((table, columns))
         }
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => {
+        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => {
             let text = s.value();
             let (table, column) = text.rsplit_once('.').ok_or_else(fail)?;
             Ok((table.to_owned(), vec![column.to_owned()]))
@@ -1031,26 +849,17 @@ fn server_default(expr: &Expr) -> syn::Result<ServerDefault> {
             "current_date" => ServerDefault::CurrentDate,
             _ => return Err(fail()),
         },
-        Expr::Call(call) if matches!(&*call.func, Expr::Path(p) if p.path.is_ident("sql")) => {
-            match call.args.first() {
-                Some(Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                })) if call.args.len() == 1 => ServerDefault::Sql(s.value()),
-                _ => return Err(fail()),
-            }
-        }
+        Expr::Call(call) if matches!(&*call.func, Expr::Path(p) if p.path.is_ident("sql")) => match call.args.first() {
+            Some(Expr::Lit(ExprLit { lit: Lit::Str(s), .. })) if call.args.len() == 1 => ServerDefault::Sql(s.value()),
+            _ => return Err(fail()),
+        },
         _ => return Err(fail()),
     })
 }
 
 /// `col`, `col.desc()`, `col.asc()`, or `[a, b.desc()]`.
 fn order_by(expr: &Expr) -> syn::Result<Vec<OrderBy>> {
-    let fail = || {
-        syn::Error::new(
-            expr.span(),
-            "expected `column`, `column.desc()` or `[a, b.desc()]`",
-        )
-    };
+    let fail = || syn::Error::new(expr.span(), "expected `column`, `column.desc()` or `[a, b.desc()]`");
     match expr {
         Expr::Array(array) => {
             let mut keys = Vec::new();
@@ -1060,15 +869,8 @@ fn order_by(expr: &Expr) -> syn::Result<Vec<OrderBy>> {
             Ok(keys)
         }
         Expr::Path(p) => {
-            let column = p
-                .path
-                .get_ident()
-                .map(|i| unraw(&i.to_string()))
-                .ok_or_else(fail)?;
-            Ok(vec![OrderBy {
-                column,
-                desc: false,
-            }])
+            let column = p.path.get_ident().map(|i| unraw(&i.to_string())).ok_or_else(fail)?;
+            Ok(vec![OrderBy { column, desc: false }])
         }
         Expr::MethodCall(call) if call.args.is_empty() => {
             let desc = match call.method.to_string().as_str() {
@@ -1116,12 +918,7 @@ type TypeError = (SynSpan, String, String, Option<String>);
 fn column_type(ty: &Type) -> Result<(ColumnType, bool), TypeError> {
     if let Some(inner) = generic_of(ty, "Option") {
         if generic_of(inner, "Option").is_some() {
-            return Err((
-                ty.span(),
-                "`Option<Option<T>>` is not a column type".into(),
-                "nested Option".into(),
-                None,
-            ));
+            return Err((ty.span(), "`Option<Option<T>>` is not a column type".into(), "nested Option".into(), None));
         }
         let (found, _) = column_type(inner)?;
         return Ok((found, true));
@@ -1140,12 +937,7 @@ fn column_type(ty: &Type) -> Result<(ColumnType, bool), TypeError> {
                 )
             }),
         };
-        (
-            ty.span(),
-            format!("unknown column type `{name}`"),
-            "not a column type".into(),
-            hint,
-        )
+        (ty.span(), format!("unknown column type `{name}`"), "not a column type".into(), hint)
     };
     let Type::Path(path) = ty else {
         return Err(unknown(&ty.to_token_stream().to_string().replace(' ', "")));

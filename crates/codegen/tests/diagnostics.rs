@@ -5,10 +5,7 @@ fn errors(schema: &str) -> String {
     match quarry_codegen::load_str("schema/app.rs", schema) {
         Ok(_) => panic!("the schema was accepted"),
         Err(diagnostics) => {
-            let files = vec![quarry_codegen::SourceFile {
-                path: "schema/app.rs".into(),
-                text: schema.into(),
-            }];
+            let files = vec![quarry_codegen::SourceFile { path: "schema/app.rs".into(), text: schema.into() }];
             diagnostics.render(&files)
         }
     }
@@ -18,10 +15,7 @@ fn errors(schema: &str) -> String {
 fn demo_schema_loads() {
     let mut files = Vec::new();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     for path in paths {
         files.push(quarry_codegen::SourceFile {

@@ -38,6 +38,9 @@ impl Backend {
         use Backend::*;
         let numeric = |p: Option<u32>, s: Option<u32>| match (p, s) {
             (Some(p), s) => format!("NUMERIC({p}, {})", s.unwrap_or(0)),
+            // MySQL's bare NUMERIC is DECIMAL(10, 0), which drops every
+            // fraction; take its widest exact form instead.
+            (None, _) if self == Mysql => "NUMERIC(65, 30)".to_owned(),
             (None, _) => "NUMERIC".to_owned(),
         };
         match (self, &column.ty) {
@@ -63,9 +66,7 @@ impl Backend {
             (_, ColumnType::Timestamp) => "TIMESTAMP".to_owned(),
             // SQLite: a declared type naming no known affinity would be
             // NUMERIC and turn numeric-looking text into numbers; TEXT keeps it.
-            (Sqlite, ColumnType::TimestampTz | ColumnType::Json | ColumnType::Jsonb) => {
-                "TEXT".to_owned()
-            }
+            (Sqlite, ColumnType::TimestampTz | ColumnType::Json | ColumnType::Jsonb) => "TEXT".to_owned(),
             (_, ColumnType::TimestampTz) => "TIMESTAMPTZ".to_owned(),
             (Postgres, ColumnType::Jsonb) => "JSONB".to_owned(),
             (_, ColumnType::Json | ColumnType::Jsonb) => "JSON".to_owned(),
@@ -78,10 +79,7 @@ impl Backend {
                 None => self.quote(name),
             },
             (Mysql, ColumnType::Enum(name)) => {
-                let values = schema
-                    .enum_by_name(name)
-                    .map(|e| e.variants.as_slice())
-                    .unwrap_or_default();
+                let values = schema.enum_by_name(name).map(|e| e.variants.as_slice()).unwrap_or_default();
                 let values: Vec<String> = values.iter().map(|v| self.string(&v.value)).collect();
                 format!("ENUM({})", values.join(", "))
             }
@@ -100,10 +98,7 @@ impl Backend {
     pub fn default_value(self, column: &Column, default: &ServerDefault) -> String {
         // MySQL allows only expressions as defaults of TEXT, BLOB and JSON.
         let needs_parens = self == Backend::Mysql
-            && matches!(
-                column.ty,
-                ColumnType::Text | ColumnType::Binary | ColumnType::Json | ColumnType::Jsonb
-            );
+            && matches!(column.ty, ColumnType::Text | ColumnType::Binary | ColumnType::Json | ColumnType::Jsonb);
         let literal = |text: String| {
             if needs_parens {
                 format!("({text})")

@@ -53,11 +53,7 @@ pub fn script(schema: &Schema, backend: Backend) -> DdlScript {
             .collect();
         namespaces.sort();
         namespaces.dedup();
-        create.extend(
-            namespaces
-                .iter()
-                .map(|n| format!("CREATE SCHEMA IF NOT EXISTS {}", backend.quote(n))),
-        );
+        create.extend(namespaces.iter().map(|n| format!("CREATE SCHEMA IF NOT EXISTS {}", backend.quote(n))));
         create.extend(schema.enums.iter().map(|e| create_enum(backend, e)));
     }
     for table in &order.tables {
@@ -67,12 +63,7 @@ pub fn script(schema: &Schema, backend: Backend) -> DdlScript {
             .filter(|fk| backend == Backend::Sqlite || !order.deferred.contains(&fk.name))
             .collect();
         create.push(create_table(backend, schema, table, &inline));
-        create.extend(
-            table
-                .indexes
-                .iter()
-                .map(|index| create_index(backend, table, index)),
-        );
+        create.extend(table.indexes.iter().map(|index| create_index(backend, table, index)));
         if backend == Backend::Postgres {
             create.extend(comments(backend, table));
         }
@@ -83,25 +74,20 @@ pub fn script(schema: &Schema, backend: Backend) -> DdlScript {
         .flat_map(|t| t.foreign_keys.iter().map(move |fk| (*t, fk)))
         .filter(|(_, fk)| backend != Backend::Sqlite && order.deferred.contains(&fk.name))
         .collect();
-    create.extend(
-        deferred
-            .iter()
-            .map(|(table, fk)| add_foreign_key(backend, schema, table, fk)),
-    );
+    create.extend(deferred.iter().map(|(table, fk)| add_foreign_key(backend, schema, table, fk)));
 
     let mut drop = Vec::new();
     match backend {
-        // One statement: MySQL checks foreign keys between the listed tables
-        // as a whole, so cycles need no special care.
         Backend::Mysql => {
-            if !order.tables.is_empty() {
-                let names: Vec<String> = order
-                    .tables
-                    .iter()
-                    .rev()
-                    .map(|t| backend.table_name(t))
-                    .collect();
-                drop.push(format!("DROP TABLE IF EXISTS {}", names.join(", ")));
+            // MySQL cannot drop a key only if it exists, so tables in a
+            // cycle go with the session's foreign key checks off.
+            let cyclic = !deferred.is_empty();
+            if cyclic {
+                drop.push(MYSQL_CHECKS_OFF.to_owned());
+            }
+            drop.extend(order.tables.iter().rev().map(|t| drop_table(backend, t)));
+            if cyclic {
+                drop.push(MYSQL_CHECKS_ON.to_owned());
             }
         }
         Backend::Postgres => {
@@ -113,72 +99,42 @@ pub fn script(schema: &Schema, backend: Backend) -> DdlScript {
                 )
             }));
             drop.extend(order.tables.iter().rev().map(|t| drop_table(backend, t)));
-            drop.extend(
-                schema
-                    .enums
-                    .iter()
-                    .map(|e| format!("DROP TYPE IF EXISTS {}", backend.enum_type_name(e))),
-            );
+            drop.extend(schema.enums.iter().map(|e| format!("DROP TYPE IF EXISTS {}", backend.enum_type_name(e))));
         }
         Backend::Sqlite => drop.extend(order.tables.iter().rev().map(|t| drop_table(backend, t))),
     }
     DdlScript { create, drop }
 }
 
+/// Switches MySQL's foreign key checks off for the session; a runner that
+/// executes it must run [`MYSQL_CHECKS_ON`] afterwards, even on failure.
+pub const MYSQL_CHECKS_OFF: &str = "SET FOREIGN_KEY_CHECKS = 0";
+/// Switches MySQL's foreign key checks back on.
+pub const MYSQL_CHECKS_ON: &str = "SET FOREIGN_KEY_CHECKS = 1";
+
 /// `CREATE TYPE ... AS ENUM (...)` (PostgreSQL).
 pub fn create_enum(backend: Backend, e: &crate::ir::Enum) -> String {
-    let values: Vec<String> = e
-        .variants
-        .iter()
-        .map(|v| backend.string(&v.value))
-        .collect();
-    format!(
-        "CREATE TYPE {} AS ENUM ({})",
-        backend.enum_type_name(e),
-        values.join(", ")
-    )
+    let values: Vec<String> = e.variants.iter().map(|v| backend.string(&v.value)).collect();
+    format!("CREATE TYPE {} AS ENUM ({})", backend.enum_type_name(e), values.join(", "))
 }
 
 /// `CREATE TABLE` with its columns, primary key, unique and check
 /// constraints, and the foreign keys in `foreign_keys`.
-pub fn create_table(
-    backend: Backend,
-    schema: &Schema,
-    table: &Table,
-    foreign_keys: &[&ForeignKey],
-) -> String {
-    let mut lines: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| column_definition(backend, schema, c))
-        .collect();
+pub fn create_table(backend: Backend, schema: &Schema, table: &Table, foreign_keys: &[&ForeignKey]) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(|c| column_definition(backend, schema, c)).collect();
     let key = key_columns(backend, table, &table.primary_key);
-    lines.push(format!(
-        "CONSTRAINT {} PRIMARY KEY ({key})",
-        backend.quote(&table.primary_key_name())
-    ));
+    lines.push(format!("CONSTRAINT {} PRIMARY KEY ({key})", backend.quote(&table.primary_key_name())));
     for unique in &table.uniques {
         let columns = key_columns(backend, table, &unique.columns);
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({columns})",
-            backend.quote(&unique.name)
-        ));
+        lines.push(format!("CONSTRAINT {} UNIQUE ({columns})", backend.quote(&unique.name)));
     }
     for check in &table.checks {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            backend.quote(&check.name),
-            check.sql
-        ));
+        lines.push(format!("CONSTRAINT {} CHECK ({})", backend.quote(&check.name), check.sql));
     }
     for fk in foreign_keys {
         lines.push(foreign_key_clause(backend, schema, table, fk));
     }
-    let mut sql = format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        backend.table_name(table),
-        lines.join(",\n    ")
-    );
+    let mut sql = format!("CREATE TABLE {} (\n    {}\n)", backend.table_name(table), lines.join(",\n    "));
     if backend == Backend::Mysql {
         // utf8mb4: all of Unicode. The binary collation compares as SQLite
         // and PostgreSQL do: case-sensitively, so a unique constraint means
@@ -193,11 +149,7 @@ pub fn create_table(
 
 /// One column's definition inside `CREATE TABLE` (or `ADD COLUMN`).
 pub fn column_definition(backend: Backend, schema: &Schema, column: &Column) -> String {
-    let mut sql = format!(
-        "{} {}",
-        backend.quote(&column.name),
-        backend.column_type(schema, column)
-    );
+    let mut sql = format!("{} {}", backend.quote(&column.name), backend.column_type(schema, column));
     if column.autoincrement && backend == Backend::Postgres {
         sql.push_str(" GENERATED BY DEFAULT AS IDENTITY");
     }
@@ -208,22 +160,12 @@ pub fn column_definition(backend: Backend, schema: &Schema, column: &Column) -> 
         sql.push_str(" AUTO_INCREMENT");
     }
     if let Some(default) = &column.server_default {
-        sql.push_str(&format!(
-            " DEFAULT {}",
-            backend.default_value(column, default)
-        ));
+        sql.push_str(&format!(" DEFAULT {}", backend.default_value(column, default)));
     }
     if let (Backend::Sqlite, crate::ir::ColumnType::Enum(name)) = (backend, &column.ty) {
-        let values = schema
-            .enum_by_name(name)
-            .map(|e| e.variants.as_slice())
-            .unwrap_or_default();
+        let values = schema.enum_by_name(name).map(|e| e.variants.as_slice()).unwrap_or_default();
         let values: Vec<String> = values.iter().map(|v| backend.string(&v.value)).collect();
-        sql.push_str(&format!(
-            " CHECK ({} IN ({}))",
-            backend.quote(&column.name),
-            values.join(", ")
-        ));
+        sql.push_str(&format!(" CHECK ({} IN ({}))", backend.quote(&column.name), values.join(", ")));
     }
     if let (Backend::Mysql, Some(doc)) = (backend, &column.doc) {
         sql.push_str(&format!(" COMMENT {}", backend.string(doc)));
@@ -247,25 +189,13 @@ fn key_columns(backend: Backend, table: &Table, fields: &[String]) -> String {
 }
 
 /// `CONSTRAINT ... FOREIGN KEY (...) REFERENCES ... (...) [ON DELETE ...] [ON UPDATE ...]`.
-pub fn foreign_key_clause(
-    backend: Backend,
-    schema: &Schema,
-    table: &Table,
-    fk: &ForeignKey,
-) -> String {
+pub fn foreign_key_clause(backend: Backend, schema: &Schema, table: &Table, fk: &ForeignKey) -> String {
     let columns = key_columns(backend, table, &fk.columns);
     let (target, target_columns) = match schema.table(&fk.ref_table) {
-        Some(parent) => (
-            backend.table_name(parent),
-            key_columns(backend, parent, &fk.ref_columns),
-        ),
+        Some(parent) => (backend.table_name(parent), key_columns(backend, parent, &fk.ref_columns)),
         None => (
             backend.quote(&fk.ref_table),
-            fk.ref_columns
-                .iter()
-                .map(|c| backend.quote(c))
-                .collect::<Vec<_>>()
-                .join(", "),
+            fk.ref_columns.iter().map(|c| backend.quote(c)).collect::<Vec<_>>().join(", "),
         ),
     };
     let mut sql = format!(
@@ -282,17 +212,8 @@ pub fn foreign_key_clause(
 }
 
 /// `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...`.
-pub fn add_foreign_key(
-    backend: Backend,
-    schema: &Schema,
-    table: &Table,
-    fk: &ForeignKey,
-) -> String {
-    format!(
-        "ALTER TABLE {} ADD {}",
-        backend.table_name(table),
-        foreign_key_clause(backend, schema, table, fk)
-    )
+pub fn add_foreign_key(backend: Backend, schema: &Schema, table: &Table, fk: &ForeignKey) -> String {
+    format!("ALTER TABLE {} ADD {}", backend.table_name(table), foreign_key_clause(backend, schema, table, fk))
 }
 
 /// `CREATE [UNIQUE] INDEX ... ON ... (...)`.
@@ -314,17 +235,10 @@ pub fn drop_table(backend: Backend, table: &Table) -> String {
 /// PostgreSQL's `COMMENT ON` statements for a table and its columns.
 pub fn comments(backend: Backend, table: &Table) -> Vec<String> {
     let name = backend.table_name(table);
-    let table_comment = table
-        .doc
-        .iter()
-        .map(|doc| format!("COMMENT ON TABLE {name} IS {}", backend.string(doc)));
+    let table_comment = table.doc.iter().map(|doc| format!("COMMENT ON TABLE {name} IS {}", backend.string(doc)));
     let column_comments = table.columns.iter().filter_map(|c| {
         let doc = c.doc.as_ref()?;
-        Some(format!(
-            "COMMENT ON COLUMN {name}.{} IS {}",
-            backend.quote(&c.name),
-            backend.string(doc)
-        ))
+        Some(format!("COMMENT ON COLUMN {name}.{} IS {}", backend.quote(&c.name), backend.string(doc)))
     });
     table_comment.chain(column_comments).collect()
 }

@@ -22,11 +22,10 @@ pub fn order(schema: &Schema) -> Order<'_> {
     let known = |name: &str| schema.table(name).is_some();
     while !remaining.is_empty() {
         let ready = remaining.iter().position(|table| {
-            table.foreign_keys.iter().all(|fk| {
-                fk.ref_table == table.name
-                    || !known(&fk.ref_table)
-                    || is_placed(&placed, &fk.ref_table)
-            })
+            table
+                .foreign_keys
+                .iter()
+                .all(|fk| fk.ref_table == table.name || !known(&fk.ref_table) || is_placed(&placed, &fk.ref_table))
         });
         let next = match ready {
             Some(i) => remaining.remove(i),
@@ -42,8 +41,5 @@ pub fn order(schema: &Schema) -> Order<'_> {
         };
         placed.push(next);
     }
-    Order {
-        tables: placed,
-        deferred,
-    }
+    Order { tables: placed, deferred }
 }

@@ -45,12 +45,8 @@ pub fn rust_enum(e: &Enum, options: &Options) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<_> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let count = proc_macro2::Literal::usize_unsuffixed(variants.len());
-    let serde_derive = options
-        .serde
-        .then(|| quote!(#[derive(serde::Serialize, serde::Deserialize)]));
-    let serde_renames = values
-        .iter()
-        .map(|value| options.serde.then(|| quote!(#[serde(rename = #value)])));
+    let serde_derive = options.serde.then(|| quote!(#[derive(serde::Serialize, serde::Deserialize)]));
+    let serde_renames = values.iter().map(|value| options.serde.then(|| quote!(#[serde(rename = #value)])));
     let variant_docs = values.iter().map(|value| format!(" Stored as `{value}`."));
     quote! {
         #docs

@@ -7,17 +7,12 @@ use quote::{format_ident, quote};
 use super::opt_str;
 use crate::emit::ddl::{self, Backend};
 use crate::ir::{
-    Cascade, Column, ColumnType, FkAction, ForeignKey, Relation, RelationKind, Schema,
-    ServerDefault, Table,
+    Cascade, Column, ColumnType, FkAction, ForeignKey, Relation, RelationKind, Schema, ServerDefault, Table,
 };
 
 /// The hidden constant holding one relation's `RelationMeta`.
 pub fn relation_const_name(table: &Table, relation: &Relation) -> Ident {
-    format_ident!(
-        "__QUARRY_RELATION_{}_{}",
-        table.module.to_uppercase(),
-        relation.field.to_uppercase()
-    )
+    format_ident!("__QUARRY_RELATION_{}_{}", table.module.to_uppercase(), relation.field.to_uppercase())
 }
 
 /// `pub static METADATA` and the relation constants it shares with the
@@ -62,10 +57,7 @@ pub fn metadata(schema: &Schema) -> TokenStream {
 
 /// SQL names of `fields` of `table`.
 fn sql_names<'a>(table: &'a Table, fields: &'a [String]) -> Vec<&'a str> {
-    fields
-        .iter()
-        .map(|f| table.column(f).map_or(f.as_str(), |c| c.name.as_str()))
-        .collect()
+    fields.iter().map(|f| table.column(f).map_or(f.as_str(), |c| c.name.as_str())).collect()
 }
 
 fn table_meta(schema: &Schema, table: &Table) -> TokenStream {
@@ -87,14 +79,8 @@ fn table_meta(schema: &Schema, table: &Table) -> TokenStream {
         let (name, sql) = (&c.name, &c.sql);
         quote!(quarry::__codegen::CheckMeta { name: #name, sql: #sql })
     });
-    let foreign_keys = table
-        .foreign_keys
-        .iter()
-        .map(|fk| foreign_key_meta(schema, table, fk));
-    let relations = table
-        .relations
-        .iter()
-        .map(|r| relation_const_name(table, r));
+    let foreign_keys = table.foreign_keys.iter().map(|fk| foreign_key_meta(schema, table, fk));
+    let relations = table.relations.iter().map(|r| relation_const_name(table, r));
     quote! {
         quarry::__codegen::TableMeta {
             name: #name,
@@ -165,9 +151,7 @@ fn sql_type_meta(schema: &Schema, ty: &ColumnType) -> TokenStream {
         ColumnType::Jsonb => quote!(quarry::__codegen::SqlType::Jsonb),
         ColumnType::Binary => quote!(quarry::__codegen::SqlType::Binary),
         ColumnType::Enum(name) => {
-            let sql_name = schema
-                .enum_by_name(name)
-                .map_or(name.as_str(), |e| e.sql_name.as_str());
+            let sql_name = schema.enum_by_name(name).map_or(name.as_str(), |e| e.sql_name.as_str());
             quote!(quarry::__codegen::SqlType::Enum(#sql_name))
         }
     }
@@ -224,20 +208,11 @@ fn foreign_key_meta(schema: &Schema, table: &Table, fk: &ForeignKey) -> TokenStr
 /// The foreign key named `name`, wherever it is declared.
 fn find_fk<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
     let name = name?;
-    schema.tables.iter().find_map(|t| {
-        t.foreign_keys
-            .iter()
-            .find(|fk| fk.name == name)
-            .map(|fk| (t, fk))
-    })
+    schema.tables.iter().find_map(|t| t.foreign_keys.iter().find(|fk| fk.name == name).map(|fk| (t, fk)))
 }
 
 /// `(columns of the key's table, referenced columns of the parent)`, as SQL names.
-fn fk_columns<'a>(
-    schema: &'a Schema,
-    table: &'a Table,
-    fk: &'a ForeignKey,
-) -> (Vec<&'a str>, Vec<&'a str>) {
+fn fk_columns<'a>(schema: &'a Schema, table: &'a Table, fk: &'a ForeignKey) -> (Vec<&'a str>, Vec<&'a str>) {
     let parent = schema.table(&fk.ref_table);
     let refs = match parent {
         Some(parent) => sql_names(parent, &fk.ref_columns),
@@ -265,10 +240,7 @@ fn relation_meta(schema: &Schema, table: &Table, relation: &Relation) -> TokenSt
         RelationKind::BelongsTo => quote!(BelongsTo),
         RelationKind::ManyToMany => quote!(ManyToMany),
     };
-    let through = match (
-        &relation.through,
-        find_fk(schema, relation.through_target_key.as_deref()),
-    ) {
+    let through = match (&relation.through, find_fk(schema, relation.through_target_key.as_deref())) {
         (Some(through), Some((holder, fk))) => {
             let (target_columns, target_ref_columns) = fk_columns(schema, holder, fk);
             quote! {
@@ -284,9 +256,7 @@ fn relation_meta(schema: &Schema, table: &Table, relation: &Relation) -> TokenSt
     let back_populates = opt_str(relation.back_populates.as_deref());
     let cascade = cascade_meta(relation.cascade);
     let order_by = relation.order_by.iter().map(|o| {
-        let column = target_table
-            .and_then(|t| t.column(&o.column))
-            .map_or(o.column.as_str(), |c| c.name.as_str());
+        let column = target_table.and_then(|t| t.column(&o.column)).map_or(o.column.as_str(), |c| c.name.as_str());
         let desc = o.desc;
         quote!((#column, #desc))
     });
@@ -308,13 +278,7 @@ fn relation_meta(schema: &Schema, table: &Table, relation: &Relation) -> TokenSt
 }
 
 fn cascade_meta(c: Cascade) -> TokenStream {
-    let Cascade {
-        save_update,
-        merge,
-        delete,
-        delete_orphan,
-        refresh_expire,
-    } = c;
+    let Cascade { save_update, merge, delete, delete_orphan, refresh_expire } = c;
     quote! {
         quarry::__codegen::Cascade {
             save_update: #save_update,

@@ -40,10 +40,7 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
     let tables = schema.tables.iter().map(tables::table_macro);
     let joins = tables::joinables(schema);
     let groups = tables::allow_together(schema, options.table_grouping);
-    let models = schema
-        .tables
-        .iter()
-        .map(|t| models::model(schema, t, options));
+    let models = schema.tables.iter().map(|t| models::model(schema, t, options));
     let metadata = metadata::metadata(schema);
     quote! {
         #sql_types

@@ -1,0 +1,47 @@
+//! Snapshots of everything generated for each schema case in
+//! `tests/cases/<case>/schema.rs`: the Rust module (through prettyplease)
+//! and the DDL of each backend, stored beside the case.
+
+use std::path::{Path, PathBuf};
+
+use quarry_codegen::{emit, Backend, Options, Schema};
+
+fn case_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/cases")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("schema.rs").is_file())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn load(dir: &Path) -> Schema {
+    let path = dir.join("schema.rs");
+    let text = std::fs::read_to_string(&path).expect("read schema.rs");
+    let shown = format!("tests/cases/{}/schema.rs", dir.file_name().unwrap().to_string_lossy());
+    quarry_codegen::load_str(&shown, &text).unwrap_or_else(|errors| {
+        panic!("{shown} does not load:\n{}", errors.render(&[quarry_codegen::SourceFile { path: shown.clone(), text }]))
+    })
+}
+
+fn ddl(schema: &Schema, backend: Backend) -> String {
+    let script = emit::ddl::script(schema, backend);
+    format!("-- create\n{};\n\n-- drop\n{};\n", script.create.join(";\n\n"), script.drop.join(";\n\n"))
+}
+
+#[test]
+fn every_case_matches_its_snapshots() {
+    let dirs = case_dirs();
+    assert!(dirs.len() >= 6, "expected the schema cases, found {dirs:?}");
+    for dir in dirs {
+        let schema = load(&dir);
+        insta::with_settings!({ snapshot_path => &dir, prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!("rust", emit::rust::generate(&schema, &Options::default()));
+            for backend in Backend::ALL {
+                insta::assert_snapshot!(format!("ddl_{}", backend.name()), ddl(&schema, backend));
+            }
+        });
+    }
+}

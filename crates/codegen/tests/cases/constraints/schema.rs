@@ -1,0 +1,48 @@
+//! Keys, uniques, indexes, checks and foreign keys of every kind.
+
+#[table(name = "warehouses")]
+pub struct Warehouse {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(max_length = 8, unique)]
+    pub code: String,
+    #[column(max_length = 100, index)]
+    pub city: String,
+}
+
+/// A composite primary key, composite unique constraints and indexes.
+#[table(name = "bins")]
+#[primary_key(warehouse_id, aisle, shelf)]
+#[unique(warehouse_id, label)]
+#[unique(name = "uq_bins_barcode", columns(barcode))]
+#[index(aisle, shelf)]
+#[index(name = "ix_bins_label_unique", columns(label, aisle), unique)]
+#[check(sql = "shelf >= 0")]
+#[check(name = "ck_bins_aisle", sql = "aisle > 0 AND aisle < 100")]
+pub struct Bin {
+    #[column(references = warehouses.id, on_delete = cascade, on_update = cascade)]
+    pub warehouse_id: i32,
+    pub aisle: i16,
+    pub shelf: i16,
+    #[column(max_length = 30)]
+    pub label: String,
+    #[column(max_length = 30)]
+    pub barcode: Option<String>,
+}
+
+/// A composite foreign key and every referential action.
+#[table(name = "stock")]
+#[foreign_key(columns(warehouse_id, aisle, shelf), references = bins(warehouse_id, aisle, shelf),
+              on_delete = restrict, on_update = no_action, name = "fk_stock_bin")]
+pub struct Stock {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(references = warehouses.id, on_delete = no_action)]
+    pub warehouse_id: i32,
+    pub aisle: i16,
+    pub shelf: i16,
+    #[column(references = warehouses.id, on_delete = set_null)]
+    pub origin_id: Option<i32>,
+    #[column(server_default = 1, references = warehouses.id, on_delete = set_default)]
+    pub home_id: i32,
+}
