@@ -129,9 +129,7 @@ fn default_mismatch(ty: &ColumnType, default: &ServerDefault, schema: &Schema) -
         D::Bool(_) => matches!(ty, T::Bool),
         D::Str(value) => match ty {
             T::Enum(name) => {
-                let Some(e) = schema.enum_by_name(name) else {
-                    return None;
-                };
+                let e = schema.enum_by_name(name)?;
                 if e.variants.iter().any(|v| &v.value == value) {
                     true
                 } else {

@@ -7,9 +7,7 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     quarry_codegen::Builder::new().schema_dir("schema").run();
-//! }
+//! quarry_codegen::Builder::new().schema_dir("schema").run();
 //! ```
 //!
 //! and then, in the crate: `mod schema { quarry::include_schema!(); }`.

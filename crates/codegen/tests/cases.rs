@@ -45,3 +45,33 @@ fn every_case_matches_its_snapshots() {
         });
     }
 }
+
+/// With `TableGrouping::ForeignKeyComponents`, only tables connected by
+/// foreign keys may share a query: one invocation per connected group,
+/// none for a table alone.
+#[test]
+fn tables_can_be_grouped_by_foreign_key_components() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema");
+    let mut files: Vec<quarry_codegen::SourceFile> = std::fs::read_dir(&root)
+        .expect("the demo schema")
+        .map(|e| e.expect("entry").path())
+        .map(|path| quarry_codegen::SourceFile {
+            path: path.file_name().unwrap().to_string_lossy().into_owned(),
+            text: std::fs::read_to_string(&path).expect("read"),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let schema = quarry_codegen::load(files).expect("the demo schema loads");
+    let mut options = Options::default();
+    options.table_grouping = quarry_codegen::TableGrouping::ForeignKeyComponents;
+    let code = emit::rust::generate(&schema, &options);
+    let groups: Vec<String> = code
+        .split("diesel::allow_tables_to_appear_in_same_query!(")
+        .skip(1)
+        .map(|rest| rest.split(");").next().unwrap().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    insta::assert_snapshot!(groups.join("\n"), @"
+    authors, articles, tags, article_tags, comments
+    products, orders, order_items, users, profiles
+    ");
+}
