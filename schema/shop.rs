@@ -23,6 +23,8 @@ pub struct Product {
     pub price: BigDecimal,
     pub weight_kg: Option<f64>,
     pub in_stock: bool,
+    /// Free-form attributes (colour, size, ...), as JSON.
+    pub attributes: Option<serde_json::Value>,
     #[relation(has_many, back_populates = product)]
     pub order_items: Vec<OrderItem>,
 }

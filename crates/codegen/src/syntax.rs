@@ -102,8 +102,16 @@ impl Parser<'_> {
             Ok(file) => file,
             Err(e) => {
                 let message = e.to_string();
-                self.error(e.span(), format!("this schema file is not valid Rust syntax: {message}")).label =
-                    "here".into();
+                let diagnostic = self.error(e.span(), format!("this schema file is not valid Rust syntax: {message}"));
+                diagnostic.label = "here".into();
+                if message.contains("found keyword") {
+                    diagnostic.hint = Some(
+                        "`self`, `Self`, `super` and `crate` cannot name a field, not even as `r#self`: name the \
+                         field differently and keep the SQL name, e.g. `#[column(name = \"self\")] pub self_: i32`; \
+                         other keywords work as raw identifiers (`pub r#type: String`)"
+                            .into(),
+                    );
+                }
                 return;
             }
         };

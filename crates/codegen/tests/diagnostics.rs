@@ -587,3 +587,47 @@ pub struct Post {
     error: could not generate the schema due to 1 previous error
     "#);
 }
+
+#[test]
+fn field_named_with_a_keyword_that_cannot_be_an_identifier() {
+    insta::assert_snapshot!(errors(r#"
+#[table(name = "users")]
+pub struct User {
+    #[column(primary_key)]
+    pub id: i32,
+    pub self: i32,
+}
+"#), @r#"
+    error: this schema file is not valid Rust syntax: expected identifier, found keyword `self`
+      ┌─ schema/app.rs:6:9
+      │
+    6 │     pub self: i32,
+      │         ^^^^ here
+      │
+      = help: `self`, `Self`, `super` and `crate` cannot name a field, not even as `r#self`: name the field differently and keep the SQL name, e.g. `#[column(name = "self")] pub self_: i32`; other keywords work as raw identifiers (`pub r#type: String`)
+
+    error: could not generate the schema due to 1 previous error
+    "#);
+}
+
+#[test]
+fn struct_field_with_a_raw_keyword_is_accepted() {
+    let schema = quarry_codegen::load_str(
+        "schema/app.rs",
+        r#"
+#[table(name = "match")]
+pub struct Match {
+    #[column(primary_key)]
+    pub id: i32,
+    pub r#type: String,
+    #[column(name = "self")]
+    pub self_: i32,
+}
+"#,
+    )
+    .expect("keywords as SQL names are fine");
+    let table = &schema.tables[0];
+    assert_eq!((table.name.as_str(), table.module.as_str()), ("match", "match"));
+    assert_eq!(table.columns[1].name, "type");
+    assert_eq!(table.columns[2].name, "self");
+}
