@@ -4,9 +4,11 @@
 //! (Crate docs: see README.md; the runnable tour lives in `examples/`.)
 
 pub mod ddl;
+pub mod engine;
 pub mod error;
 pub mod metadata;
 pub mod relation;
+pub mod session;
 pub mod sql_types;
 pub mod types;
 
@@ -16,6 +18,8 @@ pub mod __codegen;
 pub use error::{Error, Result};
 pub use metadata::Metadata;
 pub use relation::Relation;
+pub use session::Session;
+pub use engine::Engine;
 pub use types::{Jsonb, UtcDateTime};
 
 /// Re-export of the diesel quarry is built on.

@@ -1,0 +1,125 @@
+//! What differs per backend when connecting and beginning transactions.
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection};
+use diesel::r2d2::R2D2Connection;
+use diesel::QueryResult;
+
+use super::{BackendKind, Shared};
+
+/// SQL's transaction isolation levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IsolationLevel {
+    ReadUncommitted,
+    ReadCommitted,
+    RepeatableRead,
+    Serializable,
+}
+
+impl IsolationLevel {
+    fn sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+}
+
+/// How a session's transactions begin.
+///
+/// SQLite has one isolation level (serializable) and ignores the setting;
+/// its write transactions begin `IMMEDIATE`, taking the write lock up front
+/// so that concurrent writers queue on the busy timeout instead of failing
+/// with "database is locked" at their first write. A read-only SQLite
+/// transaction begins `DEFERRED` with `PRAGMA query_only` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TransactionOptions {
+    pub isolation: Option<IsolationLevel>,
+    pub read_only: bool,
+}
+
+/// The statements that open and close a top-level transaction.
+#[derive(Debug, Default)]
+pub struct BeginStatements {
+    /// Run before `begin`, outside the transaction.
+    pub before: Vec<String>,
+    pub begin: String,
+    /// Run after the transaction ends, either way.
+    pub after: Vec<String>,
+}
+
+/// A diesel connection an [`Engine`](super::Engine) can pool.
+pub trait EngineConnection:
+    R2D2Connection + SimpleConnection + diesel::Connection<TransactionManager = AnsiTransactionManager> + Send + 'static
+{
+    /// Which backend this is.
+    const BACKEND: BackendKind;
+
+    /// The largest number of bind parameters one statement may carry.
+    const MAX_BIND_PARAMETERS: usize;
+
+    #[doc(hidden)]
+    fn prepare(&mut self, _shared: &Shared) -> QueryResult<()> {
+        Ok(())
+    }
+
+    #[doc(hidden)]
+    fn begin_statements(options: &TransactionOptions) -> BeginStatements;
+}
+
+#[cfg(feature = "sqlite")]
+impl EngineConnection for diesel::SqliteConnection {
+    const BACKEND: BackendKind = BackendKind::Sqlite;
+    const MAX_BIND_PARAMETERS: usize = 32_766;
+
+    fn prepare(&mut self, shared: &Shared) -> QueryResult<()> {
+        let busy = shared.sqlite_busy_timeout.as_millis();
+        self.batch_execute(&format!("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {busy};"))?;
+        if shared.sqlite_wal {
+            self.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+        }
+        Ok(())
+    }
+
+    fn begin_statements(options: &TransactionOptions) -> BeginStatements {
+        if options.read_only {
+            BeginStatements {
+                before: vec!["PRAGMA query_only = ON".into()],
+                begin: "BEGIN DEFERRED".into(),
+                after: vec!["PRAGMA query_only = OFF".into()],
+            }
+        } else {
+            BeginStatements { begin: "BEGIN IMMEDIATE".into(), ..BeginStatements::default() }
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl EngineConnection for diesel::PgConnection {
+    const BACKEND: BackendKind = BackendKind::Postgres;
+    const MAX_BIND_PARAMETERS: usize = 65_535;
+
+    fn begin_statements(options: &TransactionOptions) -> BeginStatements {
+        let mut begin = "BEGIN".to_owned();
+        if let Some(level) = options.isolation {
+            begin.push_str(&format!(" ISOLATION LEVEL {}", level.sql()));
+        }
+        if options.read_only {
+            begin.push_str(" READ ONLY");
+        }
+        BeginStatements { begin, ..BeginStatements::default() }
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl EngineConnection for diesel::MysqlConnection {
+    const BACKEND: BackendKind = BackendKind::Mysql;
+    const MAX_BIND_PARAMETERS: usize = 65_535;
+
+    fn begin_statements(options: &TransactionOptions) -> BeginStatements {
+        let before = options.isolation.map(|l| format!("SET TRANSACTION ISOLATION LEVEL {}", l.sql())).into_iter().collect();
+        let begin = if options.read_only { "START TRANSACTION READ ONLY" } else { "START TRANSACTION" };
+        BeginStatements { before, begin: begin.into(), after: Vec::new() }
+    }
+}

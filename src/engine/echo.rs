@@ -1,0 +1,50 @@
+//! Statement logging and counting through diesel's `Instrumentation`.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+
+use super::Shared;
+
+/// Installed on every pooled connection: counts statements, records them
+/// when asked, and logs each with its binds and duration when echo is on.
+pub(crate) struct Echo {
+    shared: Arc<Shared>,
+    started: Option<Instant>,
+}
+
+impl Echo {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Echo { shared, started: None }
+    }
+}
+
+impl Instrumentation for Echo {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
+            InstrumentationEvent::FinishQuery { query, error, .. } => {
+                let elapsed = self.started.take().map(|s| s.elapsed()).unwrap_or_default();
+                self.shared.statements.fetch_add(1, Ordering::Relaxed);
+                let wants_text = self.shared.echo.load(Ordering::Relaxed) || self.shared.recording.load(Ordering::Relaxed);
+                if !wants_text {
+                    return;
+                }
+                let sql = query.to_string();
+                if self.shared.echo.load(Ordering::Relaxed) {
+                    let micros = elapsed.as_micros() as u64;
+                    match error {
+                        None => tracing::info!(target: "quarry::echo", elapsed_us = micros, "{sql}"),
+                        Some(error) => tracing::warn!(target: "quarry::echo", elapsed_us = micros, %error, "{sql}"),
+                    }
+                }
+                if self.shared.recording.load(Ordering::Relaxed) {
+                    self.shared.recorded.lock().unwrap_or_else(|e| e.into_inner()).push(sql);
+                }
+            }
+            _ => {}
+        }
+    }
+}

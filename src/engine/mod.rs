@@ -1,0 +1,307 @@
+//! The engine: a pool of connections to one database, built from a URL,
+//! with SQLAlchemy's `create_engine` knobs.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use diesel::SqliteConnection;
+//! use quarry::engine::Engine;
+//!
+//! let engine = Engine::<SqliteConnection>::builder()
+//!     .pool_size(5)                           // SQLAlchemy's pool_size
+//!     .max_overflow(10)                       // ... and max_overflow: up to 15 connections
+//!     .pool_timeout(Duration::from_secs(30))
+//!     .recycle(Duration::from_secs(3600))     // pool_recycle: replace connections after an hour
+//!     .pre_ping(true)                         // pool_pre_ping: test each connection on checkout
+//!     .echo(true)                             // log every statement through `tracing`
+//!     .build("sqlite://app.db")?;
+//! let mut session = engine.session()?;
+//! # Ok::<(), quarry::Error>(())
+//! ```
+//!
+//! `Engine` is `Send + Sync + Clone` (clones share the pool): build one at
+//! start-up and hand clones to threads. A [`Session`](crate::Session)
+//! holds one connection and belongs to one thread; each thread opens its
+//! own.
+
+mod backend;
+mod echo;
+mod events;
+mod url;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+
+pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
+pub use events::{Event, Listener};
+pub use url::{BackendKind, DatabaseUrl};
+
+use crate::error::{Error, OperationalError, OperationalKind, Result};
+use crate::session::Session;
+
+/// A pooled connection checked out of an engine.
+pub type Connection<C> = PooledConnection<ConnectionManager<C>>;
+
+/// What the engine and every connection and session of it share.
+#[derive(Debug, Default)]
+#[doc(hidden)]
+pub struct Shared {
+    pub(crate) echo: AtomicBool,
+    pub(crate) statements: AtomicU64,
+    pub(crate) recording: AtomicBool,
+    pub(crate) recorded: Mutex<Vec<String>>,
+    pub(crate) listeners: events::Listeners,
+    pub(crate) sqlite_busy_timeout: Duration,
+    pub(crate) sqlite_wal: bool,
+}
+
+/// A pool of connections of type `C` (`SqliteConnection`, `PgConnection`,
+/// `MysqlConnection`); see [`AnyEngine`](crate::AnyEngine) for a program
+/// that picks its backend from the URL at run time.
+pub struct Engine<C: EngineConnection> {
+    pool: Pool<ConnectionManager<C>>,
+    shared: Arc<Shared>,
+    url: DatabaseUrl,
+}
+
+impl<C: EngineConnection> Clone for Engine<C> {
+    fn clone(&self) -> Self {
+        Engine { pool: self.pool.clone(), shared: self.shared.clone(), url: self.url.clone() }
+    }
+}
+
+impl<C: EngineConnection> std::fmt::Debug for Engine<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("url", &self.url).field("pool", &self.pool.state()).finish()
+    }
+}
+
+impl<C: EngineConnection> Engine<C> {
+    /// An engine with default settings (see [`EngineBuilder`]).
+    pub fn connect(url: &str) -> Result<Self> {
+        Self::builder().build(url)
+    }
+
+    /// An engine for the URL in `DATABASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().build_url(DatabaseUrl::from_env()?)
+    }
+
+    /// Settings for a new engine.
+    pub fn builder() -> EngineBuilder<C> {
+        EngineBuilder::default()
+    }
+
+    /// A session: one pooled connection, one transaction at a time.
+    pub fn session(&self) -> Result<Session<C>> {
+        Ok(Session::new(self.connection()?, self.shared.clone()))
+    }
+
+    /// A pooled connection, for plain diesel work outside a session.
+    pub fn connection(&self) -> Result<Connection<C>> {
+        self.pool.get().map_err(|e| Error::Operational(OperationalError::new(OperationalKind::PoolTimeout, e.to_string())))
+    }
+
+    /// The URL this engine connects to.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// Turns statement logging on or off for every connection of the engine.
+    pub fn set_echo(&self, on: bool) {
+        self.shared.echo.store(on, Ordering::Relaxed);
+    }
+
+    /// How many statements the engine's connections have run.
+    pub fn statement_count(&self) -> u64 {
+        self.shared.statements.load(Ordering::Relaxed)
+    }
+
+    /// Starts keeping the text of every statement (with binds), for tests
+    /// and diagnostics; [`take_statements`](Self::take_statements) hands them over.
+    pub fn record_statements(&self, on: bool) {
+        self.shared.recording.store(on, Ordering::Relaxed);
+    }
+
+    /// The statements recorded since the last call.
+    pub fn take_statements(&self) -> Vec<String> {
+        std::mem::take(&mut *self.shared.recorded.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Calls `listener` whenever `event` happens on this engine or any of
+    /// its sessions.
+    pub fn listen(&self, event: Event, listener: impl Fn(Event) + Send + Sync + 'static) {
+        self.shared.listeners.add(event, Arc::new(listener));
+    }
+
+    /// `(connections open, connections idle)`.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+}
+
+/// Settings for an [`Engine`], named after SQLAlchemy's `create_engine`
+/// arguments.
+///
+/// r2d2 has no overflow: it opens connections up to one maximum and keeps
+/// at least `min_idle`. SQLAlchemy's `pool_size` + `max_overflow` map to
+/// r2d2's `max_size = pool_size + max_overflow` and `min_idle = pool_size`
+/// (connections beyond `pool_size` are closed once idle for `idle_timeout`),
+/// which is what [`pool_size`](Self::pool_size) and
+/// [`max_overflow`](Self::max_overflow) set.
+#[derive(Debug, Clone)]
+pub struct EngineBuilder<C> {
+    pool_size: u32,
+    max_overflow: u32,
+    min_idle: Option<u32>,
+    pool_timeout: Duration,
+    recycle: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    pre_ping: bool,
+    echo: bool,
+    sqlite_busy_timeout: Duration,
+    sqlite_wal: bool,
+    _connection: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<C> Default for EngineBuilder<C> {
+    fn default() -> Self {
+        EngineBuilder {
+            pool_size: 5,
+            max_overflow: 10,
+            min_idle: None,
+            pool_timeout: Duration::from_secs(30),
+            recycle: None,
+            idle_timeout: Some(Duration::from_secs(600)),
+            pre_ping: false,
+            echo: false,
+            sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_wal: true,
+            _connection: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C: EngineConnection> EngineBuilder<C> {
+    /// Connections kept open (default 5).
+    pub fn pool_size(mut self, size: u32) -> Self {
+        self.pool_size = size;
+        self
+    }
+
+    /// Extra connections opened under load and closed when idle (default 10).
+    pub fn max_overflow(mut self, overflow: u32) -> Self {
+        self.max_overflow = overflow;
+        self
+    }
+
+    /// Idle connections to keep at least (default: `pool_size`).
+    pub fn min_idle(mut self, min_idle: u32) -> Self {
+        self.min_idle = Some(min_idle);
+        self
+    }
+
+    /// How long a checkout waits for a free connection before failing with
+    /// a pool-timeout error (default 30 s).
+    pub fn pool_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_timeout = timeout;
+        self
+    }
+
+    /// Replace connections older than this (SQLAlchemy's `pool_recycle`).
+    pub fn recycle(mut self, max_lifetime: Duration) -> Self {
+        self.recycle = Some(max_lifetime);
+        self
+    }
+
+    /// Close overflow connections idle longer than this (default 10 min).
+    pub fn idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Test each connection when it is checked out and replace it if the
+    /// server dropped it (SQLAlchemy's `pool_pre_ping`; default off).
+    pub fn pre_ping(mut self, on: bool) -> Self {
+        self.pre_ping = on;
+        self
+    }
+
+    /// Log every statement, its binds and its duration at INFO through
+    /// `tracing` (target `quarry::echo`); default off.
+    pub fn echo(mut self, on: bool) -> Self {
+        self.echo = on;
+        self
+    }
+
+    /// SQLite: how long a statement waits for a lock (default 5 s).
+    pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
+        self.sqlite_busy_timeout = timeout;
+        self
+    }
+
+    /// SQLite: use write-ahead logging for file databases (default on), so
+    /// readers never block the writer.
+    pub fn sqlite_wal(mut self, on: bool) -> Self {
+        self.sqlite_wal = on;
+        self
+    }
+
+    /// Builds the engine for `url`, opening `pool_size` connections now so
+    /// that a wrong URL fails here rather than at first use.
+    pub fn build(self, url: &str) -> Result<Engine<C>> {
+        self.build_url(DatabaseUrl::parse(url)?)
+    }
+
+    /// [`build`](Self::build) for a parsed URL.
+    pub fn build_url(self, url: DatabaseUrl) -> Result<Engine<C>> {
+        if url.backend() != C::BACKEND {
+            return Err(Error::InvalidUrl {
+                url: url::redact(url.driver_url()),
+                reason: format!("this engine is for {}, the URL names {}", C::BACKEND.name(), url.backend().name()),
+            });
+        }
+        let shared = Arc::new(Shared {
+            echo: AtomicBool::new(self.echo),
+            sqlite_busy_timeout: self.sqlite_busy_timeout,
+            sqlite_wal: self.sqlite_wal && !url.is_memory(),
+            ..Shared::default()
+        });
+        // Every connection to `:memory:` is a database of its own: share one.
+        let (max_size, min_idle) = if url.is_memory() {
+            (1, Some(1))
+        } else {
+            let max = (self.pool_size + self.max_overflow).max(1);
+            (max, Some(self.min_idle.unwrap_or(self.pool_size).min(max)))
+        };
+        let pool = Pool::builder()
+            .max_size(max_size)
+            .min_idle(min_idle)
+            .connection_timeout(self.pool_timeout)
+            .max_lifetime(self.recycle)
+            .idle_timeout(self.idle_timeout)
+            .test_on_check_out(self.pre_ping)
+            .connection_customizer(Box::new(Prepare { shared: shared.clone() }))
+            .event_handler(Box::new(events::PoolEvents(shared.clone())))
+            .build(ConnectionManager::<C>::new(url.driver_url()))
+            .map_err(|e| Error::Operational(OperationalError::new(OperationalKind::Connect, e.to_string())))?;
+        Ok(Engine { pool, shared, url })
+    }
+}
+
+/// Sets up each new connection: instrumentation, then the backend's
+/// session settings (SQLite pragmas).
+#[derive(Debug)]
+struct Prepare {
+    shared: Arc<Shared>,
+}
+
+impl<C: EngineConnection> CustomizeConnection<C, diesel::r2d2::Error> for Prepare {
+    fn on_acquire(&self, conn: &mut C) -> std::result::Result<(), diesel::r2d2::Error> {
+        conn.set_instrumentation(echo::Echo::new(self.shared.clone()));
+        conn.prepare(&self.shared).map_err(diesel::r2d2::Error::QueryError)
+    }
+}

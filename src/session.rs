@@ -1,0 +1,279 @@
+//! The session: one pooled connection, one transaction at a time, nested
+//! savepoints, and result helpers over any diesel query.
+//!
+//! ```
+//! use diesel::prelude::*;
+//! use quarry::{engine::Engine, Session};
+//!
+//! diesel::table! { notes (id) { id -> Integer, body -> Text } }
+//!
+//! let engine = Engine::<SqliteConnection>::connect("sqlite::memory:")?;
+//! let mut session = engine.session()?;
+//! diesel::sql_query("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+//!     .execute(session.connection())?;
+//!
+//! // Commits on Ok, rolls back on Err.
+//! session.transaction(|s| {
+//!     diesel::insert_into(notes::table).values(notes::body.eq("kept")).execute(s.connection())?;
+//!     // A savepoint: its failure is undone alone.
+//!     let inner: quarry::Result<()> = s.nested(|s| {
+//!         diesel::insert_into(notes::table).values(notes::body.eq("undone")).execute(s.connection())?;
+//!         Err(quarry::Error::InvalidState("changed my mind"))
+//!     });
+//!     assert!(inner.is_err());
+//!     Ok::<_, quarry::Error>(())
+//! })?;
+//!
+//! let bodies: Vec<String> = session.all(notes::table.select(notes::body))?;
+//! assert_eq!(bodies, ["kept"]);
+//! let one: String = session.one(notes::table.select(notes::body))?;
+//! assert_eq!(one, "kept");
+//! # Ok::<(), quarry::Error>(())
+//! ```
+
+use std::sync::Arc;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::dsl::{Find, Limit};
+use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery};
+use diesel::RunQueryDsl;
+
+use crate::engine::{Connection, EngineConnection, Event, Shared, TransactionOptions};
+use crate::error::{Error, Result};
+
+/// A unit of work on one connection. Not `Sync`: a session belongs to one
+/// thread; open one per thread from a shared [`Engine`](crate::engine::Engine).
+///
+/// Outside a transaction, each statement commits on its own (autocommit).
+/// [`begin`](Self::begin) / [`commit`](Self::commit) /
+/// [`rollback`](Self::rollback) or the closure form
+/// [`transaction`](Self::transaction) group statements; inside, the same
+/// calls (or [`begin_nested`](Self::begin_nested) / [`nested`](Self::nested))
+/// open savepoints, to any depth. Dropping a session with an open
+/// transaction rolls it back.
+pub struct Session<C: EngineConnection> {
+    conn: Connection<C>,
+    shared: Arc<Shared>,
+    options: TransactionOptions,
+    /// Statements to run when the outermost transaction ends.
+    after_end: Vec<String>,
+}
+
+impl<C: EngineConnection> std::fmt::Debug for Session<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("backend", &C::BACKEND).field("options", &self.options).finish()
+    }
+}
+
+impl<C: EngineConnection> Session<C> {
+    pub(crate) fn new(conn: Connection<C>, shared: Arc<Shared>) -> Self {
+        Session { conn, shared, options: TransactionOptions::default(), after_end: Vec::new() }
+    }
+
+    /// The connection, for any diesel query: `query.load(session.connection())`.
+    pub fn connection(&mut self) -> &mut C {
+        &mut self.conn
+    }
+
+    /// How the session's next top-level transactions begin: isolation level
+    /// and read-only.
+    pub fn set_transaction_options(&mut self, options: TransactionOptions) {
+        self.options = options;
+    }
+
+    /// Transactions open: 0 outside, 1 in a transaction, more in savepoints.
+    pub fn depth(&mut self) -> u32 {
+        let status = AnsiTransactionManager::transaction_manager_status_mut(&mut *self.conn);
+        status.transaction_depth().ok().flatten().map_or(0, |d| d.get())
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&mut self) -> bool {
+        self.depth() > 0
+    }
+
+    /// Begins a transaction, or a savepoint inside one.
+    pub fn begin(&mut self) -> Result<()> {
+        if self.in_transaction() {
+            return self.begin_nested();
+        }
+        let statements = C::begin_statements(&self.options);
+        for sql in &statements.before {
+            self.conn.batch_execute(sql)?;
+        }
+        if let Err(error) = AnsiTransactionManager::begin_transaction_sql(&mut *self.conn, &statements.begin) {
+            self.run_after_end();
+            return Err(error.into());
+        }
+        self.after_end = statements.after;
+        Ok(())
+    }
+
+    /// Opens a savepoint inside the current transaction (SQLAlchemy's
+    /// `begin_nested`). Errors when no transaction is open.
+    pub fn begin_nested(&mut self) -> Result<()> {
+        if !self.in_transaction() {
+            return Err(Error::InvalidState("begin_nested needs an open transaction: call begin first"));
+        }
+        AnsiTransactionManager::begin_transaction(&mut *self.conn)?;
+        Ok(())
+    }
+
+    /// Commits the innermost transaction: releases a savepoint, or commits
+    /// the outermost transaction and fires [`Event::AfterCommit`].
+    pub fn commit(&mut self) -> Result<()> {
+        let depth = self.depth();
+        if depth == 0 {
+            return Err(Error::InvalidState("commit without a transaction"));
+        }
+        let result = AnsiTransactionManager::commit_transaction(&mut *self.conn);
+        if depth == 1 {
+            self.run_after_end();
+            if result.is_ok() {
+                self.shared.listeners.fire(Event::AfterCommit);
+            } else if self.depth() == 0 {
+                self.shared.listeners.fire(Event::AfterRollback);
+            }
+        }
+        Ok(result?)
+    }
+
+    /// Rolls back the innermost transaction: to the savepoint, or the
+    /// outermost transaction, firing [`Event::AfterRollback`].
+    pub fn rollback(&mut self) -> Result<()> {
+        let depth = self.depth();
+        if depth == 0 {
+            return Err(Error::InvalidState("rollback without a transaction"));
+        }
+        let result = AnsiTransactionManager::rollback_transaction(&mut *self.conn);
+        if depth == 1 {
+            self.run_after_end();
+            self.shared.listeners.fire(Event::AfterRollback);
+        }
+        Ok(result?)
+    }
+
+    /// Runs `work` in a transaction (a savepoint if one is open): commits
+    /// when it returns `Ok`, rolls back when it returns `Err` or panics.
+    pub fn transaction<T, E>(&mut self, work: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    where
+        E: From<Error>,
+    {
+        self.begin()?;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(self)));
+        match outcome {
+            Ok(Ok(value)) => {
+                self.commit()?;
+                Ok(value)
+            }
+            Ok(Err(error)) => {
+                self.rollback()?;
+                Err(error)
+            }
+            Err(panic) => {
+                let _ = self.rollback();
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
+    /// Runs `work` in a savepoint of the open transaction: its changes are
+    /// kept when it returns `Ok`, undone alone when it returns `Err`.
+    pub fn nested<T, E>(&mut self, work: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    where
+        E: From<Error>,
+    {
+        if !self.in_transaction() {
+            return Err(Error::InvalidState("nested needs an open transaction: call begin or transaction first").into());
+        }
+        self.transaction(work)
+    }
+
+    /// Every row of `query`.
+    pub fn all<'q, Q, U>(&mut self, query: Q) -> Result<Vec<U>>
+    where
+        Q: RunQueryDsl<C> + LoadQuery<'q, C, U>,
+    {
+        Ok(query.load(&mut *self.conn)?)
+    }
+
+    /// The first row of `query`, if any (`LIMIT 1`).
+    pub fn first<'q, Q, U>(&mut self, query: Q) -> Result<Option<U>>
+    where
+        Q: LimitDsl,
+        Limit<Q>: RunQueryDsl<C> + LoadQuery<'q, C, U>,
+    {
+        let mut rows: Vec<U> = query.limit(1).load(&mut *self.conn)?;
+        Ok(rows.pop())
+    }
+
+    /// The first column of the first row: [`first`](Self::first) for a
+    /// query that selects one value.
+    pub fn scalar<'q, Q, U>(&mut self, query: Q) -> Result<Option<U>>
+    where
+        Q: LimitDsl,
+        Limit<Q>: RunQueryDsl<C> + LoadQuery<'q, C, U>,
+    {
+        self.first(query)
+    }
+
+    /// Exactly one row: [`Error::NotFound`] for none,
+    /// [`Error::MultipleResultsFound`] for more (SQLAlchemy's `one`).
+    pub fn one<'q, Q, U>(&mut self, query: Q) -> Result<U>
+    where
+        Q: LimitDsl,
+        Limit<Q>: RunQueryDsl<C> + LoadQuery<'q, C, U>,
+    {
+        self.one_or_none(query)?.ok_or(Error::NotFound)
+    }
+
+    /// At most one row: `None` for none, [`Error::MultipleResultsFound`]
+    /// for more (SQLAlchemy's `one_or_none`).
+    pub fn one_or_none<'q, Q, U>(&mut self, query: Q) -> Result<Option<U>>
+    where
+        Q: LimitDsl,
+        Limit<Q>: RunQueryDsl<C> + LoadQuery<'q, C, U>,
+    {
+        let mut rows: Vec<U> = query.limit(2).load(&mut *self.conn)?;
+        match rows.len() {
+            0 | 1 => Ok(rows.pop()),
+            _ => Err(Error::MultipleResultsFound),
+        }
+    }
+
+    /// The row of `table` whose primary key is `key` (a tuple for a
+    /// composite key), if any: `session.get(authors::table, 7)`.
+    pub fn get<'q, T, K, U>(&mut self, table: T, key: K) -> Result<Option<U>>
+    where
+        T: FindDsl<K>,
+        Find<T, K>: LimitDsl,
+        Limit<Find<T, K>>: RunQueryDsl<C> + LoadQuery<'q, C, U>,
+    {
+        self.first(table.find(key))
+    }
+
+    /// Runs an insert, update or delete; returns the rows affected.
+    pub fn execute<Q>(&mut self, query: Q) -> Result<usize>
+    where
+        Q: RunQueryDsl<C> + ExecuteDsl<C>,
+    {
+        Ok(query.execute(&mut *self.conn)?)
+    }
+
+    fn run_after_end(&mut self) {
+        for sql in std::mem::take(&mut self.after_end) {
+            let _ = self.conn.batch_execute(&sql);
+        }
+    }
+}
+
+impl<C: EngineConnection> Drop for Session<C> {
+    fn drop(&mut self) {
+        // A pooled connection must go back without an open transaction.
+        while self.depth() > 0 {
+            if self.rollback().is_err() {
+                break;
+            }
+        }
+    }
+}
