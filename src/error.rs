@@ -190,7 +190,10 @@ fn classify(error: DieselError) -> Error {
                 operational(OperationalKind::Deadlock)
             } else if lower.contains("database is locked") || lower.contains("lock wait timeout") {
                 operational(OperationalKind::LockTimeout)
-            } else if lower.contains("constraint") && lower.contains("check") || lower.contains("check constraint") {
+            } else if lower.contains("check constraint")
+                // MariaDB: "CONSTRAINT `ck_...` failed for `db`.`table`"
+                || (lower.starts_with("constraint") && lower.contains("failed for"))
+            {
                 integrity(IntegrityKind::Check)
             } else if lower.contains("cannot be null") || lower.contains("doesn't have a default value") {
                 integrity(IntegrityKind::NotNull)
@@ -198,7 +201,7 @@ fn classify(error: DieselError) -> Error {
                 integrity(IntegrityKind::Unique)
             } else if lower.contains("foreign key constraint") {
                 integrity(IntegrityKind::ForeignKey)
-            } else if lower.contains("read-only") || lower.contains("read only") {
+            } else if lower.contains("read-only") || lower.contains("read only") || lower.contains("readonly") {
                 operational(OperationalKind::ReadOnly)
             } else {
                 Error::Database(error)

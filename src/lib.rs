@@ -3,6 +3,7 @@
 //!
 //! (Crate docs: see README.md; the runnable tour lives in `examples/`.)
 
+mod any;
 pub mod ddl;
 pub mod engine;
 pub mod error;
@@ -15,11 +16,12 @@ pub mod types;
 #[doc(hidden)]
 pub mod __codegen;
 
+pub use any::AnyEngine;
+pub use engine::Engine;
 pub use error::{Error, Result};
 pub use metadata::Metadata;
 pub use relation::Relation;
 pub use session::Session;
-pub use engine::Engine;
 pub use types::{Jsonb, UtcDateTime};
 
 /// Re-export of the diesel quarry is built on.

@@ -155,7 +155,10 @@ impl<C: EngineConnection> Session<C> {
 
     /// Runs `work` in a transaction (a savepoint if one is open): commits
     /// when it returns `Ok`, rolls back when it returns `Err` or panics.
-    pub fn transaction<T, E>(&mut self, work: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    pub fn transaction<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut Self) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
     where
         E: From<Error>,
     {
@@ -179,7 +182,10 @@ impl<C: EngineConnection> Session<C> {
 
     /// Runs `work` in a savepoint of the open transaction: its changes are
     /// kept when it returns `Ok`, undone alone when it returns `Err`.
-    pub fn nested<T, E>(&mut self, work: impl FnOnce(&mut Self) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    pub fn nested<T, E>(
+        &mut self,
+        work: impl FnOnce(&mut Self) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
     where
         E: From<Error>,
     {

@@ -16,7 +16,8 @@ pub enum IsolationLevel {
 }
 
 impl IsolationLevel {
-    fn sql(self) -> &'static str {
+    /// The level as SQL writes it, e.g. `REPEATABLE READ`.
+    pub fn sql(self) -> &'static str {
         match self {
             IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
             IsolationLevel::ReadCommitted => "READ COMMITTED",
@@ -118,7 +119,8 @@ impl EngineConnection for diesel::MysqlConnection {
     const MAX_BIND_PARAMETERS: usize = 65_535;
 
     fn begin_statements(options: &TransactionOptions) -> BeginStatements {
-        let before = options.isolation.map(|l| format!("SET TRANSACTION ISOLATION LEVEL {}", l.sql())).into_iter().collect();
+        let before =
+            options.isolation.map(|l| format!("SET TRANSACTION ISOLATION LEVEL {}", l.sql())).into_iter().collect();
         let begin = if options.read_only { "START TRANSACTION READ ONLY" } else { "START TRANSACTION" };
         BeginStatements { before, begin: begin.into(), after: Vec::new() }
     }

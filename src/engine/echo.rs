@@ -28,7 +28,8 @@ impl Instrumentation for Echo {
             InstrumentationEvent::FinishQuery { query, error, .. } => {
                 let elapsed = self.started.take().map(|s| s.elapsed()).unwrap_or_default();
                 self.shared.statements.fetch_add(1, Ordering::Relaxed);
-                let wants_text = self.shared.echo.load(Ordering::Relaxed) || self.shared.recording.load(Ordering::Relaxed);
+                let wants_text =
+                    self.shared.echo.load(Ordering::Relaxed) || self.shared.recording.load(Ordering::Relaxed);
                 if !wants_text {
                     return;
                 }

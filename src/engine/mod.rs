@@ -36,7 +36,7 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnectio
 
 pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
 pub use events::{Event, Listener};
-pub use url::{BackendKind, DatabaseUrl};
+pub use url::{redact, BackendKind, DatabaseUrl};
 
 use crate::error::{Error, OperationalError, OperationalKind, Result};
 use crate::session::Session;
@@ -101,7 +101,9 @@ impl<C: EngineConnection> Engine<C> {
 
     /// A pooled connection, for plain diesel work outside a session.
     pub fn connection(&self) -> Result<Connection<C>> {
-        self.pool.get().map_err(|e| Error::Operational(OperationalError::new(OperationalKind::PoolTimeout, e.to_string())))
+        self.pool
+            .get()
+            .map_err(|e| Error::Operational(OperationalError::new(OperationalKind::PoolTimeout, e.to_string())))
     }
 
     /// The URL this engine connects to.
@@ -185,7 +187,24 @@ impl<C> Default for EngineBuilder<C> {
     }
 }
 
-impl<C: EngineConnection> EngineBuilder<C> {
+impl<C> EngineBuilder<C> {
+    /// The same settings, for another connection type.
+    pub fn retype<D>(self) -> EngineBuilder<D> {
+        EngineBuilder {
+            pool_size: self.pool_size,
+            max_overflow: self.max_overflow,
+            min_idle: self.min_idle,
+            pool_timeout: self.pool_timeout,
+            recycle: self.recycle,
+            idle_timeout: self.idle_timeout,
+            pre_ping: self.pre_ping,
+            echo: self.echo,
+            sqlite_busy_timeout: self.sqlite_busy_timeout,
+            sqlite_wal: self.sqlite_wal,
+            _connection: std::marker::PhantomData,
+        }
+    }
+
     /// Connections kept open (default 5).
     pub fn pool_size(mut self, size: u32) -> Self {
         self.pool_size = size;
@@ -249,7 +268,9 @@ impl<C: EngineConnection> EngineBuilder<C> {
         self.sqlite_wal = on;
         self
     }
+}
 
+impl<C: EngineConnection> EngineBuilder<C> {
     /// Builds the engine for `url`, opening `pool_size` connections now so
     /// that a wrong URL fails here rather than at first use.
     pub fn build(self, url: &str) -> Result<Engine<C>> {

@@ -48,7 +48,8 @@ impl DatabaseUrl {
     /// Reads a URL; the scheme names the backend.
     pub fn parse(url: &str) -> Result<Self> {
         let invalid = |reason: &str| Error::InvalidUrl { url: redact(url), reason: reason.to_owned() };
-        let (scheme, rest) = url.split_once(':').ok_or_else(|| invalid("no scheme: expected sqlite:, postgres: or mysql:"))?;
+        let (scheme, rest) =
+            url.split_once(':').ok_or_else(|| invalid("no scheme: expected sqlite:, postgres: or mysql:"))?;
         let (backend, driver_url) = match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => {
                 let path = rest.strip_prefix("//").unwrap_or(rest);
@@ -60,17 +61,19 @@ impl DatabaseUrl {
             "postgres" | "postgresql" => (BackendKind::Postgres, url.to_owned()),
             "mysql" => (BackendKind::Mysql, url.to_owned()),
             "mariadb" => (BackendKind::Mysql, format!("mysql:{rest}")),
-            other => return Err(invalid(&format!("unknown scheme `{other}`: expected sqlite, postgres, postgresql, mysql or mariadb"))),
+            other => {
+                return Err(invalid(&format!(
+                    "unknown scheme `{other}`: expected sqlite, postgres, postgresql, mysql or mariadb"
+                )))
+            }
         };
         Ok(DatabaseUrl { backend, driver_url })
     }
 
     /// The URL in the `DATABASE_URL` environment variable.
     pub fn from_env() -> Result<Self> {
-        let url = std::env::var("DATABASE_URL").map_err(|_| Error::InvalidUrl {
-            url: String::new(),
-            reason: "DATABASE_URL is not set".to_owned(),
-        })?;
+        let url = std::env::var("DATABASE_URL")
+            .map_err(|_| Error::InvalidUrl { url: String::new(), reason: "DATABASE_URL is not set".to_owned() })?;
         Self::parse(&url)
     }
 

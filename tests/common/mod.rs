@@ -164,3 +164,110 @@ macro_rules! backend_tests {
     };
 }
 pub(crate) use backend_tests;
+
+/// An engine on a fresh SQLite file named after the test (files, unlike
+/// `:memory:`, are shared by every connection of the pool).
+#[cfg(feature = "sqlite")]
+pub fn sqlite_engine(
+    test: &str,
+    settings: quarry::engine::EngineBuilder<diesel::SqliteConnection>,
+) -> Option<quarry::Engine<diesel::SqliteConnection>> {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sqlite");
+    std::fs::create_dir_all(&dir).expect("create the SQLite test folder");
+    let path = dir.join(format!("{}.db", namespace(test)));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Some(settings.build(&format!("sqlite://{}", path.display())).expect("open the SQLite test database"))
+}
+
+/// An engine whose every connection uses a fresh schema named after the
+/// test, or `None` when `QUARRY_TEST_POSTGRES_URL` is not set.
+#[cfg(feature = "postgres")]
+pub fn postgres_engine(
+    test: &str,
+    settings: quarry::engine::EngineBuilder<diesel::PgConnection>,
+) -> Option<quarry::Engine<diesel::PgConnection>> {
+    let url = url(POSTGRES_URL_VAR)?;
+    postgres(test)?;
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let url = format!("{url}{separator}options=-c%20search_path%3D{}", namespace(test));
+    Some(settings.build(&url).unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is set but cannot be reached: {e}")))
+}
+
+/// An engine on a fresh database named after the test, or `None` when
+/// `QUARRY_TEST_MYSQL_URL` is not set.
+#[cfg(feature = "mysql")]
+pub fn mysql_engine(
+    test: &str,
+    settings: quarry::engine::EngineBuilder<diesel::MysqlConnection>,
+) -> Option<quarry::Engine<diesel::MysqlConnection>> {
+    mysql(test)?;
+    let url = mysql_test_url(test)?;
+    Some(settings.build(&url).unwrap_or_else(|e| panic!("{MYSQL_URL_VAR} is set but cannot be reached: {e}")))
+}
+
+/// [`backend_tests!`] for engines: each scenario gets `engine`, a
+/// `quarry::Engine` of the backend on a database of its own, built with
+/// the settings `settings(builder)` returns.
+macro_rules! engine_tests {
+    ($(fn $name:ident($engine:ident) $body:block)*) => {
+        $crate::common::engine_tests!(@settings |b| b; $(fn $name($engine) $body)*);
+    };
+    (@settings |$b:ident| $settings:expr; $(fn $name:ident($engine:ident) $body:block)*) => {
+        #[cfg(feature = "sqlite")]
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    let $b = quarry::Engine::<diesel::SqliteConnection>::builder();
+                    let Some($engine) = $crate::common::sqlite_engine(concat!(module_path!(), "::", stringify!($name)), $settings) else { return };
+                    $body
+                }
+            )*
+        }
+
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    $crate::common::assert_backend_compiled($crate::common::POSTGRES_URL_VAR, cfg!(feature = "postgres"), "postgres");
+                    #[cfg(feature = "postgres")]
+                    {
+                        let $b = quarry::Engine::<diesel::PgConnection>::builder();
+                        let Some($engine) = $crate::common::postgres_engine(stringify!($name), $settings) else {
+                            eprintln!("postgres: skipped, {} is not set", $crate::common::POSTGRES_URL_VAR);
+                            return;
+                        };
+                        $body
+                    }
+                }
+            )*
+        }
+
+        mod mysql {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    $crate::common::assert_backend_compiled($crate::common::MYSQL_URL_VAR, cfg!(feature = "mysql"), "mysql");
+                    #[cfg(feature = "mysql")]
+                    {
+                        let $b = quarry::Engine::<diesel::MysqlConnection>::builder();
+                        let Some($engine) = $crate::common::mysql_engine(stringify!($name), $settings) else {
+                            eprintln!("mysql: skipped, {} is not set", $crate::common::MYSQL_URL_VAR);
+                            return;
+                        };
+                        $body
+                    }
+                }
+            )*
+        }
+    };
+}
+pub(crate) use engine_tests;

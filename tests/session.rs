@@ -1,0 +1,227 @@
+//! SQLAlchemy's session scenarios, on every backend: commit, rollback,
+//! savepoints, the closure form, result helpers, integrity errors that
+//! name their constraint and leave nothing behind, read-only transactions
+//! and events.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use diesel::prelude::*;
+use quarry::engine::{Event, TransactionOptions};
+use quarry::error::{IntegrityKind, OperationalKind};
+use quarry::{Error, Session};
+
+mod schema {
+    quarry::include_schema!();
+}
+use schema::{articles, authors, products, tags, Author, NewArticle, NewAuthor, NewProduct, NewTag};
+
+/// An application's own error type: the closure form needs only `From<quarry::Error>`.
+#[derive(Debug)]
+enum AppError {
+    #[allow(dead_code)]
+    Database(Error),
+    Refused,
+}
+
+impl From<Error> for AppError {
+    fn from(error: Error) -> Self {
+        AppError::Database(error)
+    }
+}
+
+fn tag_names<C: quarry::engine::EngineConnection>(session: &mut Session<C>) -> Vec<String>
+where
+    for<'q> diesel::dsl::Order<diesel::dsl::Select<tags::table, tags::name>, tags::name>:
+        diesel::query_dsl::LoadQuery<'q, C, String>,
+{
+    session.all(tags::table.select(tags::name).order(tags::name)).unwrap()
+}
+
+common::engine_tests! {
+    fn commit_makes_rows_visible_to_other_sessions(engine) {
+        let mut setup = engine.connection().unwrap();
+        schema::create_all(&mut *setup).unwrap();
+        drop(setup);
+
+        let mut session = engine.session().unwrap();
+        session.begin().unwrap();
+        session.execute(diesel::insert_into(authors::table).values(NewAuthor::new("Ada"))).unwrap();
+        // Flushed but not committed: this session sees it ...
+        let id: i32 = session.one(authors::table.select(authors::id)).unwrap();
+        session.commit().unwrap();
+        // ... and after the commit, everyone does.
+        let mut other = engine.session().unwrap();
+        let ada: Option<Author> = other.get(authors::table, id).unwrap();
+        assert_eq!(ada.map(|a| a.name), Some("Ada".to_owned()));
+        let missing: Option<Author> = other.get(authors::table, id + 1000).unwrap();
+        assert!(missing.is_none());
+    }
+
+    fn rollback_leaves_nothing(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.begin().unwrap();
+        session.execute(diesel::insert_into(tags::table).values(NewTag::new("gone"))).unwrap();
+        session.rollback().unwrap();
+        assert!(tag_names(&mut session).is_empty());
+        assert!(!session.in_transaction());
+    }
+
+    fn a_failed_savepoint_is_undone_alone(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.begin().unwrap();
+        session.execute(diesel::insert_into(tags::table).values(NewTag::new("kept"))).unwrap();
+
+        // Explicit form: begin_nested, fail, rollback to the savepoint.
+        session.begin_nested().unwrap();
+        assert_eq!(session.depth(), 2);
+        let duplicate = session.execute(diesel::insert_into(tags::table).values(NewTag::new("kept")));
+        assert!(matches!(duplicate, Err(Error::Integrity(_))), "{duplicate:?}");
+        session.rollback().unwrap();
+        assert_eq!(session.depth(), 1);
+
+        // Closure form, two levels deep: the inner failure leaves the middle level intact.
+        session
+            .nested(|s| {
+                s.execute(diesel::insert_into(tags::table).values(NewTag::new("middle")))?;
+                let inner: quarry::Result<()> = s.nested(|s| {
+                    s.execute(diesel::insert_into(tags::table).values(NewTag::new("inner")))?;
+                    s.execute(diesel::insert_into(tags::table).values(NewTag::new("middle")))?;
+                    Ok(())
+                });
+                assert!(matches!(inner, Err(Error::Integrity(_))));
+                Ok::<_, Error>(())
+            })
+            .unwrap();
+        session.execute(diesel::insert_into(tags::table).values(NewTag::new("after"))).unwrap();
+        session.commit().unwrap();
+        assert_eq!(tag_names(&mut session), ["after", "kept", "middle"]);
+    }
+
+    fn the_closure_form_commits_on_ok_and_rolls_back_on_err(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let kept: quarry::Result<usize> =
+            session.transaction(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("ok"))));
+        assert_eq!(kept.unwrap(), 1);
+        let failed: Result<(), AppError> = session.transaction(|s| {
+            s.execute(diesel::insert_into(tags::table).values(NewTag::new("err")))?;
+            Err(AppError::Refused)
+        });
+        assert!(matches!(failed, Err(AppError::Refused)));
+        assert_eq!(tag_names(&mut session), ["ok"]);
+    }
+
+    fn result_helpers_count_rows(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let none: quarry::Result<String> = session.one(tags::table.select(tags::name));
+        assert!(matches!(none, Err(Error::NotFound)), "{none:?}");
+        assert_eq!(session.one_or_none(tags::table.select(tags::name)).unwrap(), None::<String>);
+        session.execute(diesel::insert_into(tags::table).values(&vec![NewTag::new("a"), NewTag::new("b")])).unwrap();
+        let many: quarry::Result<String> = session.one(tags::table.select(tags::name));
+        assert!(matches!(many, Err(Error::MultipleResultsFound)), "{many:?}");
+        let many: quarry::Result<Option<String>> = session.one_or_none(tags::table.select(tags::name));
+        assert!(matches!(many, Err(Error::MultipleResultsFound)));
+        assert_eq!(session.first(tags::table.select(tags::name).order(tags::name.desc())).unwrap(), Some("b".to_owned()));
+        let count: Option<i64> = session.scalar(tags::table.count()).unwrap();
+        assert_eq!(count, Some(2));
+        let a: Vec<String> = session.all(tags::table.select(tags::name).filter(tags::name.eq("a"))).unwrap();
+        assert_eq!(a, ["a"]);
+    }
+
+    fn integrity_errors_name_their_constraint_and_change_nothing(engine) {
+        let backend = engine.url().backend();
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.execute(diesel::insert_into(tags::table).values(NewTag::new("rust"))).unwrap();
+
+        let failed: quarry::Result<()> = session.transaction(|s| {
+            s.execute(diesel::insert_into(tags::table).values(NewTag::new("sql")))?;
+            s.execute(diesel::insert_into(tags::table).values(NewTag::new("rust")))?;
+            Ok(())
+        });
+        let error = failed.unwrap_err();
+        let integrity = error.integrity().unwrap_or_else(|| panic!("not an integrity error: {error}"));
+        assert_eq!(integrity.kind, IntegrityKind::Unique);
+        // SQLite names the columns of a failed unique constraint, not the constraint.
+        let expected = (backend != quarry::engine::BackendKind::Sqlite).then_some("uq_tags_name");
+        assert_eq!(integrity.constraint.as_deref(), expected, "{integrity}");
+        assert_eq!(tag_names(&mut session), ["rust"], "the failed transaction left a row behind");
+
+        let orphan = session.execute(diesel::insert_into(articles::table).values(NewArticle::new("Orphan", 999)));
+        let integrity = orphan.as_ref().unwrap_err().integrity().cloned().expect("an integrity error");
+        assert_eq!(integrity.kind, IntegrityKind::ForeignKey);
+        let expected = (backend != quarry::engine::BackendKind::Sqlite).then_some("fk_articles_author_id_authors");
+        assert_eq!(integrity.constraint.as_deref(), expected, "{integrity}");
+
+        let price: bigdecimal::BigDecimal = "-1".parse().unwrap();
+        let negative = session.execute(diesel::insert_into(products::table).values(NewProduct::new("S", "N", price, true)));
+        let integrity = negative.as_ref().unwrap_err().integrity().cloned().unwrap_or_else(|| panic!("{negative:?}"));
+        assert_eq!(integrity.kind, IntegrityKind::Check);
+        assert_eq!(integrity.constraint.as_deref(), Some("ck_products_price"), "{integrity}");
+
+        let null = session.execute(diesel::sql_query("INSERT INTO tags (name) VALUES (NULL)"));
+        let integrity = null.as_ref().unwrap_err().integrity().cloned().unwrap_or_else(|| panic!("{null:?}"));
+        assert_eq!(integrity.kind, IntegrityKind::NotNull);
+
+        let articles: i64 = session.one(articles::table.count()).unwrap();
+        let products: i64 = session.one(products::table.count()).unwrap();
+        assert_eq!((articles, products), (0, 0));
+    }
+
+    fn read_only_transactions_refuse_writes(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.set_transaction_options(TransactionOptions { read_only: true, ..Default::default() });
+        session.begin().unwrap();
+        let _: i64 = session.one(tags::table.count()).unwrap();
+        let write = session.execute(diesel::insert_into(tags::table).values(NewTag::new("nope")));
+        match write {
+            Err(Error::Operational(e)) => assert_eq!(e.kind, OperationalKind::ReadOnly, "{e}"),
+            other => panic!("expected a read-only error, got {other:?}"),
+        }
+        session.rollback().unwrap();
+        // The next transaction writes again.
+        session.set_transaction_options(TransactionOptions::default());
+        session.transaction(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("yes")))).unwrap();
+        assert_eq!(tag_names(&mut session), ["yes"]);
+    }
+
+    fn events_fire_on_commit_rollback_checkout_and_checkin(engine) {
+        let counts: Arc<[AtomicUsize; 4]> = Arc::new(Default::default());
+        for (i, event) in [Event::AfterCommit, Event::AfterRollback, Event::Checkout, Event::Checkin].into_iter().enumerate() {
+            let counts = counts.clone();
+            engine.listen(event, move |_| {
+                counts[i].fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.transaction(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("a")))).unwrap();
+        let _ = session.transaction(|s| -> quarry::Result<()> {
+            s.execute(diesel::insert_into(tags::table).values(NewTag::new("b")))?;
+            Err(Error::InvalidState("undo"))
+        });
+        // A savepoint's commit or rollback is not the transaction's.
+        session.transaction(|s| s.nested(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("c"))))).unwrap();
+        drop(session);
+        let seen: Vec<usize> = counts.iter().map(|c| c.load(Ordering::SeqCst)).collect();
+        assert_eq!(seen, [2, 1, 1, 1]);
+    }
+
+    fn dropping_a_session_rolls_back_its_transaction(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.begin().unwrap();
+        session.execute(diesel::insert_into(tags::table).values(NewTag::new("lost"))).unwrap();
+        drop(session);
+        let mut session = engine.session().unwrap();
+        assert!(tag_names(&mut session).is_empty());
+        assert!(!session.in_transaction());
+    }
+}
