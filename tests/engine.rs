@@ -1,0 +1,259 @@
+//! The engine: URLs, pool limits, pre-ping, echo, SQLite under concurrent
+//! writers, and one program running on whichever backend a URL names.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use quarry::engine::{BackendKind, Engine};
+use quarry::error::OperationalKind;
+use quarry::{AnyEngine, Error};
+
+mod schema {
+    quarry::include_schema!();
+}
+use schema::{tags, NewTag};
+
+#[test]
+fn engines_are_shared_across_threads() {
+    fn send_sync_clone<T: Send + Sync + Clone>() {}
+    #[cfg(feature = "sqlite")]
+    send_sync_clone::<Engine<diesel::SqliteConnection>>();
+    #[cfg(feature = "postgres")]
+    send_sync_clone::<Engine<diesel::PgConnection>>();
+    #[cfg(feature = "mysql")]
+    send_sync_clone::<Engine<diesel::MysqlConnection>>();
+    send_sync_clone::<AnyEngine>();
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_url_for_another_backend_is_refused() {
+    let error = Engine::<diesel::SqliteConnection>::connect("postgres://u:secret@localhost/db").unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("this engine is for sqlite, the URL names postgres"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
+}
+
+/// A buffer the echo log is written to.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+common::engine_tests! {
+    fn echo_logs_statements_with_binds_and_duration(engine) {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        tracing::subscriber::with_default(subscriber, || {
+            session.execute(diesel::insert_into(tags::table).values(NewTag::new("silent"))).unwrap();
+            engine.set_echo(true);
+            session.execute(diesel::insert_into(tags::table).values(NewTag::new("echoed"))).unwrap();
+            engine.set_echo(false);
+        });
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("quarry::echo"), "{log}");
+        assert!(log.contains("INSERT INTO"), "{log}");
+        assert!(log.contains("echoed"), "the binds are logged: {log}");
+        assert!(log.contains("elapsed_us="), "{log}");
+        assert!(!log.contains("silent"), "echo was off for the first insert: {log}");
+    }
+
+    fn statements_are_counted_and_recorded(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        engine.record_statements(true);
+        let before = engine.statement_count();
+        let rows: Vec<NewTag> = (0..10).map(|i| NewTag::new(format!("t{i}"))).collect();
+        session.execute(diesel::insert_into(tags::table).values(&rows)).unwrap();
+        engine.record_statements(false);
+        let inserts: Vec<String> = engine.take_statements().into_iter().filter(|s| s.starts_with("INSERT")).collect();
+        // SQLite inserts row by row when rows carry DEFAULT; the others in one statement.
+        let expected = if engine.url().backend() == BackendKind::Sqlite { 10 } else { 1 };
+        assert_eq!(inserts.len(), expected, "{inserts:#?}");
+        assert!(engine.statement_count() >= before + expected as u64);
+        assert_eq!(engine.session().unwrap().one::<_, i64>(tags::table.count()).unwrap(), 10);
+    }
+}
+
+mod small_pool {
+    use super::*;
+
+    common::engine_tests! {
+    @settings |b| b.pool_size(2).max_overflow(0).pool_timeout(Duration::from_millis(500));
+
+    fn an_exhausted_pool_times_out_instead_of_hanging(engine) {
+        let held = (engine.session().unwrap(), engine.session().unwrap());
+        let started = Instant::now();
+        let error = engine.session().unwrap_err();
+        let waited = started.elapsed();
+        match &error {
+            Error::Operational(e) => {
+                assert_eq!(e.kind, OperationalKind::PoolTimeout, "{e}");
+                assert!(e.retryable);
+            }
+            other => panic!("expected a pool timeout, got {other}"),
+        }
+        assert!(waited >= Duration::from_millis(400), "gave up after {waited:?}, before the timeout");
+        assert!(waited < Duration::from_secs(10), "waited {waited:?}");
+        drop(held);
+        assert!(engine.session().is_ok(), "a returned connection is handed out again");
+    }
+    }
+}
+
+/// Four threads writing to one SQLite file at once: `BEGIN IMMEDIATE` and
+/// the busy timeout queue them, so none sees "database is locked".
+#[cfg(feature = "sqlite")]
+#[test]
+fn concurrent_sqlite_writers_never_see_database_is_locked() {
+    let engine = common::sqlite_engine("concurrent_writers", Engine::builder().pool_size(4)).unwrap();
+    schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let workers: Vec<_> = (0..4)
+        .map(|worker| {
+            let engine = engine.clone();
+            std::thread::spawn(move || {
+                let mut session = engine.session().unwrap();
+                let (mut written, mut errors) = (0, Vec::new());
+                while Instant::now() < deadline {
+                    let name = format!("w{worker}-{written}");
+                    let result = session.transaction(|s| {
+                        let _: i64 = s.one(tags::table.count())?;
+                        s.execute(diesel::insert_into(tags::table).values(NewTag::new(name.clone())))
+                    });
+                    match result {
+                        Ok(_) => written += 1,
+                        Err(e) => errors.push(e.to_string()),
+                    }
+                }
+                (written, errors)
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for worker in workers {
+        let (written, errors) = worker.join().unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(written > 0);
+        total += written;
+    }
+    assert_eq!(engine.session().unwrap().one::<_, i64>(tags::table.count()).unwrap(), total as i64);
+}
+
+/// pre_ping: a connection the server killed is replaced on checkout, and
+/// the user never sees the error.
+#[cfg(feature = "postgres")]
+#[test]
+fn pre_ping_replaces_a_connection_postgres_killed() {
+    let Some(engine) =
+        common::postgres_engine("pre_ping", Engine::builder().pool_size(1).max_overflow(0).pre_ping(true))
+    else {
+        return;
+    };
+    let pid = |engine: &Engine<diesel::PgConnection>| -> i32 {
+        engine
+            .session()
+            .unwrap()
+            .one(diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("pg_backend_pid()")))
+            .unwrap()
+    };
+    let before = pid(&engine);
+    let mut killer = common::postgres("pre_ping_killer").unwrap();
+    diesel::sql_query(format!("SELECT pg_terminate_backend({before})")).execute(&mut killer).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let after = pid(&engine);
+    assert_ne!(before, after, "the killed connection was replaced");
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn pre_ping_replaces_a_connection_mysql_killed() {
+    let Some(engine) = common::mysql_engine("pre_ping", Engine::builder().pool_size(1).max_overflow(0).pre_ping(true))
+    else {
+        return;
+    };
+    let id = |engine: &Engine<diesel::MysqlConnection>| -> i64 {
+        engine
+            .session()
+            .unwrap()
+            .one(diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(CONNECTION_ID() AS SIGNED)")))
+            .unwrap()
+    };
+    let before = id(&engine);
+    let mut killer = common::mysql("pre_ping_killer").unwrap();
+    diesel::sql_query(format!("KILL {before}")).execute(&mut killer).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let after = id(&engine);
+    assert_ne!(before, after, "the killed connection was replaced");
+}
+
+/// The isolation level reaches PostgreSQL.
+#[cfg(feature = "postgres")]
+#[test]
+fn isolation_levels_apply_postgres() {
+    use quarry::engine::{IsolationLevel, TransactionOptions};
+    let Some(engine) = common::postgres_engine("isolation", Engine::builder()) else { return };
+    let mut session = engine.session().unwrap();
+    session.set_transaction_options(TransactionOptions {
+        isolation: Some(IsolationLevel::Serializable),
+        read_only: false,
+    });
+    let level: String = session
+        .transaction(|s| {
+            s.one(diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+                "current_setting('transaction_isolation')",
+            )))
+        })
+        .unwrap();
+    assert_eq!(level, "serializable");
+}
+
+/// One program, three backends: the same code runs on whichever backend
+/// the URL names.
+#[test]
+fn any_engine_runs_the_same_code_on_every_configured_backend() {
+    let mut urls = vec![];
+    #[cfg(feature = "sqlite")]
+    urls.push("sqlite::memory:".to_owned());
+    #[cfg(feature = "postgres")]
+    if let Some(engine) = common::postgres_engine("any_engine", Engine::builder()) {
+        urls.push(engine.url().driver_url().to_owned());
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(engine) = common::mysql_engine("any_engine", Engine::builder()) {
+        urls.push(engine.url().driver_url().to_owned());
+    }
+    for url in urls {
+        let engine = AnyEngine::connect(&url).unwrap();
+        let names = tag_names_on_any_backend(&engine);
+        assert_eq!(names.unwrap(), ["a", "b"], "{:?}", engine.backend());
+    }
+}
+
+/// Written once, compiled for each backend.
+fn tag_names_on_any_backend(engine: &AnyEngine) -> quarry::Result<Vec<String>> {
+    quarry::with_engine!(engine, |engine| {
+        let mut session = engine.session()?;
+        schema::create_all(session.connection())?;
+        session.transaction(|s| {
+            s.execute(diesel::insert_into(tags::table).values(&vec![NewTag::new("b"), NewTag::new("a")]))
+        })?;
+        let names = session.all(tags::table.select(tags::name).order(tags::name))?;
+        schema::drop_all(session.connection())?;
+        Ok(names)
+    })
+}
