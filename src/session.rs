@@ -34,8 +34,8 @@
 use std::sync::Arc;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
-use diesel::dsl::{Find, Limit};
-use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery};
+use diesel::dsl::{Find, Limit, Offset};
+use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery, OffsetDsl};
 use diesel::RunQueryDsl;
 
 use crate::engine::{Connection, EngineConnection, Event, Shared, TransactionOptions};
@@ -258,6 +258,70 @@ impl<C: EngineConnection> Session<C> {
         self.first(table.find(key))
     }
 
+    /// The rows of `query` in batches of `batch_size` (SQLAlchemy's
+    /// `yield_per`): only one batch is in memory at a time.
+    ///
+    /// Each batch is one `LIMIT`/`OFFSET` query, so `query` needs an
+    /// `ORDER BY` over a unique key for the batches to partition the rows,
+    /// and a transaction of at least `REPEATABLE READ` (SQLite: any) if
+    /// concurrent writes must not shift them.
+    ///
+    /// ```
+    /// # use diesel::prelude::*;
+    /// # diesel::table! { n (id) { id -> Integer } }
+    /// let engine = quarry::Engine::<SqliteConnection>::connect("sqlite::memory:")?;
+    /// let mut session = engine.session()?;
+    /// # diesel::sql_query("CREATE TABLE n (id INTEGER PRIMARY KEY)").execute(session.connection())?;
+    /// # diesel::sql_query("INSERT INTO n (id) VALUES (1), (2), (3), (4), (5)").execute(session.connection())?;
+    /// let sizes: Vec<usize> = session
+    ///     .batches(n::table.select(n::id).order(n::id), 2)
+    ///     .map(|batch: quarry::Result<Vec<i32>>| batch.map(|rows| rows.len()))
+    ///     .collect::<quarry::Result<_>>()?;
+    /// assert_eq!(sizes, [2, 2, 1]);
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    pub fn batches<Q, U>(&mut self, query: Q, batch_size: usize) -> Batches<'_, C, Q, U>
+    where
+        Q: Clone + LimitDsl,
+        Limit<Q>: OffsetDsl,
+        Offset<Limit<Q>>: RunQueryDsl<C> + for<'q> LoadQuery<'q, C, U>,
+    {
+        Batches {
+            session: self,
+            query,
+            size: batch_size.max(1) as i64,
+            offset: 0,
+            done: false,
+            rows: std::marker::PhantomData,
+        }
+    }
+
+    /// Inserts `rows` into `table` in as few statements as the backend
+    /// allows: multi-row `INSERT`s, each under the backend's limit of bind
+    /// parameters. Returns the number of rows inserted.
+    ///
+    /// SQLite cannot write `DEFAULT` inside `VALUES`, so there rows that
+    /// leave a column to its default (`None` in a `New*` field) are
+    /// inserted one statement per row (diesel's own fallback); other rows
+    /// go in one statement per chunk.
+    pub fn insert_all<T, R>(&mut self, table: T, rows: &[R]) -> Result<usize>
+    where
+        T: Copy,
+        R: InsertRows<T, C>,
+    {
+        let mut inserted = 0;
+        for chunk in rows.chunks(Self::rows_per_statement()) {
+            inserted += R::insert_rows(table, chunk, &mut self.conn)?;
+        }
+        Ok(inserted)
+    }
+
+    /// Rows per multi-row statement: the backend's bind limit over the
+    /// widest table quarry generates (32 columns).
+    fn rows_per_statement() -> usize {
+        (C::MAX_BIND_PARAMETERS / 32).max(1)
+    }
+
     /// Runs an insert, update or delete; returns the rows affected.
     pub fn execute<Q>(&mut self, query: Q) -> Result<usize>
     where
@@ -281,5 +345,64 @@ impl<C: EngineConnection> Drop for Session<C> {
                 break;
             }
         }
+    }
+}
+
+/// Batches of a query's rows: see [`Session::batches`].
+pub struct Batches<'s, C: EngineConnection, Q, U> {
+    session: &'s mut Session<C>,
+    query: Q,
+    size: i64,
+    offset: i64,
+    done: bool,
+    rows: std::marker::PhantomData<fn() -> U>,
+}
+
+impl<C, Q, U> Iterator for Batches<'_, C, Q, U>
+where
+    C: EngineConnection,
+    Q: Clone + LimitDsl,
+    Limit<Q>: OffsetDsl,
+    Offset<Limit<Q>>: RunQueryDsl<C> + for<'q> LoadQuery<'q, C, U>,
+{
+    type Item = Result<Vec<U>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let page = self.query.clone().limit(self.size).offset(self.offset);
+        match page.load::<U>(&mut *self.session.conn) {
+            Ok(rows) => {
+                self.offset += rows.len() as i64;
+                self.done = (rows.len() as i64) < self.size;
+                (!rows.is_empty()).then_some(Ok(rows))
+            }
+            Err(error) => {
+                self.done = true;
+                Some(Err(error.into()))
+            }
+        }
+    }
+}
+
+/// Rows that can be inserted into table `T` on connection `C` in one
+/// multi-row statement: every diesel `Insertable` (such as the generated
+/// `New*` types). Used by [`Session::insert_all`].
+pub trait InsertRows<T, C>: Sized {
+    /// `INSERT INTO table VALUES (...), (...), ...` for `rows`.
+    fn insert_rows(table: T, rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize>;
+}
+
+impl<T, C, R> InsertRows<T, C> for R
+where
+    T: diesel::Table,
+    for<'r> &'r [R]: diesel::Insertable<T>,
+    for<'r> diesel::query_builder::InsertStatement<T, <&'r [R] as diesel::Insertable<T>>::Values>:
+        ExecuteDsl<C> + RunQueryDsl<C>,
+    C: diesel::Connection,
+{
+    fn insert_rows(table: T, rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize> {
+        diesel::insert_into(table).values(rows).execute(conn)
     }
 }

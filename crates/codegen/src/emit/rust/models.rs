@@ -182,11 +182,21 @@ fn insertable(table: &Table, options: &Options) -> TokenStream {
             }
         }
     });
+    // With no `Option` field, no value is ever DEFAULT, and saying so lets
+    // diesel insert many rows in one statement on SQLite too (it cannot
+    // write DEFAULT inside VALUES, so it falls back to one row per statement
+    // whenever a row might).
+    let no_defaults = table
+        .columns
+        .iter()
+        .all(|c| !matches!(fill(c), Fill::Absent))
+        .then(|| quote!(#[diesel(treat_none_as_default_value = false)]));
     quote! {
         #[doc = #docs]
         #[derive(diesel::prelude::Insertable, Debug, Clone, PartialEq)]
         #serde
         #[diesel(table_name = #module)]
+        #no_defaults
         pub struct #name {
             #(#fields)*
         }
