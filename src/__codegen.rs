@@ -5,6 +5,7 @@ pub use bigdecimal;
 pub use chrono;
 pub use serde_json;
 
+pub use crate::__flush_rows as flush_rows;
 pub use crate::ddl::{create_all, drop_all, DdlConnection};
 pub use crate::error::UnknownEnumValue;
 pub use crate::metadata::{

@@ -8,6 +8,7 @@ pub mod ddl;
 pub mod engine;
 pub mod error;
 pub mod metadata;
+pub mod model;
 pub mod relation;
 pub mod session;
 pub mod sql_types;
@@ -20,8 +21,9 @@ pub use any::AnyEngine;
 pub use engine::Engine;
 pub use error::{Error, Result};
 pub use metadata::Metadata;
+pub use model::{FlushRows, Model, NewRow};
 pub use relation::Relation;
-pub use session::Session;
+pub use session::{Flushed, Pending, RowRef, Session};
 pub use types::{Jsonb, UtcDateTime};
 
 /// Re-export of the diesel quarry is built on.

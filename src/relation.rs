@@ -1,38 +1,104 @@
 //! Typed relation descriptors: `Author::ARTICLES` is a
-//! `Relation<Author, Article>` describing how authors reach their articles.
+//! `Relation<Author, Article>` describing how authors reach their articles,
+//! and how the session's unit of work writes a new article for a new author.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::metadata::RelationMeta;
+use crate::model::Model;
 
-/// A relation from rows of `From` to rows of `To`, as declared in the schema.
-pub struct Relation<From, To> {
+/// A relation from rows of `From` to rows of `To`, as declared in the
+/// schema. `Via` is the association table's `New*` type for a
+/// many-to-many relation, `()` otherwise.
+pub struct Relation<From: Model, To: Model, Via = ()> {
     meta: &'static RelationMeta,
-    _types: PhantomData<fn(From) -> To>,
+    wiring: Wiring<From, To, Via>,
+    _types: PhantomData<fn(From) -> (To, Via)>,
 }
 
-impl<From, To> Relation<From, To> {
+/// Sets a new row's foreign key (`row`) to a parent's key.
+pub(crate) type SetKey<Row, Key> = fn(&mut Row, &Key);
+/// Makes an association row from the keys of the two rows it links.
+pub(crate) type MakeLink<A, B, Via> = fn(&A, &B) -> Via;
+
+/// How the unit of work connects a new row to its related row.
+enum Wiring<From: Model, To: Model, Via> {
+    /// has_many / has_one: set the child's foreign key to the parent's key.
+    Child(SetKey<To::New, From::Key>),
+    /// belongs_to: set this row's foreign key to the parent's key.
+    Parent(SetKey<From::New, To::Key>),
+    /// many_to_many: make an association row from both keys.
+    Link(MakeLink<From::Key, To::Key, Via>),
+    /// A relation the unit of work cannot write (composite keys).
+    None,
+}
+
+impl<From: Model, To: Model, Via> Clone for Wiring<From, To, Via> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<From: Model, To: Model, Via> Copy for Wiring<From, To, Via> {}
+
+impl<From: Model, To: Model, Via> Relation<From, To, Via> {
     #[doc(hidden)]
     pub const fn __new(meta: &'static RelationMeta) -> Self {
-        Relation { meta, _types: PhantomData }
+        Relation { meta, wiring: Wiring::None, _types: PhantomData }
+    }
+
+    #[doc(hidden)]
+    pub const fn __child(meta: &'static RelationMeta, set: fn(&mut To::New, &From::Key)) -> Self {
+        Relation { meta, wiring: Wiring::Child(set), _types: PhantomData }
+    }
+
+    #[doc(hidden)]
+    pub const fn __parent(meta: &'static RelationMeta, set: fn(&mut From::New, &To::Key)) -> Self {
+        Relation { meta, wiring: Wiring::Parent(set), _types: PhantomData }
+    }
+
+    #[doc(hidden)]
+    pub const fn __link(meta: &'static RelationMeta, link: fn(&From::Key, &To::Key) -> Via) -> Self {
+        Relation { meta, wiring: Wiring::Link(link), _types: PhantomData }
     }
 
     /// The relation's description: kind, keys, association table, cascade.
     pub const fn meta(&self) -> &'static RelationMeta {
         self.meta
     }
+
+    pub(crate) fn child_setter(&self) -> Option<SetKey<To::New, From::Key>> {
+        match self.wiring {
+            Wiring::Child(set) => Some(set),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn parent_setter(&self) -> Option<SetKey<From::New, To::Key>> {
+        match self.wiring {
+            Wiring::Parent(set) => Some(set),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn linker(&self) -> Option<MakeLink<From::Key, To::Key, Via>> {
+        match self.wiring {
+            Wiring::Link(link) => Some(link),
+            _ => None,
+        }
+    }
 }
 
-impl<From, To> Clone for Relation<From, To> {
+impl<From: Model, To: Model, Via> Clone for Relation<From, To, Via> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<From, To> Copy for Relation<From, To> {}
+impl<From: Model, To: Model, Via> Copy for Relation<From, To, Via> {}
 
-impl<From, To> fmt::Debug for Relation<From, To> {
+impl<From: Model, To: Model, Via> fmt::Debug for Relation<From, To, Via> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Relation").field(&self.meta).finish()
     }

@@ -8,6 +8,10 @@ use diesel::r2d2::event::{CheckinEvent, CheckoutEvent, HandleEvent};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Event {
+    /// A session is about to flush its queued rows.
+    BeforeFlush,
+    /// A session flushed its queued rows.
+    AfterFlush,
     /// A session's outermost transaction committed.
     AfterCommit,
     /// A session's outermost transaction rolled back.

@@ -15,6 +15,11 @@ pub fn relation_const_name(table: &Table, relation: &Relation) -> Ident {
     format_ident!("__QUARRY_RELATION_{}_{}", table.module.to_uppercase(), relation.field.to_uppercase())
 }
 
+/// The hidden constant holding one table's `TableMeta`.
+pub fn table_const_name(table: &Table) -> Ident {
+    format_ident!("__QUARRY_TABLE_{}", table.module.to_uppercase())
+}
+
 /// `pub static METADATA` and the relation constants it shares with the
 /// `Relation` descriptors.
 pub fn metadata(schema: &Schema) -> TokenStream {
@@ -29,7 +34,16 @@ pub fn metadata(schema: &Schema) -> TokenStream {
             }
         })
     });
-    let tables = schema.tables.iter().map(|t| table_meta(schema, t));
+    let table_consts = schema.tables.iter().map(|table| {
+        let name = table_const_name(table);
+        let value = table_meta(schema, table);
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals)]
+            const #name: quarry::__codegen::TableMeta = #value;
+        }
+    });
+    let tables = schema.tables.iter().map(table_const_name);
     let enums = schema.enums.iter().map(|e| {
         let name = &e.sql_name;
         let schema = opt_str(e.schema.as_deref());
@@ -44,6 +58,7 @@ pub fn metadata(schema: &Schema) -> TokenStream {
     let [sqlite, postgres, mysql] = scripts;
     quote! {
         #(#relation_consts)*
+        #(#table_consts)*
 
         /// Every table, column, constraint, relation and enum of the schema,
         /// and the DDL that creates them on each backend.

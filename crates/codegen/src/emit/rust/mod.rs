@@ -8,6 +8,7 @@ mod enums;
 mod metadata;
 mod models;
 mod tables;
+mod unit_of_work;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -16,7 +16,8 @@ pub fn model(schema: &Schema, table: &Table, options: &Options) -> TokenStream {
     let insertable = insertable(table, options);
     let changeset = changeset(table, options);
     let relations = relation_consts(schema, table);
-    quote!(#model #insertable #changeset #relations)
+    let unit_of_work = super::unit_of_work::model_impls(table);
+    quote!(#model #insertable #changeset #relations #unit_of_work)
 }
 
 fn serde_derive(options: &Options) -> Option<TokenStream> {
@@ -60,7 +61,7 @@ fn model_struct(table: &Table, options: &Options) -> TokenStream {
 }
 
 /// How a `New*` field is filled.
-enum Fill<'a> {
+pub(super) enum Fill<'a> {
     /// A `new` argument.
     Required,
     /// The client default expression.
@@ -69,7 +70,7 @@ enum Fill<'a> {
     Absent,
 }
 
-fn fill(column: &Column) -> Fill<'_> {
+pub(super) fn fill(column: &Column) -> Fill<'_> {
     match &column.default {
         Some(expr) => Fill::ClientDefault(expr),
         None if column.nullable || column.autoincrement || column.server_default.is_some() => Fill::Absent,
@@ -249,9 +250,11 @@ fn relation_consts(schema: &Schema, table: &Table) -> TokenStream {
         let meta = super::metadata::relation_const_name(table, relation);
         let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());
         let docs = format!(" `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target_table);
+        let (via, value, helper) = super::unit_of_work::relation_value(schema, table, relation, &meta);
         quote! {
             #[doc = #docs]
-            pub const #konst: quarry::Relation<#name, #target> = quarry::Relation::__new(&#meta);
+            pub const #konst: quarry::Relation<#name, #target #via> = #value;
+            #helper
         }
     });
     quote! {

@@ -40,6 +40,13 @@ use diesel::RunQueryDsl;
 
 use crate::engine::{Connection, EngineConnection, Event, Shared, TransactionOptions};
 use crate::error::{Error, Result};
+use crate::model::{FlushRows, Model};
+use crate::relation::Relation;
+
+mod unit_of_work;
+
+use unit_of_work::Queue;
+pub use unit_of_work::{Flushed, Pending, RowRef};
 
 /// A unit of work on one connection. Not `Sync`: a session belongs to one
 /// thread; open one per thread from a shared [`Engine`](crate::engine::Engine).
@@ -57,6 +64,8 @@ pub struct Session<C: EngineConnection> {
     options: TransactionOptions,
     /// Statements to run when the outermost transaction ends.
     after_end: Vec<String>,
+    /// Rows added and not yet flushed.
+    queue: Queue<C>,
 }
 
 impl<C: EngineConnection> std::fmt::Debug for Session<C> {
@@ -67,7 +76,7 @@ impl<C: EngineConnection> std::fmt::Debug for Session<C> {
 
 impl<C: EngineConnection> Session<C> {
     pub(crate) fn new(conn: Connection<C>, shared: Arc<Shared>) -> Self {
-        Session { conn, shared, options: TransactionOptions::default(), after_end: Vec::new() }
+        Session { conn, shared, options: TransactionOptions::default(), after_end: Vec::new(), queue: Queue::default() }
     }
 
     /// The connection, for any diesel query: `query.load(session.connection())`.
@@ -125,6 +134,12 @@ impl<C: EngineConnection> Session<C> {
         let depth = self.depth();
         if depth == 0 {
             return Err(Error::InvalidState("commit without a transaction"));
+        }
+        if !self.queue.is_empty() {
+            if let Err(error) = self.flush() {
+                self.rollback()?;
+                return Err(error);
+            }
         }
         let result = AnsiTransactionManager::commit_transaction(&mut *self.conn);
         if depth == 1 {
@@ -320,6 +335,115 @@ impl<C: EngineConnection> Session<C> {
     /// widest table quarry generates (32 columns).
     fn rows_per_statement() -> usize {
         (C::MAX_BIND_PARAMETERS / 32).max(1)
+    }
+
+    /// Queues a new row (SQLAlchemy's `add`); the next [`flush`](Self::flush)
+    /// or commit writes it. The returned handle relates it to other queued
+    /// rows and reads its key after the flush.
+    pub fn add<N>(&mut self, row: N) -> Pending<N::Model>
+    where
+        N: FlushRows<C>,
+    {
+        self.queue.push(Vec::new(), unit_of_work::ready(row))
+    }
+
+    /// Queues many new rows of one table.
+    pub fn add_all<N>(&mut self, rows: impl IntoIterator<Item = N>) -> Vec<Pending<N::Model>>
+    where
+        N: FlushRows<C>,
+    {
+        rows.into_iter().map(|row| self.add(row)).collect()
+    }
+
+    /// Queues a new row related to `parent` through a `has_many` or
+    /// `has_one` relation of the parent (`Author::ARTICLES`): the flush
+    /// writes the parent first and sets the child's foreign key to the
+    /// parent's new key, whatever the child's foreign key field held.
+    ///
+    /// ```ignore
+    /// let ada = session.add(NewAuthor::new("Ada"));
+    /// session.add_child(ada, Author::ARTICLES, NewArticle::new("Notes", 0))?;
+    /// ```
+    pub fn add_child<P, M, V>(
+        &mut self,
+        parent: impl Into<RowRef<P>>,
+        relation: Relation<P, M, V>,
+        child: M::New,
+    ) -> Result<Pending<M>>
+    where
+        P: Model,
+        M: Model,
+        M::New: FlushRows<C>,
+    {
+        let set = relation.child_setter().ok_or(Error::InvalidState(
+            "add_child needs a has_many or has_one relation with a single-column foreign key",
+        ))?;
+        let parent = parent.into();
+        let needs = unit_of_work::slot_of(&parent).into_iter().collect();
+        Ok(self.queue.push(needs, unit_of_work::with_parent_key(child, parent, set)))
+    }
+
+    /// Queues a new row whose `belongs_to` relation (`Article::AUTHOR`)
+    /// points at `parent`, queued or existing.
+    pub fn add_with_parent<M, P, V>(
+        &mut self,
+        row: M::New,
+        relation: Relation<M, P, V>,
+        parent: impl Into<RowRef<P>>,
+    ) -> Result<Pending<M>>
+    where
+        P: Model,
+        M: Model,
+        M::New: FlushRows<C>,
+    {
+        let set = relation.parent_setter().ok_or(Error::InvalidState(
+            "add_with_parent needs a belongs_to relation with a single-column foreign key",
+        ))?;
+        let parent = parent.into();
+        let needs = unit_of_work::slot_of(&parent).into_iter().collect();
+        Ok(self.queue.push(needs, unit_of_work::with_parent_key(row, parent, set)))
+    }
+
+    /// Queues an association row linking `a` and `b` through a
+    /// `many_to_many` relation (`Article::TAGS`); either side may be queued
+    /// or existing.
+    pub fn link<A, B, V>(
+        &mut self,
+        a: impl Into<RowRef<A>>,
+        relation: Relation<A, B, V>,
+        b: impl Into<RowRef<B>>,
+    ) -> Result<()>
+    where
+        A: Model,
+        B: Model,
+        V: FlushRows<C>,
+    {
+        let link = relation.linker().ok_or(Error::InvalidState("link needs a many_to_many relation"))?;
+        let (a, b) = (a.into(), b.into());
+        let needs = unit_of_work::slot_of(&a).into_iter().chain(unit_of_work::slot_of(&b)).collect();
+        self.queue.push(needs, unit_of_work::linking(a, b, link));
+        Ok(())
+    }
+
+    /// Writes every queued row: tables in foreign-key order (parents
+    /// first, trees level by level), one multi-row `INSERT` per table and
+    /// level, chunked under the backend's bind limit, keys handed from
+    /// parents to children. Runs in the open transaction (as a savepoint)
+    /// or in a transaction of its own: a flush that fails writes nothing,
+    /// and its queued rows are discarded.
+    pub fn flush(&mut self) -> Result<Flushed> {
+        if self.queue.is_empty() {
+            return Ok(Flushed::default());
+        }
+        self.shared.listeners.fire(Event::BeforeFlush);
+        let mut queue = std::mem::take(&mut self.queue);
+        let rows_per_statement = Self::rows_per_statement();
+        let flushed = self.transaction(|s| queue.flush(&mut s.conn, rows_per_statement));
+        queue.clear();
+        if flushed.is_ok() {
+            self.shared.listeners.fire(Event::AfterFlush);
+        }
+        flushed
     }
 
     /// Runs an insert, update or delete; returns the rows affected.

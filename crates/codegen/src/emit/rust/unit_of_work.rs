@@ -1,0 +1,212 @@
+//! What the session's unit of work needs from each table: `Model` and
+//! `NewRow` impls, `FlushRows` for every backend, and the functions that
+//! wire a relation's foreign key.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::models::{fill, Fill};
+use super::value_type;
+use crate::ident::ident;
+use crate::ir::{ForeignKey, Relation, RelationKind, Schema, Table};
+
+/// The primary key's Rust type: the column's, or a tuple.
+fn key_type(table: &Table) -> TokenStream {
+    let types: Vec<TokenStream> =
+        table.primary_key.iter().filter_map(|k| table.column(k)).map(|c| value_type(&c.ty)).collect();
+    match types.as_slice() {
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    }
+}
+
+/// `impl Model for Author`, `impl NewRow for NewAuthor` and the
+/// `FlushRows` impls.
+pub fn model_impls(table: &Table) -> TokenStream {
+    let model = ident(&table.struct_name);
+    let new = format_ident!("New{}", table.struct_name);
+    let module = ident(&table.module);
+    let key = key_type(table);
+    let table_const = super::metadata::table_const_name(table);
+    let parts: Vec<TokenStream> = table
+        .primary_key
+        .iter()
+        .filter_map(|k| table.column(k))
+        .map(|column| {
+            let field = ident(&column.field);
+            match fill(column) {
+                Fill::Absent => quote!(::std::clone::Clone::clone(&self.#field)?),
+                _ => quote!(::std::clone::Clone::clone(&self.#field)),
+            }
+        })
+        .collect();
+    let key_value = match (parts.as_slice(), table.primary_key.as_slice()) {
+        // A lone optional key field already is the `Option`.
+        ([_], [only]) if table.column(only).is_some_and(|c| matches!(fill(c), Fill::Absent)) => {
+            let field = ident(only);
+            quote!(::std::clone::Clone::clone(&self.#field))
+        }
+        ([one], _) => quote!(::std::option::Option::Some(#one)),
+        (many, _) => quote!(::std::option::Option::Some((#(#many),*))),
+    };
+    let (generated, dense) = match table.primary_key.as_slice() {
+        [only] if table.column(only).is_some_and(|c| c.autoincrement) => {
+            let column = ident(only);
+            match dense_insertable(table, &new) {
+                Some((dense_name, dense)) => (quote!(generated #module::#column, dense #dense_name), dense),
+                None => (quote!(generated #module::#column), quote!()),
+            }
+        }
+        _ => (quote!(given), quote!()),
+    };
+    quote! {
+        impl quarry::Model for #model {
+            type Key = #key;
+            type New = #new;
+            const TABLE: &'static quarry::__codegen::TableMeta = &#table_const;
+        }
+
+        impl quarry::NewRow for #new {
+            type Model = #model;
+
+            fn key(&self) -> ::std::option::Option<#key> {
+                #key_value
+            }
+        }
+
+        #dense
+        quarry::__codegen::flush_rows!(#new, #model, #module::table, #generated);
+    }
+}
+
+/// For SQLite, which cannot write `DEFAULT` inside `VALUES`: the new rows
+/// without their generated key and with NULL written out, so that many
+/// rows go in one statement. Only possible when every other optional field
+/// is a nullable column without a server default (where NULL is what
+/// DEFAULT would give).
+fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> {
+    let key = table.primary_key.first()?;
+    let columns: Vec<_> = table.columns.iter().filter(|c| &c.field != key).collect();
+    let eligible =
+        columns.iter().all(|c| !matches!(fill(c), Fill::Absent) || (c.nullable && c.server_default.is_none()));
+    if !eligible || columns.is_empty() {
+        return None;
+    }
+    let name = format_ident!("__QuarryDense{}", new);
+    let module = ident(&table.module);
+    let fields = columns.iter().map(|c| {
+        let field = ident(&c.field);
+        let ty = super::field_type(c);
+        quote!(#field: #ty,)
+    });
+    let copies = columns.iter().map(|c| {
+        let field = ident(&c.field);
+        quote!(#field: ::std::clone::Clone::clone(&row.#field),)
+    });
+    Some((
+        name.clone(),
+        quote! {
+            #[doc(hidden)]
+            #[derive(diesel::prelude::Insertable)]
+            #[diesel(table_name = #module)]
+            #[diesel(treat_none_as_default_value = false)]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            impl ::std::convert::From<&#new> for #name {
+                fn from(row: &#new) -> Self {
+                    #name { #(#copies)* }
+                }
+            }
+        },
+    ))
+}
+
+/// The foreign key a relation follows, if the unit of work can write it:
+/// one column referencing the whole (one-column) primary key.
+fn simple_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
+    let (holder, fk) = schema
+        .tables
+        .iter()
+        .find_map(|t| t.foreign_keys.iter().find(|fk| Some(fk.name.as_str()) == name).map(|fk| (t, fk)))?;
+    let parent = schema.table(&fk.ref_table)?;
+    (fk.columns.len() == 1 && parent.primary_key == fk.ref_columns).then_some((holder, fk))
+}
+
+/// `row.field = key` with the field's insert type (`Some(key)` for an
+/// optional field).
+fn assign(holder: &Table, field: &str) -> Option<TokenStream> {
+    let column = holder.column(field)?;
+    let target = ident(&column.field);
+    let value = quote!(::std::clone::Clone::clone(key));
+    let optional = matches!(fill(column), Fill::Absent) || column.nullable;
+    Some(if optional {
+        quote!(row.#target = ::std::option::Option::Some(#value);)
+    } else {
+        quote!(row.#target = #value;)
+    })
+}
+
+/// A relation constant's `Via` type argument, its value, and the helper
+/// function it points at.
+pub fn relation_value(
+    schema: &Schema,
+    table: &Table,
+    relation: &Relation,
+    meta: &Ident,
+) -> (TokenStream, TokenStream, Option<TokenStream>) {
+    let plain = (quote!(), quote!(quarry::Relation::__new(&#meta)), None);
+    let Some(target) = schema.table_by_struct(&relation.target) else { return plain };
+    let helper = format_ident!("__quarry_wire_{}", relation.field);
+    let (from_key, to_key) = (key_type(table), key_type(target));
+    let (from_new, to_new) = (format_ident!("New{}", table.struct_name), format_ident!("New{}", target.struct_name));
+    match relation.kind {
+        RelationKind::HasMany | RelationKind::HasOne => {
+            let Some((holder, fk)) = simple_key(schema, relation.foreign_key.as_deref()) else { return plain };
+            let Some(set) = assign(holder, &fk.columns[0]) else { return plain };
+            let function = quote! {
+                #[doc(hidden)]
+                pub fn #helper(row: &mut #to_new, key: &#from_key) { #set }
+            };
+            (quote!(), quote!(quarry::Relation::__child(&#meta, Self::#helper)), Some(function))
+        }
+        RelationKind::BelongsTo => {
+            let Some((holder, fk)) = simple_key(schema, relation.foreign_key.as_deref()) else { return plain };
+            let Some(set) = assign(holder, &fk.columns[0]) else { return plain };
+            let function = quote! {
+                #[doc(hidden)]
+                pub fn #helper(row: &mut #from_new, key: &#to_key) { #set }
+            };
+            (quote!(), quote!(quarry::Relation::__parent(&#meta, Self::#helper)), Some(function))
+        }
+        RelationKind::ManyToMany => {
+            let (Some((through, mine)), Some((_, theirs))) = (
+                simple_key(schema, relation.foreign_key.as_deref()),
+                simple_key(schema, relation.through_target_key.as_deref()),
+            ) else {
+                return plain;
+            };
+            // The association row can be made from the two keys only when
+            // its other columns need no value.
+            let required: Vec<_> = through.columns.iter().filter(|c| matches!(fill(c), Fill::Required)).collect();
+            let only_keys = required.iter().all(|c| c.field == mine.columns[0] || c.field == theirs.columns[0]);
+            if !only_keys || mine.columns[0] == theirs.columns[0] {
+                return plain;
+            }
+            let args = required.iter().map(|c| {
+                if c.field == mine.columns[0] {
+                    quote!(::std::clone::Clone::clone(mine))
+                } else {
+                    quote!(::std::clone::Clone::clone(theirs))
+                }
+            });
+            let via = format_ident!("New{}", through.struct_name);
+            let function = quote! {
+                #[doc(hidden)]
+                pub fn #helper(mine: &#from_key, theirs: &#to_key) -> #via { #via::new(#(#args),*) }
+            };
+            (quote!(, #via), quote!(quarry::Relation::__link(&#meta, Self::#helper)), Some(function))
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The unit of work: rows queued with `add`, related with `add_child` and
+//! `link`, written by `flush` parents first, one multi-row INSERT per table.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use crate::error::{Error, Result};
+use crate::metadata::TableMeta;
+use crate::model::{FlushRows, Model, NewRow};
+
+/// A row queued in a session, written at the next flush. `Copy`: hand it
+/// to as many children and links as need it.
+pub struct Pending<M: Model> {
+    slot: usize,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Clone for Pending<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M: Model> Copy for Pending<M> {}
+
+impl<M: Model> std::fmt::Debug for Pending<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pending<{}>#{}", M::TABLE.struct_name, self.slot)
+    }
+}
+
+/// A row a relation points at: one queued in this session, or one already
+/// in the database, by key.
+pub enum RowRef<M: Model> {
+    Pending(Pending<M>),
+    Existing(M::Key),
+}
+
+impl<M: Model> From<Pending<M>> for RowRef<M> {
+    fn from(pending: Pending<M>) -> Self {
+        RowRef::Pending(pending)
+    }
+}
+
+impl<M: Model> From<&Pending<M>> for RowRef<M> {
+    fn from(pending: &Pending<M>) -> Self {
+        RowRef::Pending(*pending)
+    }
+}
+
+impl<M: Model> RowRef<M> {
+    /// A row that is already in the database.
+    pub fn existing(key: M::Key) -> Self {
+        RowRef::Existing(key)
+    }
+}
+
+/// The keys the database gave the rows of a flush.
+#[derive(Default)]
+pub struct Flushed {
+    keys: Keys,
+}
+
+impl Flushed {
+    /// The primary key of a row written by this flush.
+    pub fn key<M: Model>(&self, row: Pending<M>) -> Option<&M::Key> {
+        self.keys.get::<M>(row.slot)
+    }
+}
+
+impl std::fmt::Debug for Flushed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flushed").field("rows", &self.keys.0.len()).finish()
+    }
+}
+
+/// Keys by slot, as the flush learns them.
+#[derive(Default)]
+pub(crate) struct Keys(HashMap<usize, Box<dyn Any>>);
+
+impl Keys {
+    fn get<M: Model>(&self, slot: usize) -> Option<&M::Key> {
+        self.0.get(&slot).and_then(|k| k.downcast_ref::<M::Key>())
+    }
+
+    fn resolve<M: Model>(&self, row: &RowRef<M>) -> Option<M::Key> {
+        match row {
+            RowRef::Pending(p) => self.get::<M>(p.slot).cloned(),
+            RowRef::Existing(key) => Some(key.clone()),
+        }
+    }
+}
+
+/// Builds a queued row once the keys it needs are known.
+pub(crate) type Build<N> = Box<dyn FnOnce(&Keys) -> Option<N>>;
+
+struct Entry<N> {
+    slot: usize,
+    /// Slots whose keys this row needs.
+    needs: Vec<usize>,
+    build: Build<N>,
+}
+
+/// The queued rows of one table.
+trait Bucket<C> {
+    fn table(&self) -> &'static TableMeta;
+    fn as_any(&mut self) -> &mut dyn Any;
+    /// Inserts every row whose needs are met, in rounds; returns how many
+    /// rows were written.
+    fn flush(&mut self, conn: &mut C, keys: &mut Keys, rows_per_statement: usize) -> Result<usize>;
+    fn pending(&self) -> usize;
+}
+
+struct TypedBucket<N> {
+    entries: Vec<Entry<N>>,
+}
+
+impl<C, N> Bucket<C> for TypedBucket<N>
+where
+    N: FlushRows<C>,
+{
+    fn table(&self) -> &'static TableMeta {
+        <N::Model as Model>::TABLE
+    }
+
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn pending(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn flush(&mut self, conn: &mut C, keys: &mut Keys, rows_per_statement: usize) -> Result<usize> {
+        let mut written = 0;
+        // Rounds: a row referencing another row of the same table (a tree)
+        // waits for its parent's key.
+        while !self.entries.is_empty() {
+            let (ready, waiting): (Vec<Entry<N>>, Vec<Entry<N>>) = std::mem::take(&mut self.entries)
+                .into_iter()
+                .partition(|e| e.needs.iter().all(|s| keys.0.contains_key(s)));
+            self.entries = waiting;
+            if ready.is_empty() {
+                return Err(Error::InvalidState(
+                    "flush: rows wait for keys of rows that are not queued before them (a cycle of new rows)",
+                ));
+            }
+            let mut slots = Vec::with_capacity(ready.len());
+            let mut rows = Vec::with_capacity(ready.len());
+            for entry in ready {
+                let row = (entry.build)(keys).ok_or(Error::InvalidState(
+                    "flush: a related row's key is unknown (was it queued in this session?)",
+                ))?;
+                slots.push(entry.slot);
+                rows.push(row);
+            }
+            for (rows, slots) in rows.chunks(rows_per_statement).zip(slots.chunks(rows_per_statement)) {
+                let found = N::insert_keys(rows, conn)?;
+                if found.len() != rows.len() {
+                    return Err(Error::InvalidState("flush: the database returned fewer keys than rows inserted"));
+                }
+                for (slot, key) in slots.iter().zip(found) {
+                    keys.0.insert(*slot, Box::new(key));
+                }
+                written += rows.len();
+            }
+        }
+        Ok(written)
+    }
+}
+
+/// Everything a session has queued and not yet flushed.
+pub(crate) struct Queue<C> {
+    buckets: Vec<Box<dyn Bucket<C>>>,
+    by_type: HashMap<TypeId, usize>,
+    next_slot: usize,
+}
+
+impl<C> Default for Queue<C> {
+    fn default() -> Self {
+        Queue { buckets: Vec::new(), by_type: HashMap::new(), next_slot: 0 }
+    }
+}
+
+impl<C: 'static> Queue<C> {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.buckets.iter().all(|b| b.pending() == 0)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.buckets.clear();
+        self.by_type.clear();
+    }
+
+    fn bucket<N: FlushRows<C>>(&mut self) -> &mut TypedBucket<N> {
+        let index = *self.by_type.entry(TypeId::of::<N>()).or_insert_with(|| {
+            self.buckets.push(Box::new(TypedBucket::<N> { entries: Vec::new() }));
+            self.buckets.len() - 1
+        });
+        self.buckets[index].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type")
+    }
+
+    /// Queues a row built at flush time from the keys of `needs`.
+    pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Vec<usize>, build: Build<N>) -> Pending<N::Model> {
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        self.bucket::<N>().entries.push(Entry { slot, needs, build });
+        Pending { slot, _model: PhantomData }
+    }
+
+    /// Writes every queued row, parent tables first.
+    pub(crate) fn flush(&mut self, conn: &mut C, rows_per_statement: usize) -> Result<Flushed> {
+        let mut keys = Keys::default();
+        for index in self.order() {
+            self.buckets[index].flush(conn, &mut keys, rows_per_statement)?;
+        }
+        self.clear();
+        Ok(Flushed { keys })
+    }
+
+    /// Bucket indexes with referenced tables before referencing ones
+    /// (self-references are handled inside a bucket, in rounds).
+    fn order(&self) -> Vec<usize> {
+        let tables: Vec<&TableMeta> = self.buckets.iter().map(|b| b.table()).collect();
+        let mut placed: Vec<usize> = Vec::new();
+        let mut remaining: Vec<usize> = (0..tables.len()).collect();
+        while !remaining.is_empty() {
+            let ready = remaining.iter().position(|&i| {
+                tables[i].foreign_keys.iter().all(|fk| {
+                    fk.ref_table == tables[i].name
+                        || placed.iter().any(|&p| tables[p].name == fk.ref_table)
+                        || !remaining.iter().any(|&r| tables[r].name == fk.ref_table)
+                })
+            });
+            placed.push(remaining.remove(ready.unwrap_or(0)));
+        }
+        placed
+    }
+}
+
+/// The slot a row reference waits for, if it is pending.
+pub(crate) fn slot_of<M: Model>(row: &RowRef<M>) -> Option<usize> {
+    match row {
+        RowRef::Pending(p) => Some(p.slot),
+        RowRef::Existing(_) => None,
+    }
+}
+
+/// A builder for a row whose foreign key is set from `parent`'s key.
+pub(crate) fn with_parent_key<N, P>(mut row: N, parent: RowRef<P>, set: fn(&mut N, &P::Key)) -> Build<N>
+where
+    N: NewRow,
+    P: Model,
+{
+    Box::new(move |keys: &Keys| {
+        let key = keys.resolve(&parent)?;
+        set(&mut row, &key);
+        Some(row)
+    })
+}
+
+/// A builder for an association row linking two rows.
+pub(crate) fn linking<V, A, B>(a: RowRef<A>, b: RowRef<B>, link: fn(&A::Key, &B::Key) -> V) -> Build<V>
+where
+    V: 'static,
+    A: Model,
+    B: Model,
+{
+    Box::new(move |keys: &Keys| Some(link(&keys.resolve(&a)?, &keys.resolve(&b)?)))
+}
+
+/// A builder for a row that needs nothing.
+pub(crate) fn ready<N: 'static>(row: N) -> Build<N> {
+    Box::new(move |_| Some(row))
+}

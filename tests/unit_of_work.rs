@@ -1,0 +1,139 @@
+//! The unit of work on every backend: a new parent with new children and
+//! many-to-many links is written parents first, with one INSERT per table,
+//! keys handed down, trees level by level; a flush that fails writes
+//! nothing.
+
+mod common;
+
+use diesel::prelude::*;
+use quarry::RowRef;
+
+mod schema {
+    quarry::include_schema!();
+}
+use schema::{
+    article_tags, articles, authors, categories, tags, Article, Author, Category, NewArticle, NewAuthor, NewCategory,
+    NewTag,
+};
+
+/// The INSERT statements of `statements`, by table.
+fn inserts_by_table(statements: &[String]) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for statement in statements.iter().filter(|s| s.starts_with("INSERT INTO")) {
+        let table = statement["INSERT INTO ".len()..].split_whitespace().next().unwrap();
+        *counts.entry(table.trim_matches(|c| c == '"' || c == '`').to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+common::engine_tests! {
+    fn a_nested_graph_is_written_with_one_insert_per_table(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+
+        let ada = session.add(NewAuthor::new("Ada"));
+        let mut articles_of_ada = Vec::new();
+        for a in 0..10 {
+            let article = session.add_child(ada, Author::ARTICLES, NewArticle::new(format!("Article {a}"), 0)).unwrap();
+            for t in 0..3 {
+                let tag = session.add(NewTag::new(format!("tag {a}.{t}")));
+                session.link(article, Article::TAGS, tag).unwrap();
+            }
+            articles_of_ada.push(article);
+        }
+
+        engine.record_statements(true);
+        let flushed = session.flush().unwrap();
+        engine.record_statements(false);
+        let inserts = inserts_by_table(&engine.take_statements());
+        let expected: std::collections::BTreeMap<String, usize> =
+            [("article_tags", 1), ("articles", 1), ("authors", 1), ("tags", 1)].map(|(t, n)| (t.to_owned(), n)).into();
+        assert_eq!(inserts, expected, "one INSERT per table");
+
+        // Every foreign key points where the graph said.
+        let ada_id = *flushed.key(ada).unwrap();
+        let authors_of_articles: Vec<i32> = session.all(articles::table.select(articles::author_id)).unwrap();
+        assert_eq!(authors_of_articles, vec![ada_id; 10]);
+        for (a, article) in articles_of_ada.iter().enumerate() {
+            let id = *flushed.key(*article).unwrap();
+            let title: String = session.one(articles::table.find(id).select(articles::title)).unwrap();
+            assert_eq!(title, format!("Article {a}"));
+            let names: Vec<String> = session
+                .all(tags::table.inner_join(article_tags::table).filter(article_tags::article_id.eq(id)).select(tags::name).order(tags::name))
+                .unwrap();
+            assert_eq!(names, (0..3).map(|t| format!("tag {a}.{t}")).collect::<Vec<_>>());
+        }
+    }
+
+    fn children_of_existing_rows_and_belongs_to(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.execute(diesel::insert_into(authors::table).values(NewAuthor::new("Existing"))).unwrap();
+        let existing: i32 = session.one(authors::table.select(authors::id)).unwrap();
+        // has_many from a row already in the database, belongs_to to a queued one.
+        session.add_child(RowRef::existing(existing), Author::ARTICLES, NewArticle::new("Old author", 0)).unwrap();
+        let newcomer = session.add(NewAuthor::new("Newcomer"));
+        session.add_with_parent(NewArticle::new("New author", 0), Article::AUTHOR, newcomer).unwrap();
+        session.flush().unwrap();
+        let pairs: Vec<(String, String)> = session
+            .all(articles::table.inner_join(authors::table).select((articles::title, authors::name)).order(articles::title))
+            .unwrap();
+        assert_eq!(pairs, [("New author".to_owned(), "Newcomer".to_owned()), ("Old author".to_owned(), "Existing".to_owned())]);
+    }
+
+    fn a_tree_is_written_level_by_level(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let root = session.add(NewCategory::new("root"));
+        let a = session.add_child(root, Category::CHILDREN, NewCategory::new("a")).unwrap();
+        let b = session.add_child(root, Category::CHILDREN, NewCategory::new("b")).unwrap();
+        session.add_child(a, Category::CHILDREN, NewCategory::new("a1")).unwrap();
+        session.add_child(b, Category::CHILDREN, NewCategory::new("b1")).unwrap();
+        engine.record_statements(true);
+        session.flush().unwrap();
+        engine.record_statements(false);
+        assert_eq!(inserts_by_table(&engine.take_statements())["categories"], 3, "one INSERT per level");
+        let parent = diesel::alias!(categories as parent);
+        let rows: Vec<(String, Option<String>)> = session
+            .all(
+                categories::table
+                    .left_join(parent.on(categories::parent_id.eq(parent.field(categories::id).nullable())))
+                    .select((categories::name, parent.field(categories::name).nullable()))
+                    .order(categories::name),
+            )
+            .unwrap();
+        let expected = [("a", Some("root")), ("a1", Some("a")), ("b", Some("root")), ("b1", Some("b")), ("root", None)];
+        assert_eq!(rows, expected.map(|(n, p)| (n.to_owned(), p.map(str::to_owned))));
+    }
+
+    fn a_failed_flush_writes_nothing(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let ada = session.add(NewAuthor::new("Ada"));
+        session.add_child(ada, Author::ARTICLES, NewArticle::new("Fine", 0)).unwrap();
+        session.add(NewTag::new("twice"));
+        session.add(NewTag::new("twice"));
+        let error = session.flush().unwrap_err();
+        assert!(error.integrity().is_some(), "{error}");
+        let counts: (i64, i64, i64) = (
+            session.one(authors::table.count()).unwrap(),
+            session.one(articles::table.count()).unwrap(),
+            session.one(tags::table.count()).unwrap(),
+        );
+        assert_eq!(counts, (0, 0, 0));
+        // The failed rows are gone; the session works on.
+        session.add(NewTag::new("once"));
+        session.flush().unwrap();
+        assert_eq!(session.one(tags::table.count()).unwrap_or(0i64), 1);
+    }
+
+    fn commit_flushes_what_is_queued(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.begin().unwrap();
+        session.add_all((0..5).map(|i| NewTag::new(format!("t{i}"))));
+        session.commit().unwrap();
+        let mut other = engine.session().unwrap();
+        assert_eq!(other.one(tags::table.count()).unwrap_or(0i64), 5);
+    }
+}
