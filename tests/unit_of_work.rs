@@ -137,3 +137,35 @@ common::engine_tests! {
         assert_eq!(other.one(tags::table.count()).unwrap_or(0i64), 5);
     }
 }
+
+mod large {
+    use super::*;
+
+    common::engine_tests! {
+        @settings |b| b;
+
+        fn a_hundred_authors_with_ten_articles_each(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            for a in 0..100 {
+                let author = session.add(NewAuthor::new(format!("author {a}")));
+                for i in 0..10 {
+                    session.add_child(author, Author::ARTICLES, NewArticle::new(format!("{a}.{i}"), 0)).unwrap();
+                }
+            }
+            engine.record_statements(true);
+            session.flush().unwrap();
+            engine.record_statements(false);
+            let statements = engine.take_statements();
+            let inserts = inserts_by_table(&statements);
+            eprintln!("{:?}: {} statements for 100 authors × 10 articles: {statements:#?}", engine.url().backend(), statements.len());
+            assert_eq!(inserts.values().sum::<usize>(), 2, "{inserts:?}");
+            let articles: i64 = session.one(articles::table.count()).unwrap();
+            assert_eq!(articles, 1000);
+            let per_author: Vec<i64> = session
+                .all(articles::table.group_by(articles::author_id).select(diesel::dsl::count_star()))
+                .unwrap();
+            assert!(per_author.iter().all(|&n| n == 10) && per_author.len() == 100);
+        }
+    }
+}
