@@ -30,7 +30,7 @@ pub trait NewRow: Sized + 'static {
 pub trait FlushRows<C>: NewRow {
     /// Inserts `rows` in one statement (where the backend can) and returns
     /// their primary keys in the order of `rows`.
-    fn insert_keys(rows: &[Self], conn: &mut C) -> diesel::QueryResult<Vec<<Self::Model as Model>::Key>>;
+    fn insert_keys(rows: Vec<Self>, conn: &mut C) -> diesel::QueryResult<Vec<<Self::Model as Model>::Key>>;
 }
 
 /// `LAST_INSERT_ID()`: the first key MySQL generated for the last insert.
@@ -65,12 +65,12 @@ macro_rules! __flush_rows_returning {
     (diesel::SqliteConnection, $new:ty, $model:ty, $table:path, generated $key:path, dense $dense:ty) => {
         impl $crate::FlushRows<diesel::SqliteConnection> for $new {
             fn insert_keys(
-                rows: &[Self],
+                rows: ::std::vec::Vec<Self>,
                 conn: &mut diesel::SqliteConnection,
             ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
                 if rows.iter().all(|row| $crate::NewRow::key(row).is_none()) {
                     // One statement: no column is left to DEFAULT.
-                    let dense: ::std::vec::Vec<$dense> = rows.iter().map(<$dense>::from).collect();
+                    let dense: ::std::vec::Vec<$dense> = rows.into_iter().map(<$dense>::from).collect();
                     let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
                         diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&dense).returning($key), conn)?;
                     keys.sort();
@@ -86,12 +86,12 @@ macro_rules! __flush_rows_returning {
     (@body $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
         let given: ::std::option::Option<::std::vec::Vec<_>> = $rows.iter().map($crate::NewRow::key).collect();
         if let ::std::option::Option::Some(keys) = given {
-            diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), $connection)?;
+            diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&$rows), $connection)?;
             return ::std::result::Result::Ok(keys);
         }
         let none_given = $rows.iter().all(|row| $crate::NewRow::key(row).is_none());
         let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
-            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values($rows).returning($key), $connection)?;
+            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&$rows).returning($key), $connection)?;
         // Generated keys grow in VALUES order; sorting makes the pairing
         // with the rows independent of the order RETURNING uses.
         if none_given {
@@ -102,7 +102,7 @@ macro_rules! __flush_rows_returning {
     ($conn:ty, $new:ty, $model:ty, $table:path, generated $key:path) => {
         impl $crate::FlushRows<$conn> for $new {
             fn insert_keys(
-                rows: &[Self],
+                rows: ::std::vec::Vec<Self>,
                 conn: &mut $conn,
             ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
                 $crate::__flush_rows_returning!(@body $conn, $model, $table, $key, rows, conn)
@@ -118,7 +118,7 @@ macro_rules! __flush_rows_given {
     ($conn:ty, $new:ty, $model:ty, $table:path) => {
         impl $crate::FlushRows<$conn> for $new {
             fn insert_keys(
-                rows: &[Self],
+                rows: ::std::vec::Vec<Self>,
                 conn: &mut $conn,
             ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
                 let keys: ::std::option::Option<::std::vec::Vec<_>> = rows.iter().map($crate::NewRow::key).collect();
@@ -127,7 +127,7 @@ macro_rules! __flush_rows_given {
                         "a new row of a table without a generated key must give its key".into(),
                     )
                 })?;
-                diesel::RunQueryDsl::execute(diesel::insert_into($table).values(rows), conn)?;
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
                 ::std::result::Result::Ok(keys)
             }
         }
@@ -149,12 +149,12 @@ macro_rules! __flush_rows_mysql {
     ($new:ty, $model:ty, $table:path, generated $key:path) => {
         impl $crate::FlushRows<diesel::MysqlConnection> for $new {
             fn insert_keys(
-                rows: &[Self],
+                rows: ::std::vec::Vec<Self>,
                 conn: &mut diesel::MysqlConnection,
             ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
                 let given: ::std::option::Option<::std::vec::Vec<_>> = rows.iter().map($crate::NewRow::key).collect();
                 if let ::std::option::Option::Some(keys) = given {
-                    diesel::RunQueryDsl::execute(diesel::insert_into($table).values(rows), conn)?;
+                    diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
                     return ::std::result::Result::Ok(keys);
                 }
                 if rows.iter().any(|row| $crate::NewRow::key(row).is_some()) {
@@ -162,7 +162,7 @@ macro_rules! __flush_rows_mysql {
                         "MySQL cannot report generated keys for an insert that also gives some: flush those rows separately".into(),
                     ));
                 }
-                let inserted = diesel::RunQueryDsl::execute(diesel::insert_into($table).values(rows), conn)?;
+                let inserted = diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
                 let first: u64 = diesel::RunQueryDsl::get_result(diesel::select($crate::model::mysql::last_insert_id()), conn)?;
                 ::std::result::Result::Ok((0..inserted as u64).map(|i| (first + i) as <$model as $crate::Model>::Key).collect())
             }

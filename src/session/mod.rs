@@ -344,7 +344,7 @@ impl<C: EngineConnection> Session<C> {
     where
         N: FlushRows<C>,
     {
-        self.queue.push(Vec::new(), unit_of_work::ready(row))
+        self.queue.push(Vec::new(), unit_of_work::Source::Ready(row))
     }
 
     /// Queues many new rows of one table.
@@ -438,7 +438,11 @@ impl<C: EngineConnection> Session<C> {
         self.shared.listeners.fire(Event::BeforeFlush);
         let mut queue = std::mem::take(&mut self.queue);
         let rows_per_statement = Self::rows_per_statement();
-        let flushed = self.transaction(|s| queue.flush(&mut s.conn, rows_per_statement));
+        let flushed = if queue.is_one_statement(rows_per_statement) {
+            queue.flush(&mut self.conn, rows_per_statement)
+        } else {
+            self.transaction(|s| queue.flush(&mut s.conn, rows_per_statement))
+        };
         queue.clear();
         if flushed.is_ok() {
             self.shared.listeners.fire(Event::AfterFlush);

@@ -2,7 +2,7 @@
 //! `link`, written by `flush` parents first, one multi-row INSERT per table.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
 use crate::error::{Error, Result};
@@ -71,17 +71,31 @@ impl Flushed {
 
 impl std::fmt::Debug for Flushed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Flushed").field("rows", &self.keys.0.len()).finish()
+        f.debug_struct("Flushed").field("rows", &self.keys.resolved.len()).finish()
     }
 }
 
-/// Keys by slot, as the flush learns them.
+/// Keys by slot, as the flush learns them: one typed map per model.
 #[derive(Default)]
-pub(crate) struct Keys(HashMap<usize, Box<dyn Any>>);
+pub(crate) struct Keys {
+    by_model: HashMap<TypeId, Box<dyn Any>>,
+    resolved: HashSet<usize>,
+}
 
 impl Keys {
     fn get<M: Model>(&self, slot: usize) -> Option<&M::Key> {
-        self.0.get(&slot).and_then(|k| k.downcast_ref::<M::Key>())
+        self.by_model.get(&TypeId::of::<M>())?.downcast_ref::<HashMap<usize, M::Key>>()?.get(&slot)
+    }
+
+    fn insert<M: Model>(&mut self, slots: &[usize], keys: Vec<M::Key>) {
+        let map = self
+            .by_model
+            .entry(TypeId::of::<M>())
+            .or_insert_with(|| Box::new(HashMap::<usize, M::Key>::new()))
+            .downcast_mut::<HashMap<usize, M::Key>>()
+            .expect("one key map per model");
+        self.resolved.extend(slots.iter().copied());
+        map.extend(slots.iter().copied().zip(keys));
     }
 
     fn resolve<M: Model>(&self, row: &RowRef<M>) -> Option<M::Key> {
@@ -95,11 +109,17 @@ impl Keys {
 /// Builds a queued row once the keys it needs are known.
 pub(crate) type Build<N> = Box<dyn FnOnce(&Keys) -> Option<N>>;
 
+/// A queued row: ready, or built once the keys it needs are known.
+pub(crate) enum Source<N> {
+    Ready(N),
+    Deferred(Build<N>),
+}
+
 struct Entry<N> {
     slot: usize,
     /// Slots whose keys this row needs.
     needs: Vec<usize>,
-    build: Build<N>,
+    source: Source<N>,
 }
 
 /// The queued rows of one table.
@@ -110,6 +130,8 @@ trait Bucket<C> {
     /// rows were written.
     fn flush(&mut self, conn: &mut C, keys: &mut Keys, rows_per_statement: usize) -> Result<usize>;
     fn pending(&self) -> usize;
+    /// Whether any row waits for another row's key.
+    fn has_needs(&self) -> bool;
 }
 
 struct TypedBucket<N> {
@@ -132,6 +154,10 @@ where
         self.entries.len()
     }
 
+    fn has_needs(&self) -> bool {
+        self.entries.iter().any(|e| !e.needs.is_empty())
+    }
+
     fn flush(&mut self, conn: &mut C, keys: &mut Keys, rows_per_statement: usize) -> Result<usize> {
         let mut written = 0;
         // Rounds: a row referencing another row of the same table (a tree)
@@ -139,7 +165,7 @@ where
         while !self.entries.is_empty() {
             let (ready, waiting): (Vec<Entry<N>>, Vec<Entry<N>>) = std::mem::take(&mut self.entries)
                 .into_iter()
-                .partition(|e| e.needs.iter().all(|s| keys.0.contains_key(s)));
+                .partition(|e| e.needs.iter().all(|s| keys.resolved.contains(s)));
             self.entries = waiting;
             if ready.is_empty() {
                 return Err(Error::InvalidState(
@@ -149,21 +175,24 @@ where
             let mut slots = Vec::with_capacity(ready.len());
             let mut rows = Vec::with_capacity(ready.len());
             for entry in ready {
-                let row = (entry.build)(keys).ok_or(Error::InvalidState(
-                    "flush: a related row's key is unknown (was it queued in this session?)",
-                ))?;
+                let row = match entry.source {
+                    Source::Ready(row) => row,
+                    Source::Deferred(build) => build(keys).ok_or(Error::InvalidState(
+                        "flush: a related row's key is unknown (was it queued in this session?)",
+                    ))?,
+                };
                 slots.push(entry.slot);
                 rows.push(row);
             }
-            for (rows, slots) in rows.chunks(rows_per_statement).zip(slots.chunks(rows_per_statement)) {
-                let found = N::insert_keys(rows, conn)?;
-                if found.len() != rows.len() {
+            let mut rows = rows.into_iter();
+            for slots in slots.chunks(rows_per_statement) {
+                let chunk: Vec<N> = rows.by_ref().take(slots.len()).collect();
+                let found = N::insert_keys(chunk, conn)?;
+                if found.len() != slots.len() {
                     return Err(Error::InvalidState("flush: the database returned fewer keys than rows inserted"));
                 }
-                for (slot, key) in slots.iter().zip(found) {
-                    keys.0.insert(*slot, Box::new(key));
-                }
-                written += rows.len();
+                keys.insert::<N::Model>(slots, found);
+                written += slots.len();
             }
         }
         Ok(written)
@@ -202,11 +231,22 @@ impl<C: 'static> Queue<C> {
     }
 
     /// Queues a row built at flush time from the keys of `needs`.
-    pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Vec<usize>, build: Build<N>) -> Pending<N::Model> {
+    pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Vec<usize>, source: Source<N>) -> Pending<N::Model> {
         let slot = self.next_slot;
         self.next_slot += 1;
-        self.bucket::<N>().entries.push(Entry { slot, needs, build });
+        self.bucket::<N>().entries.push(Entry { slot, needs, source });
         Pending { slot, _model: PhantomData }
+    }
+
+    /// Whether the flush is one INSERT: one table, no row waiting for
+    /// another, few enough rows for one statement. One statement is atomic
+    /// by itself and needs no savepoint around it.
+    pub(crate) fn is_one_statement(&self, rows_per_statement: usize) -> bool {
+        let mut filled = self.buckets.iter().filter(|b| b.pending() > 0);
+        match (filled.next(), filled.next()) {
+            (Some(bucket), None) => bucket.pending() <= rows_per_statement && !bucket.has_needs(),
+            _ => false,
+        }
     }
 
     /// Writes every queued row, parent tables first.
@@ -247,30 +287,32 @@ pub(crate) fn slot_of<M: Model>(row: &RowRef<M>) -> Option<usize> {
     }
 }
 
-/// A builder for a row whose foreign key is set from `parent`'s key.
-pub(crate) fn with_parent_key<N, P>(mut row: N, parent: RowRef<P>, set: fn(&mut N, &P::Key)) -> Build<N>
+/// A row whose foreign key is set from `parent`'s key.
+pub(crate) fn with_parent_key<N, P>(mut row: N, parent: RowRef<P>, set: fn(&mut N, &P::Key)) -> Source<N>
 where
     N: NewRow,
     P: Model,
 {
-    Box::new(move |keys: &Keys| {
+    if let RowRef::Existing(key) = &parent {
+        set(&mut row, key);
+        return Source::Ready(row);
+    }
+    Source::Deferred(Box::new(move |keys: &Keys| {
         let key = keys.resolve(&parent)?;
         set(&mut row, &key);
         Some(row)
-    })
+    }))
 }
 
-/// A builder for an association row linking two rows.
-pub(crate) fn linking<V, A, B>(a: RowRef<A>, b: RowRef<B>, link: fn(&A::Key, &B::Key) -> V) -> Build<V>
+/// An association row linking two rows.
+pub(crate) fn linking<V, A, B>(a: RowRef<A>, b: RowRef<B>, link: fn(&A::Key, &B::Key) -> V) -> Source<V>
 where
     V: 'static,
     A: Model,
     B: Model,
 {
-    Box::new(move |keys: &Keys| Some(link(&keys.resolve(&a)?, &keys.resolve(&b)?)))
-}
-
-/// A builder for a row that needs nothing.
-pub(crate) fn ready<N: 'static>(row: N) -> Build<N> {
-    Box::new(move |_| Some(row))
+    if let (RowRef::Existing(a), RowRef::Existing(b)) = (&a, &b) {
+        return Source::Ready(link(a, b));
+    }
+    Source::Deferred(Box::new(move |keys: &Keys| Some(link(&keys.resolve(&a)?, &keys.resolve(&b)?))))
 }

@@ -99,9 +99,9 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
         let ty = super::field_type(c);
         quote!(#field: #ty,)
     });
-    let copies = columns.iter().map(|c| {
+    let moves = columns.iter().map(|c| {
         let field = ident(&c.field);
-        quote!(#field: ::std::clone::Clone::clone(&row.#field),)
+        quote!(#field: row.#field,)
     });
     Some((
         name.clone(),
@@ -114,9 +114,9 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
                 #(#fields)*
             }
 
-            impl ::std::convert::From<&#new> for #name {
-                fn from(row: &#new) -> Self {
-                    #name { #(#copies)* }
+            impl ::std::convert::From<#new> for #name {
+                fn from(row: #new) -> Self {
+                    #name { #(#moves)* }
                 }
             }
         },
