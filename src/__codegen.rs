@@ -6,6 +6,7 @@ pub use chrono;
 pub use serde_json;
 
 pub use crate::__flush_rows as flush_rows;
+pub use crate::__upsert_rows as upsert_rows;
 pub use crate::ddl::{create_all, drop_all, DdlConnection};
 pub use crate::error::UnknownEnumValue;
 pub use crate::metadata::{

@@ -8,6 +8,8 @@ use crate::metadata::TableMeta;
 
 /// A table's model struct.
 pub trait Model: Sized + 'static {
+    /// The diesel table (`authors::table`).
+    type Table: diesel::Table + Copy + Default + 'static;
     /// The primary key's type: the column's type, or a tuple for a
     /// composite key.
     type Key: Clone + std::fmt::Debug + 'static;
@@ -15,6 +17,9 @@ pub trait Model: Sized + 'static {
     type New: NewRow<Model = Self>;
     /// The table's description.
     const TABLE: &'static TableMeta;
+
+    /// This row's primary key.
+    fn key(&self) -> Self::Key;
 }
 
 /// A new row of a table: the generated `New*` type.
@@ -31,6 +36,13 @@ pub trait FlushRows<C>: NewRow {
     /// Inserts `rows` in one statement (where the backend can) and returns
     /// their primary keys in the order of `rows`.
     fn insert_keys(rows: Vec<Self>, conn: &mut C) -> diesel::QueryResult<Vec<<Self::Model as Model>::Key>>;
+}
+
+/// Inserting rows, or updating the rows whose primary key they repeat.
+pub trait UpsertRows<C>: NewRow {
+    /// `INSERT ... ON CONFLICT (key) DO UPDATE SET ...` (PostgreSQL,
+    /// SQLite) or `... ON DUPLICATE KEY UPDATE ...` (MySQL/MariaDB).
+    fn upsert_rows(rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize>;
 }
 
 /// `LAST_INSERT_ID()`: the first key MySQL generated for the last insert.
@@ -165,6 +177,70 @@ macro_rules! __flush_rows_mysql {
                 let inserted = diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
                 let first: u64 = diesel::RunQueryDsl::get_result(diesel::select($crate::model::mysql::last_insert_id()), conn)?;
                 ::std::result::Result::Ok((0..inserted as u64).map(|i| (first + i) as <$model as $crate::Model>::Key).collect())
+            }
+        }
+    };
+}
+
+/// `UpsertRows` for every backend quarry is built with.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __upsert_rows {
+    ($new:ty, $table:path, target $target:expr, set [$($column:expr),*], mysql [$($mysql:expr),*]) => {
+        // SQLite cannot batch an upsert whose rows may leave columns to
+        // DEFAULT: one statement per row (the session wraps them in a
+        // transaction).
+        $crate::__if_sqlite! {
+            impl $crate::model::UpsertRows<diesel::SqliteConnection> for $new {
+                fn upsert_rows(rows: &[Self], conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<usize> {
+                    let mut affected = 0;
+                    for row in rows {
+                        affected += diesel::RunQueryDsl::execute(
+                            diesel::insert_into($table)
+                                .values(row)
+                                .on_conflict($target)
+                                .do_update()
+                                .set(($(diesel::ExpressionMethods::eq($column, diesel::upsert::excluded($column)),)*)),
+                            conn,
+                        )?;
+                    }
+                    ::std::result::Result::Ok(affected)
+                }
+            }
+        }
+        $crate::__if_postgres! { $crate::__upsert_rows_excluded!(diesel::PgConnection, $new, $table, $target, [$($column),*]); }
+        $crate::__if_mysql! {
+            impl $crate::model::UpsertRows<diesel::MysqlConnection> for $new {
+                fn upsert_rows(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<usize> {
+                    diesel::RunQueryDsl::execute(
+                        diesel::insert_into($table)
+                            .values(rows)
+                            .on_conflict(diesel::dsl::DuplicatedKeys)
+                            .do_update()
+                            .set(($($mysql,)*)),
+                        conn,
+                    )
+                }
+            }
+        }
+    };
+}
+
+/// PostgreSQL and SQLite: `ON CONFLICT (key) DO UPDATE SET c = excluded.c`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __upsert_rows_excluded {
+    ($conn:ty, $new:ty, $table:path, $target:expr, [$($column:expr),*]) => {
+        impl $crate::model::UpsertRows<$conn> for $new {
+            fn upsert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
+                diesel::RunQueryDsl::execute(
+                    diesel::insert_into($table)
+                        .values(rows)
+                        .on_conflict($target)
+                        .do_update()
+                        .set(($(diesel::ExpressionMethods::eq($column, diesel::upsert::excluded($column)),)*)),
+                    conn,
+                )
             }
         }
     };

@@ -225,3 +225,64 @@ common::engine_tests! {
         assert!(!session.in_transaction());
     }
 }
+
+mod rows {
+    use super::*;
+    use quarry::Model;
+    use schema::{order_items, orders, users, NewOrder, NewOrderItem, NewUser, OrderItem, Tag};
+
+    common::engine_tests! {
+        fn get_refresh_and_delete_by_primary_key_composite_too(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            session.execute(diesel::insert_into(users::table).values(NewUser::new("grace", "g@example.com"))).unwrap();
+            let user: i32 = session.one(users::table.select(users::id)).unwrap();
+            session.execute(diesel::insert_into(orders::table).values(NewOrder::new(user))).unwrap();
+            let order: i32 = session.one(orders::table.select(orders::id)).unwrap();
+            session.execute(diesel::insert_into(products::table).values(NewProduct::new("P", "Pen", "2.50".parse::<bigdecimal::BigDecimal>().unwrap(), true))).unwrap();
+            let product: i32 = session.one(products::table.select(products::id)).unwrap();
+            session.execute(diesel::insert_into(order_items::table).values(NewOrderItem::new(order, product, "2.50".parse::<bigdecimal::BigDecimal>().unwrap()))).unwrap();
+
+            // A composite key is a tuple.
+            let mut item: OrderItem = session.get(order_items::table, (order, product)).unwrap().expect("the item");
+            assert_eq!((item.quantity, item.key()), (1, (order, product)));
+            session.execute(diesel::update(order_items::table).set(order_items::quantity.eq(5))).unwrap();
+            session.refresh(&mut item).unwrap();
+            assert_eq!(item.quantity, 5);
+
+            assert!(session.delete(&item).unwrap());
+            assert!(!session.delete(&item).unwrap(), "already gone");
+            assert!(matches!(session.refresh(&mut item), Err(Error::NotFound)));
+        }
+
+        fn upsert_inserts_new_rows_and_updates_existing_ones(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            let first = vec![NewTag { id: Some(1), ..NewTag::new("one") }, NewTag { id: Some(2), ..NewTag::new("two") }];
+            session.upsert(&first).unwrap();
+            let second = vec![NewTag { id: Some(2), ..NewTag::new("deux") }, NewTag { id: Some(3), ..NewTag::new("trois") }];
+            session.upsert(&second).unwrap();
+            let all: Vec<Tag> = session.all(tags::table.order(tags::id)).unwrap();
+            let pairs: Vec<(i32, &str)> = all.iter().map(|t| (t.id, t.name.as_str())).collect();
+            assert_eq!(pairs, [(1, "one"), (2, "deux"), (3, "trois")]);
+        }
+
+        fn session_listeners_hear_flushes_and_commits(engine) {
+            let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            for event in [Event::BeforeFlush, Event::AfterFlush, Event::AfterCommit] {
+                let heard = heard.clone();
+                session.listen(event, move |e| heard.lock().unwrap().push(e));
+            }
+            session.begin().unwrap();
+            session.add(NewTag::new("queued"));
+            session.commit().unwrap();
+            assert_eq!(*heard.lock().unwrap(), [Event::BeforeFlush, Event::AfterFlush, Event::AfterCommit]);
+            // Another session of the same engine does not hear this one's listeners.
+            let mut other = engine.session().unwrap();
+            other.transaction(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("elsewhere")))).unwrap();
+            assert_eq!(heard.lock().unwrap().len(), 3);
+        }
+    }
+}

@@ -66,6 +66,8 @@ pub struct Session<C: EngineConnection> {
     after_end: Vec<String>,
     /// Rows added and not yet flushed.
     queue: Queue<C>,
+    /// Listeners of this session only.
+    listeners: Vec<(Event, crate::engine::Listener)>,
 }
 
 impl<C: EngineConnection> std::fmt::Debug for Session<C> {
@@ -76,7 +78,14 @@ impl<C: EngineConnection> std::fmt::Debug for Session<C> {
 
 impl<C: EngineConnection> Session<C> {
     pub(crate) fn new(conn: Connection<C>, shared: Arc<Shared>) -> Self {
-        Session { conn, shared, options: TransactionOptions::default(), after_end: Vec::new(), queue: Queue::default() }
+        Session {
+            conn,
+            shared,
+            options: TransactionOptions::default(),
+            after_end: Vec::new(),
+            queue: Queue::default(),
+            listeners: Vec::new(),
+        }
     }
 
     /// The connection, for any diesel query: `query.load(session.connection())`.
@@ -88,6 +97,19 @@ impl<C: EngineConnection> Session<C> {
     /// and read-only.
     pub fn set_transaction_options(&mut self, options: TransactionOptions) {
         self.options = options;
+    }
+
+    /// Calls `listener` whenever `event` happens in this session (engine
+    /// listeners hear it too).
+    pub fn listen(&mut self, event: Event, listener: impl Fn(Event) + Send + Sync + 'static) {
+        self.listeners.push((event, std::sync::Arc::new(listener)));
+    }
+
+    fn fire(&self, event: Event) {
+        self.shared.listeners.fire(event);
+        for (_, listener) in self.listeners.iter().filter(|(e, _)| *e == event) {
+            listener(event);
+        }
     }
 
     /// Transactions open: 0 outside, 1 in a transaction, more in savepoints.
@@ -145,9 +167,9 @@ impl<C: EngineConnection> Session<C> {
         if depth == 1 {
             self.run_after_end();
             if result.is_ok() {
-                self.shared.listeners.fire(Event::AfterCommit);
+                self.fire(Event::AfterCommit);
             } else if self.depth() == 0 {
-                self.shared.listeners.fire(Event::AfterRollback);
+                self.fire(Event::AfterRollback);
             }
         }
         Ok(result?)
@@ -163,7 +185,7 @@ impl<C: EngineConnection> Session<C> {
         let result = AnsiTransactionManager::rollback_transaction(&mut *self.conn);
         if depth == 1 {
             self.run_after_end();
-            self.shared.listeners.fire(Event::AfterRollback);
+            self.fire(Event::AfterRollback);
         }
         Ok(result?)
     }
@@ -435,7 +457,7 @@ impl<C: EngineConnection> Session<C> {
         if self.queue.is_empty() {
             return Ok(Flushed::default());
         }
-        self.shared.listeners.fire(Event::BeforeFlush);
+        self.fire(Event::BeforeFlush);
         let mut queue = std::mem::take(&mut self.queue);
         let rows_per_statement = Self::rows_per_statement();
         let flushed = if queue.is_one_statement(rows_per_statement) {
@@ -445,9 +467,57 @@ impl<C: EngineConnection> Session<C> {
         };
         queue.clear();
         if flushed.is_ok() {
-            self.shared.listeners.fire(Event::AfterFlush);
+            self.fire(Event::AfterFlush);
         }
         flushed
+    }
+
+    /// Inserts `rows`, or where a row's primary key is taken, updates that
+    /// row's other columns to the new values (`ON CONFLICT ... DO UPDATE` on
+    /// PostgreSQL and SQLite, `ON DUPLICATE KEY UPDATE` on MySQL/MariaDB).
+    /// Returns the backend's count of affected rows: MySQL counts an
+    /// updated row twice.
+    pub fn upsert<N>(&mut self, rows: &[N]) -> Result<usize>
+    where
+        N: crate::model::UpsertRows<C>,
+    {
+        let size = Self::rows_per_statement();
+        self.transaction(|s| {
+            let mut affected = 0;
+            for chunk in rows.chunks(size) {
+                affected += N::upsert_rows(chunk, &mut s.conn)?;
+            }
+            Ok(affected)
+        })
+    }
+
+    /// Reloads `row` from the database by its primary key (SQLAlchemy's
+    /// `refresh`): [`Error::NotFound`] if it is gone.
+    pub fn refresh<'q, M>(&mut self, row: &mut M) -> Result<()>
+    where
+        M: Model,
+        M::Table: FindDsl<M::Key>,
+        Find<M::Table, M::Key>: LimitDsl,
+        Limit<Find<M::Table, M::Key>>: RunQueryDsl<C> + LoadQuery<'q, C, M>,
+    {
+        *row = self.get(M::Table::default(), row.key())?.ok_or(Error::NotFound)?;
+        Ok(())
+    }
+
+    /// Deletes `row` by its primary key (SQLAlchemy's `delete`, flushed at
+    /// once); returns whether a row was deleted.
+    pub fn delete<M>(&mut self, row: &M) -> Result<bool>
+    where
+        M: Model,
+        M::Table: FindDsl<M::Key>,
+        Find<M::Table, M::Key>: diesel::query_builder::IntoUpdateTarget,
+        diesel::query_builder::DeleteStatement<
+            <Find<M::Table, M::Key> as diesel::associations::HasTable>::Table,
+            <Find<M::Table, M::Key> as diesel::query_builder::IntoUpdateTarget>::WhereClause,
+        >: ExecuteDsl<C> + RunQueryDsl<C>,
+    {
+        let deleted = diesel::delete(M::Table::default().find(row.key())).execute(&mut *self.conn)?;
+        Ok(deleted > 0)
     }
 
     /// Runs an insert, update or delete; returns the rows affected.

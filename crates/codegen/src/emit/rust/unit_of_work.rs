@@ -40,6 +40,18 @@ pub fn model_impls(table: &Table) -> TokenStream {
             }
         })
         .collect();
+    let model_parts: Vec<TokenStream> = table
+        .primary_key
+        .iter()
+        .map(|k| {
+            let field = ident(k);
+            quote!(::std::clone::Clone::clone(&self.#field))
+        })
+        .collect();
+    let model_key = match model_parts.as_slice() {
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    };
     let key_value = match (parts.as_slice(), table.primary_key.as_slice()) {
         // A lone optional key field already is the `Option`.
         ([_], [only]) if table.column(only).is_some_and(|c| matches!(fill(c), Fill::Absent)) => {
@@ -49,6 +61,7 @@ pub fn model_impls(table: &Table) -> TokenStream {
         ([one], _) => quote!(::std::option::Option::Some(#one)),
         (many, _) => quote!(::std::option::Option::Some((#(#many),*))),
     };
+    let upsert = upsert(table, &new);
     let (generated, dense) = match table.primary_key.as_slice() {
         [only] if table.column(only).is_some_and(|c| c.autoincrement) => {
             let column = ident(only);
@@ -61,9 +74,14 @@ pub fn model_impls(table: &Table) -> TokenStream {
     };
     quote! {
         impl quarry::Model for #model {
+            type Table = #module::table;
             type Key = #key;
             type New = #new;
             const TABLE: &'static quarry::__codegen::TableMeta = &#table_const;
+
+            fn key(&self) -> #key {
+                #model_key
+            }
         }
 
         impl quarry::NewRow for #new {
@@ -76,6 +94,44 @@ pub fn model_impls(table: &Table) -> TokenStream {
 
         #dense
         quarry::__codegen::flush_rows!(#new, #model, #module::table, #generated);
+        #upsert
+    }
+}
+
+/// `UpsertRows`: insert, or on a primary key conflict update every other
+/// column to the new row's value.
+fn upsert(table: &Table, new: &Ident) -> TokenStream {
+    let module = ident(&table.module);
+    let keys: Vec<TokenStream> = table
+        .primary_key
+        .iter()
+        .map(|k| {
+            let column = ident(k);
+            quote!(#module::#column)
+        })
+        .collect();
+    let target = match keys.as_slice() {
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    };
+    let mut updated: Vec<&crate::ir::Column> =
+        table.columns.iter().filter(|c| !table.is_primary_key(&c.field)).collect();
+    if updated.is_empty() {
+        // Nothing but the key: a conflict changes nothing.
+        updated = table.columns.iter().filter(|c| table.is_primary_key(&c.field)).take(1).collect();
+    }
+    let columns = updated.iter().map(|c| {
+        let column = ident(&c.field);
+        quote!(#module::#column)
+    });
+    let mysql = updated.iter().map(|c| {
+        let column = ident(&c.field);
+        let ty = super::sql_type(c);
+        let values = format!("VALUES(`{}`)", c.name.replace('`', "``"));
+        quote!(diesel::ExpressionMethods::eq(#module::#column, diesel::dsl::sql::<#ty>(#values)))
+    });
+    quote! {
+        quarry::__codegen::upsert_rows!(#new, #module::table, target #target, set [#(#columns),*], mysql [#(#mysql),*]);
     }
 }
 
