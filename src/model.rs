@@ -80,8 +80,9 @@ macro_rules! __flush_rows_returning {
                 rows: ::std::vec::Vec<Self>,
                 conn: &mut diesel::SqliteConnection,
             ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                if rows.iter().all(|row| $crate::NewRow::key(row).is_none()) {
-                    // One statement: no column is left to DEFAULT.
+                if rows.iter().all(<$dense>::accepts) {
+                    // One statement: the columns left to the database are
+                    // not named, the others all have values.
                     let dense: ::std::vec::Vec<$dense> = rows.into_iter().map(<$dense>::from).collect();
                     let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
                         diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&dense).returning($key), conn)?;

@@ -68,3 +68,37 @@ common::engine_tests! {
         assert_eq!(last, "t099999");
     }
 }
+
+mod returning {
+    use super::*;
+    use schema::{Article, NewArticle as NewA};
+
+    common::engine_tests! {
+        fn update_and_delete_return_the_rows_they_touched(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            session.execute(diesel::insert_into(authors::table).values(NewAuthor::new("Ada"))).unwrap();
+            let author: i32 = session.one(authors::table.select(authors::id)).unwrap();
+            let rows: Vec<NewA> = (0..6).map(|i| NewA { views: i * 100, ..NewA::new(format!("a{i}"), author) }).collect();
+            session.insert_all(articles::table, &rows).unwrap();
+
+            // The filter no longer matches the changed rows: they come back anyway.
+            let mut changed: Vec<Article> = session
+                .update_returning(articles::table.filter(articles::views.ge(300)), articles::views.eq(0))
+                .unwrap();
+            changed.sort_by(|a, b| a.title.cmp(&b.title));
+            let titles: Vec<(&str, i32)> = changed.iter().map(|a| (a.title.as_str(), a.views)).collect();
+            assert_eq!(titles, [("a3", 0), ("a4", 0), ("a5", 0)]);
+
+            let mut gone: Vec<Article> = session.delete_returning(articles::table.filter(articles::views.eq(0))).unwrap();
+            gone.sort_by(|a, b| a.title.cmp(&b.title));
+            let titles: Vec<&str> = gone.iter().map(|a| a.title.as_str()).collect();
+            assert_eq!(titles, ["a0", "a3", "a4", "a5"]);
+            let left: Vec<String> = session.all(articles::table.select(articles::title).order(articles::title)).unwrap();
+            assert_eq!(left, ["a1", "a2"]);
+
+            let none: Vec<Article> = session.delete_returning(articles::table.filter(articles::views.gt(10_000))).unwrap();
+            assert!(none.is_empty());
+        }
+    }
+}

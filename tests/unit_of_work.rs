@@ -169,3 +169,30 @@ mod large {
         }
     }
 }
+
+mod server_defaults {
+    use super::*;
+    use schema::{orders, users, NewOrder, NewUser, User};
+
+    common::engine_tests! {
+        fn rows_leaving_server_defaults_unset_still_take_one_insert_per_table(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            for u in 0..5 {
+                let user = session.add(NewUser::new(format!("user{u}"), format!("u{u}@example.com")));
+                for _ in 0..3 {
+                    session.add_child(user, User::ORDERS, NewOrder::new(0)).unwrap();
+                }
+            }
+            engine.record_statements(true);
+            session.flush().unwrap();
+            engine.record_statements(false);
+            let inserts = inserts_by_table(&engine.take_statements());
+            assert_eq!((inserts["users"], inserts["orders"]), (1, 1), "{inserts:?}");
+            // The database filled in what the rows left out.
+            let stamped: i64 = session.one(users::table.filter(users::created_at.is_not_null()).count()).unwrap();
+            let placed: i64 = session.one(orders::table.filter(orders::placed_at.is_not_null()).count()).unwrap();
+            assert_eq!((stamped, placed), (5, 15));
+        }
+    }
+}

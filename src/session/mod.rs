@@ -43,7 +43,10 @@ use crate::error::{Error, Result};
 use crate::model::{FlushRows, Model};
 use crate::relation::Relation;
 
+mod returning;
 mod unit_of_work;
+
+pub use returning::{DeleteReturning, UpdateReturning};
 
 use unit_of_work::Queue;
 pub use unit_of_work::{Flushed, Pending, RowRef};
@@ -489,6 +492,28 @@ impl<C: EngineConnection> Session<C> {
             }
             Ok(affected)
         })
+    }
+
+    /// `UPDATE … SET … WHERE … RETURNING`: applies `changes` to the rows
+    /// `target` (`table.filter(...)`) matches and returns them as changed.
+    /// MySQL/MariaDB have no `RETURNING`: there the matched rows are locked
+    /// (`SELECT … FOR UPDATE`), updated, and read back by key, in one
+    /// transaction.
+    pub fn update_returning<T, V, M>(&mut self, target: T, changes: V) -> Result<Vec<M>>
+    where
+        T: UpdateReturning<C, V, M>,
+    {
+        Ok(target.update_returning(changes, &mut self.conn)?)
+    }
+
+    /// `DELETE … WHERE … RETURNING`: deletes the rows `target` matches and
+    /// returns them as they were (on MySQL/MariaDB: locked and read first,
+    /// in one transaction).
+    pub fn delete_returning<T, M>(&mut self, target: T) -> Result<Vec<M>>
+    where
+        T: DeleteReturning<C, M>,
+    {
+        Ok(target.delete_returning(&mut self.conn)?)
     }
 
     /// Reloads `row` from the database by its primary key (SQLAlchemy's

@@ -136,16 +136,16 @@ fn upsert(table: &Table, new: &Ident) -> TokenStream {
 }
 
 /// For SQLite, which cannot write `DEFAULT` inside `VALUES`: the new rows
-/// without their generated key and with NULL written out, so that many
-/// rows go in one statement. Only possible when every other optional field
-/// is a nullable column without a server default (where NULL is what
-/// DEFAULT would give).
+/// without the columns the database fills in (the generated key, and
+/// columns with a server default left unset) and with NULL written out for
+/// the other unset nullable columns, so that many rows go in one statement.
+/// The flush uses it when every row leaves exactly those columns unset.
 fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> {
     let key = table.primary_key.first()?;
-    let columns: Vec<_> = table.columns.iter().filter(|c| &c.field != key).collect();
-    let eligible =
-        columns.iter().all(|c| !matches!(fill(c), Fill::Absent) || (c.nullable && c.server_default.is_none()));
-    if !eligible || columns.is_empty() {
+    let left_out =
+        |c: &&crate::ir::Column| &c.field == key || (matches!(fill(c), Fill::Absent) && c.server_default.is_some());
+    let (omitted, columns): (Vec<_>, Vec<_>) = table.columns.iter().partition(left_out);
+    if columns.is_empty() {
         return None;
     }
     let name = format_ident!("__QuarryDense{}", new);
@@ -159,6 +159,10 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
         let field = ident(&c.field);
         quote!(#field: row.#field,)
     });
+    let unset = omitted.iter().map(|c| {
+        let field = ident(&c.field);
+        quote!(row.#field.is_none())
+    });
     Some((
         name.clone(),
         quote! {
@@ -168,6 +172,13 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
             #[diesel(treat_none_as_default_value = false)]
             pub struct #name {
                 #(#fields)*
+            }
+
+            impl #name {
+                /// Whether `row` leaves every omitted column to the database.
+                pub fn accepts(row: &#new) -> bool {
+                    #(#unset)&&*
+                }
             }
 
             impl ::std::convert::From<#new> for #name {
