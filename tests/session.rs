@@ -286,3 +286,27 @@ mod rows {
         }
     }
 }
+
+mod scenarios {
+    use super::*;
+
+    common::engine_tests! {
+        fn add_flush_hands_out_keys_before_commit_then_refresh(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            session.begin().unwrap();
+            let ada = session.add(NewAuthor::new("Ada"));
+            let flushed = session.flush().unwrap();
+            let id = *flushed.key(ada).expect("a key before commit");
+            // Written, not committed: another session does not see it yet.
+            let mut other = engine.session().unwrap();
+            let unseen: Option<Author> = other.get(authors::table, id).unwrap();
+            assert!(unseen.is_none());
+            session.commit().unwrap();
+            let mut ada: Author = other.get(authors::table, id).unwrap().expect("committed");
+            session.execute(diesel::update(authors::table.find(id)).set(authors::name.eq("Ada Lovelace"))).unwrap();
+            other.refresh(&mut ada).unwrap();
+            assert_eq!(ada.name, "Ada Lovelace");
+        }
+    }
+}
