@@ -5,6 +5,7 @@
 
 mod any;
 pub mod ddl;
+pub mod dsl;
 pub mod engine;
 pub mod error;
 pub mod metadata;

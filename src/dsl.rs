@@ -1,0 +1,278 @@
+//! Query pieces diesel lacks or spells differently per backend, as typed
+//! expressions that render the right SQL for each backend.
+//!
+//! | function | PostgreSQL | SQLite | MySQL/MariaDB |
+//! |---|---|---|---|
+//! | [`ilike`] | `a ILIKE b` | `lower(a) LIKE lower(b)` | `LOWER(a) LIKE LOWER(b)` |
+//! | [`asc_nulls_first`] and the other three | `a ASC NULLS FIRST` | `a ASC NULLS FIRST` | `a IS NULL DESC, a ASC` |
+//! | [`json_text`] | `a ->> 'key'` | `json_extract(a, '$.key')` | `JSON_UNQUOTE(JSON_EXTRACT(a, '$.key'))` |
+//!
+//! and [`escape_like`], which makes user input safe inside a `LIKE` pattern.
+
+use diesel::backend::Backend;
+use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::QueryResult;
+
+/// Escapes `\`, `%` and `_` in `input` with a backslash, so that it matches
+/// itself inside a `LIKE` pattern. Use it with `.escape('\\')`, which every
+/// backend understands (SQLite has no default escape character):
+///
+/// ```
+/// # use diesel::prelude::*;
+/// # diesel::table! { items (id) { id -> Integer, name -> Text } }
+/// let user_input = "50%_off";
+/// let pattern = format!("%{}%", quarry::dsl::escape_like(user_input));
+/// assert_eq!(pattern, r"%50\%\_off%");
+/// let query = items::table.filter(items::name.like(pattern).escape('\\'));
+/// ```
+pub fn escape_like(input: &str) -> String {
+    let mut escaped = String::with_capacity(input.len());
+    for c in input.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Case-insensitive `LIKE` on every backend: `ILIKE` on PostgreSQL,
+/// `lower(a) LIKE lower(b)` elsewhere (which folds ASCII and, on MySQL and
+/// PostgreSQL, all of Unicode; SQLite's `lower` folds ASCII only).
+pub fn ilike<L, R>(text: L, pattern: R) -> ILike<L, R::Expression>
+where
+    L: Expression<SqlType = Text>,
+    R: AsExpression<Text>,
+{
+    ILike { text, pattern: pattern.as_expression() }
+}
+
+/// See [`ilike`].
+#[derive(Debug, Clone, Copy, QueryId, ValidGrouping)]
+pub struct ILike<L, R> {
+    text: L,
+    pattern: R,
+}
+
+impl<L, R> Expression for ILike<L, R> {
+    type SqlType = Bool;
+}
+
+impl<L, R, QS> AppearsOnTable<QS> for ILike<L, R>
+where
+    L: AppearsOnTable<QS>,
+    R: AppearsOnTable<QS>,
+{
+}
+
+impl<L, R, QS> SelectableExpression<QS> for ILike<L, R>
+where
+    L: SelectableExpression<QS>,
+    R: SelectableExpression<QS>,
+{
+}
+
+#[cfg(feature = "postgres")]
+impl<L, R> QueryFragment<diesel::pg::Pg> for ILike<L, R>
+where
+    L: QueryFragment<diesel::pg::Pg>,
+    R: QueryFragment<diesel::pg::Pg>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        self.text.walk_ast(out.reborrow())?;
+        out.push_sql(" ILIKE ");
+        self.pattern.walk_ast(out.reborrow())
+    }
+}
+
+macro_rules! lower_like {
+    ($backend:ty) => {
+        impl<L, R> QueryFragment<$backend> for ILike<L, R>
+        where
+            L: QueryFragment<$backend>,
+            R: QueryFragment<$backend>,
+        {
+            fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, $backend>) -> QueryResult<()> {
+                out.push_sql("LOWER(");
+                self.text.walk_ast(out.reborrow())?;
+                out.push_sql(") LIKE LOWER(");
+                self.pattern.walk_ast(out.reborrow())?;
+                out.push_sql(")");
+                Ok(())
+            }
+        }
+    };
+}
+
+#[cfg(feature = "sqlite")]
+lower_like!(diesel::sqlite::Sqlite);
+#[cfg(feature = "mysql")]
+lower_like!(diesel::mysql::Mysql);
+
+/// An `ORDER BY` key with its NULLs placed first or last on every backend;
+/// see [`asc_nulls_first`] and friends.
+#[derive(Debug, Clone, Copy, ValidGrouping)]
+pub struct NullsOrdered<E> {
+    expr: E,
+    descending: bool,
+    nulls_first: bool,
+}
+
+/// `expr ASC NULLS FIRST`.
+pub fn asc_nulls_first<E: Expression>(expr: E) -> NullsOrdered<E> {
+    NullsOrdered { expr, descending: false, nulls_first: true }
+}
+
+/// `expr ASC NULLS LAST`.
+pub fn asc_nulls_last<E: Expression>(expr: E) -> NullsOrdered<E> {
+    NullsOrdered { expr, descending: false, nulls_first: false }
+}
+
+/// `expr DESC NULLS FIRST`.
+pub fn desc_nulls_first<E: Expression>(expr: E) -> NullsOrdered<E> {
+    NullsOrdered { expr, descending: true, nulls_first: true }
+}
+
+/// `expr DESC NULLS LAST`.
+pub fn desc_nulls_last<E: Expression>(expr: E) -> NullsOrdered<E> {
+    NullsOrdered { expr, descending: true, nulls_first: false }
+}
+
+// The SQL depends on the direction, which is a value, not a type: the
+// statement must not be cached by type alone.
+impl<E> QueryId for NullsOrdered<E> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<E: Expression> Expression for NullsOrdered<E> {
+    type SqlType = diesel::expression::expression_types::NotSelectable;
+}
+
+impl<E: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for NullsOrdered<E> {}
+
+impl<E> NullsOrdered<E> {
+    fn direction(&self) -> &'static str {
+        if self.descending {
+            " DESC"
+        } else {
+            " ASC"
+        }
+    }
+
+    /// `expr ASC|DESC NULLS FIRST|LAST`, the standard form.
+    fn walk_standard<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: Backend,
+        E: QueryFragment<DB>,
+    {
+        self.expr.walk_ast(out.reborrow())?;
+        out.push_sql(self.direction());
+        out.push_sql(if self.nulls_first { " NULLS FIRST" } else { " NULLS LAST" });
+        Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<E: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for NullsOrdered<E> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        self.walk_standard(out)
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl<E: QueryFragment<diesel::sqlite::Sqlite>> QueryFragment<diesel::sqlite::Sqlite> for NullsOrdered<E> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        self.walk_standard(out)
+    }
+}
+
+/// MySQL has no `NULLS FIRST/LAST`: sort on `expr IS NULL` first.
+#[cfg(feature = "mysql")]
+impl<E: QueryFragment<diesel::mysql::Mysql>> QueryFragment<diesel::mysql::Mysql> for NullsOrdered<E> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::mysql::Mysql>) -> QueryResult<()> {
+        self.expr.walk_ast(out.reborrow())?;
+        out.push_sql(if self.nulls_first { " IS NULL DESC, " } else { " IS NULL ASC, " });
+        self.expr.walk_ast(out.reborrow())?;
+        out.push_sql(self.direction());
+        Ok(())
+    }
+}
+
+/// SQL types that hold JSON: diesel's `Json`, quarry's `Jsonb`, nullable or not.
+pub trait JsonType {}
+impl JsonType for diesel::sql_types::Json {}
+impl JsonType for crate::sql_types::Jsonb {}
+impl<T: JsonType + diesel::sql_types::SqlType> JsonType for Nullable<T> {}
+
+/// The text of a top-level field of a JSON document, NULL when absent:
+/// `json_text(profiles::settings, "theme")`.
+pub fn json_text<E>(json: E, key: &str) -> JsonText<E>
+where
+    E: Expression,
+    E::SqlType: JsonType,
+{
+    JsonText { json, key: key.to_owned(), path: format!("$.\"{}\"", key.replace('"', "\\\"")) }
+}
+
+/// See [`json_text`].
+#[derive(Debug, Clone, QueryId, ValidGrouping)]
+pub struct JsonText<E> {
+    json: E,
+    key: String,
+    path: String,
+}
+
+impl<E> Expression for JsonText<E> {
+    type SqlType = Nullable<Text>;
+}
+
+impl<E: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for JsonText<E> {}
+impl<E: SelectableExpression<QS>, QS> SelectableExpression<QS> for JsonText<E> {}
+
+#[cfg(feature = "postgres")]
+impl<E: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for JsonText<E> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("(");
+        self.json.walk_ast(out.reborrow())?;
+        out.push_sql(" ->> ");
+        out.push_bind_param::<Text, _>(&self.key)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl<E: QueryFragment<diesel::sqlite::Sqlite>> QueryFragment<diesel::sqlite::Sqlite> for JsonText<E> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        out.push_sql("json_extract(");
+        self.json.walk_ast(out.reborrow())?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.path)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl<E: QueryFragment<diesel::mysql::Mysql>> QueryFragment<diesel::mysql::Mysql> for JsonText<E> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::mysql::Mysql>) -> QueryResult<()> {
+        out.push_sql("JSON_UNQUOTE(JSON_EXTRACT(");
+        self.json.walk_ast(out.reborrow())?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&self.path)?;
+        out.push_sql("))");
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escape_like_escapes_the_wildcards_and_itself() {
+        assert_eq!(super::escape_like(r"a\b%c_d"), r"a\\b\%c\_d");
+        assert_eq!(super::escape_like("plain"), "plain");
+    }
+}

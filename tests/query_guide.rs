@@ -1,0 +1,394 @@
+//! Every construct of docs/query-guide.md, on every backend, against the
+//! demo schema with known rows. Each test is one section of the guide.
+
+mod common;
+
+use chrono::{NaiveDate, NaiveTime};
+use diesel::dsl::{count, count_star, exists, max, min, not, sum};
+use diesel::prelude::*;
+use quarry::dsl::{asc_nulls_first, desc_nulls_last, escape_like, ilike, json_text};
+use serde_json::json;
+
+mod schema {
+    quarry::include_schema!();
+}
+use schema::*;
+
+fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// The guide's rows: three authors (Grace without articles), five
+/// articles, three tags, comments, an employee chain and a profile.
+macro_rules! seed {
+    ($conn:expr) => {{
+        let conn = &mut *$conn;
+        schema::create_all(conn).unwrap();
+        let author = |id, name: &str| NewAuthor { id: Some(id), ..NewAuthor::new(name) };
+        diesel::insert_into(authors::table)
+            .values(&vec![author(1, "Ada"), author(2, "Alan"), author(3, "Grace")])
+            .execute(conn)
+            .unwrap();
+        let article = |id, title: &str, views, published, status, author_id| NewArticle {
+            id: Some(id),
+            views,
+            published,
+            status,
+            ..NewArticle::new(title, author_id)
+        };
+        diesel::insert_into(articles::table)
+            .values(&vec![
+                article(1, "Notes", 420, day(1843, 9, 1), ArticleStatus::Published, 1),
+                article(2, "Bernoulli", 95, day(1843, 10, 1), ArticleStatus::Published, 1),
+                article(3, "Poetical science", 12, None, ArticleStatus::Draft, 1),
+                article(4, "Computing Machinery", 1950, day(1950, 10, 1), ArticleStatus::Published, 2),
+                article(5, "On Computable Numbers", 1936, day(1936, 11, 12), ArticleStatus::Archived, 2),
+            ])
+            .execute(conn)
+            .unwrap();
+        let tag = |id, name: &str| NewTag { id: Some(id), ..NewTag::new(name) };
+        diesel::insert_into(tags::table).values(&vec![tag(1, "math"), tag(2, "ai"), tag(3, "history")]).execute(conn).unwrap();
+        let links = [(1, 1), (1, 3), (2, 1), (4, 2), (5, 1), (5, 2)].map(|(a, t)| NewArticleTag::new(a, t));
+        diesel::insert_into(article_tags::table).values(&links.to_vec()).execute(conn).unwrap();
+        let comment = |id, article_id, body: &str, score| NewComment { id: Some(id), ..NewComment::new(article_id, body, score) };
+        diesel::insert_into(comments::table)
+            .values(&vec![comment(1, 1, "Brilliant", 4.5), comment(2, 1, "100% true_", 3.0), comment(3, 4, "Can machines think?", 5.0)])
+            .execute(conn)
+            .unwrap();
+        let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        let employee = |id, name: &str, manager_id, salary: Option<&str>| NewEmployee {
+            id: Some(id),
+            manager_id,
+            salary: salary.map(|s| s.parse().unwrap()),
+            ..NewEmployee::new(name, day(2020, 1, 1).unwrap(), nine)
+        };
+        diesel::insert_into(employees::table)
+            .values(&vec![
+                employee(1, "Boss", None, Some("300")),
+                employee(2, "Mid", Some(1), Some("200")),
+                employee(3, "Low", Some(2), Some("100")),
+                employee(4, "Other", Some(1), None),
+            ])
+            .execute(conn)
+            .unwrap();
+        diesel::insert_into(users::table).values(NewUser { id: Some(1), ..NewUser::new("ada", "ada@example.com") }).execute(conn).unwrap();
+        diesel::insert_into(profiles::table)
+            .values(NewProfile::new(1, "Mathematician", json!({"theme": "dark", "size": 3})))
+            .execute(conn)
+            .unwrap();
+    }};
+}
+
+/// Ids of articles a query selects, sorted.
+macro_rules! ids {
+    ($query:expr, $conn:expr) => {{
+        let mut ids: Vec<i32> = $query.select(articles::id).load($conn).unwrap();
+        ids.sort();
+        ids
+    }};
+}
+
+common::backend_tests! {
+    fn filters(conn) {
+        seed!(conn);
+        assert_eq!(ids!(articles::table.filter(articles::views.gt(100)), conn), [1, 4, 5]);
+        assert_eq!(ids!(articles::table.filter(articles::views.ne(420)), conn), [2, 3, 4, 5]);
+        assert_eq!(ids!(articles::table.filter(articles::views.between(90, 500)), conn), [1, 2]);
+        assert_eq!(ids!(articles::table.filter(articles::published.is_null()), conn), [3]);
+        assert_eq!(ids!(articles::table.filter(articles::published.is_not_null()), conn), [1, 2, 4, 5]);
+        let hits_or_drafts = articles::views.gt(1000).or(articles::status.eq(ArticleStatus::Draft));
+        assert_eq!(ids!(articles::table.filter(hits_or_drafts.and(not(articles::author_id.eq(2)))), conn), [3]);
+        // Chained filters are ANDed.
+        assert_eq!(ids!(articles::table.filter(articles::author_id.eq(1)).filter(articles::views.lt(100)), conn), [2, 3]);
+    }
+
+    fn text_matching(conn) {
+        seed!(conn);
+        assert_eq!(ids!(articles::table.filter(articles::title.like("On%")), conn), [5]);
+        assert_eq!(ids!(articles::table.filter(articles::title.not_like("%Num%")), conn), [1, 2, 3, 4]);
+        // LIKE's case rules differ: SQLite folds ASCII case, PostgreSQL and
+        // MySQL (binary collation, as quarry creates tables) do not.
+        let sqlite = std::any::type_name_of_val(&*conn).contains("Sqlite");
+        let expected: &[i32] = if sqlite { &[1] } else { &[] };
+        assert_eq!(ids!(articles::table.filter(articles::title.like("notes")), conn), expected);
+        // Case-insensitive on every backend.
+        assert_eq!(ids!(articles::table.filter(ilike(articles::title, "notes")), conn), [1]);
+        assert_eq!(ids!(articles::table.filter(ilike(articles::title, "%MACHINERY%")), conn), [4]);
+        // User input with wildcards matches itself only.
+        let pattern = format!("%{}%", escape_like("100%"));
+        let found: Vec<i64> = comments::table.filter(comments::body.like(pattern).escape('\\')).select(comments::id).load(conn).unwrap();
+        assert_eq!(found, [2]);
+        let underscore = format!("%{}", escape_like("true_"));
+        let found: Vec<i64> = comments::table.filter(comments::body.like(underscore).escape('\\')).select(comments::id).load(conn).unwrap();
+        assert_eq!(found, [2]);
+    }
+
+    fn membership(conn) {
+        seed!(conn);
+        assert_eq!(ids!(articles::table.filter(articles::id.eq_any([1, 4])), conn), [1, 4]);
+        assert_eq!(ids!(articles::table.filter(articles::id.ne_all([1, 4])), conn), [2, 3, 5]);
+        // The empty list: IN () matches nothing, NOT IN () everything.
+        assert_eq!(ids!(articles::table.filter(articles::id.eq_any(Vec::<i32>::new())), conn), Vec::<i32>::new());
+        assert_eq!(ids!(articles::table.filter(articles::id.ne_all(Vec::<i32>::new())), conn), [1, 2, 3, 4, 5]);
+        // A subquery.
+        let tagged_ai = article_tags::table.filter(article_tags::tag_id.eq(2)).select(article_tags::article_id);
+        assert_eq!(ids!(articles::table.filter(articles::id.eq_any(tagged_ai)), conn), [4, 5]);
+    }
+
+    fn ordering_and_paging(conn) {
+        seed!(conn);
+        let ordered: Vec<i32> = articles::table.order((articles::author_id.asc(), articles::views.desc())).select(articles::id).load(conn).unwrap();
+        assert_eq!(ordered, [1, 2, 3, 4, 5]);
+        // NULLS FIRST / LAST on every backend (emulated on MySQL).
+        let nulls_first: Vec<i32> = articles::table.order(asc_nulls_first(articles::published)).select(articles::id).load(conn).unwrap();
+        assert_eq!(nulls_first, [3, 1, 2, 5, 4]);
+        let nulls_last: Vec<i32> = articles::table.order(desc_nulls_last(articles::published)).select(articles::id).load(conn).unwrap();
+        assert_eq!(nulls_last, [4, 5, 2, 1, 3]);
+        // LIMIT / OFFSET.
+        let page: Vec<i32> = articles::table.order(articles::id).limit(2).offset(2).select(articles::id).load(conn).unwrap();
+        assert_eq!(page, [3, 4]);
+        // Keyset pagination: after the last key seen.
+        let after: Vec<i32> = articles::table.filter(articles::id.gt(3)).order(articles::id).limit(2).select(articles::id).load(conn).unwrap();
+        assert_eq!(after, [4, 5]);
+        // Get by primary key.
+        let notes: Article = articles::table.find(1).select(Article::as_select()).first(conn).unwrap();
+        assert_eq!(notes.title, "Notes");
+    }
+
+    fn joins(conn) {
+        seed!(conn);
+        let pairs: Vec<(String, String)> = articles::table
+            .inner_join(authors::table)
+            .filter(articles::views.gt(1000))
+            .order(articles::id)
+            .select((authors::name, articles::title))
+            .load(conn)
+            .unwrap();
+        assert_eq!(pairs, [("Alan".to_owned(), "Computing Machinery".to_owned()), ("Alan".to_owned(), "On Computable Numbers".to_owned())]);
+        // An explicit ON.
+        let popular: Vec<String> = authors::table
+            .inner_join(articles::table.on(articles::author_id.eq(authors::id).and(articles::views.gt(400))))
+            .select(authors::name)
+            .distinct()
+            .order(authors::name)
+            .load(conn)
+            .unwrap();
+        assert_eq!(popular, ["Ada", "Alan"]);
+        // Several joins; LEFT OUTER keeps authors without articles.
+        let counts: Vec<(String, i64)> = authors::table
+            .left_join(articles::table.left_join(comments::table))
+            .group_by(authors::name)
+            .select((authors::name, count(comments::id.nullable())))
+            .order(authors::name)
+            .load(conn)
+            .unwrap();
+        assert_eq!(counts, [("Ada".to_owned(), 2), ("Alan".to_owned(), 1), ("Grace".to_owned(), 0)]);
+        // A self-join through an alias: each employee with their manager.
+        let manager = diesel::alias!(employees as manager);
+        let chain: Vec<(String, Option<String>)> = employees::table
+            .left_join(manager.on(employees::manager_id.eq(manager.field(employees::id).nullable())))
+            .select((employees::name, manager.field(employees::name).nullable()))
+            .order(employees::id)
+            .load(conn)
+            .unwrap();
+        let expected = [("Boss", None), ("Mid", Some("Boss")), ("Low", Some("Mid")), ("Other", Some("Boss"))];
+        assert_eq!(chain, expected.map(|(e, m)| (e.to_owned(), m.map(str::to_owned))));
+    }
+
+    fn aggregates(conn) {
+        seed!(conn);
+        let (n, total, least, most): (i64, Option<i64>, Option<i32>, Option<i32>) = articles::table
+            .select((count_star(), sum(articles::views), min(articles::views), max(articles::views)))
+            .first(conn)
+            .unwrap();
+        assert_eq!((n, total, least, most), (5, Some(4413), Some(12), Some(1950)));
+        let mean: Option<f64> = employees::table.select(diesel::dsl::avg(employees::id.nullable())).first::<Option<bigdecimal::BigDecimal>>(conn).unwrap().map(|d| d.to_string().parse().unwrap());
+        assert_eq!(mean, Some(2.5));
+        // GROUP BY with HAVING.
+        let prolific: Vec<(i32, i64)> = articles::table
+            .group_by(articles::author_id)
+            .having(count(articles::id).gt(2))
+            .select((articles::author_id, count(articles::id)))
+            .load(conn)
+            .unwrap();
+        assert_eq!(prolific, [(1, 3)]);
+        // DISTINCT.
+        let mut statuses: Vec<ArticleStatus> = articles::table.select(articles::status).distinct().load(conn).unwrap();
+        statuses.sort();
+        assert_eq!(statuses, [ArticleStatus::Draft, ArticleStatus::Published, ArticleStatus::Archived]);
+    }
+
+    fn subqueries(conn) {
+        seed!(conn);
+        // A correlated scalar subquery in the select list.
+        let per_author: Vec<(String, Option<i64>)> = authors::table
+            .select((
+                authors::name,
+                articles::table.filter(articles::author_id.eq(authors::id)).select(count_star()).single_value(),
+            ))
+            .order(authors::id)
+            .load(conn)
+            .unwrap();
+        assert_eq!(per_author, [("Ada".to_owned(), Some(3)), ("Alan".to_owned(), Some(2)), ("Grace".to_owned(), Some(0))]);
+        // Correlated EXISTS and NOT EXISTS.
+        let writers: Vec<String> = authors::table
+            .filter(exists(articles::table.filter(articles::author_id.eq(authors::id))))
+            .select(authors::name)
+            .order(authors::name)
+            .load(conn)
+            .unwrap();
+        assert_eq!(writers, ["Ada", "Alan"]);
+        let idle: Vec<String> = authors::table
+            .filter(not(exists(articles::table.filter(articles::author_id.eq(authors::id)))))
+            .select(authors::name)
+            .load(conn)
+            .unwrap();
+        assert_eq!(idle, ["Grace"]);
+    }
+
+    fn set_operations(conn) {
+        seed!(conn);
+        let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
+        let ai = article_tags::table.filter(article_tags::tag_id.eq(2)).select(article_tags::article_id);
+        let sorted = |mut v: Vec<i32>| {
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(math.union(ai).load(conn).unwrap()), [1, 2, 4, 5]);
+        assert_eq!(sorted(math.union_all(ai).load(conn).unwrap()), [1, 2, 4, 5, 5]);
+        // INTERSECT and EXCEPT, written portably (diesel offers neither on
+        // MySQL): membership in the other query.
+        let both = articles::table.filter(articles::id.eq_any(math)).filter(articles::id.eq_any(ai)).select(articles::id);
+        assert_eq!(sorted(both.load(conn).unwrap()), [5]);
+        let only_math = articles::table.filter(articles::id.eq_any(math)).filter(articles::id.ne_all(ai)).select(articles::id);
+        assert_eq!(sorted(only_math.load(conn).unwrap()), [1, 2]);
+    }
+
+    fn case_expressions(conn) {
+        seed!(conn);
+        let labels: Vec<(i32, String)> = articles::table
+            .select((
+                articles::id,
+                diesel::dsl::case_when(articles::views.gt(1000), "hit".into_sql::<diesel::sql_types::Text>())
+                    .when(articles::views.gt(100), "read".into_sql::<diesel::sql_types::Text>())
+                    .otherwise("quiet".into_sql::<diesel::sql_types::Text>()),
+            ))
+            .order(articles::id)
+            .load(conn)
+            .unwrap();
+        let expected = [(1, "read"), (2, "quiet"), (3, "quiet"), (4, "hit"), (5, "hit")];
+        assert_eq!(labels, expected.map(|(i, l)| (i, l.to_owned())));
+    }
+
+    fn window_functions(conn) {
+        seed!(conn);
+        use diesel::dsl::{dense_rank, frame, rank, row_number};
+        let ranked: Vec<(i32, i64, i64, i64)> = articles::table
+            .select((
+                articles::id,
+                row_number().partition_by(articles::author_id).window_order(articles::views.desc()),
+                rank().window_order(articles::status),
+                dense_rank().window_order(articles::status),
+            ))
+            .order(articles::id)
+            .load(conn)
+            .unwrap();
+        // status order: draft < published < archived (enum order on PostgreSQL and MySQL,
+        // text order on SQLite differs) — compare row numbers only, ranks by consistency.
+        let numbers: Vec<(i32, i64)> = ranked.iter().map(|r| (r.0, r.1)).collect();
+        assert_eq!(numbers, [(1, 1), (2, 2), (3, 3), (4, 1), (5, 2)]);
+        assert!(ranked.iter().all(|r| r.3 <= r.2), "dense_rank never exceeds rank");
+        // An aggregate over a partition, and a running total with a frame.
+        let totals: Vec<(i32, Option<i64>, Option<i64>)> = articles::table
+            .select((
+                articles::id,
+                sum(articles::views).partition_by(articles::author_id),
+                sum(articles::views)
+                    .window_order(articles::id)
+                    .frame_by(frame::Rows.frame_start_with(frame::UnboundedPreceding)),
+            ))
+            .order(articles::id)
+            .load(conn)
+            .unwrap();
+        assert_eq!(
+            totals,
+            [(1, Some(527), Some(420)), (2, Some(527), Some(515)), (3, Some(527), Some(527)), (4, Some(3886), Some(2477)), (5, Some(3886), Some(4413))]
+        );
+    }
+
+    fn json_fields(conn) {
+        seed!(conn);
+        let theme: Option<String> = profiles::table.select(json_text(profiles::settings, "theme")).first(conn).unwrap();
+        assert_eq!(theme.as_deref(), Some("dark"));
+        let size: Option<String> = profiles::table.select(json_text(profiles::settings, "size")).first(conn).unwrap();
+        assert_eq!(size.as_deref(), Some("3"));
+        let missing: Option<String> = profiles::table.select(json_text(profiles::settings, "absent")).first(conn).unwrap();
+        assert_eq!(missing, None);
+        let dark: i64 = profiles::table.filter(json_text(profiles::settings, "theme").eq("dark")).count().get_result(conn).unwrap();
+        assert_eq!(dark, 1);
+    }
+
+    fn textual_sql(conn) {
+        seed!(conn);
+        #[derive(QueryableByName, Debug, PartialEq)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            title: String,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            views: i32,
+        }
+        // Placeholders are the backend's own: `?` on SQLite and MySQL, `$1` on PostgreSQL.
+        let placeholder = if std::any::type_name_of_val(&*conn).contains("Pg") { "$1" } else { "?" };
+        let rows: Vec<Row> = diesel::sql_query(format!("SELECT title, views FROM articles WHERE views > {placeholder} ORDER BY views"))
+            .bind::<diesel::sql_types::Integer, _>(1000)
+            .load(conn)
+            .unwrap();
+        assert_eq!(rows, [Row { title: "On Computable Numbers".into(), views: 1936 }, Row { title: "Computing Machinery".into(), views: 1950 }]);
+    }
+}
+
+/// DISTINCT ON is PostgreSQL's.
+#[cfg(feature = "postgres")]
+#[test]
+fn distinct_on_postgres() {
+    let Some(mut conn) = common::postgres("distinct_on") else { return };
+    let conn = &mut conn;
+    seed!(conn);
+    let top: Vec<(i32, String)> = articles::table
+        .distinct_on(articles::author_id)
+        .order((articles::author_id, articles::views.desc()))
+        .select((articles::author_id, articles::title))
+        .load(conn)
+        .unwrap();
+    assert_eq!(top, [(1, "Notes".to_owned()), (2, "Computing Machinery".to_owned())]);
+}
+
+/// INTERSECT and EXCEPT themselves, where diesel has them.
+macro_rules! intersect_except {
+    ($conn:expr) => {{
+        let conn = &mut *$conn;
+        seed!(conn);
+        let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
+        let ai = article_tags::table.filter(article_tags::tag_id.eq(2)).select(article_tags::article_id);
+        let mut both: Vec<i32> = math.intersect(ai).load(conn).unwrap();
+        both.sort();
+        assert_eq!(both, [5]);
+        let mut only_math: Vec<i32> = math.except(ai).load(conn).unwrap();
+        only_math.sort();
+        assert_eq!(only_math, [1, 2]);
+    }};
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn intersect_and_except_sqlite() {
+    let mut conn = common::sqlite("intersect").unwrap();
+    intersect_except!(&mut conn);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn intersect_and_except_postgres() {
+    let Some(mut conn) = common::postgres("intersect") else { return };
+    intersect_except!(&mut conn);
+}
