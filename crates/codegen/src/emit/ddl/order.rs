@@ -13,7 +13,8 @@ pub struct Order<'a> {
 
 /// Topological order, stable: among tables free to go, declaration order.
 /// A self-reference is no dependency. When only cycles remain, the first
-/// remaining table goes next and its keys into the cycle are deferred.
+/// remaining table that is on a cycle goes next, and its keys to tables not
+/// yet placed are deferred.
 pub fn order(schema: &Schema) -> Order<'_> {
     let mut placed: Vec<&Table> = Vec::new();
     let mut deferred = BTreeSet::new();
@@ -30,7 +31,8 @@ pub fn order(schema: &Schema) -> Order<'_> {
         let next = match ready {
             Some(i) => remaining.remove(i),
             None => {
-                let table = remaining.remove(0);
+                let i = remaining.iter().position(|t| on_cycle(t, &remaining)).unwrap_or(0);
+                let table = remaining.remove(i);
                 for fk in &table.foreign_keys {
                     if fk.ref_table != table.name && !is_placed(&placed, &fk.ref_table) {
                         deferred.insert(fk.name.clone());
@@ -42,4 +44,24 @@ pub fn order(schema: &Schema) -> Order<'_> {
         placed.push(next);
     }
     Order { tables: placed, deferred }
+}
+
+/// Whether `table` reaches itself through foreign keys among `remaining`
+/// (self-references aside).
+fn on_cycle(table: &Table, remaining: &[&Table]) -> bool {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut stack: Vec<&str> = vec![table.name.as_str()];
+    while let Some(name) = stack.pop() {
+        let Some(current) = remaining.iter().find(|t| t.name == name) else { continue };
+        for fk in current.foreign_keys.iter().filter(|fk| fk.ref_table != current.name) {
+            if fk.ref_table == table.name {
+                return true;
+            }
+            if !seen.contains(&fk.ref_table.as_str()) {
+                seen.push(&fk.ref_table);
+                stack.push(&fk.ref_table);
+            }
+        }
+    }
+    false
 }
