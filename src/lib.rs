@@ -24,7 +24,7 @@ pub use error::{Error, Result};
 pub use metadata::Metadata;
 pub use model::{FlushRows, Model, NewRow};
 pub use relation::Relation;
-pub use session::{Flushed, Pending, RowRef, Session};
+pub use session::{Flushed, Page, Pending, RowRef, Session};
 pub use types::{Jsonb, UtcDateTime};
 
 /// Re-export of the diesel quarry is built on.

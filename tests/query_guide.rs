@@ -392,3 +392,22 @@ fn intersect_and_except_postgres() {
     let Some(mut conn) = common::postgres("intersect") else { return };
     intersect_except!(&mut conn);
 }
+
+/// A page with its total, through a session.
+mod pages {
+    use super::*;
+
+    common::engine_tests! {
+        fn paginate_returns_a_page_and_the_total(engine) {
+            let mut session = engine.session().unwrap();
+            seed!(session.connection());
+            let query = articles::table.filter(articles::views.gt(50)).select(articles::title);
+            let first: quarry::Page<String> = session.paginate(query, articles::views.desc(), 1, 3).unwrap();
+            assert_eq!(first.items, ["Computing Machinery", "On Computable Numbers", "Notes"]);
+            assert_eq!((first.total, first.pages(), first.has_next()), (4, 2, true));
+            let second: quarry::Page<String> = session.paginate(query, articles::views.desc(), 2, 3).unwrap();
+            assert_eq!(second.items, ["Bernoulli"]);
+            assert!(!second.has_next());
+        }
+    }
+}

@@ -7,7 +7,12 @@
 //! | [`asc_nulls_first`] and the other three | `a ASC NULLS FIRST` | `a ASC NULLS FIRST` | `a IS NULL DESC, a ASC` |
 //! | [`json_text`] | `a ->> 'key'` | `json_extract(a, '$.key')` | `JSON_UNQUOTE(JSON_EXTRACT(a, '$.key'))` |
 //!
-//! and [`escape_like`], which makes user input safe inside a `LIKE` pattern.
+//! and [`escape_like`], which makes user input safe inside a `LIKE` pattern;
+//! and typed common table expressions: [`with`] and [`cte`].
+
+mod cte;
+
+pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
 
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping};

@@ -336,6 +336,28 @@ impl<C: EngineConnection> Session<C> {
         }
     }
 
+    /// One page of `query` in the order `order`, with the total count of its
+    /// rows (Flask-SQLAlchemy's `paginate`): page numbers start at 1. Two
+    /// queries: the page (`LIMIT`/`OFFSET`) and `SELECT COUNT(*)` over
+    /// `query`, which must not be ordered itself.
+    pub fn paginate<Q, O, U>(&mut self, query: Q, order: O, page: i64, per_page: i64) -> Result<Page<U>>
+    where
+        O: diesel::Expression,
+        Q: Clone
+            + diesel::query_dsl::methods::OrderDsl<O>
+            + diesel::query_dsl::methods::SelectDsl<diesel::dsl::CountStar>,
+        diesel::dsl::Order<Q, O>: LimitDsl,
+        Limit<diesel::dsl::Order<Q, O>>: OffsetDsl,
+        Offset<Limit<diesel::dsl::Order<Q, O>>>: RunQueryDsl<C> + for<'q> LoadQuery<'q, C, U>,
+        diesel::dsl::Select<Q, diesel::dsl::CountStar>: RunQueryDsl<C> + for<'q> LoadQuery<'q, C, i64>,
+    {
+        let page = page.max(1);
+        let per_page = per_page.max(1);
+        let total: i64 = query.clone().select(diesel::dsl::count_star()).get_result(&mut *self.conn)?;
+        let items: Vec<U> = query.order(order).limit(per_page).offset((page - 1) * per_page).load(&mut *self.conn)?;
+        Ok(Page { items, page, per_page, total })
+    }
+
     /// Inserts `rows` into `table` in as few statements as the backend
     /// allows: multi-row `INSERT`s, each under the backend's limit of bind
     /// parameters. Returns the number of rows inserted.
@@ -627,5 +649,28 @@ where
 {
     fn insert_rows(table: T, rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize> {
         diesel::insert_into(table).values(rows).execute(conn)
+    }
+}
+
+/// One page of rows and where it sits: see [`Session::paginate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The page number, from 1.
+    pub page: i64,
+    pub per_page: i64,
+    /// Rows in all pages.
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    /// How many pages there are.
+    pub fn pages(&self) -> i64 {
+        (self.total + self.per_page - 1) / self.per_page
+    }
+
+    /// Whether a page follows this one.
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
     }
 }

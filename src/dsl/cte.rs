@@ -1,0 +1,229 @@
+//! Common table expressions: `WITH [RECURSIVE] name (columns) AS (query)`,
+//! typed by a diesel `table!` that names the CTE and its columns.
+//!
+//! ```
+//! use diesel::prelude::*;
+//! use diesel::sql_types::Integer;
+//! use quarry::dsl::{recursive_cte, with};
+//!
+//! diesel::table! { numbers (n) { n -> Integer } }
+//!
+//! let mut conn = SqliteConnection::establish(":memory:").unwrap();
+//! // WITH RECURSIVE numbers (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < 5)
+//! let base = diesel::select(1.into_sql::<Integer>());
+//! let step = numbers::table.filter(numbers::n.lt(5)).select(numbers::n + 1);
+//! let query = with(recursive_cte(numbers::table, base, step), numbers::table.select(numbers::n));
+//! let found: Vec<i32> = query.load(&mut conn).unwrap();
+//! assert_eq!(found, [1, 2, 3, 4, 5]);
+//! ```
+//!
+//! The CTE's `table!` gives it typed columns: the definition must select
+//! exactly the column types the `table!` declares (both parts of a
+//! recursive CTE must), and the main query uses the CTE
+//! like any table, so comparing a CTE column with a wrongly typed value, or
+//! naming a column the CTE does not define, does not compile. To join a CTE
+//! with another table, declare `diesel::allow_tables_to_appear_in_same_query!`
+//! for the pair (and `diesel::joinable!` to join without `.on(...)`).
+
+use std::marker::PhantomData;
+
+use diesel::backend::Backend;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_source::Column;
+use diesel::{QueryResult, RunQueryDsl, Table};
+
+/// A query row type that is the row type `R` of a CTE's table: the same
+/// type, or for a one-column CTE also the bare column type.
+#[diagnostic::on_unimplemented(
+    message = "this query selects `{Self}`, but the CTE's `table!` declares `{R}`",
+    label = "its columns must have the CTE's types, in order"
+)]
+pub trait SameRow<R> {}
+impl<T> SameRow<T> for T {}
+impl<T> SameRow<(T,)> for T {}
+
+/// One CTE: the table that names it and the query that defines it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cte<T: Table, Q> {
+    /// The table as a FROM clause renders it: the CTE's quoted name.
+    name: T::FromClause,
+    definition: Q,
+    recursive: bool,
+    table: PhantomData<T>,
+}
+
+/// Names `definition` as the CTE `table` (a diesel `table!`). The
+/// definition's row type must be the table's.
+pub fn cte<T, Q>(table: T, definition: Q) -> Cte<T, Q>
+where
+    T: Table,
+    Q: Query,
+    Q::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
+{
+    Cte { name: table.from_clause(), definition, recursive: false, table: PhantomData }
+}
+
+/// Names a recursive query as the CTE `table`: `base UNION ALL step`,
+/// where `step` reads `table` itself (a tree walk, a management chain).
+/// Both parts must select the table's row type. The statement becomes
+/// `WITH RECURSIVE`.
+///
+/// The parts are joined as they are, not through diesel's `union_all`:
+/// SQLite allows the recursive reference only directly in the step's
+/// `FROM`, which diesel's subquery-wrapped `UNION` on SQLite would hide.
+pub fn recursive_cte<T, B, S>(table: T, base: B, step: S) -> Cte<T, RecursiveUnion<B, S>>
+where
+    T: Table,
+    B: Query,
+    S: Query,
+    B::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
+    S::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
+{
+    Cte { name: table.from_clause(), definition: RecursiveUnion { base, step }, recursive: true, table: PhantomData }
+}
+
+/// `base UNION ALL step`, the definition of a recursive CTE.
+#[derive(Debug, Clone, Copy)]
+pub struct RecursiveUnion<B, S> {
+    base: B,
+    step: S,
+}
+
+impl<DB: Backend, B: QueryFragment<DB>, S: QueryFragment<DB>> QueryFragment<DB> for RecursiveUnion<B, S> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.base.walk_ast(out.reborrow())?;
+        out.push_sql(" UNION ALL ");
+        self.step.walk_ast(out.reborrow())
+    }
+}
+
+/// The CTEs of one statement: a [`Cte`] or a tuple of them.
+pub trait CteList<DB: Backend> {
+    #[doc(hidden)]
+    fn is_recursive(&self) -> bool;
+    #[doc(hidden)]
+    fn walk_definitions<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()>;
+}
+
+/// The column names of a table, in `AllColumns` order.
+pub trait ColumnNames {
+    #[doc(hidden)]
+    fn names() -> Vec<&'static str>;
+}
+
+macro_rules! column_names {
+    ($($c:ident),+) => {
+        impl<$($c: Column),+> ColumnNames for ($($c,)+) {
+            fn names() -> Vec<&'static str> {
+                vec![$($c::NAME),+]
+            }
+        }
+    };
+}
+column_names!(A);
+column_names!(A, B);
+column_names!(A, B, C);
+column_names!(A, B, C, D);
+column_names!(A, B, C, D, E);
+column_names!(A, B, C, D, E, F);
+column_names!(A, B, C, D, E, F, G);
+column_names!(A, B, C, D, E, F, G, H);
+column_names!(A, B, C, D, E, F, G, H, I);
+column_names!(A, B, C, D, E, F, G, H, I, J);
+column_names!(A, B, C, D, E, F, G, H, I, J, K);
+column_names!(A, B, C, D, E, F, G, H, I, J, K, L);
+
+impl<DB, T, Q> CteList<DB> for Cte<T, Q>
+where
+    DB: Backend,
+    T: Table,
+    T::AllColumns: ColumnNames,
+    T::FromClause: QueryFragment<DB>,
+    Q: QueryFragment<DB>,
+{
+    fn is_recursive(&self) -> bool {
+        self.recursive
+    }
+
+    fn walk_definitions<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.name.walk_ast(out.reborrow())?;
+        out.push_sql(" (");
+        for (i, name) in <T::AllColumns as ColumnNames>::names().into_iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            out.push_identifier(name)?;
+        }
+        out.push_sql(") AS (");
+        self.definition.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+macro_rules! cte_tuple {
+    ($($c:ident: $i:tt),+) => {
+        impl<DB: Backend, $($c: CteList<DB>),+> CteList<DB> for ($($c,)+) {
+            fn is_recursive(&self) -> bool {
+                false $(|| self.$i.is_recursive())+
+            }
+
+            fn walk_definitions<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    self.$i.walk_definitions(out.reborrow())?;
+                )+
+                let _ = first;
+                Ok(())
+            }
+        }
+    };
+}
+cte_tuple!(A: 0, B: 1);
+cte_tuple!(A: 0, B: 1, C: 2);
+cte_tuple!(A: 0, B: 1, C: 2, D: 3);
+
+/// `WITH ctes main`: a query that first defines `ctes` (a [`Cte`] or a
+/// tuple of them) and then runs `main`, which reads them as tables.
+pub fn with<L, Q>(ctes: L, main: Q) -> With<L, Q>
+where
+    Q: Query,
+{
+    With { ctes, main }
+}
+
+/// See [`with`].
+#[derive(Debug, Clone, Copy)]
+pub struct With<L, Q> {
+    ctes: L,
+    main: Q,
+}
+
+impl<L, Q: Query> Query for With<L, Q> {
+    type SqlType = Q::SqlType;
+}
+
+// `WITH` or `WITH RECURSIVE` is chosen at run time: never cache by type.
+impl<L, Q> QueryId for With<L, Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB, L, Q> QueryFragment<DB> for With<L, Q>
+where
+    DB: Backend,
+    L: CteList<DB>,
+    Q: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(if self.ctes.is_recursive() { "WITH RECURSIVE " } else { "WITH " });
+        self.ctes.walk_definitions(out.reborrow())?;
+        out.push_sql(" ");
+        self.main.walk_ast(out.reborrow())
+    }
+}
+
+impl<L, Q, C> RunQueryDsl<C> for With<L, Q> {}

@@ -1,0 +1,146 @@
+//! Typed common table expressions on every backend: a category tree and a
+//! management chain (WITH RECURSIVE), an aggregate CTE joined like a table,
+//! and two CTEs in one statement.
+
+mod common;
+
+use diesel::dsl::count;
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+use quarry::dsl::{cte, recursive_cte, with};
+
+mod schema {
+    quarry::include_schema!();
+}
+use schema::{
+    articles, authors, categories, employees, ArticleStatus, NewArticle, NewAuthor, NewCategory, NewEmployee,
+};
+
+// The CTEs' names and typed columns.
+diesel::table! { tree (id) { id -> Integer, name -> Text, depth -> Integer } }
+diesel::table! { chain (id) { id -> BigInt, name -> Text, manager_id -> Nullable<BigInt>, level -> Integer } }
+diesel::table! { busy (author_id) { author_id -> Integer, written -> BigInt } }
+diesel::table! { read (author_id) { author_id -> Integer, views -> Nullable<BigInt> } }
+diesel::allow_tables_to_appear_in_same_query!(tree, categories);
+diesel::allow_tables_to_appear_in_same_query!(chain, employees);
+diesel::allow_tables_to_appear_in_same_query!(busy, authors, read);
+
+macro_rules! seed {
+    ($conn:expr) => {{
+        let conn = &mut *$conn;
+        schema::create_all(conn).unwrap();
+        let category = |id, name: &str, parent_id| NewCategory { id: Some(id), parent_id, ..NewCategory::new(name) };
+        diesel::insert_into(categories::table)
+            .values(&vec![
+                category(1, "root", None),
+                category(2, "a", Some(1)),
+                category(3, "b", Some(1)),
+                category(4, "a1", Some(2)),
+            ])
+            .execute(conn)
+            .unwrap();
+        let hired = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        let nine = chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap();
+        let employee = |id, name: &str, manager_id| NewEmployee {
+            id: Some(id),
+            manager_id,
+            ..NewEmployee::new(name, hired, nine)
+        };
+        diesel::insert_into(employees::table)
+            .values(&vec![
+                employee(1, "Boss", None),
+                employee(2, "Mid", Some(1)),
+                employee(3, "Low", Some(2)),
+                employee(4, "Other", Some(1)),
+            ])
+            .execute(conn)
+            .unwrap();
+        diesel::insert_into(authors::table)
+            .values(&vec![
+                NewAuthor { id: Some(1), ..NewAuthor::new("Ada") },
+                NewAuthor { id: Some(2), ..NewAuthor::new("Alan") },
+            ])
+            .execute(conn)
+            .unwrap();
+        let article = |id, author_id, views| NewArticle {
+            id: Some(id),
+            views,
+            status: ArticleStatus::Published,
+            ..NewArticle::new(format!("t{id}"), author_id)
+        };
+        diesel::insert_into(articles::table)
+            .values(&vec![article(1, 1, 10), article(2, 1, 20), article(3, 2, 500)])
+            .execute(conn)
+            .unwrap();
+    }};
+}
+
+common::backend_tests! {
+    fn a_recursive_cte_walks_the_category_tree(conn) {
+        seed!(conn);
+        let roots = categories::table.filter(categories::parent_id.is_null()).select((categories::id, categories::name, 0.into_sql::<Integer>()));
+        let children = categories::table
+            .inner_join(tree::table.on(categories::parent_id.eq(tree::id.nullable())))
+            .select((categories::id, categories::name, tree::depth + 1));
+        let walk = with(recursive_cte(tree::table, roots, children), tree::table.order((tree::depth, tree::name)).select((tree::name, tree::depth)));
+        let rows: Vec<(String, i32)> = walk.load(conn).unwrap();
+        let expected = [("root", 0), ("a", 1), ("b", 1), ("a1", 2)];
+        assert_eq!(rows, expected.map(|(n, d)| (n.to_owned(), d)));
+    }
+
+    fn a_recursive_cte_follows_a_management_chain(conn) {
+        seed!(conn);
+        let start = employees::table.filter(employees::id.eq(3)).select((employees::id, employees::name, employees::manager_id, 0.into_sql::<Integer>()));
+        let up = employees::table
+            .inner_join(chain::table.on(employees::id.nullable().eq(chain::manager_id)))
+            .select((employees::id, employees::name, employees::manager_id, chain::level + 1));
+        let query = with(recursive_cte(chain::table, start, up), chain::table.order(chain::level).select(chain::name));
+        let names: Vec<String> = query.load(conn).unwrap();
+        assert_eq!(names, ["Low", "Mid", "Boss"]);
+    }
+
+    fn ctes_are_tables_in_the_main_query(conn) {
+        seed!(conn);
+        // One CTE, joined like a table.
+        let per_author = articles::table.group_by(articles::author_id).select((articles::author_id, count(articles::id)));
+        let prolific = with(
+            cte(busy::table, per_author),
+            authors::table.inner_join(busy::table.on(busy::author_id.eq(authors::id))).filter(busy::written.gt(1)).select(authors::name),
+        );
+        let names: Vec<String> = prolific.load(conn).unwrap();
+        assert_eq!(names, ["Ada"]);
+
+        // Two CTEs in one statement.
+        let per_author = articles::table.group_by(articles::author_id).select((articles::author_id, count(articles::id)));
+        let views = articles::table.group_by(articles::author_id).select((articles::author_id, diesel::dsl::sum(articles::views)));
+        let both = with(
+            (cte(busy::table, per_author), cte(read::table, views)),
+            busy::table
+                .inner_join(read::table.on(read::author_id.eq(busy::author_id)))
+                .inner_join(authors::table.on(authors::id.eq(busy::author_id)))
+                .order(authors::name)
+                .select((authors::name, busy::written, read::views)),
+        );
+        let rows: Vec<(String, i64, Option<i64>)> = both.load(conn).unwrap();
+        assert_eq!(rows, [("Ada".to_owned(), 2, Some(30)), ("Alan".to_owned(), 1, Some(500))]);
+    }
+}
+
+#[test]
+fn the_sql_per_backend() {
+    let roots = categories::table.filter(categories::parent_id.is_null()).select((
+        categories::id,
+        categories::name,
+        0.into_sql::<Integer>(),
+    ));
+    let children = categories::table
+        .inner_join(tree::table.on(categories::parent_id.eq(tree::id.nullable())))
+        .select((categories::id, categories::name, tree::depth + 1));
+    let walk = with(recursive_cte(tree::table, roots, children), tree::table.select(tree::name));
+    #[cfg(feature = "sqlite")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::sqlite::Sqlite, _>(&walk).to_string(), @"WITH RECURSIVE `tree` (`id`, `name`, `depth`) AS (SELECT `categories`.`id`, `categories`.`name`, ? FROM `categories` WHERE (`categories`.`parent_id` IS NULL) UNION ALL SELECT `categories`.`id`, `categories`.`name`, (`tree`.`depth` + ?) FROM (`categories` INNER JOIN `tree` ON (`categories`.`parent_id` = `tree`.`id`))) SELECT `tree`.`name` FROM `tree` -- binds: [0, 1]");
+    #[cfg(feature = "postgres")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&walk).to_string(), @r#"WITH RECURSIVE "tree" ("id", "name", "depth") AS (SELECT "categories"."id", "categories"."name", $1 FROM "categories" WHERE ("categories"."parent_id" IS NULL) UNION ALL SELECT "categories"."id", "categories"."name", ("tree"."depth" + $2) FROM ("categories" INNER JOIN "tree" ON ("categories"."parent_id" = "tree"."id"))) SELECT "tree"."name" FROM "tree" -- binds: [0, 1]"#);
+    #[cfg(feature = "mysql")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::mysql::Mysql, _>(&walk).to_string(), @"WITH RECURSIVE `tree` (`id`, `name`, `depth`) AS (SELECT `categories`.`id`, `categories`.`name`, ? FROM `categories` WHERE (`categories`.`parent_id` IS NULL) UNION ALL SELECT `categories`.`id`, `categories`.`name`, (`tree`.`depth` + ?) FROM (`categories` INNER JOIN `tree` ON (`categories`.`parent_id` = `tree`.`id`))) SELECT `tree`.`name` FROM `tree` -- binds: [0, 1]");
+}
