@@ -115,17 +115,9 @@ fn enum_types(schema: &Schema, errors: &mut Diagnostics) {
                 diagnostic = diagnostic.hint(format!(
                     "`{name}` is a table; a field that reaches another table needs `#[relation(belongs_to, ...)]`"
                 ));
-            } else if let Some(hint) = did_you_mean(
-                name,
-                enums.iter().copied().chain([
-                    "String",
-                    "BigDecimal",
-                    "NaiveDate",
-                    "NaiveTime",
-                    "NaiveDateTime",
-                    "DateTime",
-                ]),
-            ) {
+            } else if let Some(hint) =
+                did_you_mean(name, enums.iter().copied().chain(crate::syntax::SCALAR_TYPES.iter().copied()))
+            {
                 diagnostic = diagnostic.hint(hint);
             } else {
                 diagnostic = diagnostic.hint(format!(

@@ -42,7 +42,8 @@ const RELATION_KEYS: &[&str] = &["back_populates", "cascade", "order_by", "forei
 const FK_ACTIONS: &[&str] = &["cascade", "set_null", "set_default", "restrict", "no_action"];
 const CASCADE_WORDS: &[&str] =
     &["all", "save-update", "merge", "delete", "delete-orphan", "refresh-expire", "expunge", "none"];
-const SCALAR_TYPES: &[&str] = &[
+/// The Rust type names a column may have (the last path segment).
+pub(crate) const SCALAR_TYPES: &[&str] = &[
     "i16",
     "i32",
     "i64",

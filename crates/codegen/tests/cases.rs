@@ -1,6 +1,7 @@
 //! Snapshots of everything generated for each schema case in
-//! `tests/cases/<case>/schema.rs`: the Rust module (through prettyplease)
-//! and the DDL of each backend, stored beside the case.
+//! `tests/cases/<case>/schema.rs`, and for the demo schema in `schema/`
+//! (snapshots in `tests/cases/demo/`): the Rust module (through
+//! prettyplease) and the DDL of each backend, stored beside the case.
 
 use std::path::{Path, PathBuf};
 
@@ -31,19 +32,43 @@ fn ddl(schema: &Schema, backend: Backend) -> String {
     format!("-- create\n{};\n\n-- drop\n{};\n", script.create.join(";\n\n"), script.drop.join(";\n\n"))
 }
 
+fn assert_snapshots(dir: &Path, schema: &Schema) {
+    insta::with_settings!({ snapshot_path => dir, prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!("rust", emit::rust::generate(schema, &Options::default()));
+        for backend in Backend::ALL {
+            insta::assert_snapshot!(format!("ddl_{}", backend.name()), ddl(schema, backend));
+        }
+    });
+}
+
+/// The demo schema: every relation kind, every column type.
+fn demo_schema() -> Schema {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema");
+    let mut files: Vec<quarry_codegen::SourceFile> = std::fs::read_dir(&root)
+        .expect("the demo schema")
+        .map(|e| e.expect("entry").path())
+        .map(|path| quarry_codegen::SourceFile {
+            path: format!("schema/{}", path.file_name().unwrap().to_string_lossy()),
+            text: std::fs::read_to_string(&path).expect("read"),
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    quarry_codegen::load(files).expect("the demo schema loads")
+}
+
 #[test]
 fn every_case_matches_its_snapshots() {
     let dirs = case_dirs();
     assert!(dirs.len() >= 6, "expected the schema cases, found {dirs:?}");
     for dir in dirs {
-        let schema = load(&dir);
-        insta::with_settings!({ snapshot_path => &dir, prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_snapshot!("rust", emit::rust::generate(&schema, &Options::default()));
-            for backend in Backend::ALL {
-                insta::assert_snapshot!(format!("ddl_{}", backend.name()), ddl(&schema, backend));
-            }
-        });
+        assert_snapshots(&dir, &load(&dir));
     }
+}
+
+#[test]
+fn the_demo_schema_matches_its_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/demo");
+    assert_snapshots(&dir, &demo_schema());
 }
 
 /// With `TableGrouping::ForeignKeyComponents`, only tables connected by
@@ -51,17 +76,7 @@ fn every_case_matches_its_snapshots() {
 /// none for a table alone.
 #[test]
 fn tables_can_be_grouped_by_foreign_key_components() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema");
-    let mut files: Vec<quarry_codegen::SourceFile> = std::fs::read_dir(&root)
-        .expect("the demo schema")
-        .map(|e| e.expect("entry").path())
-        .map(|path| quarry_codegen::SourceFile {
-            path: path.file_name().unwrap().to_string_lossy().into_owned(),
-            text: std::fs::read_to_string(&path).expect("read"),
-        })
-        .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let schema = quarry_codegen::load(files).expect("the demo schema loads");
+    let schema = demo_schema();
     let mut options = Options::default();
     options.table_grouping = quarry_codegen::TableGrouping::ForeignKeyComponents;
     let code = emit::rust::generate(&schema, &options);
