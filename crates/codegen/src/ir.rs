@@ -61,6 +61,8 @@ pub struct Table {
     pub name: String,
     /// The database schema (PostgreSQL namespace), if any.
     pub schema: Option<String>,
+    /// Previous SQL name, for migrations (`renamed_from`).
+    pub renamed_from: Option<String>,
     /// Doc comment: Rust docs and the table comment.
     pub doc: Option<String>,
     pub columns: Vec<Column>,

@@ -20,6 +20,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
+pub mod migrate;
 pub mod resolve;
 pub mod syntax;
 

@@ -19,7 +19,7 @@ use crate::ir::{
 
 const TABLE_ATTRS: &[&str] = &["table", "primary_key", "unique", "index", "check", "foreign_key", "doc"];
 const FIELD_ATTRS: &[&str] = &["column", "relation", "doc"];
-const TABLE_KEYS: &[&str] = &["name", "schema"];
+const TABLE_KEYS: &[&str] = &["name", "schema", "renamed_from"];
 const COLUMN_KEYS: &[&str] = &[
     "name",
     "primary_key",
@@ -154,6 +154,7 @@ impl Parser<'_> {
             module: String::new(),
             name: heck::AsSnakeCase(&struct_name).to_string(),
             schema: None,
+            renamed_from: None,
             doc: doc_comment(&item.attrs),
             columns: Vec::new(),
             primary_key: Vec::new(),
@@ -256,6 +257,7 @@ impl Parser<'_> {
             match key.as_str() {
                 "name" => table.name = string_value(&meta)?,
                 "schema" => table.schema = Some(string_value(&meta)?),
+                "renamed_from" => table.renamed_from = Some(string_value(&meta)?),
                 other => return Err(unknown_key(&meta, other, TABLE_KEYS, "#[table]")),
             }
             Ok(())

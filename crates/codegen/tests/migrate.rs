@@ -1,0 +1,242 @@
+//! The schema diff: for the six schema versions of the migration plan, and
+//! for renames and enum changes, the operations an upgrade needs and the
+//! downgrade derived from them.
+
+use quarry_codegen::migrate::{diff, reverse, Operation};
+use quarry_codegen::Schema;
+
+fn schema(text: &str) -> Schema {
+    quarry_codegen::load_str("schema.rs", text).unwrap_or_else(|e| {
+        panic!("{}", e.render(&[quarry_codegen::SourceFile { path: "schema.rs".into(), text: text.into() }]))
+    })
+}
+
+/// One line per operation: its kind and what it touches.
+fn describe(operations: &[Operation]) -> String {
+    let line = |op: &Operation| match op {
+        Operation::CreateEnum(e) => format!("create enum {}", e.sql_name),
+        Operation::DropEnum(e) => format!("drop enum {}", e.sql_name),
+        Operation::AlterEnum { from, to } => {
+            let values =
+                |e: &quarry_codegen::ir::Enum| e.variants.iter().map(|v| v.value.clone()).collect::<Vec<_>>().join("|");
+            format!("alter enum {}: {} -> {}", to.sql_name, values(from), values(to))
+        }
+        Operation::CreateTable(t) => format!("create table {}", t.name),
+        Operation::DropTable(t) => format!("drop table {} ({} columns)", t.name, t.columns.len()),
+        Operation::RenameTable { from, to } => format!("rename table {from} -> {to}"),
+        Operation::AddColumn { table, column } => format!("add column {table}.{}", column.name),
+        Operation::DropColumn { table, column } => format!("drop column {table}.{}", column.name),
+        Operation::RenameColumn { table, from, to } => format!("rename column {table}.{from} -> {to}"),
+        Operation::AlterColumn { table, from, to } => format!(
+            "alter column {table}.{}: {:?} null={} default={:?} -> {:?} null={} default={:?}",
+            to.name, from.ty, from.nullable, from.server_default, to.ty, to.nullable, to.server_default
+        ),
+        Operation::SetPrimaryKey { table, from, to } => format!("primary key {table}: {from:?} -> {to:?}"),
+        Operation::AddUnique { table, unique } => format!("add unique {table}.{}", unique.name),
+        Operation::DropUnique { table, unique } => format!("drop unique {table}.{}", unique.name),
+        Operation::AddIndex { table, index } => format!("add index {table}.{}", index.name),
+        Operation::DropIndex { table, index } => format!("drop index {table}.{}", index.name),
+        Operation::AddCheck { table, check } => format!("add check {table}.{}", check.name),
+        Operation::DropCheck { table, check } => format!("drop check {table}.{}", check.name),
+        Operation::AddForeignKey { table, foreign_key } => {
+            format!("add foreign key {table}.{} on delete {:?}", foreign_key.name, foreign_key.on_delete)
+        }
+        Operation::DropForeignKey { table, foreign_key } => format!("drop foreign key {table}.{}", foreign_key.name),
+        Operation::SetTableComment { table, from, to } => format!("comment {table}: {from:?} -> {to:?}"),
+    };
+    operations.iter().map(line).collect::<Vec<_>>().join("\n")
+}
+
+const V1: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
+#[table(name = "posts")]
+pub struct Post { #[column(primary_key)] pub id: i32, pub title: String }
+"#;
+
+const V2: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
+#[table(name = "posts")]
+#[index(views)]
+pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
+"#;
+
+const V3: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
+#[table(name = "posts")]
+#[index(views)]
+pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
+#[table(name = "comments")]
+pub struct Comment {
+    #[column(primary_key)] pub id: i32,
+    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
+    #[column(max_length = 40, unique)] pub slug: String,
+}
+"#;
+
+const V4: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
+#[table(name = "posts")]
+#[index(views)]
+pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
+#[table(name = "comments")]
+pub struct Comment {
+    #[column(primary_key)] pub id: i32,
+    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
+    #[column(max_length = 40, unique)] pub slug: String,
+}
+"#;
+
+const V5: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
+#[table(name = "posts")]
+#[check(name = "ck_posts_views", sql = "views >= 0")]
+pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
+#[table(name = "comments")]
+pub struct Comment {
+    #[column(primary_key)] pub id: i32,
+    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
+    #[column(max_length = 40, unique)] pub slug: String,
+}
+"#;
+
+const V6: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
+#[table(name = "posts")]
+#[check(name = "ck_posts_views", sql = "views >= 0")]
+pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
+#[table(name = "comments")]
+pub struct Comment {
+    #[column(primary_key)] pub id: i32,
+    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
+    #[column(max_length = 40, unique)] pub slug: String,
+}
+#[table(name = "post_authors")]
+#[primary_key(post_id, author_id)]
+#[index(author_id, post_id)]
+pub struct PostAuthor {
+    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
+    #[column(references = authors.id, on_delete = cascade)] pub author_id: i32,
+}
+"#;
+
+#[test]
+fn six_versions_step_by_step() {
+    let versions: Vec<Schema> = [V1, V2, V3, V4, V5, V6].iter().map(|v| schema(v)).collect();
+    let steps: Vec<String> = versions
+        .windows(2)
+        .enumerate()
+        .map(|(i, pair)| format!("v{} -> v{}:\n{}", i + 1, i + 2, describe(&diff(&pair[0], &pair[1]))))
+        .collect();
+    insta::assert_snapshot!(steps.join("\n\n"), @"
+    v1 -> v2:
+    add column posts.views
+    add index posts.ix_posts_views
+
+    v2 -> v3:
+    create table comments
+
+    v3 -> v4:
+    alter column authors.name: Varchar(50) null=false default=None -> Varchar(120) null=true default=None
+
+    v4 -> v5:
+    drop index posts.ix_posts_views
+    drop column posts.title
+    add check posts.ck_posts_views
+
+    v5 -> v6:
+    create table post_authors
+    ");
+}
+
+#[test]
+fn the_downgrade_is_the_upgrade_reversed() {
+    let versions: Vec<Schema> = [V1, V2, V3, V4, V5, V6].iter().map(|v| schema(v)).collect();
+    for pair in versions.windows(2) {
+        let up = diff(&pair[0], &pair[1]);
+        let down = reverse(&up);
+        assert_eq!(reverse(&down), up, "reversing twice gives the upgrade back");
+        // The derived downgrade does what diffing the other way does, up to order.
+        let mut derived: Vec<String> = describe(&down).lines().map(str::to_owned).collect();
+        let mut direct: Vec<String> = describe(&diff(&pair[1], &pair[0])).lines().map(str::to_owned).collect();
+        derived.sort();
+        direct.sort();
+        assert_eq!(derived, direct);
+    }
+    insta::assert_snapshot!(describe(&reverse(&diff(&schema(V4), &schema(V5)))), @"
+    drop check posts.ck_posts_views
+    add column posts.title
+    add index posts.ix_posts_views
+    ");
+}
+
+#[test]
+fn an_unchanged_schema_needs_nothing() {
+    assert!(diff(&schema(V6), &schema(V6)).is_empty());
+}
+
+#[test]
+fn renames_follow_renamed_from() {
+    let before = schema(
+        r#"
+#[table(name = "people")]
+pub struct Person { #[column(primary_key)] pub id: i32, pub fullname: String }
+"#,
+    );
+    let after = schema(
+        r#"
+#[table(name = "users", renamed_from = "people")]
+pub struct User { #[column(primary_key)] pub id: i32, #[column(renamed_from = "fullname")] pub display_name: String }
+"#,
+    );
+    insta::assert_snapshot!(describe(&diff(&before, &after)), @"
+    rename table people -> users
+    rename column users.fullname -> display_name
+    ");
+    insta::assert_snapshot!(describe(&reverse(&diff(&before, &after))), @"
+    rename column users.display_name -> fullname
+    rename table users -> people
+    ");
+}
+
+#[test]
+fn enum_values_and_dropped_things_are_carried() {
+    let before = schema(
+        r#"
+#[db_enum(name = "state")]
+pub enum State { Open, Closed }
+#[table(name = "tickets")]
+pub struct Ticket { #[column(primary_key)] pub id: i32, pub state: State, pub legacy: Option<i64> }
+#[table(name = "archive")]
+pub struct Archive { #[column(primary_key)] pub id: i32 }
+"#,
+    );
+    let after = schema(
+        r#"
+#[db_enum(name = "state")]
+pub enum State { Open, Pending, Closed }
+#[table(name = "tickets")]
+pub struct Ticket { #[column(primary_key)] pub id: i32, pub state: State }
+"#,
+    );
+    let up = diff(&before, &after);
+    insta::assert_snapshot!(describe(&up), @"
+    drop table archive (1 columns)
+    alter enum state: open|closed -> open|pending|closed
+    drop column tickets.legacy
+    ");
+    assert_eq!(up.iter().filter(|op| op.destroys_data()).count(), 2);
+    // The downgrade recreates what the upgrade dropped, definitions included.
+    let down = reverse(&up);
+    assert!(down
+        .iter()
+        .any(|op| matches!(op, Operation::CreateTable(t) if t.name == "archive" && t.columns.len() == 1)));
+    assert!(down
+        .iter()
+        .any(|op| matches!(op, Operation::AddColumn { column, .. } if column.name == "legacy" && column.nullable)));
+}
