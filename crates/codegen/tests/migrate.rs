@@ -2,7 +2,8 @@
 //! for renames and enum changes, the operations an upgrade needs and the
 //! downgrade derived from them.
 
-use quarry_codegen::migrate::{diff, reverse, Operation};
+use quarry_codegen::emit::ddl::Backend;
+use quarry_codegen::migrate::{diff, reverse, statements, Operation};
 use quarry_codegen::Schema;
 
 fn schema(text: &str) -> Schema {
@@ -239,4 +240,49 @@ pub struct Ticket { #[column(primary_key)] pub id: i32, pub state: State }
     assert!(down
         .iter()
         .any(|op| matches!(op, Operation::AddColumn { column, .. } if column.name == "legacy" && column.nullable)));
+}
+
+/// A rename, an enum change and a column change, to show every remaining kind of operation.
+const RENAMES_BEFORE: &str = r#"
+#[db_enum(name = "state")]
+pub enum State { Open, Closed }
+#[table(name = "people")]
+pub struct Person { #[column(primary_key)] pub id: i32, pub fullname: String, pub state: State, pub age: i16 }
+"#;
+
+const RENAMES_AFTER: &str = r#"
+#[db_enum(name = "state")]
+pub enum State { Open, Pending, Closed }
+/// People who sign in.
+#[table(name = "users", renamed_from = "people")]
+#[unique(display_name)]
+pub struct User {
+    #[column(primary_key)] pub id: i32,
+    #[column(renamed_from = "fullname", max_length = 80)] pub display_name: String,
+    pub state: State,
+    pub age: i64,
+}
+"#;
+
+/// The SQL of every step above, up and down, per backend.
+#[test]
+fn the_sql_of_each_operation_per_backend() {
+    let mut pairs: Vec<(String, Schema, Schema)> = [V1, V2, V3, V4, V5, V6]
+        .windows(2)
+        .enumerate()
+        .map(|(i, pair)| (format!("v{} -> v{}", i + 1, i + 2), schema(pair[0]), schema(pair[1])))
+        .collect();
+    pairs.push(("renames, enum and column changes".to_owned(), schema(RENAMES_BEFORE), schema(RENAMES_AFTER)));
+    for backend in Backend::ALL {
+        let mut text = String::new();
+        for (name, old, new) in &pairs {
+            let up = diff(old, new);
+            text.push_str(&format!("-- {name}: up\n{};\n\n", statements(&up, old, new, backend).join(";\n")));
+            text.push_str(&format!(
+                "-- {name}: down\n{};\n\n",
+                statements(&reverse(&up), new, old, backend).join(";\n")
+            ));
+        }
+        insta::assert_snapshot!(format!("migrate_sql_{}", backend.name()), text);
+    }
 }

@@ -21,6 +21,8 @@
 
 mod diff;
 mod ops;
+mod sql;
 
 pub use diff::diff;
 pub use ops::{reverse, Operation};
+pub use sql::statements;
