@@ -12,6 +12,15 @@ fn main() {
     quarry_codegen::Builder::new().schema_dir("schema").serde(true).run();
 
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    // Migration folders the runner's tests embed.
+    for (dir, file) in [
+        ("tests/fixtures/migrations", "fixture_migrations.rs"),
+        ("tests/fixtures/broken_migrations", "broken_migrations.rs"),
+    ] {
+        if let Err(error) = quarry_codegen::embed_migrations(dir, Path::new(&out_dir).join(file)) {
+            panic!("{error}");
+        }
+    }
     for case in CASES {
         let dir = Path::new("crates/codegen/tests/cases").join(case);
         if dir.is_dir() {

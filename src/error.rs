@@ -42,6 +42,19 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A migration statement failed. On MySQL/MariaDB the statements
+    /// before it stay applied (`applied` of them) and are recorded.
+    #[error("migration {version} failed at statement {} ({applied} applied before it): {source}\n  statement: {statement}", applied + 1)]
+    Migration {
+        version: String,
+        /// Statements of the migration that ran before the failing one.
+        applied: usize,
+        statement: String,
+        source: DieselError,
+    },
+    /// An applied migration's `up.sql` is not what was applied.
+    #[error("migration {version} was changed after it was applied: restore it, or add a new migration")]
+    MigrationChanged { version: String },
     /// The session was used in a way its state does not allow, such as
     /// committing without a transaction.
     #[error("{0}")]

@@ -9,6 +9,7 @@ pub mod dsl;
 pub mod engine;
 pub mod error;
 pub mod metadata;
+pub mod migrate;
 pub mod model;
 pub mod relation;
 pub mod session;

@@ -25,10 +25,12 @@ pub mod resolve;
 pub mod syntax;
 
 mod builder;
+mod embed;
 mod ident;
 
 pub use builder::{Builder, Generated, Options, TableGrouping, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use embed::embed_migrations;
 pub use emit::ddl::{Backend, DdlScript};
 pub use ir::{Schema, SourceFile};
 

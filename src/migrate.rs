@@ -1,0 +1,356 @@
+//! Running embedded migrations: each pending one exactly once, under a
+//! lock, checksummed, and on MySQL/MariaDB (whose DDL is not transactional)
+//! with its progress recorded statement by statement.
+//!
+//! ```ignore
+//! static MIGRATIONS: &[quarry::migrate::Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+//! let applied = quarry::migrate::run_pending(&mut conn, MIGRATIONS)?;
+//! ```
+//!
+//! The build script embeds the folder with
+//! `quarry_codegen::embed_migrations("migrations", out_dir.join("migrations.rs"))`.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// One migration, with its SQL for each backend it supports.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Sorts the migrations: the folder name's part before the first `_`.
+    pub version: &'static str,
+    pub name: &'static str,
+    pub sqlite: Option<Script>,
+    pub postgres: Option<Script>,
+    pub mysql: Option<Script>,
+}
+
+/// A migration's `up.sql` and `down.sql`.
+#[derive(Debug, Clone, Copy)]
+pub struct Script {
+    pub up: &'static str,
+    pub down: &'static str,
+}
+
+diesel::table! {
+    /// What has been applied, and how far.
+    quarry_migrations (version) {
+        version -> Text,
+        checksum -> Text,
+        statements -> Integer,
+        complete -> Bool,
+    }
+}
+
+/// A migration applied (or partly applied) to a database.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Applied {
+    pub version: String,
+    pub checksum: String,
+    /// Statements of `up.sql` that ran.
+    pub statements: i32,
+    /// Whether all of them ran.
+    pub complete: bool,
+}
+
+/// A connection migrations run on: how it locks, and whether its DDL is
+/// transactional.
+pub trait MigrationConnection: diesel::Connection + SimpleConnection + Sized {
+    #[doc(hidden)]
+    fn script(migration: &Migration) -> Option<&Script>;
+    #[doc(hidden)]
+    fn with_lock<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T>;
+    #[doc(hidden)]
+    const TRANSACTIONAL_DDL: bool;
+    /// Runs `work` atomically: a savepoint inside SQLite's exclusive
+    /// transaction, a transaction on PostgreSQL.
+    #[doc(hidden)]
+    fn atomically(&mut self, work: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+        self.batch_execute("SAVEPOINT quarry_migration")?;
+        match work(self) {
+            Ok(()) => Ok(self.batch_execute("RELEASE SAVEPOINT quarry_migration")?),
+            Err(error) => {
+                self.batch_execute("ROLLBACK TO SAVEPOINT quarry_migration; RELEASE SAVEPOINT quarry_migration")?;
+                Err(error)
+            }
+        }
+    }
+    #[doc(hidden)]
+    fn bookkeeping(&mut self) -> Result<()> {
+        self.batch_execute(
+            "CREATE TABLE IF NOT EXISTS quarry_migrations (version VARCHAR(64) NOT NULL PRIMARY KEY, \
+             checksum VARCHAR(32) NOT NULL, statements INTEGER NOT NULL, complete BOOLEAN NOT NULL)",
+        )?;
+        Ok(())
+    }
+    #[doc(hidden)]
+    fn applied(&mut self) -> Result<Vec<Applied>>;
+    #[doc(hidden)]
+    fn record(&mut self, row: &Applied) -> Result<()>;
+    #[doc(hidden)]
+    fn forget(&mut self, version: &str) -> Result<()>;
+}
+
+macro_rules! bookkeeping_queries {
+    () => {
+        fn applied(&mut self) -> Result<Vec<Applied>> {
+            Ok(quarry_migrations::table.order(quarry_migrations::version).load(self)?)
+        }
+
+        fn record(&mut self, row: &Applied) -> Result<()> {
+            diesel::delete(quarry_migrations::table.find(&row.version)).execute(self)?;
+            diesel::insert_into(quarry_migrations::table)
+                .values((
+                    quarry_migrations::version.eq(&row.version),
+                    quarry_migrations::checksum.eq(&row.checksum),
+                    quarry_migrations::statements.eq(row.statements),
+                    quarry_migrations::complete.eq(row.complete),
+                ))
+                .execute(self)?;
+            Ok(())
+        }
+
+        fn forget(&mut self, version: &str) -> Result<()> {
+            diesel::delete(quarry_migrations::table.find(version)).execute(self)?;
+            Ok(())
+        }
+    };
+}
+
+#[cfg(feature = "sqlite")]
+impl MigrationConnection for diesel::SqliteConnection {
+    const TRANSACTIONAL_DDL: bool = true;
+    bookkeeping_queries!();
+
+    fn script(migration: &Migration) -> Option<&Script> {
+        migration.sqlite.as_ref()
+    }
+
+    /// One exclusive transaction, with foreign keys off around it (table
+    /// rebuilds need that; it cannot change inside a transaction) and
+    /// checked before the commit.
+    fn with_lock<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.batch_execute("PRAGMA foreign_keys = OFF; BEGIN EXCLUSIVE")?;
+        let outcome = work(self).and_then(|value| {
+            let broken: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                "(SELECT count(*) FROM pragma_foreign_key_check)",
+            ))
+            .get_result(self)?;
+            if broken > 0 {
+                return Err(Error::InvalidState("a migration left rows whose foreign keys point nowhere"));
+            }
+            Ok(value)
+        });
+        let end = if outcome.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        self.batch_execute(&format!("{end}; PRAGMA foreign_keys = ON"))?;
+        outcome
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl MigrationConnection for diesel::PgConnection {
+    const TRANSACTIONAL_DDL: bool = true;
+    bookkeeping_queries!();
+
+    fn script(migration: &Migration) -> Option<&Script> {
+        migration.postgres.as_ref()
+    }
+
+    fn atomically(&mut self, work: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+        self.transaction(work)
+    }
+
+    /// A session advisory lock, held while the migrations run.
+    fn with_lock<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.batch_execute("SELECT pg_advisory_lock(7361927450)")?;
+        let outcome = work(self);
+        self.batch_execute("SELECT pg_advisory_unlock(7361927450)")?;
+        outcome
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl MigrationConnection for diesel::MysqlConnection {
+    const TRANSACTIONAL_DDL: bool = false;
+    bookkeeping_queries!();
+
+    fn script(migration: &Migration) -> Option<&Script> {
+        migration.mysql.as_ref()
+    }
+
+    /// A named lock (`GET_LOCK`), held while the migrations run.
+    fn with_lock<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.batch_execute("DO GET_LOCK('quarry_migrations', 600)")?;
+        let outcome = work(self);
+        self.batch_execute("DO RELEASE_LOCK('quarry_migrations')")?;
+        outcome
+    }
+}
+
+/// The statements of a script: split at `;` outside quotes and comments.
+pub fn split_statements(sql: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                current.push(c);
+                if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '-' && chars.peek() == Some(&'-') => {
+                // A comment runs to the end of the line.
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        current.push('\n');
+                        break;
+                    }
+                }
+            }
+            None if c == ';' => statements.push(std::mem::take(&mut current)),
+            None => {
+                if matches!(c, '\'' | '"' | '`') {
+                    quote = Some(c);
+                }
+                current.push(c);
+            }
+        }
+    }
+    statements.push(current);
+    statements.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+}
+
+/// A stable fingerprint of a script (64-bit FNV-1a, hex).
+pub fn checksum(sql: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sql.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// What is applied to the database, in version order.
+pub fn applied<C: MigrationConnection>(conn: &mut C) -> Result<Vec<Applied>> {
+    conn.bookkeeping()?;
+    conn.applied()
+}
+
+/// Applies every migration of `migrations` not yet applied, in version
+/// order, each exactly once even when several processes start together
+/// (they wait on a lock). Returns the versions it applied.
+///
+/// An applied migration whose `up.sql` changed since is an error
+/// ([`Error::MigrationChanged`]), not a silent skip. On SQLite and
+/// PostgreSQL a migration that fails leaves nothing of itself; on
+/// MySQL/MariaDB, whose DDL commits as it goes, the error
+/// ([`Error::Migration`]) says how many of its statements ran, the record
+/// keeps that count, and the next run resumes after them.
+pub fn run_pending<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<Vec<&'static str>> {
+    // The bookkeeping table is made under the lock too: PostgreSQL's
+    // CREATE TABLE IF NOT EXISTS is not safe against a concurrent one.
+    conn.with_lock(|conn| {
+        conn.bookkeeping()?;
+        let applied = conn.applied()?;
+        let mut ordered: Vec<&Migration> = migrations.iter().collect();
+        ordered.sort_by_key(|m| m.version);
+        let mut ran = Vec::new();
+        for migration in ordered {
+            let Some(script) = C::script(migration) else { continue };
+            let sum = checksum(script.up);
+            let record = applied.iter().find(|a| a.version == migration.version);
+            if let Some(record) = record.filter(|r| r.complete) {
+                if record.checksum != sum {
+                    return Err(Error::MigrationChanged { version: migration.version.to_owned() });
+                }
+                continue;
+            }
+            let done = record.map_or(0, |r| r.statements as usize);
+            apply(conn, migration.version, script.up, &sum, done)?;
+            ran.push(migration.version);
+        }
+        Ok(ran)
+    })
+}
+
+/// Reverts the most recent applied migration with its `down.sql`; returns
+/// its version, or `None` when nothing is applied.
+pub fn revert_last<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<Option<&'static str>> {
+    conn.with_lock(|conn| {
+        conn.bookkeeping()?;
+        let Some(last) = conn.applied()?.into_iter().rfind(|a| a.complete) else { return Ok(None) };
+        let migration = migrations
+            .iter()
+            .find(|m| m.version == last.version)
+            .ok_or(Error::InvalidState("the last applied migration is not among the embedded ones"))?;
+        let script = C::script(migration).ok_or(Error::InvalidState("the migration has no script for this backend"))?;
+        let statements = split_statements(script.down);
+        let run = |conn: &mut C| -> Result<()> {
+            for (i, statement) in statements.iter().enumerate() {
+                conn.batch_execute(statement).map_err(|source| Error::Migration {
+                    version: migration.version.to_owned(),
+                    applied: i,
+                    statement: statement.clone(),
+                    source,
+                })?;
+            }
+            conn.forget(migration.version)
+        };
+        if C::TRANSACTIONAL_DDL {
+            conn.atomically(run)?;
+        } else {
+            run(conn)?;
+        }
+        Ok(Some(migration.version))
+    })
+}
+
+fn apply<C: MigrationConnection>(conn: &mut C, version: &str, up: &str, sum: &str, done: usize) -> Result<()> {
+    let statements = split_statements(up);
+    let row = |statements: usize, complete: bool| Applied {
+        version: version.to_owned(),
+        checksum: sum.to_owned(),
+        statements: statements as i32,
+        complete,
+    };
+    let failed = |i: usize, statement: &String, source| Error::Migration {
+        version: version.to_owned(),
+        applied: i,
+        statement: statement.clone(),
+        source,
+    };
+    if C::TRANSACTIONAL_DDL {
+        return conn.atomically(|conn| {
+            for (i, statement) in statements.iter().enumerate() {
+                conn.batch_execute(statement).map_err(|e| failed(i, statement, e))?;
+            }
+            conn.record(&row(statements.len(), true))
+        });
+    }
+    // MySQL/MariaDB: each statement commits; record progress after each.
+    conn.record(&row(done, false))?;
+    for (i, statement) in statements.iter().enumerate().skip(done) {
+        conn.batch_execute(statement).map_err(|e| failed(i, statement, e))?;
+        conn.record(&row(i + 1, i + 1 == statements.len()))?;
+    }
+    if statements.len() == done {
+        conn.record(&row(done, true))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_statements;
+
+    #[test]
+    fn splits_at_semicolons_outside_quotes_and_comments() {
+        let sql =
+            "CREATE TABLE a (x TEXT DEFAULT 'a;b');\n-- a comment; with a semicolon\nINSERT INTO a VALUES ('c');\n\n";
+        assert_eq!(split_statements(sql), ["CREATE TABLE a (x TEXT DEFAULT 'a;b')", "INSERT INTO a VALUES ('c')"]);
+    }
+}

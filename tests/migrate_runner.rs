@@ -1,0 +1,111 @@
+//! The migration runner on every backend: pending migrations run once,
+//! even with eight runners starting together; an applied migration that
+//! changed is an error; a migration that fails halfway leaves nothing on
+//! SQLite and PostgreSQL and reports exactly what ran on MariaDB; the last
+//! migration reverts.
+
+mod common;
+
+use std::sync::Arc;
+
+use diesel::prelude::*;
+use quarry::migrate::{applied, revert_last, run_pending, Migration};
+use quarry::Error;
+
+static MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/fixture_migrations.rs"));
+static BROKEN: &[Migration] = include!(concat!(env!("OUT_DIR"), "/broken_migrations.rs"));
+
+macro_rules! count {
+    ($conn:expr, $table:literal) => {{
+        let n: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(concat!(
+            "(SELECT count(*) FROM ",
+            $table,
+            ")"
+        )))
+        .get_result($conn)
+        .unwrap();
+        n
+    }};
+}
+
+/// Whether `table` exists: selecting from it succeeds.
+macro_rules! exists {
+    ($conn:expr, $table:literal) => {
+        diesel::sql_query(concat!("SELECT 1 FROM ", $table, " WHERE 1 = 0")).execute($conn).is_ok()
+    };
+}
+
+common::engine_tests! {
+    @settings |b| b.pool_size(8).max_overflow(0);
+
+    fn pending_migrations_run_once_and_revert(engine) {
+        let mut conn = engine.connection().unwrap();
+        let conn = &mut *conn;
+        assert_eq!(run_pending(conn, MIGRATIONS).unwrap(), ["0001", "0002", "0003"]);
+        assert!(run_pending(conn, MIGRATIONS).unwrap().is_empty(), "nothing is pending any more");
+        assert_eq!((count!(conn, "notes"), count!(conn, "runs")), (1, 1));
+        let body: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("(SELECT body FROM notes)")).get_result(conn).unwrap();
+        assert_eq!(body, "first; with a semicolon");
+        let records = applied(conn).unwrap();
+        assert_eq!(records.iter().map(|r| (r.version.as_str(), r.complete)).collect::<Vec<_>>(), [("0001", true), ("0002", true), ("0003", true)]);
+
+        assert_eq!(revert_last(conn, MIGRATIONS).unwrap(), Some("0003"));
+        assert!(diesel::sql_query("SELECT author FROM notes").execute(conn).is_err(), "the column is gone");
+        assert_eq!(run_pending(conn, MIGRATIONS).unwrap(), ["0003"]);
+        assert!(diesel::sql_query("SELECT author FROM notes").execute(conn).is_ok());
+    }
+
+    fn eight_runners_starting_together_apply_each_migration_once(engine) {
+        let barrier = Arc::new(std::sync::Barrier::new(8));
+        let runners: Vec<_> = (0..8)
+            .map(|_| {
+                let (engine, barrier) = (engine.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut conn = engine.connection().unwrap();
+                    barrier.wait();
+                    run_pending(&mut *conn, MIGRATIONS).unwrap()
+                })
+            })
+            .collect();
+        let mut ran: Vec<&str> = runners.into_iter().flat_map(|r| r.join().unwrap()).collect();
+        ran.sort();
+        assert_eq!(ran, ["0001", "0002", "0003"], "each migration ran in exactly one runner");
+        let mut conn = engine.connection().unwrap();
+        assert_eq!(count!(&mut *conn, "runs"), 1);
+    }
+
+    fn a_changed_migration_is_an_error(engine) {
+        let mut conn = engine.connection().unwrap();
+        let conn = &mut *conn;
+        run_pending(conn, MIGRATIONS).unwrap();
+        let mut changed: Vec<Migration> = MIGRATIONS.to_vec();
+        let seed = &mut changed[1];
+        for script in [&mut seed.sqlite, &mut seed.postgres, &mut seed.mysql].into_iter().flatten() {
+            script.up = "INSERT INTO runs (id) VALUES (2)";
+        }
+        match run_pending(conn, &changed) {
+            Err(Error::MigrationChanged { version }) => assert_eq!(version, "0002"),
+            other => panic!("expected MigrationChanged, got {other:?}"),
+        }
+        assert_eq!(count!(conn, "runs"), 1, "nothing ran");
+    }
+
+    fn a_migration_failing_halfway(engine) {
+        let mut conn = engine.connection().unwrap();
+        let conn = &mut *conn;
+        let error = run_pending(conn, BROKEN).unwrap_err();
+        let Error::Migration { version, applied: ran, statement, .. } = &error else { panic!("{error}") };
+        assert_eq!((version.as_str(), *ran), ("0001", 1), "{error}");
+        assert!(statement.contains("no_such_table"), "{statement}");
+        let records = applied(conn).unwrap();
+        if engine.url().backend() == quarry::engine::BackendKind::Mysql {
+            // DDL is not transactional: the first statement stays, and the record says so.
+            assert!(exists!(conn, "first_half"));
+            assert_eq!(records.iter().map(|r| (r.statements, r.complete)).collect::<Vec<_>>(), [(1, false)]);
+        } else {
+            assert!(!exists!(conn, "first_half"), "the failed migration left nothing");
+            assert!(records.is_empty());
+        }
+        assert!(!exists!(conn, "never"));
+    }
+}
