@@ -12,8 +12,10 @@ fn main() {
     quarry_codegen::Builder::new().schema_dir("schema").serde(true).run();
 
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
-    // Migration folders the runner's tests embed.
+    // The demo schema's migrations (written by `quarry revision
+    // --autogenerate`), and the folders the runner's tests embed.
     for (dir, file) in [
+        ("migrations", "migrations.rs"),
         ("tests/fixtures/migrations", "fixture_migrations.rs"),
         ("tests/fixtures/broken_migrations", "broken_migrations.rs"),
     ] {

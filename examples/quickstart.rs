@@ -1,5 +1,6 @@
-//! quarry's main job, end to end on an SQLite file: create the demo schema
-//! (generated from `schema/*.rs` by the build script), insert rows, and run
+//! quarry's main job, end to end on an SQLite file: migrate to the demo
+//! schema (its migrations generated from `schema/*.rs` and embedded by the
+//! build script), insert rows, and run
 //! compile-checked diesel queries — a filter, a join, an aggregate with
 //! `group_by` and `having`, and `order by` with `limit`.
 //!
@@ -15,6 +16,9 @@ use diesel::prelude::*;
 mod schema {
     quarry::include_schema!();
 }
+
+/// `migrations/`, embedded.
+static MIGRATIONS: &[quarry::migrate::Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 use schema::{
     articles, authors, ArticleStatus, Author, NewArticle, NewAuthor, NewOrder, NewOrderItem, NewProduct, NewUser,
@@ -32,8 +36,10 @@ fn main() -> Result<()> {
     let mut conn = SqliteConnection::establish(&path)?;
     diesel::sql_query("PRAGMA foreign_keys = ON").execute(&mut conn)?;
 
-    schema::create_all(&mut conn)?;
-    println!("Created {} tables in {path}", schema::METADATA.tables.len());
+    // The migrations `quarry revision --autogenerate` wrote from schema/,
+    // embedded by the build script, applied at start-up.
+    let applied = quarry::migrate::run_pending(&mut conn, MIGRATIONS)?;
+    println!("Applied migrations {applied:?}: {} tables in {path}", schema::METADATA.tables.len());
 
     let authors = seed_blog(&mut conn)?;
     seed_shop(&mut conn)?;

@@ -277,6 +277,24 @@ pub fn run_pending<C: MigrationConnection>(conn: &mut C, migrations: &[Migration
     })
 }
 
+/// Records `migrations` as applied without running them (Alembic's
+/// `stamp`), for a database whose schema is already there.
+pub fn stamp<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<()> {
+    conn.with_lock(|conn| {
+        conn.bookkeeping()?;
+        for migration in migrations {
+            let Some(script) = C::script(migration) else { continue };
+            conn.record(&Applied {
+                version: migration.version.to_owned(),
+                checksum: checksum(script.up),
+                statements: split_statements(script.up).len() as i32,
+                complete: true,
+            })?;
+        }
+        Ok(())
+    })
+}
+
 /// Reverts the most recent applied migration with its `down.sql`; returns
 /// its version, or `None` when nothing is applied.
 pub fn revert_last<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<Option<&'static str>> {

@@ -226,6 +226,8 @@ where
 #[derive(Debug, Clone, QueryId, ValidGrouping)]
 pub struct JsonText<E> {
     json: E,
+    /// PostgreSQL's `->>` takes the key; the others a JSON path.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     key: String,
     path: String,
 }

@@ -5,10 +5,8 @@
 use diesel::associations::HasTable;
 use diesel::dsl::{AsSelect, Returning};
 use diesel::query_builder::{AsChangeset, IntoUpdateTarget, Query};
-use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery, SelectDsl};
+use diesel::query_dsl::methods::LoadQuery;
 use diesel::{QueryResult, RunQueryDsl, Selectable, SelectableHelper};
-
-use crate::model::Model;
 
 /// An update target (`table.filter(...)`) whose changed rows can be read
 /// back as `M` on connection `C`.
@@ -60,6 +58,9 @@ native_returning!(diesel::PgConnection, diesel::pg::Pg);
 #[cfg(feature = "mysql")]
 mod mysql {
     use super::*;
+    use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, SelectDsl};
+
+    use crate::model::Model;
     use diesel::mysql::Mysql;
     use diesel::MysqlConnection;
 

@@ -1,0 +1,133 @@
+//! Commands that run against a database, on whichever backend its URL names.
+
+use quarry::migrate::{self, applied, revert_last, run_pending, Migration};
+use quarry::AnyEngine;
+
+pub fn url(given: Option<String>) -> Result<String, String> {
+    given
+        .or_else(|| std::env::var("DATABASE_URL").ok())
+        .ok_or_else(|| "no database: pass --url or set DATABASE_URL".to_owned())
+}
+
+fn engine(url: &str) -> Result<AnyEngine, String> {
+    AnyEngine::connect_with(url, quarry::engine::EngineBuilder::<()>::default().pool_size(1).max_overflow(0))
+        .map_err(|e| e.to_string())
+}
+
+/// The migrations up to `target`: `head`, `+N` more than applied, or a version.
+fn up_to<'a>(migrations: &'a [Migration], applied: &[String], target: &str) -> Result<Vec<Migration>, String> {
+    let pending = migrations.iter().filter(|m| !applied.contains(&m.version.to_owned()));
+    let chosen: Vec<&'a Migration> = match target.strip_prefix('+') {
+        Some(n) => {
+            let n: usize = n.parse().map_err(|_| format!("`{target}`: expected +N"))?;
+            let keep: Vec<&str> = pending.take(n).map(|m| m.version).collect();
+            migrations.iter().filter(|m| applied.contains(&m.version.to_owned()) || keep.contains(&m.version)).collect()
+        }
+        None if target == "head" => migrations.iter().collect(),
+        None => {
+            if !migrations.iter().any(|m| m.version == target) {
+                return Err(format!("no revision `{target}`"));
+            }
+            migrations.iter().filter(|m| m.version <= target).collect()
+        }
+    };
+    Ok(chosen.into_iter().copied().collect())
+}
+
+pub fn upgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
+    let engine = engine(url)?;
+    let ran: Vec<&str> = quarry::with_engine!(engine, |engine| {
+        let mut conn = engine.connection().map_err(|e| e.to_string())?;
+        let done: Vec<String> =
+            applied(&mut *conn).map_err(|e| e.to_string())?.into_iter().map(|a| a.version).collect();
+        let chosen = up_to(migrations, &done, target)?;
+        let chosen: &'static [Migration] = Box::leak(chosen.into_boxed_slice());
+        run_pending(&mut *conn, chosen).map_err(|e| e.to_string())?
+    });
+    if ran.is_empty() {
+        println!("Nothing to upgrade.");
+    }
+    for version in ran {
+        println!("Applied {version}.");
+    }
+    Ok(())
+}
+
+pub fn downgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
+    let engine = engine(url)?;
+    quarry::with_engine!(engine, |engine| {
+        let mut conn = engine.connection().map_err(|e| e.to_string())?;
+        loop {
+            let done = applied(&mut *conn).map_err(|e| e.to_string())?;
+            let Some(last) = done.iter().rev().find(|a| a.complete) else { break };
+            let stop = match target {
+                "-1" | "base" => false,
+                rev => last.version.as_str() <= rev,
+            };
+            if stop {
+                break;
+            }
+            let leaked: &'static [Migration] = Box::leak(migrations.to_vec().into_boxed_slice());
+            match revert_last(&mut *conn, leaked).map_err(|e| e.to_string())? {
+                Some(version) => println!("Reverted {version}."),
+                None => break,
+            }
+            if target == "-1" {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+pub fn current(url: &str) -> Result<(), String> {
+    let engine = engine(url)?;
+    let done = quarry::with_engine!(engine, |engine| {
+        let mut conn = engine.connection().map_err(|e| e.to_string())?;
+        applied(&mut *conn).map_err(|e| e.to_string())?
+    });
+    match done.last() {
+        Some(last) if !last.complete => {
+            println!("{} (incomplete: {} statements applied)", last.version, last.statements)
+        }
+        Some(last) => println!("{}", last.version),
+        None => println!("base (nothing applied)"),
+    }
+    Ok(())
+}
+
+pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<(), String> {
+    let done: Vec<String> = match url {
+        Some(url) => {
+            let engine = engine(&url)?;
+            quarry::with_engine!(engine, |engine| {
+                let mut conn = engine.connection().map_err(|e| e.to_string())?;
+                applied(&mut *conn)
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .filter(|a| a.complete)
+                    .map(|a| a.version)
+                    .collect()
+            })
+        }
+        None => Vec::new(),
+    };
+    for m in migrations {
+        let mark = if done.contains(&m.version.to_owned()) { "[applied]" } else { "[pending]" };
+        println!("{} {:<9} {}", m.version, mark, m.name);
+    }
+    Ok(())
+}
+
+pub fn stamp(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
+    let engine = engine(url)?;
+    let chosen: Vec<Migration> =
+        migrations.iter().filter(|m| target == "head" || m.version <= target).copied().collect();
+    let count = chosen.len();
+    quarry::with_engine!(engine, |engine| {
+        let mut conn = engine.connection().map_err(|e| e.to_string())?;
+        migrate::stamp(&mut *conn, &chosen).map_err(|e| e.to_string())?
+    });
+    println!("Stamped {count} revisions as applied.");
+    Ok(())
+}

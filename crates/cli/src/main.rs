@@ -1,0 +1,149 @@
+//! `quarry`: migrations generated from schema changes, like Alembic.
+//!
+//! ```text
+//! quarry init                                 # migrations/ with an empty snapshot
+//! quarry revision --autogenerate -m "add views"   # diff schema/ against the head snapshot
+//! quarry upgrade [head | +N | <rev>] [--sql --backend postgres]
+//! quarry downgrade [-1 | base | <rev>] [--sql --backend mysql]
+//! quarry current | history | heads
+//! quarry stamp <rev>
+//! quarry check                                # non-zero when the schema has changes without a revision
+//! ```
+//!
+//! Commands that touch a database read `--url` or `DATABASE_URL`.
+
+mod database;
+mod files;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "quarry",
+    version,
+    about = "Migrations generated from schema changes, for SQLite, PostgreSQL and MySQL/MariaDB"
+)]
+struct Cli {
+    /// The schema folder.
+    #[arg(long, global = true, default_value = "schema")]
+    schema: PathBuf,
+    /// The migrations folder.
+    #[arg(long, global = true, default_value = "migrations")]
+    migrations: PathBuf,
+    /// The database (default: DATABASE_URL).
+    #[arg(long, global = true)]
+    url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Creates the migrations folder with an empty schema snapshot.
+    Init,
+    /// Writes a new revision for every backend.
+    Revision {
+        /// What the revision does; becomes part of its folder name.
+        #[arg(short, long)]
+        message: String,
+        /// Compute the revision from the difference between the schema and
+        /// the snapshot of the head revision (otherwise: empty scripts).
+        #[arg(long)]
+        autogenerate: bool,
+    },
+    /// Applies migrations: all (`head`), the next N (`+N`), or up to a version.
+    Upgrade {
+        #[arg(default_value = "head")]
+        target: String,
+        /// Print the SQL instead of running it (no database needed).
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the backend (sqlite, postgres, mysql).
+        #[arg(long)]
+        backend: Option<String>,
+    },
+    /// Reverts migrations: the last one (`-1`), all (`base`), or down to a version.
+    Downgrade {
+        #[arg(default_value = "-1", allow_hyphen_values = true)]
+        target: String,
+        #[arg(long)]
+        sql: bool,
+        #[arg(long)]
+        backend: Option<String>,
+    },
+    /// Shows the version the database is at.
+    Current,
+    /// Lists every revision, marking those applied to the database.
+    History,
+    /// Shows the newest revision.
+    Heads,
+    /// Records revisions up to a version as applied, without running them.
+    Stamp { target: String },
+    /// Fails when the schema has changes no revision captures yet.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let folder = files::Folder::new(&cli.migrations);
+    match cli.command {
+        Command::Init => {
+            folder.init()?;
+            println!("Created {} with an empty schema snapshot.", cli.migrations.display());
+        }
+        Command::Revision { message, autogenerate } => {
+            let schema = files::load_schema(&cli.schema)?;
+            match folder.revision(&message, autogenerate.then_some(&schema))? {
+                Some(version) => println!("Wrote revision {version} for sqlite, postgres and mysql."),
+                None => println!("No changes in the schema: no revision written."),
+            }
+        }
+        Command::Heads => match folder.migrations()?.last() {
+            Some(m) => println!("{} {}", m.version, m.name),
+            None => println!("no revisions"),
+        },
+        Command::Check => {
+            let schema = files::load_schema(&cli.schema)?;
+            let operations = folder.pending_changes(&schema)?;
+            if operations.is_empty() {
+                println!("The schema matches the head revision.");
+            } else {
+                println!("The schema has changes no revision captures:");
+                for op in &operations {
+                    println!("  {}", files::describe(op));
+                }
+                println!("Run `quarry revision --autogenerate -m \"...\"`.");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Upgrade { target, sql: true, backend } => {
+            print!("{}", folder.offline_sql(&target, backend.as_deref(), true)?);
+        }
+        Command::Downgrade { target, sql: true, backend } => {
+            print!("{}", folder.offline_sql(&target, backend.as_deref(), false)?);
+        }
+        Command::Upgrade { target, .. } => database::upgrade(&database::url(cli.url)?, &folder.migrations()?, &target)?,
+        Command::Downgrade { target, .. } => {
+            database::downgrade(&database::url(cli.url)?, &folder.migrations()?, &target)?
+        }
+        Command::Current => database::current(&database::url(cli.url)?)?,
+        Command::History => {
+            database::history(cli.url.or_else(|| std::env::var("DATABASE_URL").ok()), &folder.migrations()?)?
+        }
+        Command::Stamp { target } => database::stamp(&database::url(cli.url)?, &folder.migrations()?, &target)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

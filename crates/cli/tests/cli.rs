@@ -1,0 +1,85 @@
+//! The `quarry` command end to end on an SQLite file: init, autogenerate,
+//! check, upgrade, current, history, downgrade, stamp and offline SQL.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const V1: &str = r#"
+#[table(name = "notes")]
+pub struct Note { #[column(primary_key)] pub id: i32, pub body: String }
+"#;
+
+const V2: &str = r#"
+#[table(name = "notes")]
+#[index(author)]
+pub struct Note { #[column(primary_key)] pub id: i32, pub body: String, #[column(max_length = 50)] pub author: Option<String> }
+"#;
+
+/// Runs `quarry` in `dir`; returns (success, stdout + stderr).
+fn quarry(dir: &Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_quarry"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run quarry");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+fn project() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("quarry-cli");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("schema")).unwrap();
+    dir
+}
+
+#[test]
+fn from_a_schema_edit_to_an_upgraded_database() {
+    let dir = project();
+    let url = format!("--url=sqlite://{}", dir.join("app.db").display());
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+
+    assert!(quarry(&dir, &["init"]).0);
+    let (ok, out) = quarry(&dir, &["revision", "--autogenerate", "-m", "Create notes"]);
+    assert!(ok, "{out}");
+    assert!(dir.join("migrations/sqlite/0001_create_notes/up.sql").is_file());
+    assert!(dir.join("migrations/postgres/0001_create_notes/down.sql").is_file());
+    assert!(dir.join("migrations/mysql/0001_create_notes/up.sql").is_file());
+    let (ok, out) = quarry(&dir, &["revision", "--autogenerate", "-m", "again"]);
+    assert!(ok && out.contains("No changes"), "{out}");
+
+    // The schema changes: check fails until a revision captures it.
+    std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
+    let (ok, out) = quarry(&dir, &["check"]);
+    assert!(!ok && out.contains("add column notes.author") && out.contains("add index ix_notes_author"), "{out}");
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "Note authors"]).0);
+    assert!(quarry(&dir, &["check"]).0);
+    let (_, heads) = quarry(&dir, &["heads"]);
+    assert_eq!(heads.trim(), "0002 note_authors");
+
+    // Upgrade step by step, look, go back.
+    let (ok, out) = quarry(&dir, &["upgrade", "+1", &url]);
+    assert!(ok && out.contains("Applied 0001"), "{out}");
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
+    let (_, history) = quarry(&dir, &["history", &url]);
+    assert!(history.contains("0001 [applied]") && history.contains("0002 [pending]"), "{history}");
+    assert!(quarry(&dir, &["upgrade", &url]).1.contains("Applied 0002"));
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0002");
+    assert!(quarry(&dir, &["downgrade", &url]).1.contains("Reverted 0002"));
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
+    assert!(quarry(&dir, &["downgrade", "base", &url]).1.contains("Reverted 0001"));
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "base (nothing applied)");
+
+    // Stamp records without running; offline SQL needs no database.
+    assert!(quarry(&dir, &["stamp", "0001", &url]).0);
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
+    let (ok, sql) = quarry(&dir, &["upgrade", "--sql", "--backend", "postgres", "0001:head"]);
+    assert!(ok && sql.contains("ALTER TABLE \"notes\" ADD COLUMN \"author\" VARCHAR(50)"), "{sql}");
+    let (ok, sql) = quarry(&dir, &["downgrade", "--sql", "--backend", "mysql", "-1"]);
+    assert!(ok && sql.contains("ALTER TABLE `notes` DROP COLUMN `author`"), "{sql}");
+
+    // Errors say what to do.
+    let (ok, out) = quarry(&dir, &["current"]);
+    assert!(!ok && out.contains("pass --url or set DATABASE_URL"), "{out}");
+}
