@@ -145,6 +145,22 @@ impl<C: EngineConnection> Engine<C> {
     }
 }
 
+impl<C: EngineConnection + crate::migrate::MigrationConnection> Engine<C> {
+    /// Applies the pending migrations of `migrations` for this engine's
+    /// backend, under a lock so that processes starting together apply each
+    /// once (see [`crate::migrate::run_pending`]). Returns the versions applied.
+    pub fn run_migrations(&self, migrations: &[crate::migrate::Migration]) -> Result<Vec<&'static str>> {
+        crate::migrate::run_pending(&mut *self.connection()?, migrations)
+    }
+}
+
+impl crate::AnyEngine {
+    /// [`Engine::run_migrations`] on whichever backend this engine is.
+    pub fn run_migrations(&self, migrations: &[crate::migrate::Migration]) -> Result<Vec<&'static str>> {
+        crate::with_engine!(self, |engine| engine.run_migrations(migrations))
+    }
+}
+
 /// Settings for an [`Engine`], named after SQLAlchemy's `create_engine`
 /// arguments.
 ///

@@ -131,3 +131,70 @@ pub fn stamp(url: &str, migrations: &[Migration], target: &str) -> Result<(), St
     println!("Stamped {count} revisions as applied.");
     Ok(())
 }
+
+#[derive(diesel::QueryableByName)]
+struct CatalogColumn {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    c: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    n: String,
+}
+
+/// Every difference between the database's tables and columns and the
+/// schema's: tables or columns missing from either side, nullability.
+pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Vec<String>, String> {
+    use diesel::RunQueryDsl;
+    let engine = engine(url)?;
+    let sql = match engine.backend() {
+        quarry::engine::BackendKind::Sqlite => {
+            "SELECT m.name AS t, c.name AS c, CAST(c.\"notnull\" AS TEXT) AS n FROM sqlite_master m, pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+        }
+        quarry::engine::BackendKind::Postgres => {
+            "SELECT table_name::text AS t, column_name::text AS c, CASE WHEN is_nullable = 'NO' THEN '1' ELSE '0' END AS n \
+             FROM information_schema.columns WHERE table_schema = current_schema()"
+        }
+        quarry::engine::BackendKind::Mysql => {
+            "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, IF(IS_NULLABLE = 'NO', '1', '0') AS n \
+             FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+        }
+    };
+    let found: Vec<CatalogColumn> = quarry::with_engine!(engine, |engine| {
+        let mut conn = engine.connection().map_err(|e| e.to_string())?;
+        diesel::sql_query(sql).load(&mut *conn).map_err(|e| e.to_string())?
+    });
+    let found: Vec<CatalogColumn> = found.into_iter().filter(|c| c.t != "quarry_migrations").collect();
+    let mut differences = Vec::new();
+    for table in &schema.tables {
+        let columns: Vec<&CatalogColumn> = found.iter().filter(|c| c.t == table.name).collect();
+        if columns.is_empty() {
+            differences.push(format!("table {} is missing from the database", table.name));
+            continue;
+        }
+        for column in &table.columns {
+            match columns.iter().find(|c| c.c == column.name) {
+                None => differences.push(format!("column {}.{} is missing from the database", table.name, column.name)),
+                Some(found) if (found.n == "0") != column.nullable => differences.push(format!(
+                    "column {}.{} is {} in the database, {} in the schema",
+                    table.name,
+                    column.name,
+                    if found.n == "0" { "nullable" } else { "NOT NULL" },
+                    if column.nullable { "nullable" } else { "NOT NULL" }
+                )),
+                Some(_) => {}
+            }
+        }
+        for extra in columns.iter().filter(|c| table.column_by_sql_name(&c.c).is_none()) {
+            differences.push(format!("column {}.{} is in the database but not in the schema", table.name, extra.c));
+        }
+    }
+    let mut extra_tables: Vec<&str> =
+        found.iter().map(|c| c.t.as_str()).filter(|t| schema.table(t).is_none()).collect();
+    extra_tables.dedup();
+    for table in extra_tables {
+        differences.push(format!("table {table} is in the database but not in the schema"));
+    }
+    Ok(differences)
+}

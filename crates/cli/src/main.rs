@@ -7,7 +7,8 @@
 //! quarry downgrade [-1 | base | <rev>] [--sql --backend mysql]
 //! quarry current | history | heads
 //! quarry stamp <rev>
-//! quarry check                                # non-zero when the schema has changes without a revision
+//! quarry check [--url ...]                    # non-zero when the schema has changes without a revision,
+//!                                             # or the database differs from the schema
 //! ```
 //!
 //! Commands that touch a database read `--url` or `DATABASE_URL`.
@@ -82,7 +83,8 @@ enum Command {
     Heads,
     /// Records revisions up to a version as applied, without running them.
     Stamp { target: String },
-    /// Fails when the schema has changes no revision captures yet.
+    /// Fails when the schema has changes no revision captures yet, or (with
+    /// a database) when the database's tables and columns differ from it.
     Check,
 }
 
@@ -118,14 +120,31 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Check => {
             let schema = files::load_schema(&cli.schema)?;
             let operations = folder.pending_changes(&schema)?;
+            let mut clean = true;
             if operations.is_empty() {
                 println!("The schema matches the head revision.");
             } else {
+                clean = false;
                 println!("The schema has changes no revision captures:");
                 for op in &operations {
                     println!("  {}", files::describe(op));
                 }
                 println!("Run `quarry revision --autogenerate -m \"...\"`.");
+            }
+            // With a database: does it hold what the schema describes?
+            if let Some(url) = cli.url.or_else(|| std::env::var("DATABASE_URL").ok()) {
+                let differences = database::live_differences(&url, &schema)?;
+                if differences.is_empty() {
+                    println!("The database matches the schema.");
+                } else {
+                    clean = false;
+                    println!("The database differs from the schema:");
+                    for difference in &differences {
+                        println!("  {difference}");
+                    }
+                }
+            }
+            if !clean {
                 return Ok(ExitCode::FAILURE);
             }
         }

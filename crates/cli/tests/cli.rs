@@ -83,3 +83,31 @@ fn from_a_schema_edit_to_an_upgraded_database() {
     let (ok, out) = quarry(&dir, &["current"]);
     assert!(!ok && out.contains("pass --url or set DATABASE_URL"), "{out}");
 }
+
+#[test]
+fn check_compares_the_database_with_the_schema() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let dir = project().join("check");
+    std::fs::create_dir_all(dir.join("schema")).unwrap();
+    let db = dir.join("app.db");
+    let url = format!("--url=sqlite://{}", db.display());
+    std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "notes"]).0);
+    assert!(quarry(&dir, &["upgrade", &url]).0);
+    let (ok, out) = quarry(&dir, &["check", &url]);
+    assert!(ok && out.contains("The database matches the schema"), "{out}");
+
+    // A column added by hand, and one taken away.
+    let mut conn = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    conn.batch_execute(
+        "ALTER TABLE notes ADD COLUMN mood TEXT; DROP INDEX ix_notes_author; ALTER TABLE notes DROP COLUMN author",
+    )
+    .unwrap();
+    let (ok, out) = quarry(&dir, &["check", &url]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("column notes.mood is in the database but not in the schema"), "{out}");
+    assert!(out.contains("column notes.author is missing from the database"), "{out}");
+}
