@@ -18,7 +18,7 @@ mod schema {
 }
 
 /// `migrations/`, embedded.
-static MIGRATIONS: &[quarry::migrate::Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+static MIGRATIONS: &[quarry::migrate::Migration] = quarry::embed_migrations!();
 
 use schema::{
     articles, authors, ArticleStatus, Author, NewArticle, NewAuthor, NewOrder, NewOrderItem, NewProduct, NewUser,

@@ -44,3 +44,18 @@ macro_rules! include_schema {
         include!(concat!(env!("OUT_DIR"), "/quarry_schema.rs"));
     };
 }
+
+/// The migrations the build script embedded with
+/// `quarry_codegen::embed_migrations("migrations", out_dir.join("migrations.rs"))`,
+/// as a `&'static [quarry::migrate::Migration]`.
+///
+/// ```ignore
+/// static MIGRATIONS: &[quarry::migrate::Migration] = quarry::embed_migrations!();
+/// engine.run_migrations(MIGRATIONS)?;
+/// ```
+#[macro_export]
+macro_rules! embed_migrations {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/migrations.rs"))
+    };
+}

@@ -27,8 +27,9 @@ fn quarry(dir: &Path, args: &[&str]) -> (bool, String) {
     (output.status.success(), text)
 }
 
-fn project() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("quarry-cli");
+/// A fresh project folder for one test (tests run in parallel).
+fn project(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("quarry-cli").join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("schema")).unwrap();
     dir
@@ -36,7 +37,7 @@ fn project() -> PathBuf {
 
 #[test]
 fn from_a_schema_edit_to_an_upgraded_database() {
-    let dir = project();
+    let dir = project("edit");
     let url = format!("--url=sqlite://{}", dir.join("app.db").display());
     std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
 
@@ -89,8 +90,7 @@ fn check_compares_the_database_with_the_schema() {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
 
-    let dir = project().join("check");
-    std::fs::create_dir_all(dir.join("schema")).unwrap();
+    let dir = project("check");
     let db = dir.join("app.db");
     let url = format!("--url=sqlite://{}", db.display());
     std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
@@ -110,4 +110,61 @@ fn check_compares_the_database_with_the_schema() {
     assert!(!ok, "{out}");
     assert!(out.contains("column notes.mood is in the database but not in the schema"), "{out}");
     assert!(out.contains("column notes.author is missing from the database"), "{out}");
+}
+
+/// Eight `quarry upgrade` processes started together on one database apply
+/// each migration exactly once: on SQLite, and on PostgreSQL and MySQL when
+/// their test URLs are set.
+#[test]
+fn eight_processes_upgrading_at_once_apply_each_migration_once() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let dir = project("eight");
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
+    std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "two"]).0);
+
+    let mut urls = vec![format!("sqlite://{}", dir.join("app.db").display())];
+    #[cfg(feature = "postgres")]
+    if let Some(url) = std::env::var("QUARRY_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) {
+        let mut conn =
+            diesel::PgConnection::establish(&url).expect("QUARRY_TEST_POSTGRES_URL is set but cannot be reached");
+        conn.batch_execute("DROP SCHEMA IF EXISTS qt_cli_eight CASCADE; CREATE SCHEMA qt_cli_eight").unwrap();
+        let separator = if url.contains('?') { '&' } else { '?' };
+        urls.push(format!("{url}{separator}options=-c%20search_path%3Dqt_cli_eight"));
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(url) = std::env::var("QUARRY_TEST_MYSQL_URL").ok().filter(|u| !u.is_empty()) {
+        let mut conn =
+            diesel::MysqlConnection::establish(&url).expect("QUARRY_TEST_MYSQL_URL is set but cannot be reached");
+        conn.batch_execute("DROP DATABASE IF EXISTS qt_cli_eight; CREATE DATABASE qt_cli_eight").unwrap();
+        let base = url.rsplit_once('/').map_or(url.as_str(), |(base, _)| base);
+        urls.push(format!("{base}/qt_cli_eight"));
+    }
+    for url in urls {
+        let processes: Vec<_> = (0..8)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_quarry"))
+                    .args(["upgrade", "--url", &url])
+                    .current_dir(&dir)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("start quarry")
+            })
+            .collect();
+        let mut applied = Vec::new();
+        for process in processes {
+            let output = process.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&output.stdout).into_owned();
+            assert!(output.status.success(), "{url}: {text}{}", String::from_utf8_lossy(&output.stderr));
+            applied.extend(text.lines().filter(|l| l.starts_with("Applied")).map(str::to_owned));
+        }
+        applied.sort();
+        assert_eq!(applied, ["Applied 0001.", "Applied 0002."], "{url}: each migration applied by exactly one process");
+        assert_eq!(quarry(&dir, &["current", "--url", &url]).1.trim(), "0002");
+    }
 }
