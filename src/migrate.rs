@@ -236,8 +236,12 @@ pub fn checksum(sql: &str) -> String {
 
 /// What is applied to the database, in version order.
 pub fn applied<C: MigrationConnection>(conn: &mut C) -> Result<Vec<Applied>> {
-    conn.bookkeeping()?;
-    conn.applied()
+    // Under the lock: the bookkeeping table may be created here, and
+    // PostgreSQL's CREATE TABLE IF NOT EXISTS races with a concurrent one.
+    conn.with_lock(|conn| {
+        conn.bookkeeping()?;
+        conn.applied()
+    })
 }
 
 /// Applies every migration of `migrations` not yet applied, in version

@@ -190,11 +190,94 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
             differences.push(format!("column {}.{} is in the database but not in the schema", table.name, extra.c));
         }
     }
+    differences.extend(named_differences(&engine, schema, &found)?);
     let mut extra_tables: Vec<&str> =
         found.iter().map(|c| c.t.as_str()).filter(|t| schema.table(t).is_none()).collect();
     extra_tables.dedup();
     for table in extra_tables {
         differences.push(format!("table {table} is in the database but not in the schema"));
+    }
+    Ok(differences)
+}
+
+/// Constraints and indexes, by name: those the schema declares that the
+/// database lacks, and those the database has that the schema does not.
+fn named_differences(engine: &AnyEngine, schema: &quarry_codegen::Schema, columns: &[CatalogColumn]) -> Result<Vec<String>, String> {
+    use diesel::RunQueryDsl;
+    let backend = engine.backend();
+    let queries: &[&str] = match backend {
+        quarry::engine::BackendKind::Sqlite => &[
+            "SELECT m.name AS t, 'index' AS c, i.name AS n FROM sqlite_master m, pragma_index_list(m.name) i \
+             WHERE m.type = 'table' AND i.origin = 'c'",
+            "SELECT name AS t, 'sql' AS c, sql AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        ],
+        quarry::engine::BackendKind::Postgres => &[
+            "SELECT conrelid::regclass::text AS t, 'constraint' AS c, conname::text AS n FROM pg_constraint \
+             WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'u', 'f', 'c')",
+            "SELECT tablename::text AS t, 'index' AS c, indexname::text AS n FROM pg_indexes WHERE schemaname = current_schema() \
+             AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace)",
+        ],
+        quarry::engine::BackendKind::Mysql => &[
+            "SELECT TABLE_NAME AS t, 'constraint' AS c, CONSTRAINT_NAME AS n FROM information_schema.TABLE_CONSTRAINTS \
+             WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_TYPE <> 'PRIMARY KEY'",
+            "SELECT DISTINCT TABLE_NAME AS t, 'index' AS c, INDEX_NAME AS n FROM information_schema.STATISTICS \
+             WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME <> 'PRIMARY'",
+        ],
+    };
+    let mut rows: Vec<CatalogColumn> = Vec::new();
+    for query in queries {
+        let found: Vec<CatalogColumn> = quarry::with_engine!(engine, |engine| {
+            let mut conn = engine.connection().map_err(|e| e.to_string())?;
+            diesel::sql_query(*query).load(&mut *conn).map_err(|e| e.to_string())?
+        });
+        rows.extend(found);
+    }
+    // (table, name) pairs the database has. SQLite keeps constraint names
+    // only in the table's SQL.
+    let mut have: Vec<(String, String)> = Vec::new();
+    for row in rows.into_iter().filter(|r| r.t != "quarry_migrations") {
+        if row.c == "sql" {
+            let mut rest = row.n.as_str();
+            while let Some(at) = rest.find("CONSTRAINT \"") {
+                rest = &rest[at + 12..];
+                let end = rest.find('"').unwrap_or(rest.len());
+                have.push((row.t.clone(), rest[..end].to_owned()));
+                rest = &rest[end..];
+            }
+        } else {
+            have.push((row.t, row.n));
+        }
+    }
+    let mut differences = Vec::new();
+    for table in &schema.tables {
+        if !columns.iter().any(|c| c.t == table.name) {
+            continue;
+        }
+        let mut wanted: Vec<String> = table
+            .uniques
+            .iter()
+            .map(|u| u.name.clone())
+            .chain(table.indexes.iter().map(|i| i.name.clone()))
+            .chain(table.checks.iter().map(|c| c.name.clone()))
+            .chain(table.foreign_keys.iter().map(|f| f.name.clone()))
+            .collect();
+        if backend != quarry::engine::BackendKind::Mysql {
+            wanted.push(table.primary_key_name());
+        }
+        let present: Vec<&String> = have.iter().filter(|(t, _)| *t == table.name).map(|(_, n)| n).collect();
+        for name in &wanted {
+            if !present.contains(&name) {
+                differences.push(format!("constraint or index {name} on {} is missing from the database", table.name));
+            }
+        }
+        for name in present {
+            // MySQL backs each foreign key with an index of its name, and
+            // MariaDB checks each JSON column with a constraint named after it.
+            let implied = table.column_by_sql_name(name).is_some();
+            if !wanted.contains(name) && !implied {
+                differences.push(format!("constraint or index {name} on {} is in the database but not in the schema", table.name));
+            }
+        }
     }
     Ok(differences)
 }
