@@ -140,6 +140,12 @@ struct CatalogColumn {
     c: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     n: String,
+    /// The column's type as the catalog spells it (empty for other facts).
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    ty: String,
+    /// The column's default, if it has one.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    d: Option<String>,
 }
 
 /// Every difference between the database's tables and columns and the
@@ -149,15 +155,17 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
     let engine = engine(url)?;
     let sql = match engine.backend() {
         quarry::engine::BackendKind::Sqlite => {
-            "SELECT m.name AS t, c.name AS c, CAST(c.\"notnull\" AS TEXT) AS n FROM sqlite_master m, pragma_table_info(m.name) c \
+            "SELECT m.name AS t, c.name AS c, CAST(c.\"notnull\" AS TEXT) AS n, c.type AS ty, c.dflt_value AS d FROM sqlite_master m, pragma_table_info(m.name) c \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
         }
         quarry::engine::BackendKind::Postgres => {
-            "SELECT table_name::text AS t, column_name::text AS c, CASE WHEN is_nullable = 'NO' THEN '1' ELSE '0' END AS n \
-             FROM information_schema.columns WHERE table_schema = current_schema()"
+            "SELECT a.attrelid::regclass::text AS t, a.attname::text AS c, CASE WHEN a.attnotnull THEN '1' ELSE '0' END AS n, \
+             format_type(a.atttypid, a.atttypmod) AS ty, pg_get_expr(d.adbin, d.adrelid) AS d FROM pg_attribute a \
+             JOIN pg_class r ON r.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+             WHERE r.relnamespace = current_schema()::regnamespace AND r.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
         }
         quarry::engine::BackendKind::Mysql => {
-            "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, IF(IS_NULLABLE = 'NO', '1', '0') AS n \
+            "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, IF(IS_NULLABLE = 'NO', '1', '0') AS n, COLUMN_TYPE AS ty, NULLIF(COLUMN_DEFAULT, 'NULL') AS d \
              FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
         }
     };
@@ -183,7 +191,27 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
                     if found.n == "0" { "nullable" } else { "NOT NULL" },
                     if column.nullable { "nullable" } else { "NOT NULL" }
                 )),
-                Some(_) => {}
+                Some(found) => {
+                    let backend = backend_of(&engine);
+                    if normalize(&found.ty) != expected_type(backend, schema, column) {
+                        differences.push(format!(
+                            "column {}.{} is {} in the database, {} in the schema",
+                            table.name,
+                            column.name,
+                            found.ty,
+                            backend.column_type(schema, column)
+                        ));
+                    }
+                    if found.d.is_some() != column.server_default.is_some() {
+                        differences.push(format!(
+                            "column {}.{} {} a default in the database, {} in the schema",
+                            table.name,
+                            column.name,
+                            if found.d.is_some() { "has" } else { "has no" },
+                            if column.server_default.is_some() { "has one" } else { "has none" }
+                        ));
+                    }
+                }
             }
         }
         for extra in columns.iter().filter(|c| table.column_by_sql_name(&c.c).is_none()) {
@@ -202,25 +230,29 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
 
 /// Constraints and indexes, by name: those the schema declares that the
 /// database lacks, and those the database has that the schema does not.
-fn named_differences(engine: &AnyEngine, schema: &quarry_codegen::Schema, columns: &[CatalogColumn]) -> Result<Vec<String>, String> {
+fn named_differences(
+    engine: &AnyEngine,
+    schema: &quarry_codegen::Schema,
+    columns: &[CatalogColumn],
+) -> Result<Vec<String>, String> {
     use diesel::RunQueryDsl;
     let backend = engine.backend();
     let queries: &[&str] = match backend {
         quarry::engine::BackendKind::Sqlite => &[
-            "SELECT m.name AS t, 'index' AS c, i.name AS n FROM sqlite_master m, pragma_index_list(m.name) i \
+            "SELECT m.name AS t, 'index' AS c, i.name AS n, '' AS ty, NULL AS d FROM sqlite_master m, pragma_index_list(m.name) i \
              WHERE m.type = 'table' AND i.origin = 'c'",
-            "SELECT name AS t, 'sql' AS c, sql AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            "SELECT name AS t, 'sql' AS c, sql AS n, '' AS ty, NULL AS d FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
         ],
         quarry::engine::BackendKind::Postgres => &[
-            "SELECT conrelid::regclass::text AS t, 'constraint' AS c, conname::text AS n FROM pg_constraint \
+            "SELECT conrelid::regclass::text AS t, 'constraint' AS c, conname::text AS n, ''::text AS ty, NULL::text AS d FROM pg_constraint \
              WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'u', 'f', 'c')",
-            "SELECT tablename::text AS t, 'index' AS c, indexname::text AS n FROM pg_indexes WHERE schemaname = current_schema() \
+            "SELECT tablename::text AS t, 'index' AS c, indexname::text AS n, ''::text AS ty, NULL::text AS d FROM pg_indexes WHERE schemaname = current_schema() \
              AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace)",
         ],
         quarry::engine::BackendKind::Mysql => &[
-            "SELECT TABLE_NAME AS t, 'constraint' AS c, CONSTRAINT_NAME AS n FROM information_schema.TABLE_CONSTRAINTS \
+            "SELECT TABLE_NAME AS t, 'constraint' AS c, CONSTRAINT_NAME AS n, '' AS ty, NULL AS d FROM information_schema.TABLE_CONSTRAINTS \
              WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_TYPE <> 'PRIMARY KEY'",
-            "SELECT DISTINCT TABLE_NAME AS t, 'index' AS c, INDEX_NAME AS n FROM information_schema.STATISTICS \
+            "SELECT DISTINCT TABLE_NAME AS t, 'index' AS c, INDEX_NAME AS n, '' AS ty, NULL AS d FROM information_schema.STATISTICS \
              WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME <> 'PRIMARY'",
         ],
     };
@@ -275,9 +307,67 @@ fn named_differences(engine: &AnyEngine, schema: &quarry_codegen::Schema, column
             // MariaDB checks each JSON column with a constraint named after it.
             let implied = table.column_by_sql_name(name).is_some();
             if !wanted.contains(name) && !implied {
-                differences.push(format!("constraint or index {name} on {} is in the database but not in the schema", table.name));
+                differences.push(format!(
+                    "constraint or index {name} on {} is in the database but not in the schema",
+                    table.name
+                ));
             }
         }
     }
     Ok(differences)
+}
+
+fn backend_of(engine: &AnyEngine) -> quarry_codegen::emit::ddl::Backend {
+    match engine.backend() {
+        quarry::engine::BackendKind::Sqlite => quarry_codegen::emit::ddl::Backend::Sqlite,
+        quarry::engine::BackendKind::Postgres => quarry_codegen::emit::ddl::Backend::Postgres,
+        quarry::engine::BackendKind::Mysql => quarry_codegen::emit::ddl::Backend::Mysql,
+    }
+}
+
+/// A type name folded for comparison: lower case, no spaces or quotes, and
+/// without MySQL's integer display widths.
+fn normalize(ty: &str) -> String {
+    let folded: String = ty.to_lowercase().chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
+    // MariaDB keeps JSON as LONGTEXT (quarry never declares LONGTEXT itself).
+    if folded == "longtext" {
+        return "json".to_owned();
+    }
+    for int in ["tinyint", "smallint", "bigint", "int"] {
+        if let Some(width) = folded.strip_prefix(int).filter(|rest| rest.starts_with('(')) {
+            if int == "tinyint" && width == "(1)" {
+                return "bool".to_owned();
+            }
+            return int.to_owned();
+        }
+    }
+    folded
+}
+
+/// The type the schema's DDL gives `column`, spelled as the backend's
+/// catalog reports it, folded by [`normalize`].
+fn expected_type(
+    backend: quarry_codegen::emit::ddl::Backend,
+    schema: &quarry_codegen::Schema,
+    column: &quarry_codegen::ir::Column,
+) -> String {
+    use quarry_codegen::emit::ddl::Backend;
+    let ddl = normalize(&backend.column_type(schema, column));
+    match backend {
+        Backend::Sqlite => ddl,
+        Backend::Postgres => {
+            let mapped = match ddl.as_str() {
+                "time" => "timewithouttimezone".to_owned(),
+                "timestamp" => "timestampwithouttimezone".to_owned(),
+                "timestamptz" => "timestampwithtimezone".to_owned(),
+                other => other.replace("varchar", "charactervarying"),
+            };
+            mapped
+        }
+        Backend::Mysql => match ddl.as_str() {
+            "numeric" => "decimal(10,0)".to_owned(),
+            other if other.starts_with("numeric") => other.replacen("numeric", "decimal", 1),
+            other => other.to_owned(),
+        },
+    }
 }
