@@ -15,85 +15,19 @@ use quarry_codegen::emit::ddl::{script, Backend};
 use quarry_codegen::migrate::{diff, reverse, statements};
 use quarry_codegen::Schema;
 
+/// The six versions of the migration plan: (1) two tables; (2) a column
+/// with a server default and an index; (3) a table with an ON DELETE
+/// CASCADE foreign key and a unique constraint; (4) a wider VARCHAR, a
+/// column made nullable; (5) a column dropped, a check constraint; (6) a
+/// many-to-many association table with a composite index. The same files
+/// pin the SQL in quarry-codegen's snapshots.
 const VERSIONS: [&str; 6] = [
-    // 1. two tables
-    r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
-#[table(name = "posts")]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String }
-"#,
-    // 2. a column with a server default, and an index
-    r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
-#[table(name = "posts")]
-#[index(views)]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
-"#,
-    // 3. a new table with a foreign key ON DELETE CASCADE and a unique constraint
-    r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
-#[table(name = "posts")]
-#[index(views)]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-"#,
-    // 4. a wider VARCHAR, and a column made nullable
-    r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
-#[table(name = "posts")]
-#[index(views)]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-"#,
-    // 5. a column dropped, and a check constraint
-    r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
-#[table(name = "posts")]
-#[check(name = "ck_posts_views", sql = "views >= 0")]
-pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-"#,
-    // 6. a many-to-many association table with a composite index
-    r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
-#[table(name = "posts")]
-#[check(name = "ck_posts_views", sql = "views >= 0")]
-pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-#[table(name = "post_authors")]
-#[primary_key(post_id, author_id)]
-#[index(author_id, post_id)]
-pub struct PostAuthor {
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(references = authors.id, on_delete = cascade)] pub author_id: i32,
-}
-"#,
+    include_str!("../crates/codegen/tests/versions/v1.rs"),
+    include_str!("../crates/codegen/tests/versions/v2.rs"),
+    include_str!("../crates/codegen/tests/versions/v3.rs"),
+    include_str!("../crates/codegen/tests/versions/v4.rs"),
+    include_str!("../crates/codegen/tests/versions/v5.rs"),
+    include_str!("../crates/codegen/tests/versions/v6.rs"),
 ];
 
 #[derive(QueryableByName)]
@@ -205,25 +139,8 @@ impl Live for diesel::MysqlConnection {
 /// A rename of a table and a column, a new enum value, a widened and a
 /// retyped column, a unique constraint and a table comment.
 const RENAMES: [&str; 2] = [
-    r#"
-#[db_enum(name = "state")]
-pub enum State { Open, Closed }
-#[table(name = "people")]
-pub struct Person { #[column(primary_key)] pub id: i32, pub fullname: String, pub state: State, pub age: i16 }
-"#,
-    r#"
-#[db_enum(name = "state")]
-pub enum State { Open, Pending, Closed }
-/// People who sign in.
-#[table(name = "users", renamed_from = "people")]
-#[unique(display_name)]
-pub struct User {
-    #[column(primary_key)] pub id: i32,
-    #[column(renamed_from = "fullname", max_length = 80)] pub display_name: String,
-    pub state: State,
-    pub age: i64,
-}
-"#,
+    include_str!("../crates/codegen/tests/versions/renames_before.rs"),
+    include_str!("../crates/codegen/tests/versions/renames_after.rs"),
 ];
 
 /// Upgrades `conn` through `versions` one step at a time and back down,

@@ -78,6 +78,26 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table named `name` with nothing declared yet.
+    pub fn empty(name: &str) -> Table {
+        Table {
+            struct_name: String::new(),
+            module: String::new(),
+            name: name.to_owned(),
+            schema: None,
+            renamed_from: None,
+            doc: None,
+            columns: Vec::new(),
+            primary_key: Vec::new(),
+            uniques: Vec::new(),
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            relations: Vec::new(),
+            span: Span::default(),
+        }
+    }
+
     /// The column whose Rust field is `field`.
     pub fn column(&self, field: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.field == field)

@@ -151,19 +151,9 @@ impl Parser<'_> {
         }
         let mut table = Table {
             struct_name: struct_name.clone(),
-            module: String::new(),
-            name: heck::AsSnakeCase(&struct_name).to_string(),
-            schema: None,
-            renamed_from: None,
             doc: doc_comment(&item.attrs),
-            columns: Vec::new(),
-            primary_key: Vec::new(),
-            uniques: Vec::new(),
-            indexes: Vec::new(),
-            checks: Vec::new(),
-            foreign_keys: Vec::new(),
-            relations: Vec::new(),
             span: self.span(item.ident.span()),
+            ..Table::empty(&heck::AsSnakeCase(&struct_name).to_string())
         };
         let mut table_pk: Option<Vec<String>> = None;
         for attr in &item.attrs {

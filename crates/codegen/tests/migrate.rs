@@ -48,83 +48,19 @@ fn describe(operations: &[Operation]) -> String {
     operations.iter().map(line).collect::<Vec<_>>().join("\n")
 }
 
-const V1: &str = r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
-#[table(name = "posts")]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String }
-"#;
+/// The six schema versions of the migration plan, and a rename/enum/retype
+/// case; `tests/migrations.rs` in the root crate runs them on live databases.
+const V1: &str = include_str!("versions/v1.rs");
 
-const V2: &str = r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
-#[table(name = "posts")]
-#[index(views)]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
-"#;
+const V2: &str = include_str!("versions/v2.rs");
 
-const V3: &str = r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 50)] pub name: String }
-#[table(name = "posts")]
-#[index(views)]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-"#;
+const V3: &str = include_str!("versions/v3.rs");
 
-const V4: &str = r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
-#[table(name = "posts")]
-#[index(views)]
-pub struct Post { #[column(primary_key)] pub id: i32, pub title: String, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-"#;
+const V4: &str = include_str!("versions/v4.rs");
 
-const V5: &str = r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
-#[table(name = "posts")]
-#[check(name = "ck_posts_views", sql = "views >= 0")]
-pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-"#;
+const V5: &str = include_str!("versions/v5.rs");
 
-const V6: &str = r#"
-#[table(name = "authors")]
-pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
-#[table(name = "posts")]
-#[check(name = "ck_posts_views", sql = "views >= 0")]
-pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
-#[table(name = "comments")]
-pub struct Comment {
-    #[column(primary_key)] pub id: i32,
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(max_length = 40, unique)] pub slug: String,
-}
-#[table(name = "post_authors")]
-#[primary_key(post_id, author_id)]
-#[index(author_id, post_id)]
-pub struct PostAuthor {
-    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
-    #[column(references = authors.id, on_delete = cascade)] pub author_id: i32,
-}
-"#;
+const V6: &str = include_str!("versions/v6.rs");
 
 #[test]
 fn six_versions_step_by_step() {
@@ -242,27 +178,9 @@ pub struct Ticket { #[column(primary_key)] pub id: i32, pub state: State }
         .any(|op| matches!(op, Operation::AddColumn { column, .. } if column.name == "legacy" && column.nullable)));
 }
 
-/// A rename, an enum change and a column change, to show every remaining kind of operation.
-const RENAMES_BEFORE: &str = r#"
-#[db_enum(name = "state")]
-pub enum State { Open, Closed }
-#[table(name = "people")]
-pub struct Person { #[column(primary_key)] pub id: i32, pub fullname: String, pub state: State, pub age: i16 }
-"#;
+const RENAMES_BEFORE: &str = include_str!("versions/renames_before.rs");
 
-const RENAMES_AFTER: &str = r#"
-#[db_enum(name = "state")]
-pub enum State { Open, Pending, Closed }
-/// People who sign in.
-#[table(name = "users", renamed_from = "people")]
-#[unique(display_name)]
-pub struct User {
-    #[column(primary_key)] pub id: i32,
-    #[column(renamed_from = "fullname", max_length = 80)] pub display_name: String,
-    pub state: State,
-    pub age: i64,
-}
-"#;
+const RENAMES_AFTER: &str = include_str!("versions/renames_after.rs");
 
 /// The SQL of every step above, up and down, per backend.
 #[test]

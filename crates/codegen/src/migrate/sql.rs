@@ -259,22 +259,7 @@ fn alter(backend: Backend, table: &Table, clause: impl std::fmt::Display) -> Str
 
 /// A table by SQL name in `schema`, or a bare stand-in with that name.
 fn table_in(schema: &Schema, name: &str) -> Table {
-    schema.table(name).cloned().unwrap_or_else(|| Table {
-        struct_name: String::new(),
-        module: String::new(),
-        name: name.to_owned(),
-        schema: None,
-        renamed_from: None,
-        doc: None,
-        columns: Vec::new(),
-        primary_key: Vec::new(),
-        uniques: Vec::new(),
-        indexes: Vec::new(),
-        checks: Vec::new(),
-        foreign_keys: Vec::new(),
-        relations: Vec::new(),
-        span: Default::default(),
-    })
+    schema.table(name).cloned().unwrap_or_else(|| Table::empty(name))
 }
 
 fn operation_sql(operation: &Operation, before: &Schema, after: &Schema, backend: Backend) -> Vec<String> {

@@ -1,0 +1,11 @@
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32, #[column(max_length = 120)] pub name: Option<String> }
+#[table(name = "posts")]
+#[check(name = "ck_posts_views", sql = "views >= 0")]
+pub struct Post { #[column(primary_key)] pub id: i32, #[column(server_default = 0)] pub views: i32 }
+#[table(name = "comments")]
+pub struct Comment {
+    #[column(primary_key)] pub id: i32,
+    #[column(references = posts.id, on_delete = cascade)] pub post_id: i32,
+    #[column(max_length = 40, unique)] pub slug: String,
+}
