@@ -185,6 +185,17 @@ fn walk<C: Live>(conn: &mut C, fresh: &mut C, texts: &[&str], seed: &str, counts
     }
 }
 
+/// A foreign key added to a table with rows, a composite primary key, a new
+/// enum, a changed server default and column comment.
+const KEYS: [&str; 2] = [
+    include_str!("../crates/codegen/tests/versions/keys_before.rs"),
+    include_str!("../crates/codegen/tests/versions/keys_after.rs"),
+];
+
+const SEED_TEAMS: &str = "INSERT INTO teams (id, name) VALUES (1, 'Reds'), (2, 'Blues');
+INSERT INTO players (id, team_id, number) VALUES (1, 1, 9), (2, 2, 1);
+INSERT INTO seasons (year, league) VALUES (2024, 'north'), (2025, 'south')";
+
 const SEED: &str = "INSERT INTO authors (id, name) VALUES (1, 'Ada'), (2, 'Alan');
 INSERT INTO posts (id, title) VALUES (1, 'Notes'), (2, 'Numbers'), (3, 'Engines')";
 const SEED_PEOPLE: &str =
@@ -198,6 +209,10 @@ fn renames<C: Live>(conn: &mut C, fresh: &mut C) {
     walk(conn, fresh, &RENAMES, SEED_PEOPLE, &[("people", 2)]);
 }
 
+fn keys<C: Live>(conn: &mut C, fresh: &mut C) {
+    walk(conn, fresh, &KEYS, SEED_TEAMS, &[("players", 2), ("seasons", 2)]);
+}
+
 #[cfg(feature = "sqlite")]
 #[test]
 fn versions_up_and_down_sqlite() {
@@ -205,6 +220,8 @@ fn versions_up_and_down_sqlite() {
     six_versions(&mut conn, &mut fresh);
     let (mut conn, mut fresh) = (common::sqlite("m").unwrap(), common::sqlite("f").unwrap());
     renames(&mut conn, &mut fresh);
+    let (mut conn, mut fresh) = (common::sqlite("m").unwrap(), common::sqlite("f").unwrap());
+    keys(&mut conn, &mut fresh);
 }
 
 #[cfg(feature = "postgres")]
@@ -216,6 +233,9 @@ fn versions_up_and_down_postgres() {
     let mut conn = common::postgres("migrations_renames").unwrap();
     let mut fresh = common::postgres("migrations_renames_fresh").unwrap();
     renames(&mut conn, &mut fresh);
+    let mut conn = common::postgres("migrations_keys").unwrap();
+    let mut fresh = common::postgres("migrations_keys_fresh").unwrap();
+    keys(&mut conn, &mut fresh);
 }
 
 #[cfg(feature = "mysql")]
@@ -227,4 +247,7 @@ fn versions_up_and_down_mysql() {
     let mut conn = common::mysql("migrations_renames").unwrap();
     let mut fresh = common::mysql("migrations_renames_fresh").unwrap();
     renames(&mut conn, &mut fresh);
+    let mut conn = common::mysql("migrations_keys").unwrap();
+    let mut fresh = common::mysql("migrations_keys_fresh").unwrap();
+    keys(&mut conn, &mut fresh);
 }

@@ -181,6 +181,10 @@ pub struct Ticket { #[column(primary_key)] pub id: i32, pub state: State }
 const RENAMES_BEFORE: &str = include_str!("versions/renames_before.rs");
 
 const RENAMES_AFTER: &str = include_str!("versions/renames_after.rs");
+/// Keys and defaults: a foreign key added to a table, a composite primary
+/// key, a new enum, a changed server default and column comment.
+const KEYS_BEFORE: &str = include_str!("versions/keys_before.rs");
+const KEYS_AFTER: &str = include_str!("versions/keys_after.rs");
 
 /// The SQL of every step above, up and down, per backend.
 #[test]
@@ -191,6 +195,7 @@ fn the_sql_of_each_operation_per_backend() {
         .map(|(i, pair)| (format!("v{} -> v{}", i + 1, i + 2), schema(pair[0]), schema(pair[1])))
         .collect();
     pairs.push(("renames, enum and column changes".to_owned(), schema(RENAMES_BEFORE), schema(RENAMES_AFTER)));
+    pairs.push(("keys, defaults, comments and a new enum".to_owned(), schema(KEYS_BEFORE), schema(KEYS_AFTER)));
     for backend in Backend::ALL {
         let mut text = String::new();
         for (name, old, new) in &pairs {

@@ -373,7 +373,25 @@ fn operation_sql(operation: &Operation, before: &Schema, after: &Schema, backend
             vec![ddl::add_foreign_key(backend, after, &table_in(after, table), foreign_key)]
         }
         DropForeignKey { table, foreign_key } => {
-            ddl::drop_foreign_key(backend, &table_in(before, table), &foreign_key.name).into_iter().collect()
+            let table = table_in(before, table);
+            let mut out: Vec<String> = ddl::drop_foreign_key(backend, &table, &foreign_key.name).into_iter().collect();
+            if backend == Mysql {
+                // InnoDB made an index of the key's name for it unless one
+                // existed; drop it if it is there (MySQL has no DROP INDEX
+                // IF EXISTS), so the table is as if the key never was.
+                let lookup = format!(
+                    "SELECT IF(COUNT(*) > 0, {}, 'DO 0') FROM information_schema.STATISTICS \
+                     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {} AND INDEX_NAME = {}",
+                    backend.string(&ddl::drop_index(backend, &table, &foreign_key.name)),
+                    backend.string(&table.name),
+                    backend.string(&foreign_key.name)
+                );
+                out.push(format!("SET @quarry_drop_index = ({lookup})"));
+                out.push("PREPARE quarry_drop_index FROM @quarry_drop_index".to_owned());
+                out.push("EXECUTE quarry_drop_index".to_owned());
+                out.push("DEALLOCATE PREPARE quarry_drop_index".to_owned());
+            }
+            out
         }
         SetTableComment { table, to, .. } => {
             let table = table_in(after, table);
