@@ -41,8 +41,7 @@ pub fn upgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), 
         let done: Vec<String> =
             applied(&mut *conn).map_err(|e| e.to_string())?.into_iter().map(|a| a.version).collect();
         let chosen = up_to(migrations, &done, target)?;
-        let chosen: &'static [Migration] = Box::leak(chosen.into_boxed_slice());
-        run_pending(&mut *conn, chosen).map_err(|e| e.to_string())?
+        run_pending(&mut *conn, &chosen).map_err(|e| e.to_string())?
     });
     if ran.is_empty() {
         println!("Nothing to upgrade.");
@@ -67,8 +66,7 @@ pub fn downgrade(url: &str, migrations: &[Migration], target: &str) -> Result<()
             if stop {
                 break;
             }
-            let leaked: &'static [Migration] = Box::leak(migrations.to_vec().into_boxed_slice());
-            match revert_last(&mut *conn, leaked).map_err(|e| e.to_string())? {
+            match revert_last(&mut *conn, migrations).map_err(|e| e.to_string())? {
                 Some(version) => println!("Reverted {version}."),
                 None => break,
             }
@@ -355,15 +353,12 @@ fn expected_type(
     let ddl = normalize(&backend.column_type(schema, column));
     match backend {
         Backend::Sqlite => ddl,
-        Backend::Postgres => {
-            let mapped = match ddl.as_str() {
-                "time" => "timewithouttimezone".to_owned(),
-                "timestamp" => "timestampwithouttimezone".to_owned(),
-                "timestamptz" => "timestampwithtimezone".to_owned(),
-                other => other.replace("varchar", "charactervarying"),
-            };
-            mapped
-        }
+        Backend::Postgres => match ddl.as_str() {
+            "time" => "timewithouttimezone".to_owned(),
+            "timestamp" => "timestampwithouttimezone".to_owned(),
+            "timestamptz" => "timestampwithtimezone".to_owned(),
+            other => other.replace("varchar", "charactervarying"),
+        },
         Backend::Mysql => match ddl.as_str() {
             "numeric" => "decimal(10,0)".to_owned(),
             other if other.starts_with("numeric") => other.replacen("numeric", "decimal", 1),

@@ -44,6 +44,11 @@ impl Schema {
         self.tables.iter().find(|t| t.struct_name == rust_name)
     }
 
+    /// The foreign key constraint named `name`, with the table declaring it.
+    pub fn foreign_key(&self, name: &str) -> Option<(&Table, &ForeignKey)> {
+        self.tables.iter().find_map(|t| t.foreign_keys.iter().find(|fk| fk.name == name).map(|fk| (t, fk)))
+    }
+
     /// The enum declared with this Rust name.
     pub fn enum_by_name(&self, rust_name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.rust_name == rust_name)

@@ -222,8 +222,7 @@ fn foreign_key_meta(schema: &Schema, table: &Table, fk: &ForeignKey) -> TokenStr
 
 /// The foreign key named `name`, wherever it is declared.
 fn find_fk<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
-    let name = name?;
-    schema.tables.iter().find_map(|t| t.foreign_keys.iter().find(|fk| fk.name == name).map(|fk| (t, fk)))
+    schema.foreign_key(name?)
 }
 
 /// `(columns of the key's table, referenced columns of the parent)`, as SQL names.

@@ -193,10 +193,7 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
 /// The foreign key a relation follows, if the unit of work can write it:
 /// one column referencing the whole (one-column) primary key.
 fn simple_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
-    let (holder, fk) = schema
-        .tables
-        .iter()
-        .find_map(|t| t.foreign_keys.iter().find(|fk| Some(fk.name.as_str()) == name).map(|fk| (t, fk)))?;
+    let (holder, fk) = schema.foreign_key(name?)?;
     let parent = schema.table(&fk.ref_table)?;
     (fk.columns.len() == 1 && parent.primary_key == fk.ref_columns).then_some((holder, fk))
 }
