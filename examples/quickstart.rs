@@ -94,10 +94,9 @@ fn main() -> Result<()> {
         .select((OrderItem::as_select(), Product::as_select()))
         .load(&mut conn)?;
     for (item, product) in &lines {
-        // SQLite has no decimal type: diesel stores NUMERIC there as a double,
-        // so show cents (PostgreSQL and MySQL keep the exact value).
-        let price = item.unit_price.with_scale(2);
-        let line_total = (&item.unit_price * BigDecimal::from(item.quantity)).with_scale(2);
+        // Every backend reads NUMERIC(10, 2) back exactly, SQLite included.
+        let price = &item.unit_price;
+        let line_total = &*item.unit_price * BigDecimal::from(item.quantity);
         println!("  {:>2} × {:<24} {:>8}  = {:>8}", item.quantity, product.name, price, line_total);
     }
 
@@ -160,7 +159,7 @@ fn seed_shop(conn: &mut SqliteConnection) -> Result<()> {
         .values(NewUser::new("grace", "grace@example.com"))
         .returning(User::as_returning())
         .get_result(conn)?;
-    let price = |s: &str| s.parse::<BigDecimal>();
+    let price = |s: &str| s.parse::<quarry::Decimal>();
     let products: Vec<Product> = diesel::insert_into(products::table)
         .values(&vec![
             NewProduct::new("SKU-1", "Difference engine", price("1999.99")?, true),

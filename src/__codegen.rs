@@ -15,4 +15,4 @@ pub use crate::metadata::{
 };
 
 pub use crate::sql_types;
-pub use crate::types::{Jsonb, UtcDateTime};
+pub use crate::types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};

@@ -17,6 +17,13 @@ pub enum Error {
     /// lock timeout, deadlock, serialization failure.
     #[error("{0}")]
     Operational(OperationalError),
+    /// A value was refused because it would not be stored as it is: by
+    /// quarry before anything was written (a decimal SQLite cannot hold
+    /// exactly, a date outside a backend's range, JSON nested too deeply),
+    /// or by the database (text too long, a number out of range, bytes that
+    /// are not valid text). SQLAlchemy's `DataError`.
+    #[error("{0}")]
+    Data(DataError),
     /// A query that must return a row returned none.
     #[error("no row was found where one was required")]
     NotFound,
@@ -71,6 +78,14 @@ impl Error {
         matches!(self, Error::Operational(e) if e.retryable)
     }
 
+    /// The data error, if this is one.
+    pub fn data(&self) -> Option<&DataError> {
+        match self {
+            Error::Data(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The integrity error, if this is one.
     pub fn integrity(&self) -> Option<&IntegrityError> {
         match self {
@@ -114,6 +129,22 @@ impl fmt::Display for IntegrityError {
             Some(name) => write!(f, "{kind} constraint `{name}` violated: {}", self.message),
             None => write!(f, "{kind} constraint violated: {}", self.message),
         }
+    }
+}
+
+/// A value that was refused: see [`Error::Data`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataError {
+    /// Whether quarry refused the value before sending it (`true`), or the
+    /// database refused it (`false`).
+    pub refused_by_quarry: bool,
+    /// What is wrong with the value.
+    pub message: String,
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "value refused: {}", self.message)
     }
 }
 
@@ -178,6 +209,9 @@ impl From<diesel::ConnectionError> for Error {
 fn classify(error: DieselError) -> Error {
     let (kind, info) = match &error {
         DieselError::NotFound => return Error::NotFound,
+        DieselError::SerializationError(cause) => {
+            return Error::Data(DataError { refused_by_quarry: true, message: cause.to_string() })
+        }
         DieselError::DatabaseError(kind, info) => (*kind, info),
         _ => return Error::Database(error),
     };
@@ -214,6 +248,8 @@ fn classify(error: DieselError) -> Error {
                 integrity(IntegrityKind::Unique)
             } else if lower.contains("foreign key constraint") {
                 integrity(IntegrityKind::ForeignKey)
+            } else if is_data_error(&lower) {
+                Error::Data(DataError { refused_by_quarry: false, message: message.clone() })
             } else if lower.contains("read-only") || lower.contains("read only") || lower.contains("readonly") {
                 operational(OperationalKind::ReadOnly)
             } else {
@@ -221,6 +257,27 @@ fn classify(error: DieselError) -> Error {
             }
         }
     }
+}
+
+/// Whether a database message says a value was refused (PostgreSQL's
+/// SQLSTATE class 22, MySQL's "data too long" and "out of range", SQLite's
+/// "too big").
+fn is_data_error(lower: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "data too long",
+        "out of range",
+        "value too long",
+        "numeric field overflow",
+        "invalid byte sequence",
+        "incorrect datetime value",
+        "incorrect date value",
+        "incorrect string value",
+        "incorrect decimal value",
+        "string or blob too big",
+        "unsupported unicode escape sequence",
+        "cannot contain nul",
+    ];
+    MARKERS.iter().any(|marker| lower.contains(marker))
 }
 
 /// The constraint name in a message from MySQL/MariaDB (``CONSTRAINT `fk` ``,

@@ -26,7 +26,7 @@ pub use metadata::Metadata;
 pub use model::{FlushRows, Model, NewRow};
 pub use relation::Relation;
 pub use session::{Flushed, Page, Pending, RowRef, Session};
-pub use types::{Jsonb, UtcDateTime};
+pub use types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};
 
 /// Re-export of the diesel quarry is built on.
 pub use diesel;

@@ -43,7 +43,7 @@ fn sample() -> all_types::NewSample {
         maybe_amount: Some("-0.125".parse().unwrap()),
         maybe_day: Some(day),
         maybe_instant: Some(instant.into()),
-        maybe_doc: Some(json!([1, "two", null])),
+        maybe_doc: Some(quarry::Json(json!([1, "two", null]))),
         maybe_bytes: Some(vec![]),
         ..all_types::NewSample::new(
             i16::MIN,
@@ -132,7 +132,7 @@ common::backend_tests! {
         assert_eq!((row.client, row.client_text.as_str(), row.both, row.maybe_client), (3, "new", 1.5, Some(4)));
         let today = Utc::now().date_naive();
         assert!((row.dated - today).num_days().abs() <= 1, "{} vs {today}", row.dated);
-        assert!((row.stamped - Utc::now().naive_utc()).num_hours().abs() <= 24, "{}", row.stamped);
+        assert!((*row.stamped - Utc::now().naive_utc()).num_hours().abs() <= 24, "{}", row.stamped);
     }
 
     fn constraints_hold(conn) {

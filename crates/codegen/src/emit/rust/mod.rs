@@ -95,10 +95,15 @@ fn sql_type(column: &Column) -> TokenStream {
         ColumnType::Double => quote!(diesel::sql_types::Double),
         ColumnType::Bool => quote!(diesel::sql_types::Bool),
         ColumnType::Text | ColumnType::Varchar(_) => quote!(diesel::sql_types::Text),
-        ColumnType::Numeric { .. } => quote!(diesel::sql_types::Numeric),
+        ColumnType::Numeric { precision, scale } => {
+            // The checker keeps both within MySQL's 65 digits.
+            let digits = |n: Option<u32>| proc_macro2::Literal::u8_unsuffixed(n.unwrap_or(0).min(255) as u8);
+            let (precision, scale) = (digits(*precision), digits(*scale));
+            quote!(quarry::__codegen::sql_types::Numeric<#precision, #scale>)
+        }
         ColumnType::Date => quote!(diesel::sql_types::Date),
         ColumnType::Time => quote!(diesel::sql_types::Time),
-        ColumnType::Timestamp => quote!(diesel::sql_types::Timestamp),
+        ColumnType::Timestamp => quote!(quarry::__codegen::sql_types::NaiveTimestamp),
         ColumnType::TimestampTz => quote!(quarry::__codegen::sql_types::UtcTimestamp),
         ColumnType::Json => quote!(diesel::sql_types::Json),
         ColumnType::Jsonb => quote!(quarry::__codegen::sql_types::Jsonb),
@@ -125,12 +130,12 @@ fn value_type(ty: &ColumnType) -> TokenStream {
         ColumnType::Double => quote!(f64),
         ColumnType::Bool => quote!(bool),
         ColumnType::Text | ColumnType::Varchar(_) => quote!(::std::string::String),
-        ColumnType::Numeric { .. } => quote!(quarry::__codegen::bigdecimal::BigDecimal),
+        ColumnType::Numeric { .. } => quote!(quarry::__codegen::Decimal),
         ColumnType::Date => quote!(quarry::__codegen::chrono::NaiveDate),
         ColumnType::Time => quote!(quarry::__codegen::chrono::NaiveTime),
-        ColumnType::Timestamp => quote!(quarry::__codegen::chrono::NaiveDateTime),
+        ColumnType::Timestamp => quote!(quarry::__codegen::NaiveTimestamp),
         ColumnType::TimestampTz => quote!(quarry::__codegen::UtcDateTime),
-        ColumnType::Json => quote!(quarry::__codegen::serde_json::Value),
+        ColumnType::Json => quote!(quarry::__codegen::Json),
         ColumnType::Jsonb => quote!(quarry::__codegen::Jsonb),
         ColumnType::Binary => quote!(::std::vec::Vec<u8>),
         ColumnType::Enum(name) => {

@@ -95,7 +95,7 @@ fn default_value(column: &Column, expr: &str) -> TokenStream {
     let expr: syn::Expr = syn::parse_str(expr).expect("the parser produced this expression");
     let value = match column.ty {
         ColumnType::Text | ColumnType::Varchar(_) => quote!(::std::string::String::from(#expr)),
-        ColumnType::Json => quote!(quarry::__codegen::serde_json::Value::from(#expr)),
+        ColumnType::Json => quote!(quarry::__codegen::Json(quarry::__codegen::serde_json::Value::from(#expr))),
         ColumnType::Jsonb => {
             quote!(quarry::__codegen::Jsonb(quarry::__codegen::serde_json::Value::from(#expr)))
         }
@@ -119,6 +119,7 @@ fn takes_into(ty: &ColumnType) -> bool {
             | ColumnType::Binary
             | ColumnType::Json
             | ColumnType::Jsonb
+            | ColumnType::Timestamp
             | ColumnType::TimestampTz
             | ColumnType::Numeric { .. }
     )
