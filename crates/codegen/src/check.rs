@@ -23,7 +23,41 @@ pub fn check(schema: &Schema) -> Result<(), Diagnostics> {
     generated_names(schema, &mut errors);
     constraint_names(schema, &mut errors);
     enums(schema, &mut errors);
+    numerics(schema, &mut errors);
     errors.propagate()
+}
+
+/// The widest `NUMERIC` every backend accepts: MySQL's DECIMAL holds 65
+/// digits, 30 of them after the point.
+pub const MAX_NUMERIC_PRECISION: u32 = 65;
+/// See [`MAX_NUMERIC_PRECISION`].
+pub const MAX_NUMERIC_SCALE: u32 = 30;
+
+fn numerics(schema: &Schema, errors: &mut Diagnostics) {
+    for column in schema.tables.iter().flat_map(|t| &t.columns) {
+        let ColumnType::Numeric { precision, scale } = column.ty else { continue };
+        let problem = match (precision, scale) {
+            (None, Some(_)) => Some("a `scale` needs a `precision`".to_owned()),
+            (Some(0), _) => Some("a `precision` of 0 holds no digits".to_owned()),
+            (Some(p), _) if p > MAX_NUMERIC_PRECISION => {
+                Some(format!("a `precision` of {p} is more than the {MAX_NUMERIC_PRECISION} digits MySQL holds"))
+            }
+            (_, Some(s)) if s > MAX_NUMERIC_SCALE => {
+                Some(format!("a `scale` of {s} is more than the {MAX_NUMERIC_SCALE} places MySQL holds"))
+            }
+            (Some(p), Some(s)) if s > p => Some(format!("a `scale` of {s} is more than the `precision` of {p}")),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            errors.push(
+                Diagnostic::new(column.span, format!("column `{}`: {problem}", column.field))
+                    .label("invalid NUMERIC")
+                    .hint(format!(
+                        "write `precision = p, scale = s` with 1 <= p <= {MAX_NUMERIC_PRECISION} and s <= min(p, {MAX_NUMERIC_SCALE})"
+                    )),
+            );
+        }
+    }
 }
 
 fn tables(schema: &Schema, errors: &mut Diagnostics) {

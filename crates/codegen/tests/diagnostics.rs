@@ -631,3 +631,46 @@ pub struct Match {
     assert_eq!(table.columns[1].name, "type");
     assert_eq!(table.columns[2].name, "self");
 }
+
+#[test]
+fn numeric_precision_and_scale_within_what_every_backend_holds() {
+    insta::assert_snapshot!(errors(r#"
+#[table(name = "prices")]
+pub struct Price {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(precision = 70, scale = 2)]
+    pub too_wide: BigDecimal,
+    #[column(precision = 4, scale = 6)]
+    pub scale_over_precision: BigDecimal,
+    #[column(scale = 2)]
+    pub scale_alone: BigDecimal,
+}
+"#), @"
+    error: column `too_wide`: a `precision` of 70 is more than the 65 digits MySQL holds
+      ┌─ schema/app.rs:7:9
+      │
+    7 │     pub too_wide: BigDecimal,
+      │         ^^^^^^^^ invalid NUMERIC
+      │
+      = help: write `precision = p, scale = s` with 1 <= p <= 65 and s <= min(p, 30)
+
+    error: column `scale_over_precision`: a `scale` of 6 is more than the `precision` of 4
+      ┌─ schema/app.rs:9:9
+      │
+    9 │     pub scale_over_precision: BigDecimal,
+      │         ^^^^^^^^^^^^^^^^^^^^ invalid NUMERIC
+      │
+      = help: write `precision = p, scale = s` with 1 <= p <= 65 and s <= min(p, 30)
+
+    error: column `scale_alone`: a `scale` needs a `precision`
+       ┌─ schema/app.rs:11:9
+       │
+    11 │     pub scale_alone: BigDecimal,
+       │         ^^^^^^^^^^^ invalid NUMERIC
+       │
+       = help: write `precision = p, scale = s` with 1 <= p <= 65 and s <= min(p, 30)
+
+    error: could not generate the schema due to 3 previous errors
+    ");
+}
