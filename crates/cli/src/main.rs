@@ -93,7 +93,13 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            // Schema diagnostics arrive rendered, each with its own `error:`.
+            if message.starts_with("error") {
+                eprint!("{}", message.trim_end());
+                eprintln!();
+            } else {
+                eprintln!("error: {message}");
+            }
             ExitCode::FAILURE
         }
     }

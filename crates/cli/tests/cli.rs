@@ -86,6 +86,17 @@ fn from_a_schema_edit_to_an_upgraded_database() {
 }
 
 #[test]
+fn a_schema_error_is_reported_once_as_rustc_would() {
+    let dir = project("schema-error");
+    std::fs::write(dir.join("schema/app.rs"), V1.replace("String", "Strin")).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    let (ok, out) = quarry(&dir, &["revision", "--autogenerate", "-m", "broken"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("error: unknown column type `Strin`") && out.contains("app.rs:"), "{out}");
+    assert!(!out.contains("error: error"), "{out}");
+}
+
+#[test]
 fn check_compares_the_database_with_the_schema() {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;
