@@ -45,13 +45,28 @@ pub fn escape_like(input: &str) -> String {
 
 /// Case-insensitive `LIKE` on every backend: `ILIKE` on PostgreSQL,
 /// `lower(a) LIKE lower(b)` elsewhere (which folds ASCII and, on MySQL and
-/// PostgreSQL, all of Unicode; SQLite's `lower` folds ASCII only).
+/// PostgreSQL, all of Unicode; SQLite's `lower` folds ASCII only). A
+/// nullable text column gives a nullable condition, as `like` does.
 pub fn ilike<L, R>(text: L, pattern: R) -> ILike<L, R::Expression>
 where
-    L: Expression<SqlType = Text>,
-    R: AsExpression<Text>,
+    L: Expression,
+    L::SqlType: TextType,
+    R: AsExpression<L::SqlType>,
 {
     ILike { text, pattern: pattern.as_expression() }
+}
+
+/// SQL types that hold text, nullable or not, with the type a comparison of
+/// them has.
+pub trait TextType: diesel::sql_types::SqlType {
+    /// `Bool`, or `Nullable<Bool>` for nullable text.
+    type Condition: diesel::sql_types::SqlType + diesel::sql_types::SingleValue;
+}
+impl TextType for Text {
+    type Condition = Bool;
+}
+impl TextType for Nullable<Text> {
+    type Condition = Nullable<Bool>;
 }
 
 /// See [`ilike`].
@@ -61,13 +76,18 @@ pub struct ILike<L, R> {
     pattern: R,
 }
 
-impl<L, R> Expression for ILike<L, R> {
-    type SqlType = Bool;
+impl<L, R> Expression for ILike<L, R>
+where
+    L: Expression,
+    L::SqlType: TextType,
+{
+    type SqlType = <L::SqlType as TextType>::Condition;
 }
 
 impl<L, R, QS> AppearsOnTable<QS> for ILike<L, R>
 where
     L: AppearsOnTable<QS>,
+    L::SqlType: TextType,
     R: AppearsOnTable<QS>,
 {
 }
@@ -75,6 +95,7 @@ where
 impl<L, R, QS> SelectableExpression<QS> for ILike<L, R>
 where
     L: SelectableExpression<QS>,
+    L::SqlType: TextType,
     R: SelectableExpression<QS>,
 {
 }
