@@ -15,4 +15,5 @@ pub use crate::metadata::{
 };
 
 pub use crate::sql_types;
+pub use crate::types::unchecked;
 pub use crate::types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};

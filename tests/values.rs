@@ -119,14 +119,24 @@ fn cases() -> Vec<Case> {
     for value in [f64::INFINITY, f64::NEG_INFINITY] {
         case!(c, double = value, [Same, Same, Refused]);
     }
-    // SQLite stores NaN as NULL: a NOT NULL column refuses it. quarry cannot
-    // see an f64 on its way to SQLite (diesel binds it), so a nullable
-    // column stores NULL: docs/values.md says so.
+    // SQLite would store NaN as NULL: the session refuses it there.
     c.push(Case {
         name: "double = NaN".into(),
         row: NewSample { double: f64::NAN, ..base() },
         same: Box::new(|row| row.double.is_nan()),
-        expect: [Constraint, Same, Refused],
+        expect: [Refused, Same, Refused],
+    });
+    c.push(Case {
+        name: "maybe_double = Some(NaN)".into(),
+        row: NewSample { maybe_double: Some(f64::NAN), ..base() },
+        same: Box::new(|row| row.maybe_double.is_some_and(f64::is_nan)),
+        expect: [Refused, Same, Refused],
+    });
+    c.push(Case {
+        name: "maybe_single = Some(NaN)".into(),
+        row: NewSample { maybe_single: Some(f32::NAN), ..base() },
+        same: Box::new(|row| row.maybe_single.is_some_and(f32::is_nan)),
+        expect: [Refused, Same, Refused],
     });
     // Text.
     for value in
@@ -159,8 +169,9 @@ fn cases() -> Vec<Case> {
     for value in [(1, 1, 1), (1969, 12, 31), (1970, 1, 1), (2038, 1, 20), (9999, 12, 31)] {
         case!(c, day = NaiveDate::from_ymd_opt(value.0, value.1, value.2).unwrap(), ALL);
     }
-    // Not here: a NaiveDate after 9999 on MySQL/MariaDB (written, then
-    // unreadable; docs/values.md lists it as not yet refused).
+    case!(c, day = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap(), [Same, Same, Refused]);
+    case!(c, clock = NaiveTime::from_hms_micro_opt(23, 59, 59, 1_500_000).unwrap(), [Refused, Refused, Refused]);
+    case!(c, day = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(), [Same, Same, Refused]);
     for value in [(0, 0, 0, 0), (23, 59, 59, 999_999), (12, 30, 0, 1)] {
         case!(c, clock = NaiveTime::from_hms_micro_opt(value.0, value.1, value.2, value.3).unwrap(), ALL);
     }

@@ -113,10 +113,22 @@ impl EngineConnection for diesel::PgConnection {
     }
 }
 
+/// The session `sql_mode` of every MySQL/MariaDB connection an engine
+/// opens: the server's own modes plus those that make it refuse bad values.
+#[cfg(feature = "mysql")]
+pub const MYSQL_SQL_MODE: &str = "SET SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, \
+     'STRICT_TRANS_TABLES', 'STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO')";
+
 #[cfg(feature = "mysql")]
 impl EngineConnection for diesel::MysqlConnection {
     const BACKEND: BackendKind = BackendKind::Mysql;
     const MAX_BIND_PARAMETERS: usize = 65_535;
+
+    /// Strict about values: refuse rather than store a zero date or a
+    /// truncated value, for every table engine (see docs/values.md).
+    fn prepare(&mut self, _shared: &Shared) -> QueryResult<()> {
+        self.batch_execute(MYSQL_SQL_MODE)
+    }
 
     fn begin_statements(options: &TransactionOptions) -> BeginStatements {
         let before =

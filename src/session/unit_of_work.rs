@@ -5,7 +5,7 @@ use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
-use crate::error::{Error, Result};
+use crate::error::{DataError, Error, Result};
 use crate::metadata::TableMeta;
 use crate::model::{FlushRows, Model, NewRow};
 
@@ -140,6 +140,7 @@ struct TypedBucket<N> {
 
 impl<C, N> Bucket<C> for TypedBucket<N>
 where
+    C: crate::engine::EngineConnection,
     N: FlushRows<C>,
 {
     fn table(&self) -> &'static TableMeta {
@@ -181,6 +182,9 @@ where
                         "flush: a related row's key is unknown (was it queued in this session?)",
                     ))?,
                 };
+                if let Some(why) = row.refused_value(C::BACKEND) {
+                    return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
+                }
                 slots.push(entry.slot);
                 rows.push(row);
             }
@@ -212,7 +216,7 @@ impl<C> Default for Queue<C> {
     }
 }
 
-impl<C: 'static> Queue<C> {
+impl<C: crate::engine::EngineConnection> Queue<C> {
     pub(crate) fn is_empty(&self) -> bool {
         self.buckets.iter().all(|b| b.pending() == 0)
     }

@@ -119,3 +119,25 @@ macro_rules! delegate {
     };
 }
 use delegate;
+
+/// Checks generated `NewRow::refused_value` impls call for values diesel
+/// binds itself (quarry's own wrappers check in `ToSql`).
+#[doc(hidden)]
+pub mod unchecked {
+    use chrono::{NaiveTime, Timelike};
+
+    use crate::engine::BackendKind;
+
+    /// SQLite stores a bound NaN as NULL.
+    pub fn float(backend: BackendKind, column: &str, value: f64) -> Option<String> {
+        (backend == BackendKind::Sqlite && value.is_nan())
+            .then(|| format!("{column}: SQLite stores NaN as NULL; write NULL (None) or a number"))
+    }
+
+    /// No backend stores a leap second in a `TIME` (MySQL turns it into
+    /// `00:00:00`, PostgreSQL refuses it).
+    pub fn time(_backend: BackendKind, column: &str, value: &NaiveTime) -> Option<String> {
+        (value.nanosecond() >= 1_000_000_000)
+            .then(|| format!("{column}: {value} is a leap second, which a TIME column does not store"))
+    }
+}

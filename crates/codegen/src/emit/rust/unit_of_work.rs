@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::models::{fill, Fill};
 use super::value_type;
 use crate::ident::ident;
-use crate::ir::{ForeignKey, Relation, RelationKind, Schema, Table};
+use crate::ir::{ColumnType, ForeignKey, Relation, RelationKind, Schema, Table};
 
 /// The primary key's Rust type: the column's, or a tuple.
 fn key_type(table: &Table) -> TokenStream {
@@ -62,6 +62,7 @@ pub fn model_impls(table: &Table) -> TokenStream {
         (many, _) => quote!(::std::option::Option::Some((#(#many),*))),
     };
     let upsert = upsert(table, &new);
+    let refused = refused_value(table);
     let (generated, dense) = match table.primary_key.as_slice() {
         [only] if table.column(only).is_some_and(|c| c.autoincrement) => {
             let column = ident(only);
@@ -90,11 +91,45 @@ pub fn model_impls(table: &Table) -> TokenStream {
             fn key(&self) -> ::std::option::Option<#key> {
                 #key_value
             }
+            #refused
         }
 
         #dense
         quarry::__codegen::flush_rows!(#new, #model, #module::table, #generated);
         #upsert
+    }
+}
+
+/// `NewRow::refused_value` for a table with columns whose values diesel
+/// binds unseen by quarry (floats, times of day); nothing otherwise.
+fn refused_value(table: &Table) -> TokenStream {
+    let checks: Vec<TokenStream> = table
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let field = ident(&column.field);
+            let name = format!("{}.{}", table.name, column.name);
+            let optional = column.nullable || matches!(fill(column), Fill::Absent);
+            let value = if optional { quote!(v) } else { quote!(self.#field) };
+            let check = match column.ty {
+                ColumnType::Float => {
+                    quote!(quarry::__codegen::unchecked::float(backend, #name, ::std::convert::From::from(#value)))
+                }
+                ColumnType::Double => quote!(quarry::__codegen::unchecked::float(backend, #name, #value)),
+                ColumnType::Time => quote!(quarry::__codegen::unchecked::time(backend, #name, &#value)),
+                _ => return None,
+            };
+            Some(if optional { quote!(self.#field.and_then(|v| #check)) } else { check })
+        })
+        .collect();
+    if checks.is_empty() {
+        return quote!();
+    }
+    quote! {
+        fn refused_value(&self, backend: quarry::engine::BackendKind) -> ::std::option::Option<::std::string::String> {
+            #(if let ::std::option::Option::Some(why) = #checks { return ::std::option::Option::Some(why); })*
+            ::std::option::Option::None
+        }
     }
 }
 
