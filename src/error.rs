@@ -311,6 +311,17 @@ fn is_invalid_connection_option(message: &str) -> bool {
     .any(|needle| lower.contains(needle))
 }
 
+/// Whether `error` says the connection to the server is gone, so that the
+/// connection is of no further use.
+pub(crate) fn is_connection_lost(error: &DieselError) -> bool {
+    match error {
+        DieselError::DatabaseError(kind, info) => {
+            operational_kind(*kind, info.message()) == Some(OperationalKind::ConnectionLost)
+        }
+        _ => false,
+    }
+}
+
 /// The operational kind of a database error, if it is one.
 ///
 /// Mostly read from the message: diesel keeps neither PostgreSQL's SQLSTATE

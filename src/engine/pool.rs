@@ -1,5 +1,5 @@
-//! The pool's connection manager: opens connections ready for use, and
-//! says why one could not be opened.
+//! The pool's connection manager: opens connections ready for use, says
+//! why one could not be opened, and tells the pool which ones are dead.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -12,13 +12,18 @@ use crate::error::{connect_failure, Error, OperationalError, OperationalKind, Re
 
 /// r2d2's connection manager for an [`Engine`](super::Engine)'s pool.
 ///
-/// It differs from diesel's `ConnectionManager` in two ways:
+/// It differs from diesel's `ConnectionManager` in three ways:
 ///
 /// - a new connection gets the engine's instrumentation and session
 ///   settings (SQLite's pragmas) before the pool hands it out;
 /// - a connection that failed to open fails with quarry's
 ///   [`Error`], classified by cause, and the engine remembers it, so a
-///   checkout that times out says why no connection could be opened.
+///   checkout that times out says why no connection could be opened;
+/// - a connection whose link to the server was lost is discarded when it
+///   goes back to the pool, with or without pre-ping. diesel's
+///   `has_broken` asks only the transaction manager, which knows nothing
+///   of a connection lost outside a transaction, so such a connection
+///   would be handed out, and fail, forever.
 pub struct Manager<C> {
     url: String,
     /// The URL with its password hidden, for messages.
@@ -104,7 +109,7 @@ impl<C: EngineConnection> ManageConnection for Manager<C> {
     }
 
     fn has_broken(&self, conn: &mut C) -> bool {
-        std::thread::panicking() || conn.is_broken()
+        std::thread::panicking() || conn.is_broken() || Echo::lost_connection(conn)
     }
 }
 

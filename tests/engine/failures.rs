@@ -1,5 +1,7 @@
-//! Connections that cannot be made, each named by its cause and returned
-//! at once.
+//! Failures, each named by its cause: connections that cannot be made
+//! (returned at once when no retry can mend them), connections lost
+//! mid-work (retryable, and dropped by the pool even without pre-ping),
+//! and deadlocks.
 
 use std::time::{Duration, Instant};
 
@@ -267,5 +269,210 @@ mod mysql {
                 password: None,
             },
         );
+    }
+}
+
+/// What the lost-connection scenarios need of a backend: the server's id
+/// of a connection, and a way to kill one from another connection.
+struct Killer<C> {
+    /// The server's id of the connection.
+    id: fn(&mut C) -> diesel::QueryResult<i64>,
+    /// Kills the connection of that id and returns once it is gone.
+    kill: Box<dyn Fn(i64)>,
+}
+
+/// A connection killed by the server fails its next statement with a
+/// retryable `ConnectionLost`; given back to a pool without pre-ping, it is
+/// dropped, and the next checkout gets a working one. Through a session
+/// and through a plain pooled connection.
+fn a_lost_connection_is_retryable_and_not_handed_out_again<C: EngineConnection>(engine: Engine<C>, killer: Killer<C>) {
+    assert_eq!(engine.pool_state().0, 1, "one connection, so a dead one would be handed out again");
+
+    let mut session = engine.session().unwrap();
+    let before = (killer.id)(session.connection()).unwrap();
+    (killer.kill)(before);
+    let error = Error::from((killer.id)(session.connection()).unwrap_err());
+    assert_eq!(error.operational_kind(), Some(OperationalKind::ConnectionLost), "{error}");
+    assert!(error.is_retryable(), "{error}");
+    drop(session);
+    let mut session = engine.session().unwrap();
+    let after = (killer.id)(session.connection()).expect("the next checkout works");
+    assert_ne!(before, after, "a new connection");
+    drop(session);
+
+    let mut conn = engine.connection().unwrap();
+    let before = (killer.id)(&mut conn).unwrap();
+    (killer.kill)(before);
+    let error = Error::from((killer.id)(&mut conn).unwrap_err());
+    assert_eq!(error.operational_kind(), Some(OperationalKind::ConnectionLost), "{error}");
+    drop(conn);
+    let mut conn = engine.connection().unwrap();
+    let after = (killer.id)(&mut conn).expect("the next checkout works");
+    assert_ne!(before, after, "a new connection");
+}
+
+/// Two transactions lock two rows in opposite orders: the database aborts
+/// one of them with a retryable `Deadlock`, and the other commits.
+/// `update(conn, id)` adds one to row `id` of `quarry_deadlock` with a
+/// prepared statement (where diesel labels MySQL's deadlock a
+/// serialization failure).
+fn a_deadlock_is_named_and_retryable<C: EngineConnection>(
+    engine: Engine<C>,
+    update: fn(&mut C, i32) -> diesel::QueryResult<usize>,
+) {
+    use diesel::connection::SimpleConnection;
+    let mut conn = engine.connection().unwrap();
+    conn.batch_execute("DROP TABLE IF EXISTS quarry_deadlock").unwrap();
+    conn.batch_execute("CREATE TABLE quarry_deadlock (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").unwrap();
+    conn.batch_execute("INSERT INTO quarry_deadlock (id, n) VALUES (1, 0), (2, 0)").unwrap();
+    drop(conn);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let workers: Vec<_> = [(1, 2), (2, 1)]
+        .into_iter()
+        .map(|(first, second)| {
+            let (engine, barrier) = (engine.clone(), barrier.clone());
+            std::thread::spawn(move || -> quarry::Result<()> {
+                let mut session = engine.session()?;
+                session.transaction(|s| {
+                    update(s.connection(), first)?;
+                    barrier.wait();
+                    update(s.connection(), second)?;
+                    Ok(())
+                })
+            })
+        })
+        .collect();
+    let results: Vec<quarry::Result<()>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    let errors: Vec<&Error> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(errors.len(), 1, "one transaction is aborted, the other commits: {results:?}");
+    assert_eq!(errors[0].operational_kind(), Some(OperationalKind::Deadlock), "{}", errors[0]);
+    assert!(errors[0].is_retryable(), "{}", errors[0]);
+}
+
+/// A lock held longer than the waiter's lock timeout (PostgreSQL
+/// `lock_timeout`, MySQL `innodb_lock_wait_timeout`, SQLite's busy timeout)
+/// fails the waiter with a retryable `LockTimeout`.
+mod lock_timeout {
+    use super::*;
+    use diesel::connection::SimpleConnection;
+    use quarry::engine::BackendKind;
+
+    common::engine_tests! {
+    @settings |b| b.sqlite_busy_timeout(Duration::from_millis(200));
+
+    fn a_lock_wait_that_times_out_is_named_and_retryable(engine) {
+        let mut holder = engine.session().unwrap();
+        let conn = holder.connection();
+        conn.batch_execute("CREATE TABLE quarry_locked (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").unwrap();
+        conn.batch_execute("INSERT INTO quarry_locked (id, n) VALUES (1, 0)").unwrap();
+        holder.begin().unwrap();
+        holder.connection().batch_execute("UPDATE quarry_locked SET n = n + 1 WHERE id = 1").unwrap();
+
+        let mut waiter = engine.session().unwrap();
+        match engine.url().backend() {
+            BackendKind::Postgres => waiter.connection().batch_execute("SET lock_timeout = '200ms'").unwrap(),
+            BackendKind::Mysql => waiter.connection().batch_execute("SET SESSION innodb_lock_wait_timeout = 1").unwrap(),
+            BackendKind::Sqlite => {}
+        }
+        let result: quarry::Result<()> = waiter.transaction(|s| {
+            s.connection().batch_execute("UPDATE quarry_locked SET n = n + 1 WHERE id = 1")?;
+            Ok(())
+        });
+        let error = result.unwrap_err();
+        assert_eq!(error.operational_kind(), Some(OperationalKind::LockTimeout), "{error}");
+        assert!(error.is_retryable(), "{error}");
+        holder.rollback().unwrap();
+    }
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres_mid_work {
+    use super::*;
+    use diesel::prelude::*;
+    use diesel::sql_types::{BigInt, Integer};
+    use diesel::PgConnection;
+
+    fn killer() -> Killer<PgConnection> {
+        let url = common::url(common::POSTGRES_URL_VAR).unwrap();
+        let admin = std::sync::Mutex::new(PgConnection::establish(&url).unwrap());
+        Killer {
+            id: |conn| diesel::select(diesel::dsl::sql::<BigInt>("pg_backend_pid()::bigint")).get_result(conn),
+            kill: Box::new(move |pid| {
+                let mut admin = admin.lock().unwrap();
+                // Waits (up to 10 s) until the backend has exited.
+                diesel::sql_query(format!("SELECT pg_terminate_backend({pid}, 10000)")).execute(&mut *admin).unwrap();
+            }),
+        }
+    }
+
+    fn engine(test: &str) -> Option<Engine<PgConnection>> {
+        common::postgres_engine(test, Engine::builder().pool_size(1).max_overflow(0).pre_ping(false))
+    }
+
+    #[test]
+    fn a_lost_connection_is_retryable_and_not_handed_out_again() {
+        let Some(engine) = engine("lost_connection") else { return };
+        super::a_lost_connection_is_retryable_and_not_handed_out_again(engine, killer());
+    }
+
+    #[test]
+    fn a_deadlock_is_named_and_retryable() {
+        let Some(engine) = common::postgres_engine("deadlock", Engine::builder()) else { return };
+        super::a_deadlock_is_named_and_retryable(engine, |conn, id| {
+            diesel::sql_query("UPDATE quarry_deadlock SET n = n + 1 WHERE id = $1").bind::<Integer, _>(id).execute(conn)
+        });
+    }
+}
+
+#[cfg(feature = "mysql")]
+mod mysql_mid_work {
+    use super::*;
+    use diesel::prelude::*;
+    use diesel::sql_types::{BigInt, Integer};
+    use diesel::MysqlConnection;
+
+    fn killer() -> Killer<MysqlConnection> {
+        let url = common::url(common::MYSQL_URL_VAR).unwrap();
+        let admin = std::sync::Mutex::new(MysqlConnection::establish(&url).unwrap());
+        Killer {
+            id: |conn| diesel::select(diesel::dsl::sql::<BigInt>("CAST(CONNECTION_ID() AS SIGNED)")).get_result(conn),
+            kill: Box::new(move |id| {
+                let mut admin = admin.lock().unwrap();
+                diesel::sql_query(format!("KILL {id}")).execute(&mut *admin).unwrap();
+                // KILL only marks the thread; wait until it has gone.
+                let deadline = Instant::now() + Duration::from_secs(10);
+                loop {
+                    let left: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!(
+                        "(SELECT COUNT(*) FROM information_schema.processlist WHERE id = {id})"
+                    )))
+                    .get_result(&mut *admin)
+                    .unwrap();
+                    if left == 0 {
+                        break;
+                    }
+                    assert!(Instant::now() < deadline, "connection {id} still there 10 s after KILL");
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            }),
+        }
+    }
+
+    fn engine(test: &str) -> Option<Engine<MysqlConnection>> {
+        common::mysql_engine(test, Engine::builder().pool_size(1).max_overflow(0).pre_ping(false))
+    }
+
+    #[test]
+    fn a_lost_connection_is_retryable_and_not_handed_out_again() {
+        let Some(engine) = engine("lost_connection") else { return };
+        super::a_lost_connection_is_retryable_and_not_handed_out_again(engine, killer());
+    }
+
+    #[test]
+    fn a_deadlock_is_named_and_retryable() {
+        let Some(engine) = common::mysql_engine("deadlock", Engine::builder()) else { return };
+        super::a_deadlock_is_named_and_retryable(engine, |conn, id| {
+            diesel::sql_query("UPDATE quarry_deadlock SET n = n + 1 WHERE id = ?").bind::<Integer, _>(id).execute(conn)
+        });
     }
 }
