@@ -1,7 +1,7 @@
 //! Failures, each named by its cause: connections that cannot be made
 //! (returned at once when no retry can mend them), connections lost
 //! mid-work (retryable, and dropped by the pool even without pre-ping),
-//! and deadlocks.
+//! deadlocks and lock timeouts.
 
 use std::time::{Duration, Instant};
 
@@ -311,6 +311,30 @@ fn a_lost_connection_is_retryable_and_not_handed_out_again<C: EngineConnection>(
     assert_ne!(before, after, "a new connection");
 }
 
+/// A transaction whose connection is killed under it returns the error
+/// its closure returned, not the rollback's, and the pool then hands out
+/// a working connection.
+fn a_transaction_on_a_lost_connection_returns_the_closures_error<C: EngineConnection>(
+    engine: Engine<C>,
+    killer: Killer<C>,
+) {
+    let mut session = engine.session().unwrap();
+    let result: quarry::Result<()> = session.transaction(|s| {
+        let id = (killer.id)(s.connection())?;
+        (killer.kill)(id);
+        let lost = Error::from((killer.id)(s.connection()).unwrap_err());
+        assert_eq!(lost.operational_kind(), Some(OperationalKind::ConnectionLost), "{lost}");
+        Err(Error::InvalidState("the closure's own error"))
+    });
+    match result {
+        Err(Error::InvalidState(message)) => assert_eq!(message, "the closure's own error"),
+        other => panic!("expected the closure's error, got {other:?}"),
+    }
+    drop(session);
+    let mut session = engine.session().unwrap();
+    (killer.id)(session.connection()).expect("the next checkout works");
+}
+
 /// Two transactions lock two rows in opposite orders: the database aborts
 /// one of them with a retryable `Deadlock`, and the other commits.
 /// `update(conn, id)` adds one to row `id` of `quarry_deadlock` with a
@@ -417,6 +441,12 @@ mod postgres_mid_work {
     }
 
     #[test]
+    fn a_transaction_on_a_lost_connection_returns_the_closures_error() {
+        let Some(engine) = engine("lost_in_transaction") else { return };
+        super::a_transaction_on_a_lost_connection_returns_the_closures_error(engine, killer());
+    }
+
+    #[test]
     fn a_deadlock_is_named_and_retryable() {
         let Some(engine) = common::postgres_engine("deadlock", Engine::builder()) else { return };
         super::a_deadlock_is_named_and_retryable(engine, |conn, id| {
@@ -466,6 +496,12 @@ mod mysql_mid_work {
     fn a_lost_connection_is_retryable_and_not_handed_out_again() {
         let Some(engine) = engine("lost_connection") else { return };
         super::a_lost_connection_is_retryable_and_not_handed_out_again(engine, killer());
+    }
+
+    #[test]
+    fn a_transaction_on_a_lost_connection_returns_the_closures_error() {
+        let Some(engine) = engine("lost_in_transaction") else { return };
+        super::a_transaction_on_a_lost_connection_returns_the_closures_error(engine, killer());
     }
 
     #[test]
