@@ -13,8 +13,9 @@ pub enum Error {
     /// A constraint refused the write: unique, foreign key, not null or check.
     #[error("{0}")]
     Integrity(IntegrityError),
-    /// The database could not do the work now: connection, pool timeout,
-    /// lock timeout, deadlock, serialization failure.
+    /// The database could not do the work now: connection failures by
+    /// cause, pool timeout, lost connection, lock timeout, deadlock,
+    /// serialization failure.
     #[error("{0}")]
     Operational(OperationalError),
     /// A value was refused because it would not be stored as it is: by
@@ -73,7 +74,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Whether running the same work again may succeed: deadlocks,
-    /// serialization failures, lock and pool timeouts, lost connections.
+    /// serialization failures, lock and pool timeouts, lost connections,
+    /// an unreachable server (see [`OperationalKind::is_retryable`]).
     pub fn is_retryable(&self) -> bool {
         matches!(self, Error::Operational(e) if e.retryable)
     }
@@ -82,6 +84,14 @@ impl Error {
     pub fn data(&self) -> Option<&DataError> {
         match self {
             Error::Data(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The kind of operational error, if this is one.
+    pub fn operational_kind(&self) -> Option<OperationalKind> {
+        match self {
+            Error::Operational(e) => Some(e.kind),
             _ => None,
         }
     }
@@ -149,17 +159,35 @@ impl fmt::Display for DataError {
 }
 
 /// What kept the database from doing the work.
+///
+/// [`is_retryable`](Self::is_retryable) says which kinds may succeed when
+/// the same work runs again; docs/engine-and-session.md has a table of
+/// what each backend reports for each kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OperationalKind {
-    /// A connection could not be made.
+    /// A connection could not be made, for a reason none of the kinds
+    /// below names (too many connections, TLS, ...).
     Connect,
+    /// The server refused the credentials: wrong password, unknown user or
+    /// role, a role that may not log in, no `pg_hba.conf` entry.
+    Authentication,
+    /// The server has no database of the URL's name.
+    UnknownDatabase,
+    /// Nothing answered at the URL's host and port: connection refused, no
+    /// route to the host, a host name that does not resolve, a server
+    /// starting up or shutting down.
+    Unreachable,
+    /// SQLite could not open the database file: its directory does not
+    /// exist, or the file cannot be opened.
+    MissingFile,
     /// No pooled connection became free within the pool timeout.
     PoolTimeout,
-    /// The connection was lost mid-work.
+    /// The connection was lost mid-work: the server closed it, was
+    /// restarted, or killed the session.
     ConnectionLost,
     /// A lock could not be taken in time (MySQL lock wait timeout,
-    /// SQLite "database is locked").
+    /// PostgreSQL `lock_timeout` and `NOWAIT`, SQLite "database is locked").
     LockTimeout,
     /// The database broke a deadlock by aborting this transaction.
     Deadlock,
@@ -169,12 +197,32 @@ pub enum OperationalKind {
     ReadOnly,
 }
 
+impl OperationalKind {
+    /// Whether work that failed this way may succeed when run again: yes
+    /// for lost connections, deadlocks, serialization failures, lock and
+    /// pool timeouts, an unreachable server and other connection failures;
+    /// no for refused credentials, an unknown database, a missing SQLite
+    /// file and a write in a read-only transaction, which fail the same
+    /// way until someone changes the configuration.
+    pub fn is_retryable(self) -> bool {
+        !matches!(
+            self,
+            OperationalKind::Authentication
+                | OperationalKind::UnknownDatabase
+                | OperationalKind::MissingFile
+                | OperationalKind::ReadOnly
+        )
+    }
+}
+
 /// A failure of the database to do the work, rather than of the work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationalError {
     pub kind: OperationalKind,
     /// Whether the same work may succeed when retried.
     pub retryable: bool,
+    /// What went wrong, with the driver's own message; for a connection
+    /// failure, the URL (password hidden) too.
     pub message: String,
 }
 
@@ -187,8 +235,7 @@ impl fmt::Display for OperationalError {
 
 impl OperationalError {
     pub(crate) fn new(kind: OperationalKind, message: impl Into<String>) -> Self {
-        let retryable = !matches!(kind, OperationalKind::ReadOnly);
-        OperationalError { kind, retryable, message: message.into() }
+        OperationalError { kind, retryable: kind.is_retryable(), message: message.into() }
     }
 }
 
@@ -200,8 +247,165 @@ impl From<DieselError> for Error {
 
 impl From<diesel::ConnectionError> for Error {
     fn from(error: diesel::ConnectionError) -> Self {
-        Error::Operational(OperationalError::new(OperationalKind::Connect, error.to_string()))
+        connect_failure(None, error)
     }
+}
+
+/// A failed attempt to connect, sorted by its cause. `url` is the URL
+/// with its password already hidden, for the message.
+pub(crate) fn connect_failure(url: Option<&str>, error: diesel::ConnectionError) -> Error {
+    use diesel::ConnectionError as E;
+    let invalid_url = |reason: String| Error::InvalidUrl { url: url.unwrap_or_default().to_owned(), reason };
+    let text = match error {
+        E::InvalidConnectionUrl(reason) => return invalid_url(reason),
+        E::InvalidCString(_) => return invalid_url(error.to_string()),
+        E::BadConnection(text) => text,
+        E::CouldntSetupConfiguration(error) => error.to_string(),
+        other => other.to_string(),
+    };
+    // libpq ends its messages with a newline and indents its hints.
+    let text = text.trim_end().replace("\n\t", " ").replace('\n', " ");
+    if is_invalid_connection_option(&text) {
+        return invalid_url(text);
+    }
+    let kind = connect_cause(&text).unwrap_or(OperationalKind::Connect);
+    let message = match url {
+        Some(url) => format!("cannot connect to {url}: {text}"),
+        None => text,
+    };
+    Error::Operational(OperationalError::new(kind, message))
+}
+
+/// Why a connection failed, read from the driver's message: none of the
+/// three drivers hands diesel a code for it (libpq's SQLSTATE and MySQL's
+/// error number stay inside the driver). The texts are the English ones;
+/// a PostgreSQL server with `lc_messages` in another language yields
+/// [`OperationalKind::Connect`].
+pub(crate) fn connect_cause(message: &str) -> Option<OperationalKind> {
+    let lower = message.to_lowercase();
+    let any = |needles: &[&str]| needles.iter().any(|needle| lower.contains(needle));
+    let kind = if any(&["unable to open database file"]) {
+        // SQLite's SQLITE_CANTOPEN.
+        OperationalKind::MissingFile
+    } else if any(&[
+        "password authentication failed",
+        "authentication failed",
+        "no pg_hba.conf entry",
+        "is not permitted to log in",
+        "no password supplied",
+        "permission denied for database",
+        "access denied for user",
+        "authentication plugin",
+    ]) || (lower.contains("role \"") && lower.contains("does not exist"))
+    {
+        OperationalKind::Authentication
+    } else if (lower.contains("database \"") && lower.contains("does not exist")) || any(&["unknown database"]) {
+        OperationalKind::UnknownDatabase
+    } else if any(&[
+        "connection refused",
+        "no route to host",
+        "network is unreachable",
+        "host is down",
+        "could not translate host name",
+        "name or service not known",
+        "temporary failure in name resolution",
+        "nodename nor servname",
+        "unknown server host",
+        "unknown mysql server host",
+        "can't connect to",
+        "timeout expired",
+        "timed out",
+        "the database system is starting up",
+        "the database system is shutting down",
+        "the database system is in recovery mode",
+        // libpq, for a Unix socket no server listens on.
+        "no such file or directory",
+    ]) {
+        OperationalKind::Unreachable
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+/// libpq's complaints about the URL itself, which no retry mends.
+fn is_invalid_connection_option(message: &str) -> bool {
+    let lower = message.to_lowercase();
+    [
+        "invalid connection option",
+        "invalid uri",
+        "invalid integer value",
+        "invalid port number",
+        "invalid sslmode value",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle))
+}
+
+/// Whether `error` says the connection to the server is gone, so that the
+/// connection is of no further use.
+pub(crate) fn is_connection_lost(error: &DieselError) -> bool {
+    match error {
+        DieselError::DatabaseError(kind, info) => {
+            operational_kind(*kind, info.message()) == Some(OperationalKind::ConnectionLost)
+        }
+        _ => false,
+    }
+}
+
+/// The operational kind of a database error, if it is one.
+///
+/// Mostly read from the message: diesel keeps neither PostgreSQL's SQLSTATE
+/// nor MySQL's error number, labels MySQL's deadlock (1213) a
+/// serialization failure, and has no label for MySQL's lost connections.
+fn operational_kind(kind: DatabaseErrorKind, message: &str) -> Option<OperationalKind> {
+    let lower = message.to_lowercase();
+    let any = |needles: &[&str]| needles.iter().any(|needle| lower.contains(needle));
+    let kind = if any(&["deadlock"]) {
+        // PostgreSQL 40P01 "deadlock detected"; MySQL 1213 "Deadlock found
+        // when trying to get lock", which diesel calls a serialization failure.
+        OperationalKind::Deadlock
+    } else if matches!(kind, DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand)
+        || any(&[
+            // MySQL/MariaDB client errors 2006, 2013, 2055; server 1927, 4031.
+            "server has gone away",
+            "lost connection to",
+            "connection was killed",
+            "disconnected by the server",
+            // libpq.
+            "server closed the connection unexpectedly",
+            "terminating connection",
+            "no connection to the server",
+            "could not receive data from server",
+            "could not send data to server",
+            "connection to server was lost",
+        ])
+    {
+        OperationalKind::ConnectionLost
+    } else if any(&[
+        // SQLite SQLITE_BUSY and SQLITE_LOCKED.
+        "database is locked",
+        "database table is locked",
+        // MySQL 1205.
+        "lock wait timeout",
+        // PostgreSQL 55P03: `lock_timeout`, `NOWAIT`.
+        "due to lock timeout",
+        "could not obtain lock",
+        // MySQL 8 3572: `NOWAIT`.
+        "could not be acquired immediately",
+    ]) {
+        OperationalKind::LockTimeout
+    } else if kind == DatabaseErrorKind::SerializationFailure
+        // MariaDB 1020 under innodb_snapshot_isolation.
+        || any(&["could not serialize access", "record has changed since last read"])
+    {
+        OperationalKind::Serialization
+    } else if kind == DatabaseErrorKind::ReadOnlyTransaction {
+        OperationalKind::ReadOnly
+    } else {
+        return None;
+    };
+    Some(kind)
 }
 
 /// Sorts a diesel error into quarry's kinds, reading constraint names out
@@ -216,28 +420,21 @@ fn classify(error: DieselError) -> Error {
         _ => return Error::Database(error),
     };
     let message = info.message().to_owned();
+    if let Some(operational) = operational_kind(kind, &message) {
+        return Error::Operational(OperationalError::new(operational, message));
+    }
     let integrity = |kind: IntegrityKind| {
         let constraint = info.constraint_name().map(str::to_owned).or_else(|| constraint_in_message(&message));
         Error::Integrity(IntegrityError { kind, constraint, message: message.clone() })
     };
-    let operational = |kind: OperationalKind| Error::Operational(OperationalError::new(kind, message.clone()));
     match kind {
         DatabaseErrorKind::UniqueViolation => integrity(IntegrityKind::Unique),
         DatabaseErrorKind::ForeignKeyViolation => integrity(IntegrityKind::ForeignKey),
         DatabaseErrorKind::NotNullViolation => integrity(IntegrityKind::NotNull),
         DatabaseErrorKind::CheckViolation => integrity(IntegrityKind::Check),
-        DatabaseErrorKind::SerializationFailure => operational(OperationalKind::Serialization),
-        DatabaseErrorKind::ReadOnlyTransaction => operational(OperationalKind::ReadOnly),
-        DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
-            operational(OperationalKind::ConnectionLost)
-        }
         _ => {
             let lower = message.to_lowercase();
-            if lower.contains("deadlock") {
-                operational(OperationalKind::Deadlock)
-            } else if lower.contains("database is locked") || lower.contains("lock wait timeout") {
-                operational(OperationalKind::LockTimeout)
-            } else if lower.contains("check constraint")
+            if lower.contains("check constraint")
                 // MariaDB: "CONSTRAINT `ck_...` failed for `db`.`table`"
                 || (lower.starts_with("constraint") && lower.contains("failed for"))
             {
@@ -251,7 +448,7 @@ fn classify(error: DieselError) -> Error {
             } else if is_data_error(&lower) {
                 Error::Data(DataError { refused_by_quarry: false, message: message.clone() })
             } else if lower.contains("read-only") || lower.contains("read only") || lower.contains("readonly") {
-                operational(OperationalKind::ReadOnly)
+                Error::Operational(OperationalError::new(OperationalKind::ReadOnly, message.clone()))
             } else {
                 Error::Database(error)
             }
@@ -337,7 +534,100 @@ impl std::error::Error for UnknownEnumValue {}
 
 #[cfg(test)]
 mod tests {
-    use super::constraint_in_message;
+    use super::*;
+
+    /// Messages as the drivers word them (libpq, libmariadb, SQLite),
+    /// taken from the live tests in tests/engine/failures.rs and from the
+    /// servers' error references.
+    #[test]
+    fn names_the_cause_of_a_failed_connection() {
+        use OperationalKind::*;
+        let cases = [
+            ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed for user \"app\"", Some(Authentication)),
+            ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  role \"app\" does not exist", Some(Authentication)),
+            ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  role \"app\" is not permitted to log in", Some(Authentication)),
+            ("connection to server at \"::1\", port 5432 failed: FATAL:  no pg_hba.conf entry for host \"::1\", user \"app\", database \"shop\", no encryption", Some(Authentication)),
+            ("Access denied for user 'app'@'127.0.0.1' (using password: YES)", Some(Authentication)),
+            ("Access denied for user 'app'@'%' to database 'shop'", Some(Authentication)),
+            ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database \"shop\" does not exist", Some(UnknownDatabase)),
+            ("Unknown database 'shop'", Some(UnknownDatabase)),
+            ("connection to server at \"127.0.0.1\", port 1 failed: Connection refused", Some(Unreachable)),
+            ("could not translate host name \"db.invalid\" to address: Name or service not known", Some(Unreachable)),
+            ("connection to server on socket \"/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory", Some(Unreachable)),
+            ("connection to server at \"10.0.0.9\", port 5432 failed: timeout expired", Some(Unreachable)),
+            ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  the database system is starting up", Some(Unreachable)),
+            ("Can't connect to server on '127.0.0.1' (111)", Some(Unreachable)),
+            ("Unknown server host 'db.invalid' (-2)", Some(Unreachable)),
+            ("unable to open database file", Some(MissingFile)),
+            ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  sorry, too many clients already", None),
+            ("Too many connections", None),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(connect_cause(message), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn a_connection_failure_keeps_the_drivers_words_and_the_url() {
+        let error = diesel::ConnectionError::BadConnection(
+            "connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?\n".into(),
+        );
+        let error = connect_failure(Some("postgres://app:***@127.0.0.1:1/shop"), error);
+        assert_eq!(
+            error.to_string(),
+            "Unreachable (retryable): cannot connect to postgres://app:***@127.0.0.1:1/shop: connection to server at \"127.0.0.1\", port 1 failed: Connection refused Is the server running on that host and accepting TCP/IP connections?"
+        );
+        let error = connect_failure(None, diesel::ConnectionError::InvalidConnectionUrl("no host".into()));
+        assert!(matches!(error, Error::InvalidUrl { .. }), "{error:?}");
+        let error = diesel::ConnectionError::BadConnection("invalid connection option \"colour\"\n".into());
+        assert!(matches!(connect_failure(Some("postgres://h/db"), error), Error::InvalidUrl { .. }));
+    }
+
+    /// diesel's label where it has one, the message where it has none or
+    /// the wrong one (MySQL's deadlock is a "serialization failure" to it).
+    #[test]
+    fn names_what_kept_the_database_from_the_work() {
+        use DatabaseErrorKind as D;
+        use OperationalKind::*;
+        let cases = [
+            (D::Unknown, "deadlock detected", Some(Deadlock)),
+            (
+                D::SerializationFailure,
+                "Deadlock found when trying to get lock; try restarting transaction",
+                Some(Deadlock),
+            ),
+            (D::Unknown, "Deadlock found when trying to get lock; try restarting transaction", Some(Deadlock)),
+            (D::SerializationFailure, "could not serialize access due to concurrent update", Some(Serialization)),
+            (D::Unknown, "Record has changed since last read in table 't'", Some(Serialization)),
+            (D::ClosedConnection, "server closed the connection unexpectedly", Some(ConnectionLost)),
+            (D::Unknown, "terminating connection due to administrator command", Some(ConnectionLost)),
+            (D::Unknown, "Server has gone away", Some(ConnectionLost)),
+            (D::Unknown, "MySQL server has gone away", Some(ConnectionLost)),
+            (D::Unknown, "Lost connection to server during query", Some(ConnectionLost)),
+            (D::Unknown, "Lost connection to MySQL server during query", Some(ConnectionLost)),
+            (D::Unknown, "Connection was killed", Some(ConnectionLost)),
+            (D::Unknown, "Lock wait timeout exceeded; try restarting transaction", Some(LockTimeout)),
+            (D::Unknown, "canceling statement due to lock timeout", Some(LockTimeout)),
+            (D::Unknown, "could not obtain lock on row in relation \"t\"", Some(LockTimeout)),
+            (D::Unknown, "database is locked", Some(LockTimeout)),
+            (D::ReadOnlyTransaction, "cannot execute INSERT in a read-only transaction", Some(ReadOnly)),
+            (D::Unknown, "syntax error at or near \"SELEC\"", None),
+        ];
+        for (kind, message, expected) in cases {
+            assert_eq!(operational_kind(kind, message), expected, "{message}");
+            let error = classify(DieselError::DatabaseError(kind, Box::new(message.to_owned())));
+            assert_eq!(error.operational_kind(), expected, "{message}");
+        }
+    }
+
+    #[test]
+    fn only_failures_a_retry_cannot_mend_are_not_retryable() {
+        use OperationalKind::*;
+        let not_retryable = [Authentication, UnknownDatabase, MissingFile, ReadOnly];
+        let retryable = [Connect, Unreachable, PoolTimeout, ConnectionLost, LockTimeout, Deadlock, Serialization];
+        assert!(not_retryable.iter().all(|k| !k.is_retryable()));
+        assert!(retryable.iter().all(|k| k.is_retryable()));
+    }
 
     #[test]
     fn reads_constraint_names_out_of_messages() {

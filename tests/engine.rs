@@ -2,6 +2,8 @@
 //! writers, and one program running on whichever backend a URL names.
 
 mod common;
+#[path = "engine/failures.rs"]
+mod failures;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

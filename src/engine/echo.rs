@@ -7,17 +7,29 @@ use std::time::Instant;
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 
 use super::Shared;
+use crate::error::is_connection_lost;
 
 /// Installed on every pooled connection: counts statements, records them
-/// when asked, and logs each with its binds and duration when echo is on.
+/// when asked, logs each with its binds and duration when echo is on, and
+/// notes when one failed because the connection to the server is gone.
 pub(crate) struct Echo {
     shared: Arc<Shared>,
     started: Option<Instant>,
+    lost: bool,
 }
 
 impl Echo {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        Echo { shared, started: None }
+        Echo { shared, started: None, lost: false }
+    }
+
+    /// Whether a statement on `conn` failed because its connection to the
+    /// server is gone. Every statement passes through the instrumentation,
+    /// whether run by a session or by plain diesel on a pooled connection,
+    /// so this sees what the transaction manager (all that diesel's
+    /// `is_broken` asks) does not: a connection lost outside a transaction.
+    pub(crate) fn lost_connection<C: diesel::Connection>(conn: &mut C) -> bool {
+        conn.instrumentation().downcast_ref::<Echo>().is_some_and(|echo| echo.lost)
     }
 }
 
@@ -26,6 +38,9 @@ impl Instrumentation for Echo {
         match event {
             InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
             InstrumentationEvent::FinishQuery { query, error, .. } => {
+                if error.is_some_and(is_connection_lost) {
+                    self.lost = true;
+                }
                 let elapsed = self.started.take().map(|s| s.elapsed()).unwrap_or_default();
                 self.shared.statements.fetch_add(1, Ordering::Relaxed);
                 let wants_text =

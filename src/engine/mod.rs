@@ -26,23 +26,25 @@
 mod backend;
 mod echo;
 mod events;
+mod pool;
 mod url;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{Pool, PooledConnection};
 
 pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
 pub use events::{Event, Listener};
+pub use pool::Manager;
 pub use url::{redact, BackendKind, DatabaseUrl};
 
-use crate::error::{Error, OperationalError, OperationalKind, Result};
+use crate::error::{Error, OperationalError, Result};
 use crate::session::Session;
 
 /// A pooled connection checked out of an engine.
-pub type Connection<C> = PooledConnection<ConnectionManager<C>>;
+pub type Connection<C> = PooledConnection<Manager<C>>;
 
 /// What the engine and every connection and session of it share.
 #[derive(Debug, Default)]
@@ -55,13 +57,16 @@ pub struct Shared {
     pub(crate) listeners: events::Listeners,
     pub(crate) sqlite_busy_timeout: Duration,
     pub(crate) sqlite_wal: bool,
+    /// Why the pool's last attempt to open a connection failed; `None`
+    /// once one succeeds.
+    pub(crate) last_connect_error: Mutex<Option<OperationalError>>,
 }
 
 /// A pool of connections of type `C` (`SqliteConnection`, `PgConnection`,
 /// `MysqlConnection`); see [`AnyEngine`](crate::AnyEngine) for a program
 /// that picks its backend from the URL at run time.
 pub struct Engine<C: EngineConnection> {
-    pool: Pool<ConnectionManager<C>>,
+    pool: Pool<Manager<C>>,
     shared: Arc<Shared>,
     url: DatabaseUrl,
 }
@@ -100,10 +105,14 @@ impl<C: EngineConnection> Engine<C> {
     }
 
     /// A pooled connection, for plain diesel work outside a session.
+    ///
+    /// Waits up to the pool timeout for one; then fails with the cause of
+    /// the last failed attempt to connect (say
+    /// [`Unreachable`](crate::error::OperationalKind::Unreachable)), or
+    /// with [`PoolTimeout`](crate::error::OperationalKind::PoolTimeout)
+    /// when every connection was busy.
     pub fn connection(&self) -> Result<Connection<C>> {
-        self.pool
-            .get()
-            .map_err(|e| Error::Operational(OperationalError::new(OperationalKind::PoolTimeout, e.to_string())))
+        self.pool.get().map_err(|_| pool::checkout_failure(&self.shared, self.pool.connection_timeout()))
     }
 
     /// The URL this engine connects to.
@@ -289,6 +298,13 @@ impl<C> EngineBuilder<C> {
 impl<C: EngineConnection> EngineBuilder<C> {
     /// Builds the engine for `url`, opening `pool_size` connections now so
     /// that a wrong URL fails here rather than at first use.
+    ///
+    /// The first connection is opened before the pool, and its failure is
+    /// returned at once, classified by cause (see
+    /// [`OperationalKind`](crate::error::OperationalKind)): a wrong
+    /// password or database name, a refused port or a missing SQLite
+    /// directory fail in the time the driver takes to say so, not after the
+    /// pool timeout.
     pub fn build(self, url: &str) -> Result<Engine<C>> {
         self.build_url(DatabaseUrl::parse(url)?)
     }
@@ -314,6 +330,8 @@ impl<C: EngineConnection> EngineBuilder<C> {
             let max = (self.pool_size + self.max_overflow).max(1);
             (max, Some(self.min_idle.unwrap_or(self.pool_size).min(max)))
         };
+        let manager = Manager::new(&url, shared.clone());
+        manager.open_first()?;
         let pool = Pool::builder()
             .max_size(max_size)
             .min_idle(min_idle)
@@ -321,24 +339,9 @@ impl<C: EngineConnection> EngineBuilder<C> {
             .max_lifetime(self.recycle)
             .idle_timeout(self.idle_timeout)
             .test_on_check_out(self.pre_ping)
-            .connection_customizer(Box::new(Prepare { shared: shared.clone() }))
             .event_handler(Box::new(events::PoolEvents(shared.clone())))
-            .build(ConnectionManager::<C>::new(url.driver_url()))
-            .map_err(|e| Error::Operational(OperationalError::new(OperationalKind::Connect, e.to_string())))?;
+            .build(manager)
+            .map_err(|_| pool::checkout_failure(&shared, self.pool_timeout))?;
         Ok(Engine { pool, shared, url })
-    }
-}
-
-/// Sets up each new connection: instrumentation, then the backend's
-/// session settings (SQLite pragmas).
-#[derive(Debug)]
-struct Prepare {
-    shared: Arc<Shared>,
-}
-
-impl<C: EngineConnection> CustomizeConnection<C, diesel::r2d2::Error> for Prepare {
-    fn on_acquire(&self, conn: &mut C) -> std::result::Result<(), diesel::r2d2::Error> {
-        conn.set_instrumentation(echo::Echo::new(self.shared.clone()));
-        conn.prepare(&self.shared).map_err(diesel::r2d2::Error::QueryError)
     }
 }

@@ -162,7 +162,7 @@ impl<C: EngineConnection> Session<C> {
         }
         if !self.queue.is_empty() {
             if let Err(error) = self.flush() {
-                self.rollback()?;
+                self.rollback_after_failure();
                 return Err(error);
             }
         }
@@ -193,8 +193,20 @@ impl<C: EngineConnection> Session<C> {
         Ok(result?)
     }
 
+    /// Rolls back after `work` failed, keeping quiet about a rollback that
+    /// fails too: the caller must see the first error, not this one.
+    fn rollback_after_failure(&mut self) {
+        if let Err(error) = self.rollback() {
+            tracing::warn!(target: "quarry::session", %error, "rolling back after an error failed as well");
+        }
+    }
+
     /// Runs `work` in a transaction (a savepoint if one is open): commits
     /// when it returns `Ok`, rolls back when it returns `Err` or panics.
+    ///
+    /// When `work` fails, its error is returned even if the rollback fails
+    /// too (as it does once the connection is lost); the rollback's error
+    /// is logged through `tracing` (target `quarry::session`, WARN).
     pub fn transaction<T, E>(
         &mut self,
         work: impl FnOnce(&mut Self) -> std::result::Result<T, E>,
@@ -210,11 +222,13 @@ impl<C: EngineConnection> Session<C> {
                 Ok(value)
             }
             Ok(Err(error)) => {
-                self.rollback()?;
+                // The caller's error says what went wrong; a rollback that
+                // fails too (the connection is gone) is only logged.
+                self.rollback_after_failure();
                 Err(error)
             }
             Err(panic) => {
-                let _ = self.rollback();
+                self.rollback_after_failure();
                 std::panic::resume_unwind(panic)
             }
         }

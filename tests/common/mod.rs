@@ -271,3 +271,46 @@ macro_rules! engine_tests {
     };
 }
 pub(crate) use engine_tests;
+
+/// A server URL (`scheme://[user[:password]@]host[:port]/database[?query]`)
+/// with some of its parts replaced, for tests that connect wrongly on
+/// purpose.
+#[derive(Debug, Clone, Default)]
+pub struct UrlChange<'a> {
+    /// `user` or `user:password`.
+    pub credentials: Option<&'a str>,
+    /// `host:port`.
+    pub address: Option<&'a str>,
+    pub database: Option<&'a str>,
+}
+
+impl UrlChange<'_> {
+    pub fn apply(&self, url: &str) -> String {
+        let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let (credentials, address) = match authority.rsplit_once('@') {
+            Some((credentials, address)) => (Some(credentials), address),
+            None => (None, authority),
+        };
+        let (database, query) = match path.split_once('?') {
+            Some((database, query)) => (database, Some(query)),
+            None => (path, None),
+        };
+        let mut out = format!("{scheme}://");
+        if let Some(credentials) = self.credentials.or(credentials) {
+            out.push_str(&format!("{credentials}@"));
+        }
+        out.push_str(self.address.unwrap_or(address));
+        out.push_str(&format!("/{}", self.database.unwrap_or(database)));
+        if let Some(query) = query {
+            out.push_str(&format!("?{query}"));
+        }
+        out
+    }
+}
+
+/// A local port nothing listens on: bound by the system, then released.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("the bound address").port()
+}
