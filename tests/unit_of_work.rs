@@ -34,7 +34,7 @@ common::engine_tests! {
         let ada = session.add(NewAuthor::new("Ada"));
         let mut articles_of_ada = Vec::new();
         for a in 0..10 {
-            let article = session.add_child(ada, Author::ARTICLES, NewArticle::new(format!("Article {a}"), 0)).unwrap();
+            let article = session.add_child(ada, Author::ARTICLES, move |id| NewArticle::new(format!("Article {a}"), id)).unwrap();
             for t in 0..3 {
                 let tag = session.add(NewTag::new(format!("tag {a}.{t}")));
                 session.link(article, Article::TAGS, tag).unwrap();
@@ -71,7 +71,7 @@ common::engine_tests! {
         session.execute(diesel::insert_into(authors::table).values(NewAuthor::new("Existing"))).unwrap();
         let existing: i32 = session.one(authors::table.select(authors::id)).unwrap();
         // has_many from a row already in the database, belongs_to to a queued one.
-        session.add_child(RowRef::existing(existing), Author::ARTICLES, NewArticle::new("Old author", 0)).unwrap();
+        session.add_child(RowRef::existing(existing), Author::ARTICLES, |id| NewArticle::new("Old author", id)).unwrap();
         let newcomer = session.add(NewAuthor::new("Newcomer"));
         session.add_with_parent(NewArticle::new("New author", 0), Article::AUTHOR, newcomer).unwrap();
         session.flush().unwrap();
@@ -85,10 +85,10 @@ common::engine_tests! {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
         let root = session.add(NewCategory::new("root"));
-        let a = session.add_child(root, Category::CHILDREN, NewCategory::new("a")).unwrap();
-        let b = session.add_child(root, Category::CHILDREN, NewCategory::new("b")).unwrap();
-        session.add_child(a, Category::CHILDREN, NewCategory::new("a1")).unwrap();
-        session.add_child(b, Category::CHILDREN, NewCategory::new("b1")).unwrap();
+        let a = session.add_child(root, Category::CHILDREN, |_| NewCategory::new("a")).unwrap();
+        let b = session.add_child(root, Category::CHILDREN, |_| NewCategory::new("b")).unwrap();
+        session.add_child(a, Category::CHILDREN, |_| NewCategory::new("a1")).unwrap();
+        session.add_child(b, Category::CHILDREN, |_| NewCategory::new("b1")).unwrap();
         engine.record_statements(true);
         session.flush().unwrap();
         engine.record_statements(false);
@@ -110,7 +110,7 @@ common::engine_tests! {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
         let ada = session.add(NewAuthor::new("Ada"));
-        session.add_child(ada, Author::ARTICLES, NewArticle::new("Fine", 0)).unwrap();
+        session.add_child(ada, Author::ARTICLES, |id| NewArticle::new("Fine", id)).unwrap();
         session.add(NewTag::new("twice"));
         session.add(NewTag::new("twice"));
         let error = session.flush().unwrap_err();
@@ -150,7 +150,7 @@ mod large {
             for a in 0..100 {
                 let author = session.add(NewAuthor::new(format!("author {a}")));
                 for i in 0..10 {
-                    session.add_child(author, Author::ARTICLES, NewArticle::new(format!("{a}.{i}"), 0)).unwrap();
+                    session.add_child(author, Author::ARTICLES, move |id| NewArticle::new(format!("{a}.{i}"), id)).unwrap();
                 }
             }
             engine.record_statements(true);
@@ -181,7 +181,7 @@ mod server_defaults {
             for u in 0..5 {
                 let user = session.add(NewUser::new(format!("user{u}"), format!("u{u}@example.com")));
                 for _ in 0..3 {
-                    session.add_child(user, User::ORDERS, NewOrder::new(0)).unwrap();
+                    session.add_child(user, User::ORDERS, NewOrder::new).unwrap();
                 }
             }
             engine.record_statements(true);

@@ -417,19 +417,21 @@ impl<C: EngineConnection> Session<C> {
     }
 
     /// Queues a new row related to `parent` through a `has_many` or
-    /// `has_one` relation of the parent (`Author::ARTICLES`): the flush
-    /// writes the parent first and sets the child's foreign key to the
-    /// parent's new key, whatever the child's foreign key field held.
+    /// `has_one` relation of the parent (`Author::ARTICLES`). `child` builds
+    /// the row from the parent's key, which a queued parent has only once
+    /// the flush wrote it; the flush writes the parent first, and the
+    /// child's foreign key is the parent's key whatever `child` put there.
     ///
     /// ```ignore
     /// let ada = session.add(NewAuthor::new("Ada"));
-    /// session.add_child(ada, Author::ARTICLES, NewArticle::new("Notes", 0))?;
+    /// session.add_child(ada, Author::ARTICLES, |author_id| NewArticle::new("Notes", author_id))?;
+    /// session.add_child(root, Category::CHILDREN, |_| NewCategory::new("Books"))?; // a nullable key needs nothing
     /// ```
     pub fn add_child<P, M, V>(
         &mut self,
         parent: impl Into<RowRef<P>>,
         relation: Relation<P, M, V>,
-        child: M::New,
+        child: impl FnOnce(P::Key) -> M::New + 'static,
     ) -> Result<Pending<M>>
     where
         P: Model,
@@ -441,7 +443,7 @@ impl<C: EngineConnection> Session<C> {
         ))?;
         let parent = parent.into();
         let needs = unit_of_work::slot_of(&parent).into_iter().collect();
-        Ok(self.queue.push(needs, unit_of_work::with_parent_key(child, parent, set)))
+        Ok(self.queue.push(needs, unit_of_work::built_from_parent_key(child, parent, set)))
     }
 
     /// Queues a new row whose `belongs_to` relation (`Article::AUTHOR`)

@@ -308,6 +308,28 @@ where
     }))
 }
 
+/// A row `build` makes from its parent's key, with its foreign key set to
+/// that key.
+pub(crate) fn built_from_parent_key<N, P>(
+    build: impl FnOnce(P::Key) -> N + 'static,
+    parent: RowRef<P>,
+    set: fn(&mut N, &P::Key),
+) -> Source<N>
+where
+    N: NewRow,
+    P: Model,
+{
+    let make = move |key: P::Key| {
+        let mut row = build(key.clone());
+        set(&mut row, &key);
+        row
+    };
+    if let RowRef::Existing(key) = parent {
+        return Source::Ready(make(key));
+    }
+    Source::Deferred(Box::new(move |keys: &Keys| Some(make(keys.resolve(&parent)?))))
+}
+
 /// An association row linking two rows.
 pub(crate) fn linking<V, A, B>(a: RowRef<A>, b: RowRef<B>, link: fn(&A::Key, &B::Key) -> V) -> Source<V>
 where
