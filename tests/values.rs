@@ -188,6 +188,9 @@ fn cases() -> Vec<Case> {
         case!(c, local = at, ALL);
         case!(c, instant = quarry::UtcDateTime(utc(at)), ALL);
     }
+    let kathmandu = chrono::FixedOffset::east_opt(5 * 3600 + 45 * 60).unwrap();
+    let at = kathmandu.with_ymd_and_hms(2024, 3, 31, 1, 30, 0).unwrap();
+    case!(c, instant = quarry::UtcDateTime(at.with_timezone(&Utc)), ALL);
     let leap = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap().and_hms_micro_opt(23, 59, 59, 1_500_000).unwrap();
     case!(c, local = leap, [Refused, Refused, Refused]);
     case!(c, instant = quarry::UtcDateTime(utc(leap)), [Refused, Refused, Refused]);
@@ -228,6 +231,16 @@ common::engine_tests! {
         let backend = engine.url().backend();
         let mut session = engine.session().unwrap();
         all_types::create_all(session.connection()).unwrap();
+        // A session time zone far from UTC must change neither the naive
+        // date-times nor the instants.
+        let zone = match backend {
+            BackendKind::Sqlite => None,
+            BackendKind::Postgres => Some("SET TIME ZONE 'Pacific/Chatham'"),
+            BackendKind::Mysql => Some("SET time_zone = '+05:45'"),
+        };
+        if let Some(zone) = zone {
+            session.execute(diesel::sql_query(zone)).unwrap();
+        }
         let mut wrong = Vec::new();
         for case in cases() {
             let before: i64 = session.one(samples::table.count()).unwrap();
