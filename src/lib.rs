@@ -1,7 +1,47 @@
 //! quarry: declarative schemas, typed diesel queries, sessions and
-//! migrations, for SQLite, PostgreSQL and MySQL/MariaDB.
+//! migrations, for SQLite, PostgreSQL and MySQL/MariaDB: SQLAlchemy's and
+//! Alembic's ideas, checked by rustc.
 //!
-//! (Crate docs: see README.md; the runnable tour lives in `examples/`.)
+//! A build script turns `schema/*.rs` into diesel `table!` modules, models,
+//! insertables and metadata (`quarry_codegen::Builder`); every query is a
+//! diesel query; an [`Engine`] pools connections and a [`Session`] runs
+//! queries and a unit of work over one of them.
+//!
+//! ```
+//! use diesel::prelude::*;
+//! use quarry::{Engine, Error};
+//!
+//! // What the build script generates from a schema file, written by hand here.
+//! diesel::table! { notes (id) { id -> Integer, body -> Text, price -> quarry::sql_types::Numeric<10, 2> } }
+//!
+//! let engine = Engine::<SqliteConnection>::builder().pool_size(2).build("sqlite::memory:")?;
+//! let mut session = engine.session()?;
+//! session.execute(diesel::sql_query("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, price NUMERIC(10, 2) NOT NULL)"))?;
+//!
+//! let price: quarry::Decimal = "19.99".parse().unwrap();
+//! session.transaction(|s| s.execute(diesel::insert_into(notes::table).values((notes::body.eq("pen"), notes::price.eq(&price)))))?;
+//! let stored: quarry::Decimal = session.one(notes::table.select(notes::price))?;
+//! assert_eq!(stored, price); // exact on SQLite too (docs/values.md)
+//!
+//! // A value a backend would alter is refused before anything is written.
+//! let too_big: quarry::Decimal = "123456789.5".parse().unwrap();
+//! let refused = session.execute(diesel::insert_into(notes::table).values((notes::body.eq("x"), notes::price.eq(&too_big))));
+//! assert!(matches!(refused, Err(Error::Data(_))));
+//! # Ok::<(), quarry::Error>(())
+//! ```
+//!
+//! # Where to find things
+//!
+//! | you want | look at |
+//! |---|---|
+//! | to describe tables | docs/schema-language.md, `quarry_codegen::Builder`, [`include_schema!`] |
+//! | to connect | [`engine`]: [`Engine`], URLs, pool settings, echo, events; [`AnyEngine`] for a backend chosen at run time |
+//! | transactions, queries, the unit of work | [`session`]: [`Session`] |
+//! | what each type holds on each backend | [`types`], [`sql_types`], docs/values.md |
+//! | query pieces diesel lacks (CTEs, `ilike`, NULLS FIRST) | [`dsl`], docs/query-guide.md |
+//! | relations the schema declares | [`relation`], [`metadata`] |
+//! | migrations | [`migrate`], [`embed_migrations!`], the `quarry` CLI, docs/migrations.md |
+//! | what went wrong | [`error`]: [`Error`] and its kinds |
 
 mod any;
 pub mod ddl;
