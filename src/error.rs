@@ -537,7 +537,7 @@ mod tests {
     use super::*;
 
     /// Messages as the drivers word them (libpq, libmariadb, SQLite),
-    /// taken from the live tests in tests/engine/failures.rs and from the
+    /// taken from the live tests in tests/integration/engine/failures.rs and from the
     /// servers' error references.
     #[test]
     fn names_the_cause_of_a_failed_connection() {

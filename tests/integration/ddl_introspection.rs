@@ -5,7 +5,7 @@
 //! constraint, index, foreign key (with its ON DELETE) and check constraint.
 //! `drop_all` removes it all again, and the pair can be repeated.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -13,9 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 use quarry::metadata::{ColumnMeta, FkAction, ServerDefault, SqlType, TableMeta};
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 
 /// Five text cells: every catalog query below selects `a` to `e`.
 #[derive(QueryableByName, Debug)]

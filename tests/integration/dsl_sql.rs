@@ -3,9 +3,7 @@
 use diesel::prelude::*;
 use quarry::dsl::{asc_nulls_first, desc_nulls_last, ilike, json_text};
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::{articles, orders, profiles};
 
 macro_rules! sql {

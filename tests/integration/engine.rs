@@ -1,8 +1,7 @@
 //! The engine: URLs, pool limits, pre-ping, echo, SQLite under concurrent
 //! writers, and one program running on whichever backend a URL names.
 
-mod common;
-#[path = "engine/failures.rs"]
+use crate::common;
 mod failures;
 
 use std::sync::{Arc, Mutex};
@@ -13,9 +12,7 @@ use quarry::engine::{BackendKind, Engine};
 use quarry::error::OperationalKind;
 use quarry::{AnyEngine, Error};
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::{tags, NewTag};
 
 #[test]

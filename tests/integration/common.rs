@@ -76,14 +76,16 @@ pub fn mysql_test_url(test: &str) -> Option<String> {
     Some(format!("{base}/{}", namespace(test)))
 }
 
-/// A schema or database name for a test: `quarry_` and the test's name,
-/// made safe and short enough for every backend.
+/// A schema or database name for a test: `qt_`, the end of the test's
+/// path made safe, and a hash of the whole path, so that every test of the
+/// one test binary gets a name of its own within every backend's limit.
 pub fn namespace(test: &str) -> String {
     let clean: String =
         test.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
-    let mut name = format!("qt_{}_{}", env!("CARGO_CRATE_NAME"), clean);
-    name.truncate(60);
-    name
+    let tail = &clean[clean.len().saturating_sub(44)..];
+    // FNV-1a: stable across runs and toolchains, unlike `DefaultHasher`.
+    let hash = test.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("qt_{}_{:08x}", tail.trim_start_matches('_'), hash as u32)
 }
 
 /// Fails when a backend's URL is set but quarry was built without it.
@@ -129,7 +131,7 @@ macro_rules! backend_tests {
                     $crate::common::assert_backend_compiled($crate::common::POSTGRES_URL_VAR, cfg!(feature = "postgres"), "postgres");
                     #[cfg(feature = "postgres")]
                     {
-                        let Some(mut connection) = $crate::common::postgres(stringify!($name)) else {
+                        let Some(mut connection) = $crate::common::postgres(concat!(module_path!(), "::", stringify!($name))) else {
                             eprintln!("postgres: skipped, {} is not set", $crate::common::POSTGRES_URL_VAR);
                             return;
                         };
@@ -150,7 +152,7 @@ macro_rules! backend_tests {
                     $crate::common::assert_backend_compiled($crate::common::MYSQL_URL_VAR, cfg!(feature = "mysql"), "mysql");
                     #[cfg(feature = "mysql")]
                     {
-                        let Some(mut connection) = $crate::common::mysql(stringify!($name)) else {
+                        let Some(mut connection) = $crate::common::mysql(concat!(module_path!(), "::", stringify!($name))) else {
                             eprintln!("mysql: skipped, {} is not set", $crate::common::MYSQL_URL_VAR);
                             return;
                         };
@@ -239,7 +241,7 @@ macro_rules! engine_tests {
                     #[cfg(feature = "postgres")]
                     {
                         let $b = quarry::Engine::<diesel::PgConnection>::builder();
-                        let Some($engine) = $crate::common::postgres_engine(stringify!($name), $settings) else {
+                        let Some($engine) = $crate::common::postgres_engine(concat!(module_path!(), "::", stringify!($name)), $settings) else {
                             eprintln!("postgres: skipped, {} is not set", $crate::common::POSTGRES_URL_VAR);
                             return;
                         };
@@ -259,7 +261,7 @@ macro_rules! engine_tests {
                     #[cfg(feature = "mysql")]
                     {
                         let $b = quarry::Engine::<diesel::MysqlConnection>::builder();
-                        let Some($engine) = $crate::common::mysql_engine(stringify!($name), $settings) else {
+                        let Some($engine) = $crate::common::mysql_engine(concat!(module_path!(), "::", stringify!($name)), $settings) else {
                             eprintln!("mysql: skipped, {} is not set", $crate::common::MYSQL_URL_VAR);
                             return;
                         };

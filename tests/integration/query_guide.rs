@@ -1,7 +1,7 @@
 //! Every construct of docs/query-guide.md, on every backend, against the
 //! demo schema with known rows. Each test is one section of the guide.
 
-mod common;
+use crate::common;
 
 use chrono::{NaiveDate, NaiveTime};
 use diesel::dsl::{count, count_star, exists, max, min, not, sum};
@@ -9,9 +9,7 @@ use diesel::prelude::*;
 use quarry::dsl::{asc_nulls_first, desc_nulls_last, escape_like, ilike, json_text};
 use serde_json::json;
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::*;
 
 fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {

@@ -5,7 +5,6 @@
 //! pinned messages hold for one feature set: the README's test command,
 //! `cargo test --workspace --all-features`. Under other feature sets this
 //! test is compiled out.
-#![cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 
 use std::path::PathBuf;
 

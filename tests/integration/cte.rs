@@ -2,16 +2,14 @@
 //! management chain (WITH RECURSIVE), an aggregate CTE joined like a table,
 //! and two CTEs in one statement.
 
-mod common;
+use crate::common;
 
 use diesel::dsl::count;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
 use quarry::dsl::{cte, recursive_cte, with};
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::{
     articles, authors, categories, employees, ArticleStatus, NewArticle, NewAuthor, NewCategory, NewEmployee,
 };

@@ -1,13 +1,11 @@
 //! Bulk writes in few statements, and reads in batches that keep memory
 //! flat, on every backend.
 
-mod common;
+use crate::common;
 
 use diesel::prelude::*;
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::{article_tags, articles, authors, tags, NewArticle, NewArticleTag, NewAuthor, NewTag};
 
 common::engine_tests! {

@@ -3,7 +3,7 @@
 //! name their constraint and leave nothing behind, read-only transactions
 //! and events.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -13,9 +13,7 @@ use quarry::engine::{Event, TransactionOptions};
 use quarry::error::{IntegrityKind, OperationalKind};
 use quarry::{Error, Session};
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::{articles, authors, products, tags, Author, NewArticle, NewAuthor, NewProduct, NewTag};
 
 /// An application's own error type: the closure form needs only `From<quarry::Error>`.

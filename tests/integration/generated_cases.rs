@@ -4,7 +4,7 @@
 //! referencing tables are created and dropped, and hostile names (SQL and
 //! Rust keywords, quotes, spaces, non-ASCII letters) work end to end.
 
-mod common;
+use crate::common;
 
 use bigdecimal::BigDecimal;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
@@ -14,7 +14,7 @@ use serde_json::json;
 macro_rules! case {
     ($name:ident) => {
         #[allow(clippy::all)]
-        mod $name {
+        pub(crate) mod $name {
             include!(concat!(env!("OUT_DIR"), "/case_", stringify!($name), ".rs"));
         }
     };

@@ -3,17 +3,14 @@
 //! A value comes back equal, or the write fails with a clear error and
 //! nothing is written. docs/values.md is this file's table in prose.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use diesel::prelude::*;
 use quarry::engine::BackendKind;
 use serde_json::{json, Value};
 
-#[allow(clippy::all)]
-mod all_types {
-    include!(concat!(env!("OUT_DIR"), "/case_all_types.rs"));
-}
+use crate::generated_cases::all_types;
 use all_types::{samples, NewSample, Sample};
 
 /// What a backend does with a value.

@@ -3,14 +3,12 @@
 //! keys handed down, trees level by level; a flush that fails writes
 //! nothing.
 
-mod common;
+use crate::common;
 
 use diesel::prelude::*;
 use quarry::RowRef;
 
-mod schema {
-    quarry::include_schema!();
-}
+use crate::schema;
 use schema::{
     article_tags, articles, authors, categories, tags, Article, Author, Category, NewArticle, NewAuthor, NewCategory,
     NewTag,

@@ -4,7 +4,7 @@
 //! SQLite and PostgreSQL and reports exactly what ran on MariaDB; the last
 //! migration reverts.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! of that version makes, and the rows inserted at the start survive
 //! (SQLite rebuilds tables to change them).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -22,12 +22,12 @@ use quarry_codegen::Schema;
 /// many-to-many association table with a composite index. The same files
 /// pin the SQL in quarry-codegen's snapshots.
 const VERSIONS: [&str; 6] = [
-    include_str!("../crates/codegen/tests/versions/v1.rs"),
-    include_str!("../crates/codegen/tests/versions/v2.rs"),
-    include_str!("../crates/codegen/tests/versions/v3.rs"),
-    include_str!("../crates/codegen/tests/versions/v4.rs"),
-    include_str!("../crates/codegen/tests/versions/v5.rs"),
-    include_str!("../crates/codegen/tests/versions/v6.rs"),
+    include_str!("../../crates/codegen/tests/versions/v1.rs"),
+    include_str!("../../crates/codegen/tests/versions/v2.rs"),
+    include_str!("../../crates/codegen/tests/versions/v3.rs"),
+    include_str!("../../crates/codegen/tests/versions/v4.rs"),
+    include_str!("../../crates/codegen/tests/versions/v5.rs"),
+    include_str!("../../crates/codegen/tests/versions/v6.rs"),
 ];
 
 #[derive(QueryableByName)]
@@ -139,8 +139,8 @@ impl Live for diesel::MysqlConnection {
 /// A rename of a table and a column, a new enum value, a widened and a
 /// retyped column, a unique constraint and a table comment.
 const RENAMES: [&str; 2] = [
-    include_str!("../crates/codegen/tests/versions/renames_before.rs"),
-    include_str!("../crates/codegen/tests/versions/renames_after.rs"),
+    include_str!("../../crates/codegen/tests/versions/renames_before.rs"),
+    include_str!("../../crates/codegen/tests/versions/renames_after.rs"),
 ];
 
 /// Upgrades `conn` through `versions` one step at a time and back down,
@@ -188,8 +188,8 @@ fn walk<C: Live>(conn: &mut C, fresh: &mut C, texts: &[&str], seed: &str, counts
 /// A foreign key added to a table with rows, a composite primary key, a new
 /// enum, a changed server default and column comment.
 const KEYS: [&str; 2] = [
-    include_str!("../crates/codegen/tests/versions/keys_before.rs"),
-    include_str!("../crates/codegen/tests/versions/keys_after.rs"),
+    include_str!("../../crates/codegen/tests/versions/keys_before.rs"),
+    include_str!("../../crates/codegen/tests/versions/keys_after.rs"),
 ];
 
 const SEED_TEAMS: &str = "INSERT INTO teams (id, name) VALUES (1, 'Reds'), (2, 'Blues');
