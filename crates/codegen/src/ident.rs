@@ -33,6 +33,17 @@ pub fn is_valid(name: &str) -> bool {
         && chars.all(unicode_ident_continue)
 }
 
+/// Whether rustc reads `name` as written: identifiers are compared after
+/// Unicode normalization form C, so `cafe\u{301}` is the identifier `café`.
+pub fn is_nfc(name: &str) -> bool {
+    unicode_normalization::is_nfc(name)
+}
+
+/// `name` in Unicode normalization form C, as rustc reads an identifier.
+pub fn nfc(name: &str) -> String {
+    name.nfc().collect()
+}
+
 /// The identifier for `name`, raw when it is a keyword.
 ///
 /// `check` guarantees [`is_valid`] for every name an emitter sees. Should a
