@@ -42,45 +42,89 @@ pub struct Thing {{
 }
 
 #[test]
-fn raw_identifiers_name_structs_enums_variants_and_fields() {
+fn raw_identifiers_name_fields_variants_relations_and_tables() {
     let text = r#"
 #[db_enum]
-pub enum r#enum {
+pub enum Kind {
     r#type,
     r#fn,
     Plain,
 }
 
 #[table(name = "match")]
-pub struct r#type {
+pub struct Match {
     #[column(primary_key)]
     pub id: i32,
-    pub r#fn: r#enum,
+    pub r#where: Kind,
     pub r#loop: Option<String>,
+    #[relation(has_many, back_populates = r#dyn)]
+    pub r#impl: Vec<Use>,
+}
+
+#[table(name = "use")]
+pub struct Use {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references = r#match.id)]
+    pub r#mod: i32,
+    #[relation(belongs_to, back_populates = r#impl)]
+    pub r#dyn: Match,
 }
 "#;
     let schema = quarry_codegen::load_str("schema/app.rs", text)
         .unwrap_or_else(|d| panic!("{}", d.render(&[SourceFile { path: "schema/app.rs".into(), text: text.into() }])));
     let table = &schema.tables[0];
-    assert_eq!((table.struct_name.as_str(), table.name.as_str(), table.module.as_str()), ("type", "match", "match"));
-    assert_eq!(table.columns[1].name, "fn");
+    assert_eq!((table.name.as_str(), table.module.as_str()), ("match", "match"));
+    assert_eq!(table.columns[1].name, "where");
+    assert_eq!(table.relations[0].field, "impl");
     let values: Vec<&str> = schema.enums[0].variants.iter().map(|v| v.value.as_str()).collect();
     assert_eq!(values, ["type", "fn", "plain"]);
-    assert_eq!(schema.enums[0].sql_name, "enum");
 
     let code = emit::rust::generate(&schema, &Options::default());
     syn::parse_file(&code).expect("the generated module parses");
     for expected in [
-        "pub struct r#type {",
-        "pub struct Newtype {",
-        "pub struct typeChangeset {",
-        "pub enum r#enum {",
-        "r#enum::r#type =>",
-        "pub r#fn: r#enum,",
+        "Kind::r#type =>",
+        "pub r#where: Kind,",
+        "pub r#loop: ::std::option::Option<",
         "r#match(id) {",
+        "#[diesel(table_name = r#match",
+        "pub const IMPL: quarry::Relation<Match, Use>",
+        "diesel::joinable!(r#use -> r#match(r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
     }
+}
+
+#[test]
+fn raw_identifiers_cannot_name_models_or_enums() {
+    insta::assert_snapshot!(errors(r#"
+#[db_enum]
+pub enum r#match { A }
+
+#[table(name = "types")]
+pub struct r#type {
+    #[column(primary_key)]
+    pub id: i32,
+}
+"#), @r#"
+    error: enum name `r#match` is a raw identifier, which diesel's derives cannot take
+      ┌─ schema/app.rs:3:10
+      │
+    3 │ pub enum r#match { A }
+      │          ^^^^^^^ a keyword
+      │
+      = help: diesel's derives panic on a type named with `r#`: rename the enum (e.g. `Match`); the SQL name can stay `match` with `name = "match"`
+
+    error: struct name `r#type` is a raw identifier, which diesel's derives cannot take
+      ┌─ schema/app.rs:6:12
+      │
+    6 │ pub struct r#type {
+      │            ^^^^^^ a keyword
+      │
+      = help: diesel's derives panic on a type named with `r#`: rename the struct (e.g. `Type`); the SQL name can stay `type` with `name = "type"`
+
+    error: could not generate the schema due to 2 previous errors
+    "#);
 }
 
 #[test]
@@ -147,9 +191,14 @@ fn tables_named_like_crates_the_generated_code_names_are_refused() {
 
     error: could not generate the schema due to 1 previous error
     ");
-    for name in ["std", "quarry", "core", "serde", "chrono", "serde_json", "bigdecimal", "i32", "str"] {
+    for name in ["std", "quarry", "serde"] {
         let report = errors(&table_named(name));
         assert!(report.contains(&format!("would get the Rust module `{name}`, which is reserved")), "{name}: {report}");
+    }
+    // Named by nothing generated (a module does not hide a primitive type):
+    // these compile.
+    for name in ["core", "alloc", "chrono", "serde_json", "bigdecimal", "i32", "str", "DB", "T"] {
+        quarry_codegen::load_str("schema/app.rs", &table_named(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
 
@@ -196,6 +245,10 @@ fn every_name_diesel_table_macro_binds_or_imports_is_refused_as_a_column() {
     let names = [
         "q",
         "Ok",
+        "Some",
+        "None",
+        "Err",
+        "METADATA",
         "diesel",
         "sql_types",
         "DB",
@@ -210,7 +263,6 @@ fn every_name_diesel_table_macro_binds_or_imports_is_refused_as_a_column() {
         "TSM",
         "bool",
         "str",
-        "usize",
         "__GB",
         "__diesel_internal_out",
         "table",
@@ -227,6 +279,31 @@ fn every_name_diesel_table_macro_binds_or_imports_is_refused_as_a_column() {
         assert!(report.contains(&format!("a column field cannot be named `{name}`")), "{name}: {report}");
         assert!(report.contains("1 previous error"), "{name}: {report}");
     }
+}
+
+#[test]
+fn a_field_named_like_a_variant_of_its_enum_is_refused() {
+    insta::assert_snapshot!(errors(r#"
+#[db_enum]
+pub enum Kind { r#fn, Other }
+
+#[table(name = "things")]
+pub struct Thing {
+    #[column(primary_key)]
+    pub id: i32,
+    pub r#fn: Kind,
+}
+"#), @r#"
+    error: field `fn` is named like a variant of its type `Kind`
+      ┌─ schema/app.rs:9:9
+      │
+    9 │     pub r#fn: Kind,
+      │         ^^^^ `Kind::fn` is a variant
+      │
+      = help: rustc refuses a binding named like a variant of its type (E0170), and `New...::new` binds the field: rename the field and keep the SQL name with `#[column(name = "fn")]`
+
+    error: could not generate the schema due to 1 previous error
+    "#);
 }
 
 #[test]

@@ -13,25 +13,23 @@ use proc_macro2::{TokenStream, TokenTree};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
-use crate::ir::{Schema, Span, Table};
+use crate::ir::{Column, ColumnType, Schema, Span, Table};
 use crate::resolve::MAX_IDENTIFIER_LEN;
 
 /// Crates named by a relative path in the generated module, with why. A
 /// table module, model or enum of that name would shadow the crate there.
+/// (Other crates, `chrono` say, are named only by client defaults: a module
+/// is refused when a default names it, see `default_roots`.)
 const CRATES: &[(&str, &str)] = &[
     ("diesel", "the generated code names `diesel::...`"),
     ("quarry", "the generated code names `quarry::...`"),
     ("std", "diesel's derives name `std::...`"),
-    ("core", "the standard library's macros name `core::...`"),
-    ("alloc", "the standard library's macros name `alloc::...`"),
     ("serde", "serde's derives (`Builder::serde(true)`) name `serde::...`"),
-    ("serde_json", "client defaults name it, e.g. `default = serde_json::json!({})`"),
-    ("chrono", "client defaults name it, e.g. `default = chrono::Utc::now()`"),
-    ("bigdecimal", "client defaults name it, e.g. `default = bigdecimal::BigDecimal::from(0)`"),
 ];
 
-/// Rust's primitive types: an item of that name in the generated module
-/// would shadow the type the generated fields and diesel's code name.
+/// Rust's primitive types: a model or enum of that name would shadow the
+/// type the generated fields and diesel's code name. (A module does not:
+/// rustc falls back to the primitive type.)
 const PRIMITIVES: &[&str] = &[
     "bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
     "f32", "f64",
@@ -52,7 +50,11 @@ const TABLE_MACRO_NAMES: &[(&str, &str)] = &[
     ("diesel", "diesel's table module imports that name (`use ::diesel;`)"),
     ("sql_types", "the generated table module imports that name (`use super::sql_types;`)"),
     ("q", "diesel's `table!` binds a variable of that name in the table module (`let q = self.as_query();`)"),
-    ("Ok", "diesel's `table!` calls `Ok(())` in the table module"),
+    ("Ok", "diesel's `table!` calls `Ok(())` in the table module, and `NewModel::new` takes a parameter of the column's name"),
+    ("Some", "`NewModel::new` takes a parameter of the column's name, which cannot shadow the prelude's `Some`"),
+    ("None", "`NewModel::new` takes a parameter of the column's name, which cannot shadow the prelude's `None`"),
+    ("Err", "`NewModel::new` takes a parameter of the column's name, which cannot shadow the prelude's `Err`"),
+    ("METADATA", "`NewModel::new` takes a parameter of the column's name, which cannot shadow the static `METADATA`"),
     ("DB", "diesel's `table!` uses that name as a type parameter of the column's impls"),
     ("QS", "diesel's `table!` uses that name as a type parameter of the column's impls"),
     ("T", "diesel's `table!` uses that name as a type parameter of the column's impls"),
@@ -65,8 +67,11 @@ const TABLE_MACRO_NAMES: &[(&str, &str)] = &[
     ("TSM", "diesel's `table!` uses that name as a type parameter of the column's impls (PostgreSQL)"),
     ("bool", "diesel's `table!` names the primitive type `bool` in the table module"),
     ("str", "diesel's `table!` names the primitive type `str` in the table module"),
-    ("usize", "diesel's `table!` names the primitive type `usize` in the table module"),
 ];
+
+/// Model names that break the code generated for them, with why.
+const MODEL_NAMES: &[(&str, &str)] =
+    &[("Selectable", "diesel's `Selectable` derive imports the trait `Selectable` beside the model")];
 
 /// Enum names that break the code generated beside them, with why: the
 /// enum's impls, and diesel's `SqlType` derive on the unit struct of the same
@@ -76,6 +81,8 @@ const ENUM_NAMES: &[(&str, &str)] = &[
     ("lookup", "diesel's `SqlType` derive binds a parameter of that name beside `sql_types::lookup`"),
     ("Some", "diesel's `SqlType` derive calls `Some(...)` beside `sql_types::Some`"),
     ("None", "diesel's `SqlType` derive names `None` beside `sql_types::None`"),
+    ("PgTypeMetadata", "diesel's `SqlType` derive imports `PgTypeMetadata` beside `sql_types::PgTypeMetadata`"),
+    ("PgMetadataLookup", "diesel's `SqlType` derive imports `PgMetadataLookup` beside `sql_types::PgMetadataLookup`"),
 ];
 
 /// Every name rule; adds every violation to `errors`.
@@ -83,12 +90,13 @@ pub(super) fn check(schema: &Schema, errors: &mut Diagnostics) {
     let default_roots = default_roots(schema);
     for table in &schema.tables {
         rust_name(&table.struct_name, table.span, "struct", errors);
-        declared_type(&table.struct_name, table.span, "struct", &[], errors);
+        declared_type(&table.struct_name, table.span, "struct", MODEL_NAMES, errors);
         module(table, &default_roots, errors);
         namespace(table, errors);
         for column in &table.columns {
             rust_name(&column.field, column.span, "field", errors);
             column_field(table, &column.field, &column.name, column.span, errors);
+            variant_named_field(schema, column, errors);
         }
         relation_fields(table, errors);
         sql(schema, table, errors);
@@ -146,6 +154,12 @@ fn rust_name(name: &str, span: Span, what: &str, errors: &mut Diagnostics) {
     }
 }
 
+/// `name` with its first letter in upper case: `type` → `Type`.
+fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// `name` with every non-ASCII character written `\u{...}`, to show what
 /// normalization would change.
 fn escape_non_ascii(name: &str) -> String {
@@ -174,11 +188,12 @@ fn reserved_prefix(name: &str, span: Span, what: &str, errors: &mut Diagnostics)
     }
 }
 
-/// Why `name` cannot name an item of the generated module, if it cannot.
-fn reserved_item(name: &str, extra: &[(&str, &str)]) -> Option<String> {
+/// Why `name` cannot name an item of the generated module, if it cannot;
+/// `is_type` for a model or enum, which would also shadow a primitive type.
+fn reserved_item(name: &str, is_type: bool, extra: &[(&str, &str)]) -> Option<String> {
     if let Some((_, why)) = CRATES.iter().find(|(c, _)| *c == name) {
         Some(format!("it would shadow the crate `{name}`: {why}"))
-    } else if PRIMITIVES.contains(&name) {
+    } else if is_type && PRIMITIVES.contains(&name) {
         Some(format!("it would shadow the primitive type `{name}`, which the generated code names"))
     } else {
         extra.iter().find(|(n, _)| *n == name).map(|(_, why)| (*why).to_owned())
@@ -187,7 +202,24 @@ fn reserved_item(name: &str, extra: &[(&str, &str)]) -> Option<String> {
 
 /// A model or enum: an item of the generated module.
 fn declared_type(name: &str, span: Span, what: &str, extra: &[(&str, &str)], errors: &mut Diagnostics) {
-    match reserved_item(name, extra) {
+    if ident::is_raw_keyword(name) {
+        // diesel_derives 2.3 builds `Ident::new("r#types")` from the type's
+        // name (its default table name) in every derive, and panics.
+        errors.push(
+            Diagnostic::new(
+                span,
+                format!("{what} name `r#{name}` is a raw identifier, which diesel's derives cannot take"),
+            )
+            .label("a keyword")
+            .hint(format!(
+                "diesel's derives panic on a type named with `r#`: rename the {what} (e.g. `{}`); the SQL name can \
+                     stay `{name}` with `name = \"{name}\"`",
+                upper_first(name)
+            )),
+        );
+        return;
+    }
+    match reserved_item(name, true, extra) {
         Some(why) => errors.push(
             Diagnostic::new(span, format!("{what} name `{name}` is reserved in the generated module"))
                 .label("reserved")
@@ -207,7 +239,7 @@ fn module(table: &Table, default_roots: &HashMap<String, String>, errors: &mut D
         );
         return;
     }
-    let why = if let Some(why) = reserved_item(module, &[]) {
+    let why = if let Some(why) = reserved_item(module, false, &[]) {
         why
     } else if is_reserved_prefix(module) {
         RESERVED_PREFIX.to_owned()
@@ -270,6 +302,27 @@ fn column_field(table: &Table, field: &str, sql_name: &str, span: Span, errors: 
                 "rename the field and keep the SQL name: `#[column(name = \"{sql_name}\")] pub {field}_: ...`"
             )),
     );
+}
+
+/// rustc refuses a binding named like a variant of its own enum type
+/// (E0170), and `NewModel::new` binds each column's field.
+fn variant_named_field(schema: &Schema, column: &Column, errors: &mut Diagnostics) {
+    let ColumnType::Enum(name) = &column.ty else { return };
+    let Some(db_enum) = schema.enum_by_name(name) else { return };
+    if db_enum.variants.iter().any(|v| v.rust_name == column.field) {
+        errors.push(
+            Diagnostic::new(
+                column.span,
+                format!("field `{}` is named like a variant of its type `{name}`", column.field),
+            )
+            .label(format!("`{name}::{}` is a variant", column.field))
+            .hint(format!(
+                "rustc refuses a binding named like a variant of its type (E0170), and `New...::new` binds the \
+                 field: rename the field and keep the SQL name with `#[column(name = \"{}\")]`",
+                column.name
+            )),
+        );
+    }
 }
 
 /// A relation field names an associated constant (`ARTICLES`) and a hidden
@@ -391,6 +444,12 @@ fn type_namespace(schema: &Schema, errors: &mut Diagnostics) {
             )
             .note(first_span, "the other table")
             .hint("rename one table"),
+            (Item::Declared, Item::Module(table)) if first_span == span => Diagnostic::new(
+                span,
+                format!("table `{}` and its model would both be named `{name}` in Rust", table.name),
+            )
+            .label("the model and the table module")
+            .hint("modules and types share a namespace: name the struct in CamelCase, or the table differently"),
             (Item::Declared | Item::Generated(_), Item::Module(table)) => {
                 let what = match first {
                     Item::Generated(model) => format!("the type generated for `{model}`"),
