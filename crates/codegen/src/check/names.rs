@@ -4,8 +4,10 @@
 //! every SQL name must be one that each backend stores as written.
 //!
 //! The lists below were read off the code quarry emits and off diesel 2.3's
-//! `table!` expansion and derives; a name on them compiles to errors (or to
-//! code that means something else), so it is refused here, with the reason.
+//! `table!` expansion and derives, and checked by compiling generated
+//! modules with each name against diesel 2.3: a name on them compiles to
+//! errors, so it is refused here, with the reason. Look-alikes not on them
+//! (a column `S`, `row` or `usize`, a table `core` or `i32`) compiled.
 
 use std::collections::HashMap;
 
