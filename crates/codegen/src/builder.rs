@@ -101,11 +101,10 @@ impl Builder {
     fn generate_into(&self, watched: &mut Vec<PathBuf>) -> Result<Written, String> {
         let files = read_schema_dir(&self.schema_dir)?;
         watched.extend(files.iter().map(|f| PathBuf::from(&f.path)));
-        let schema = match crate::load(files.clone()) {
-            Ok(schema) => schema,
+        let code = match crate::generate(files.clone(), &self.options) {
+            Ok(output) => output.rust,
             Err(diagnostics) => return Err(diagnostics.render(&files)),
         };
-        let code = crate::emit::rust::generate(&schema, &self.options);
         let out = match &self.out_file {
             Some(path) => path.clone(),
             None => {

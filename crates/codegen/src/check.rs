@@ -1,17 +1,13 @@
 //! Phase 3: rules a resolved schema must follow so that the generated Rust
 //! compiles and the generated SQL runs on every backend.
 
+mod names;
+
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{ColumnType, Schema, ServerDefault, Span};
-use crate::resolve::{type_name, MAX_IDENTIFIER_LEN};
-
-/// Names diesel's `table!` defines inside every table module.
-const TABLE_MODULE_ITEMS: &[&str] = &["table", "star", "all_columns", "columns", "dsl", "SqlType", "BoxedQuery"];
-
-/// Names the generated module defines beside the table modules.
-const GENERATED_MODULE_ITEMS: &[&str] = &["sql_types", "METADATA", "create_all", "drop_all"];
+use crate::resolve::type_name;
 
 /// Columns per table that diesel is built for (its `32-column-tables`).
 pub const MAX_COLUMNS: usize = 32;
@@ -20,7 +16,7 @@ pub const MAX_COLUMNS: usize = 32;
 pub fn check(schema: &Schema) -> Result<(), Diagnostics> {
     let mut errors = Diagnostics::default();
     tables(schema, &mut errors);
-    generated_names(schema, &mut errors);
+    names::check(schema, &mut errors);
     constraint_names(schema, &mut errors);
     enums(schema, &mut errors);
     numerics(schema, &mut errors);
@@ -83,40 +79,7 @@ fn tables(schema: &Schema, errors: &mut Diagnostics) {
                 ),
             ));
         }
-        long_name(&table.name, table.span, "table", errors);
-        if let Some(namespace) = table.schema.as_deref().filter(|s| !crate::ident::is_valid(s)) {
-            errors.push(
-                Diagnostic::new(table.span, format!("schema name `{namespace}` is not a Rust identifier"))
-                    .hint("diesel's `table!` names the schema as an identifier: use letters, digits and `_`"),
-            );
-        }
-        if GENERATED_MODULE_ITEMS.contains(&table.module.as_str()) {
-            errors.push(
-                Diagnostic::new(
-                    table.span,
-                    format!("table module `{}` would clash with a generated item", table.module),
-                )
-                .hint("choose another table name"),
-            );
-        }
         for column in &table.columns {
-            long_name(&column.name, column.span, "column", errors);
-            if TABLE_MODULE_ITEMS.contains(&column.field.as_str()) || column.field == table.module {
-                errors.push(
-                    Diagnostic::new(
-                        column.span,
-                        format!(
-                            "a column field cannot be named `{}`: diesel's table module defines that name",
-                            column.field
-                        ),
-                    )
-                    .label("reserved in the table module")
-                    .hint(format!(
-                        "rename the field and keep the SQL name: `#[column(name = \"{}\")] pub {}_: ...`",
-                        column.name, column.field
-                    )),
-                );
-            }
             if table.is_primary_key(&column.field) && column.nullable {
                 errors.push(
                     Diagnostic::new(column.span, format!("primary key column `{}` cannot be nullable", column.field))
@@ -180,54 +143,6 @@ fn default_mismatch(ty: &ColumnType, default: &ServerDefault, schema: &Schema) -
     (!fits).then(|| "the literal is of another type".to_owned())
 }
 
-fn long_name(name: &str, span: Span, what: &str, errors: &mut Diagnostics) {
-    if name.len() > MAX_IDENTIFIER_LEN {
-        errors.push(
-            Diagnostic::new(span, format!("{what} name `{name}` is longer than {MAX_IDENTIFIER_LEN} bytes"))
-                .hint("PostgreSQL would silently cut it; choose a shorter name"),
-        );
-    }
-    if name.is_empty() {
-        errors.push(Diagnostic::new(span, format!("{what} name is empty")));
-    }
-}
-
-/// The generated `New*` and `*Changeset` types must not collide with models
-/// or enums.
-fn generated_names(schema: &Schema, errors: &mut Diagnostics) {
-    let mut declared: HashMap<String, Span> = HashMap::new();
-    for table in &schema.tables {
-        declared.insert(table.struct_name.clone(), table.span);
-    }
-    for db_enum in &schema.enums {
-        declared.insert(db_enum.rust_name.clone(), db_enum.span);
-    }
-    let mut modules: HashMap<&str, Span> = HashMap::new();
-    for table in &schema.tables {
-        for generated in [format!("New{}", table.struct_name), format!("{}Changeset", table.struct_name)] {
-            if let Some(span) = declared.get(&generated) {
-                errors.push(
-                    Diagnostic::new(
-                        *span,
-                        format!("`{generated}` clashes with the type generated for `{}`", table.struct_name),
-                    )
-                    .note(table.span, "generates it"),
-                );
-            }
-        }
-        if let Some(first) = modules.insert(&table.module, table.span) {
-            errors.push(
-                Diagnostic::new(
-                    table.span,
-                    format!("tables `{}` and another map to the same Rust module `{}`", table.name, table.module),
-                )
-                .note(first, "the other table")
-                .hint("rename one table"),
-            );
-        }
-    }
-}
-
 /// Constraint and index names share one namespace per database on
 /// PostgreSQL (indexes) and MySQL (foreign keys).
 fn constraint_names(schema: &Schema, errors: &mut Diagnostics) {
@@ -241,7 +156,6 @@ fn constraint_names(schema: &Schema, errors: &mut Diagnostics) {
             .chain(table.checks.iter().map(|c| (&c.name, c.span)))
             .chain(table.foreign_keys.iter().map(|f| (&f.name, f.span)));
         for (name, span) in names {
-            long_name(name, span, "constraint", errors);
             if let Some(first) = seen.insert(name.to_lowercase(), span) {
                 errors.push(
                     Diagnostic::new(span, format!("constraint or index name `{name}` is used twice"))
@@ -267,6 +181,5 @@ fn enums(schema: &Schema, errors: &mut Diagnostics) {
                 ));
             }
         }
-        long_name(&db_enum.sql_name, db_enum.span, "enum type", errors);
     }
 }

@@ -365,7 +365,10 @@ pub struct Enum {
 /// One value of an enum.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumVariant {
+    /// The variant's name, without `r#`.
     pub rust_name: String,
     /// The stored text.
     pub value: String,
+    #[serde(skip)]
+    pub span: Span,
 }

@@ -14,7 +14,8 @@
 //!
 //! The pipeline runs in phases, each collecting all of its errors before the
 //! next starts: [`syntax`] (syn → IR), [`resolve`] (implied names and keys),
-//! [`check`] (rules), then [`emit`] (Rust and DDL).
+//! [`check`] (rules), then [`emit`] (Rust and DDL). [`generate`] runs them
+//! all on schema files given as text; [`Builder`] reads the files for it.
 
 pub mod check;
 pub mod diagnostic;
@@ -50,6 +51,34 @@ pub fn load(files: Vec<SourceFile>) -> Result<Schema, Diagnostics> {
     }
     errors.propagate()?;
     Ok(schema)
+}
+
+/// The generated module for schema files given as text: what
+/// [`Builder`] writes, without touching the file system. Returns every
+/// schema error; no input makes it panic.
+///
+/// ```
+/// let files = vec![quarry_codegen::SourceFile {
+///     path: "schema/users.rs".into(),
+///     text: "#[table(name = \"users\")] pub struct User { #[column(primary_key)] pub id: i32 }".into(),
+/// }];
+/// let output = quarry_codegen::generate(files, &quarry_codegen::Options::default()).unwrap();
+/// assert!(output.rust.contains("pub struct User"));
+/// ```
+pub fn generate(files: Vec<SourceFile>, options: &Options) -> Result<Output, Diagnostics> {
+    let schema = load(files)?;
+    let rust = emit::rust::generate(&schema, options);
+    Ok(Output { schema, rust })
+}
+
+/// What [`generate`] made of the schema files.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Output {
+    /// The checked schema; [`emit::ddl::script`] writes its DDL for a backend.
+    pub schema: Schema,
+    /// The source of the generated module.
+    pub rust: String,
 }
 
 /// [`load`] for one file given as text, for tests and tools.

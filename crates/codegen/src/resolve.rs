@@ -222,7 +222,7 @@ fn foreign_keys(schema: &mut Schema, errors: &mut Diagnostics) {
                 ));
                 continue;
             }
-            let own = tables.iter().find(|t| t.struct_name == table.struct_name).expect("the table itself");
+            let Some(own) = tables.iter().find(|t| t.struct_name == table.struct_name) else { continue };
             for (local, remote) in fk.columns.iter().zip(&fk.ref_columns) {
                 let (Some(l), Some(r)) = (own.column(local), target.column(remote)) else {
                     continue;
@@ -360,7 +360,7 @@ fn relations(schema: &mut Schema, errors: &mut Diagnostics) {
                 errors.push(d);
                 continue;
             };
-            let this = tables.iter().find(|t| t.struct_name == table.struct_name).expect("the table itself");
+            let Some(this) = tables.iter().find(|t| t.struct_name == table.struct_name) else { continue };
             for key in &relation.order_by {
                 if target.column(&key.column).is_none() {
                     let mut d = Diagnostic::new(

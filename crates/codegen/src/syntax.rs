@@ -7,6 +7,7 @@
 
 use proc_macro2::Span as SynSpan;
 use quote::ToTokens;
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Fields, GenericArgument, Item, Lit, PathArguments, Type};
@@ -60,6 +61,10 @@ pub(crate) const SCALAR_TYPES: &[&str] = &[
     "Vec",
 ];
 
+/// Rust's primitive types that are no column type (`i16`, `f64`, ... are).
+const PRIMITIVE_TYPES: &[&str] =
+    &["u8", "u16", "u32", "u64", "u128", "usize", "i8", "i128", "isize", "char", "str", "f16", "f128"];
+
 /// Parses every file; returns the unresolved schema (without the items that
 /// failed to parse) and every syntax error.
 pub fn parse_files(files: Vec<SourceFile>) -> (Schema, Diagnostics) {
@@ -103,13 +108,25 @@ impl Parser<'_> {
             Ok(file) => file,
             Err(e) => {
                 let message = e.to_string();
-                let diagnostic = self.error(e.span(), format!("this schema file is not valid Rust syntax: {message}"));
-                diagnostic.label = "here".into();
-                if message.contains("found keyword") {
-                    diagnostic.hint = Some(
-                        "`self`, `Self`, `super` and `crate` cannot name a field, not even as `r#self`: name the \
-                         field differently and keep the SQL name, e.g. `#[column(name = \"self\")] pub self_: i32`; \
-                         other keywords work as raw identifiers (`pub r#type: String`)"
+                // `r#self` and friends fail in the lexer, whose error has no
+                // place: point at the first of them.
+                let raw_reserved = ["r#self", "r#Self", "r#super", "r#crate", "r#_"]
+                    .iter()
+                    .filter_map(|raw| text.find(raw).map(|at| (at, raw.len())))
+                    .min();
+                let mut at = self.span(e.span());
+                if let Some((start, len)) = raw_reserved.filter(|_| message.contains("cannot parse")) {
+                    at = Span { file: self.file, start, end: start + len };
+                }
+                self.errors.push(
+                    Diagnostic::new(at, format!("this schema file is not valid Rust syntax: {message}")).label("here"),
+                );
+                if message.contains("found keyword") || raw_reserved.is_some() {
+                    self.errors.last_mut().hint = Some(
+                        "`self`, `Self`, `super`, `crate` and `_` cannot be names, not even raw (`r#self`): name the \
+                         field, struct, enum or variant differently and keep the SQL name, e.g. \
+                         `#[column(name = \"self\")] pub self_: i32`; other keywords work as raw identifiers \
+                         (`pub r#type: String`)"
                             .into(),
                     );
                 }
@@ -140,7 +157,7 @@ impl Parser<'_> {
     // ----- tables -----------------------------------------------------------------
 
     fn parse_table(&mut self, item: &syn::ItemStruct) -> Option<Table> {
-        let struct_name = item.ident.to_string();
+        let struct_name = item.ident.unraw().to_string();
         if !item.attrs.iter().any(|a| a.path().is_ident("table")) {
             self.error(item.ident.span(), format!("struct `{struct_name}` has no `#[table]` attribute")).hint =
                 Some(format!("add `#[table(name = \"...\")]` above `struct {struct_name}`"));
@@ -190,8 +207,7 @@ impl Parser<'_> {
         let mut explicit_autoincrement = Vec::new();
         for field in &fields.named {
             let Some(ident) = &field.ident else { continue };
-            let field_name = ident.to_string();
-            let field_name = field_name.strip_prefix("r#").unwrap_or(&field_name).to_owned();
+            let field_name = ident.unraw().to_string();
             for attr in &field.attrs {
                 let name = attr.path().get_ident().map(|i| i.to_string()).unwrap_or_default();
                 if !FIELD_ATTRS.contains(&name.as_str()) {
@@ -427,7 +443,15 @@ impl Parser<'_> {
                     },
                     "default" => {
                         let expr: Expr = meta.value()?.parse()?;
-                        column.default = Some(expr.to_token_stream().to_string());
+                        let text = expr.to_token_stream().to_string();
+                        // The emitter parses the text again.
+                        if syn::parse_str::<Expr>(&text).is_err() {
+                            return Err(syn::Error::new(
+                                expr.span(),
+                                "quarry cannot copy this expression: write it plainer",
+                            ));
+                        }
+                        column.default = Some(text);
                     }
                     "server_default" => {
                         let expr: Expr = meta.value()?.parse()?;
@@ -579,7 +603,7 @@ impl Parser<'_> {
     // ----- enums ------------------------------------------------------------------
 
     fn parse_enum(&mut self, item: &syn::ItemEnum) -> Option<Enum> {
-        let rust_name = item.ident.to_string();
+        let rust_name = item.ident.unraw().to_string();
         let Some(attr) = item.attrs.iter().find(|a| a.path().is_ident("db_enum")) else {
             self.error(item.ident.span(), format!("enum `{rust_name}` has no `#[db_enum]` attribute")).hint =
                 Some("add `#[db_enum(name = \"<sql type name>\")]` above the enum".into());
@@ -611,7 +635,8 @@ impl Parser<'_> {
                 self.error(variant.span(), "a `#[db_enum]` variant cannot hold data");
                 continue;
             }
-            let mut value = heck::AsSnakeCase(variant.ident.to_string()).to_string();
+            let variant_name = variant.ident.unraw().to_string();
+            let mut value = heck::AsSnakeCase(&variant_name).to_string();
             for attr in &variant.attrs {
                 if attr.path().is_ident("value") {
                     match &attr.meta {
@@ -630,7 +655,11 @@ impl Parser<'_> {
                         Some("the only variant attribute is `#[value = \"stored text\"]`".into());
                 }
             }
-            db_enum.variants.push(EnumVariant { rust_name: variant.ident.to_string(), value });
+            db_enum.variants.push(EnumVariant {
+                rust_name: variant_name,
+                value,
+                span: self.span(variant.ident.span()),
+            });
         }
         Some(db_enum)
     }
@@ -704,12 +733,17 @@ fn optional_bool(meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
 fn ident_value(meta: &ParseNestedMeta<'_>) -> syn::Result<String> {
     let expr: Expr = meta.value()?.parse()?;
     match &expr {
-        Expr::Path(p) if p.path.get_ident().is_some() => Ok(unraw(&p.path.get_ident().unwrap().to_string())),
         Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Ok(s.value()),
+        Expr::Path(p) => match p.path.get_ident() {
+            Some(ident) => Ok(ident.unraw().to_string()),
+            None => Err(syn::Error::new(p.span(), "expected a name")),
+        },
         other => Err(syn::Error::new(other.span(), "expected a name")),
     }
 }
 
+/// A name as written in an attribute, without `r#` (`Ident::unraw` for
+/// names that are only available as text).
 fn unraw(name: &str) -> String {
     name.strip_prefix("r#").unwrap_or(name).to_owned()
 }
@@ -880,10 +914,10 @@ fn order_by(expr: &Expr) -> syn::Result<Vec<OrderBy>> {
                 _ => return Err(fail()),
             };
             let mut keys = order_by(&call.receiver)?;
-            if keys.len() != 1 {
-                return Err(fail());
+            match keys.as_mut_slice() {
+                [key] => key.desc = desc,
+                _ => return Err(fail()),
             }
-            keys[0].desc = desc;
             Ok(keys)
         }
         _ => Err(fail()),
@@ -946,7 +980,7 @@ fn column_type(ty: &Type) -> Result<(ColumnType, bool), TypeError> {
     let Some(last) = path.path.segments.last() else {
         return Err(unknown(""));
     };
-    let name = last.ident.to_string();
+    let name = last.ident.unraw().to_string();
     let found = match name.as_str() {
         "i16" => ColumnType::SmallInt,
         "i32" => ColumnType::Integer,
@@ -982,8 +1016,9 @@ fn column_type(ty: &Type) -> Result<(ColumnType, bool), TypeError> {
                 ))
             }
         },
-        other if other.chars().next().is_some_and(char::is_uppercase) && matches!(last.arguments, PathArguments::None) => {
-            // An enum declared in some schema file; `resolve` checks it exists.
+        other if !PRIMITIVE_TYPES.contains(&other) && matches!(last.arguments, PathArguments::None) => {
+            // An enum declared in some schema file (any name an enum may
+            // have, `r#type` included); `resolve` checks it exists.
             ColumnType::Enum(other.to_owned())
         }
         other => return Err(unknown(other)),
@@ -1010,7 +1045,7 @@ fn generic_of<'t>(ty: &'t Type, wrapper: &str) -> Option<&'t Type> {
 /// `(is Vec, target struct name)` of a relation field's type.
 fn relation_target(ty: &Type) -> Option<(bool, String)> {
     let name_of = |t: &Type| match t {
-        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.unraw().to_string()),
         _ => None,
     };
     if let Some(inner) = generic_of(ty, "Vec") {

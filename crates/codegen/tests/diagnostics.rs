@@ -604,7 +604,7 @@ pub struct User {
     6 │     pub self: i32,
       │         ^^^^ here
       │
-      = help: `self`, `Self`, `super` and `crate` cannot name a field, not even as `r#self`: name the field differently and keep the SQL name, e.g. `#[column(name = "self")] pub self_: i32`; other keywords work as raw identifiers (`pub r#type: String`)
+      = help: `self`, `Self`, `super`, `crate` and `_` cannot be names, not even raw (`r#self`): name the field, struct, enum or variant differently and keep the SQL name, e.g. `#[column(name = "self")] pub self_: i32`; other keywords work as raw identifiers (`pub r#type: String`)
 
     error: could not generate the schema due to 1 previous error
     "#);

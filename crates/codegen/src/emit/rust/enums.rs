@@ -18,7 +18,7 @@ pub fn sql_types(schema: &Schema) -> TokenStream {
             Some(schema) => quote!(#[diesel(postgres_type(name = #sql_name, schema = #schema))]),
             None => quote!(#[diesel(postgres_type(name = #sql_name))]),
         };
-        let docs = format!(" The SQL type of [`super::{}`]: `{sql_name}`.", e.rust_name);
+        let docs = format!(" The SQL type of [`super::{name}`]: `{sql_name}`.");
         quote! {
             #[doc = #docs]
             #[derive(diesel::sql_types::SqlType, diesel::query_builder::QueryId, Debug, Clone, Copy, Default)]

@@ -2,22 +2,23 @@
 //! descriptions.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::opt_str;
 use crate::emit::ddl::{self, Backend};
+use crate::ident::{self, ident};
 use crate::ir::{
     Cascade, Column, ColumnType, FkAction, ForeignKey, Relation, RelationKind, Schema, ServerDefault, Table,
 };
 
 /// The hidden constant holding one relation's `RelationMeta`.
 pub fn relation_const_name(table: &Table, relation: &Relation) -> Ident {
-    format_ident!("__QUARRY_RELATION_{}_{}", table.module.to_uppercase(), relation.field.to_uppercase())
+    ident(&ident::relation_meta_const(&table.module, &relation.field))
 }
 
 /// The hidden constant holding one table's `TableMeta`.
 pub fn table_const_name(table: &Table) -> Ident {
-    format_ident!("__QUARRY_TABLE_{}", table.module.to_uppercase())
+    ident(&ident::table_meta_const(&table.module))
 }
 
 /// `pub static METADATA` and the relation constants it shares with the

@@ -1,13 +1,12 @@
 //! Per table: the model struct, its `New*` insertable and its changeset,
 //! plus the relation descriptors as associated constants.
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{doc, field_type, value_type};
 use crate::builder::Options;
-use crate::ident::ident;
+use crate::ident::{self, ident};
 use crate::ir::{Column, ColumnType, Schema, Table};
 
 /// The model, insertable, changeset and relation constants of one table.
@@ -92,7 +91,12 @@ fn insert_type(column: &Column) -> TokenStream {
 
 /// A client default as an expression of the field's type.
 fn default_value(column: &Column, expr: &str) -> TokenStream {
-    let expr: syn::Expr = syn::parse_str(expr).expect("the parser produced this expression");
+    // The parser checked that the text reads back as an expression; should
+    // it not, rustc reports it instead of the build script panicking.
+    let expr: TokenStream = match syn::parse_str::<syn::Expr>(expr) {
+        Ok(expr) => quote!(#expr),
+        Err(_) => quote!(::core::compile_error!(#expr)),
+    };
     let value = match column.ty {
         ColumnType::Text | ColumnType::Varchar(_) => quote!(::std::string::String::from(#expr)),
         ColumnType::Json => quote!(quarry::__codegen::Json(quarry::__codegen::serde_json::Value::from(#expr))),
@@ -126,7 +130,7 @@ fn takes_into(ty: &ColumnType) -> bool {
 }
 
 fn insertable(table: &Table, options: &Options) -> TokenStream {
-    let name = format_ident!("New{}", table.struct_name);
+    let name = ident(&ident::insertable_name(&table.struct_name));
     let module = ident(&table.module);
     let serde = serde_derive(options);
     let docs = format!(
@@ -219,7 +223,7 @@ fn changeset(table: &Table, options: &Options) -> TokenStream {
     if updatable(table).next().is_none() {
         return quote!();
     }
-    let name = format_ident!("{}Changeset", table.struct_name);
+    let name = ident(&ident::changeset_name(&table.struct_name));
     let module = ident(&table.module);
     let serde = serde_derive(options);
     let docs = format!(" Changes to a `{}` row: `None` leaves a column alone (`Some(None)` writes NULL).", table.name);
@@ -246,7 +250,7 @@ fn relation_consts(schema: &Schema, table: &Table) -> TokenStream {
     }
     let name = ident(&table.struct_name);
     let consts = table.relations.iter().map(|relation| {
-        let konst = format_ident!("{}", relation.field.to_shouty_snake_case());
+        let konst = ident(&ident::relation_const(&relation.field));
         let target = ident(&relation.target);
         let meta = super::metadata::relation_const_name(table, relation);
         let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());

@@ -68,7 +68,7 @@ pub fn joinables(schema: &Schema) -> TokenStream {
             let joinable = fk.columns.len() == 1
                 && parent.name != child.name
                 && parent.primary_key == fk.ref_columns
-                && links[&ordered(&child.name, &parent.name)] == 1;
+                && links.get(&ordered(&child.name, &parent.name)) == Some(&1);
             joinable.then(|| {
                 let (child_module, parent_module) = (ident(&child.module), ident(&parent.module));
                 let column = ident(&fk.columns[0]);

@@ -3,11 +3,11 @@
 //! wire a relation's foreign key.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::models::{fill, Fill};
 use super::value_type;
-use crate::ident::ident;
+use crate::ident::{self, ident};
 use crate::ir::{ColumnType, ForeignKey, Relation, RelationKind, Schema, Table};
 
 /// The primary key's Rust type: the column's, or a tuple.
@@ -24,7 +24,7 @@ fn key_type(table: &Table) -> TokenStream {
 /// `FlushRows` impls.
 pub fn model_impls(table: &Table) -> TokenStream {
     let model = ident(&table.struct_name);
-    let new = format_ident!("New{}", table.struct_name);
+    let new = ident(&ident::insertable_name(&table.struct_name));
     let module = ident(&table.module);
     let key = key_type(table);
     let table_const = super::metadata::table_const_name(table);
@@ -183,7 +183,7 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
     if columns.is_empty() {
         return None;
     }
-    let name = format_ident!("__QuarryDense{}", new);
+    let name = ident(&format!("__QuarryDense{new}"));
     let module = ident(&table.module);
     let fields = columns.iter().map(|c| {
         let field = ident(&c.field);
@@ -257,9 +257,10 @@ pub fn relation_value(
 ) -> (TokenStream, TokenStream, Option<TokenStream>) {
     let plain = (quote!(), quote!(quarry::Relation::__new(&#meta)), None);
     let Some(target) = schema.table_by_struct(&relation.target) else { return plain };
-    let helper = format_ident!("__quarry_wire_{}", relation.field);
+    let helper = ident(&format!("__quarry_wire_{}", relation.field));
     let (from_key, to_key) = (key_type(table), key_type(target));
-    let (from_new, to_new) = (format_ident!("New{}", table.struct_name), format_ident!("New{}", target.struct_name));
+    let (from_new, to_new) =
+        (ident(&ident::insertable_name(&table.struct_name)), ident(&ident::insertable_name(&target.struct_name)));
     match relation.kind {
         RelationKind::HasMany | RelationKind::HasOne => {
             let Some((holder, fk)) = simple_key(schema, relation.foreign_key.as_deref()) else { return plain };
@@ -300,7 +301,7 @@ pub fn relation_value(
                     quote!(::std::clone::Clone::clone(theirs))
                 }
             });
-            let via = format_ident!("New{}", through.struct_name);
+            let via = ident(&ident::insertable_name(&through.struct_name));
             let function = quote! {
                 #[doc(hidden)]
                 pub fn #helper(mine: &#from_key, theirs: &#to_key) -> #via { #via::new(#(#args),*) }
