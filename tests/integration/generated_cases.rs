@@ -211,11 +211,17 @@ common::backend_tests! {
         use hostile_names::{données, group_by, order, user};
         hostile_names::create_all(conn).unwrap();
         diesel::insert_into(order::table)
-            .values(hostile_names::NewOrder { r#match: Some("m".into()), ..hostile_names::NewOrder::new(1, "t", 2, "s") })
+            .values(hostile_names::NewOrder {
+                r#match: Some("m".into()),
+                row: Some(3),
+                kind: Some(hostile_names::Kind::r#match),
+                ..hostile_names::NewOrder::new(1, "t", 2, "s")
+            })
             .execute(conn)
             .unwrap();
         let o: hostile_names::Order = order::table.select(hostile_names::Order::as_select()).first(conn).unwrap();
         assert_eq!((o.group, o.r#type.as_str(), o.r#match.as_deref(), o.self_, o.select.as_str()), (1, "t", Some("m"), 2, "s"));
+        assert_eq!((o.row, o.S, o.kind), (Some(3), None, Some(hostile_names::Kind::r#match)));
         diesel::insert_into(user::table)
             .values(hostile_names::NewUser { café: Some(7), order_id: Some(o.id), ..hostile_names::NewUser::new("it's", "Zoë") })
             .execute(conn)

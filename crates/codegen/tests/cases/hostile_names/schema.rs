@@ -1,6 +1,13 @@
 //! SQL keywords, Rust keywords, quotes, spaces and non-ASCII letters as
 //! names: each must give working code and SQL on every backend.
 
+/// Rust keywords as variants, written raw.
+#[db_enum(name = "kind")]
+pub enum Kind {
+    r#type,
+    r#match,
+}
+
 #[table(name = "order")]
 pub struct Order {
     #[column(primary_key)]
@@ -14,6 +21,11 @@ pub struct Order {
     pub self_: i32,
     #[column(name = "select", max_length = 10, index)]
     pub select: String,
+    /// Names that diesel's `table!` and quarry's generated code use
+    /// nearby, yet fine as columns.
+    pub row: Option<i32>,
+    pub S: Option<i32>,
+    pub kind: Option<Kind>,
 }
 
 #[table(name = "user")]
