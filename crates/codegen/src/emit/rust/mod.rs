@@ -65,10 +65,12 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
     }
 }
 
-/// Marks every generated item `#[allow(dead_code)]`: a program uses only
-/// part of its schema, and should not be warned about the rest.
+/// Marks every generated item `#[allow(dead_code, non_camel_case_types,
+/// non_snake_case)]`: a program uses only part of its schema, and should not
+/// be warned about the rest, nor about names the schema chose (a raw
+/// `r#type` variant, a column field `S`), which the checker has accepted.
 fn allow_unused(file: &mut syn::File) {
-    let allow: syn::Attribute = syn::parse_quote!(#[allow(dead_code)]);
+    let allow: syn::Attribute = syn::parse_quote!(#[allow(dead_code, non_camel_case_types, non_snake_case)]);
     for item in &mut file.items {
         let attrs = match item {
             syn::Item::Const(i) => &mut i.attrs,
