@@ -95,6 +95,7 @@ where
 
 /// PostgreSQL and MySQL/MariaDB: the native `NUMERIC`, which rounds and
 /// refuses as declared on the server.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 macro_rules! native_numeric {
     ($backend:ty) => {
         impl<const P: u8, const S: u8> diesel::sql_types::HasSqlType<Numeric<P, S>> for $backend {

@@ -375,6 +375,7 @@ impl Catalog for diesel::MysqlConnection {
     }
 }
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn split(list: &str) -> Vec<String> {
     list.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }

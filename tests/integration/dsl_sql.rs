@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use quarry::dsl::{asc_nulls_first, desc_nulls_last, ilike, json_text};
 
 use crate::schema;
-use schema::{articles, orders, profiles};
+use schema::{articles, profiles};
 
 macro_rules! sql {
     ($backend:ty, $query:expr) => {
@@ -27,6 +27,7 @@ fn postgres() {
     use diesel::pg::Pg;
     insta::assert_snapshot!(sql!(Pg, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT "articles"."id" FROM "articles" WHERE "articles"."title" ILIKE $1 -- binds: ["ada%"]"#);
     // A nullable text column: the condition is nullable, as `like`'s is.
+    use schema::orders;
     insta::assert_snapshot!(sql!(Pg, orders::table.filter(ilike(orders::note, "%gift%")).select(orders::id)), @r#"SELECT "orders"."id" FROM "orders" WHERE "orders"."note" ILIKE $1 -- binds: ["%gift%"]"#);
     insta::assert_snapshot!(sql!(Pg, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @r#"SELECT "articles"."id" FROM "articles" ORDER BY "articles"."published" ASC NULLS FIRST, "articles"."views" DESC NULLS LAST -- binds: []"#);
     insta::assert_snapshot!(sql!(Pg, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT ("profiles"."settings" ->> $1) FROM "profiles" -- binds: ["theme"]"#);

@@ -274,6 +274,7 @@ mod mysql {
 
 /// What the lost-connection scenarios need of a backend: the server's id
 /// of a connection, and a way to kill one from another connection.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 struct Killer<C> {
     /// The server's id of the connection.
     id: fn(&mut C) -> diesel::QueryResult<i64>,
@@ -285,6 +286,7 @@ struct Killer<C> {
 /// retryable `ConnectionLost`; given back to a pool without pre-ping, it is
 /// dropped, and the next checkout gets a working one. Through a session
 /// and through a plain pooled connection.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn a_lost_connection_is_retryable_and_not_handed_out_again<C: EngineConnection>(engine: Engine<C>, killer: Killer<C>) {
     assert_eq!(engine.pool_state().0, 1, "one connection, so a dead one would be handed out again");
 
@@ -314,6 +316,7 @@ fn a_lost_connection_is_retryable_and_not_handed_out_again<C: EngineConnection>(
 /// A transaction whose connection is killed under it returns the error
 /// its closure returned, not the rollback's, and the pool then hands out
 /// a working connection.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn a_transaction_on_a_lost_connection_returns_the_closures_error<C: EngineConnection>(
     engine: Engine<C>,
     killer: Killer<C>,
@@ -340,6 +343,7 @@ fn a_transaction_on_a_lost_connection_returns_the_closures_error<C: EngineConnec
 /// `update(conn, id)` adds one to row `id` of `quarry_deadlock` with a
 /// prepared statement (where diesel labels MySQL's deadlock a
 /// serialization failure).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn a_deadlock_is_named_and_retryable<C: EngineConnection>(
     engine: Engine<C>,
     update: fn(&mut C, i32) -> diesel::QueryResult<usize>,
