@@ -522,6 +522,9 @@ impl<C: EngineConnection> Session<C> {
     where
         N: crate::model::UpsertRows<C>,
     {
+        if let Some(why) = rows.iter().find_map(|row| row.refused_value(C::BACKEND)) {
+            return Err(Error::Data(crate::error::DataError { refused_by_quarry: true, message: why }));
+        }
         let size = Self::rows_per_statement();
         self.transaction(|s| {
             let mut affected = 0;

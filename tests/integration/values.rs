@@ -273,6 +273,13 @@ common::engine_tests! {
         }
         assert!(wrong.is_empty(), "{} cells differ on {}:\n{}", wrong.len(), backend.name(), wrong.join("\n"));
 
+        // Upserts are checked as flushes are.
+        let nan = NewSample { id: Some(1_000_000), maybe_double: Some(f64::NAN), ..base() };
+        let upserted = session.upsert(&[nan]);
+        let expected = if backend == BackendKind::Postgres { Same } else { Refused };
+        assert_eq!(if upserted.is_ok() { Same } else { Refused }, expected, "{upserted:?}");
+        assert!(upserted.as_ref().err().is_none_or(|e| e.data().is_some()), "{upserted:?}");
+
         // Sums of decimals keep the column's scale: 0.1 + 0.2 is 0.3, on SQLite too.
         session.execute(diesel::delete(samples::table)).unwrap();
         for amount in ["0.1", "0.2"] {
