@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::error::Error;
 use crate::ir::SourceFile;
 
 /// How `allow_tables_to_appear_in_same_query!` is emitted.
@@ -85,8 +86,8 @@ impl Builder {
         for path in &generated.rerun_if_changed {
             println!("cargo:rerun-if-changed={}", path.display());
         }
-        if let Err(message) = generated.result {
-            eprintln!("{message}");
+        if let Err(error) = generated.result {
+            eprintln!("{}", error.report());
             std::process::exit(1);
         }
     }
@@ -98,23 +99,21 @@ impl Builder {
         Generated { rerun_if_changed, result }
     }
 
-    fn generate_into(&self, watched: &mut Vec<PathBuf>) -> Result<Written, String> {
+    fn generate_into(&self, watched: &mut Vec<PathBuf>) -> Result<Written, Error> {
         let files = read_schema_dir(&self.schema_dir)?;
         watched.extend(files.iter().map(|f| PathBuf::from(&f.path)));
         let code = match crate::generate(files.clone(), &self.options) {
             Ok(output) => output.rust,
-            Err(diagnostics) => return Err(diagnostics.render(&files)),
+            Err(diagnostics) => {
+                let rendered = diagnostics.render(&files);
+                return Err(Error::Schema { diagnostics, rendered });
+            }
         };
         let out = match &self.out_file {
             Some(path) => path.clone(),
-            None => {
-                let dir = std::env::var_os("OUT_DIR")
-                    .ok_or("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")?;
-                Path::new(&dir).join("quarry_schema.rs")
-            }
+            None => Path::new(&std::env::var_os("OUT_DIR").ok_or(Error::NoOutDir)?).join("quarry_schema.rs"),
         };
-        let changed =
-            write_if_changed(&out, &code).map_err(|e| format!("error: cannot write {}: {e}", out.display()))?;
+        let changed = write_if_changed(&out, &code).map_err(|source| Error::Write { path: out.clone(), source })?;
         Ok(Written { path: out, changed })
     }
 }
@@ -124,8 +123,8 @@ impl Builder {
 pub struct Generated {
     /// The paths cargo should watch: the schema folder and every schema file.
     pub rerun_if_changed: Vec<PathBuf>,
-    /// The written file, or every error rendered rustc-style.
-    pub result: Result<Written, String>,
+    /// The written file, or what stopped it (every schema error at once).
+    pub result: Result<Written, Error>,
 }
 
 /// The generated file.
@@ -138,22 +137,21 @@ pub struct Written {
 }
 
 /// Reads every `*.rs` file of `dir`, sorted by name.
-fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, String> {
+fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
     let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("error: cannot read the schema folder {}: {e}", dir.display()))?;
+        std::fs::read_dir(dir).map_err(|source| Error::ReadDir { what: "schema", path: dir.to_owned(), source })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(format!("error: no schema files (*.rs) in {}", dir.display()));
+        return Err(Error::NoSchemaFiles { dir: dir.to_owned() });
     }
     paths
         .into_iter()
         .map(|path| {
-            let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
             Ok(SourceFile { path: path.display().to_string(), text })
         })
         .collect()

@@ -27,12 +27,14 @@ pub mod syntax;
 
 mod builder;
 mod embed;
+mod error;
 mod ident;
 
 pub use builder::{Builder, Generated, Options, TableGrouping, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use embed::embed_migrations;
 pub use emit::ddl::{Backend, DdlScript};
+pub use error::{Error, Result};
 pub use ir::{Schema, SourceFile};
 
 /// Parses, resolves and checks schema files; returns the schema or every

@@ -52,8 +52,10 @@ fn a_bad_schema_reports_instead_of_writing() {
     std::fs::write(dir.join("schema/users.rs"), USERS.replace("String", "Strng")).unwrap();
     let generated =
         quarry_codegen::Builder::new().schema_dir(dir.join("schema")).out_file(dir.join("out.rs")).generate();
-    let message = generated.result.unwrap_err();
-    assert!(message.contains("unknown column type `Strng`"), "{message}");
+    let error = generated.result.unwrap_err();
+    assert_eq!(error.diagnostics().map(|d| d.errors().len()), Some(1), "{error}");
+    let message = error.report();
+    assert!(message.starts_with("error: unknown column type `Strng`"), "{message}");
     assert!(message.contains("users.rs:6:9"), "{message}");
     assert!(!dir.join("out.rs").exists());
 }
@@ -62,5 +64,7 @@ fn a_bad_schema_reports_instead_of_writing() {
 fn a_missing_schema_folder_is_an_error() {
     let dir = scratch("missing");
     let generated = quarry_codegen::Builder::new().schema_dir(dir.join("nope")).out_file(dir.join("out.rs")).generate();
-    assert!(generated.result.unwrap_err().contains("cannot read the schema folder"));
+    let error = generated.result.unwrap_err();
+    assert!(matches!(error, quarry_codegen::Error::ReadDir { what: "schema", .. }), "{error:?}");
+    assert!(error.report().starts_with("error: cannot read the schema folder"), "{}", error.report());
 }

@@ -1,0 +1,62 @@
+//! quarry-codegen's error type.
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostics;
+
+/// Everything that can stop code generation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The schema has mistakes; `rendered` shows every one rustc-style,
+    /// each with its own `error:` line, against the schema files.
+    #[error("{}", rendered.trim_end())]
+    Schema {
+        /// The mistakes, with their spans.
+        diagnostics: Diagnostics,
+        /// `diagnostics` rendered against the schema files.
+        rendered: String,
+    },
+    /// A folder could not be listed.
+    #[error("cannot read the {what} folder {}: {source}", path.display())]
+    ReadDir {
+        /// `schema` or `migrations`.
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The schema folder holds no `*.rs` file.
+    #[error("no schema files (*.rs) in {}", dir.display())]
+    NoSchemaFiles { dir: PathBuf },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    /// A generated file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    /// No output path: `OUT_DIR` is unset outside a build script.
+    #[error("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")]
+    NoOutDir,
+}
+
+impl Error {
+    /// The schema's mistakes, if that is what this is.
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            Error::Schema { diagnostics, .. } => Some(diagnostics),
+            _ => None,
+        }
+    }
+
+    /// The error as a user reads it: rendered diagnostics as they are
+    /// (each has its own `error:`), anything else after `error: `.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Schema { rendered, .. } => rendered.trim_end().to_owned(),
+            other => format!("error: {other}"),
+        }
+    }
+}
+
+/// `Result` with quarry-codegen's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
