@@ -63,10 +63,59 @@ pub enum Error {
     /// An applied migration's `up.sql` is not what was applied.
     #[error("migration {version} was changed after it was applied: restore it, or add a new migration")]
     MigrationChanged { version: String },
-    /// The session was used in a way its state does not allow, such as
-    /// committing without a transaction.
-    #[error("{0}")]
-    InvalidState(&'static str),
+    /// A session method that needs an open transaction was called without
+    /// one (`commit`, `rollback`, `nested`, `begin_nested`).
+    #[error("{operation} needs an open transaction: call begin or transaction first")]
+    NoTransaction {
+        /// The method called.
+        operation: &'static str,
+    },
+    /// A session method was given a relation of a kind it cannot write
+    /// (`add_child` with a `belongs_to` relation, ...), or one over a
+    /// composite foreign key.
+    #[error("{method} needs {expected} relation with a single-column foreign key; `{table}.{relation}` is {kind:?}")]
+    WrongRelation {
+        /// The session method.
+        method: &'static str,
+        /// The kinds it takes.
+        expected: &'static str,
+        /// The relation's table and field.
+        table: &'static str,
+        relation: &'static str,
+        kind: crate::metadata::RelationKind,
+    },
+    /// A flush could not write its rows: why, and for which table.
+    #[error("flush of `{table}`: {problem}")]
+    Flush {
+        /// The table whose rows could not be written.
+        table: &'static str,
+        problem: FlushProblem,
+    },
+    /// SQLite's foreign-key check after a migration found rows whose
+    /// foreign keys point nowhere; the migration was rolled back.
+    #[error("a migration left {rows} rows whose foreign keys point nowhere; it was rolled back")]
+    MigrationBrokeForeignKeys { rows: i64 },
+    /// The database records a migration the program does not embed.
+    #[error("migration {version} is applied but not among the embedded migrations")]
+    UnknownMigration { version: String },
+    /// An embedded migration has no script for the connected backend.
+    #[error("migration {version} has no script for {backend}")]
+    MissingScript { version: String, backend: &'static str },
+}
+
+/// Why a flush could not write its rows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FlushProblem {
+    /// New rows wait for each other's keys in a cycle.
+    #[error("rows wait for keys of rows that are not queued before them (a cycle of new rows)")]
+    Cycle,
+    /// A row is related to one whose key the flush does not know.
+    #[error("a related row's key is unknown (was it queued in this session?)")]
+    UnknownRelatedRow,
+    /// The database handed back fewer keys than rows were inserted.
+    #[error("the database returned {returned} keys for {inserted} rows")]
+    MissingKeys { inserted: usize, returned: usize },
 }
 
 /// `Result` with quarry's [`Error`].

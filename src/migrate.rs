@@ -56,7 +56,7 @@ pub struct Applied {
 
 /// A connection migrations run on: how it locks, and whether its DDL is
 /// transactional.
-pub trait MigrationConnection: diesel::Connection + SimpleConnection + Sized {
+pub trait MigrationConnection: crate::engine::EngineConnection + Sized {
     #[doc(hidden)]
     fn script(migration: &Migration) -> Option<&Script>;
     #[doc(hidden)]
@@ -138,7 +138,7 @@ impl MigrationConnection for diesel::SqliteConnection {
             ))
             .get_result(self)?;
             if broken > 0 {
-                return Err(Error::InvalidState("a migration left rows whose foreign keys point nowhere"));
+                return Err(Error::MigrationBrokeForeignKeys { rows: broken });
             }
             Ok(value)
         });
@@ -308,8 +308,11 @@ pub fn revert_last<C: MigrationConnection>(conn: &mut C, migrations: &[Migration
         let migration = migrations
             .iter()
             .find(|m| m.version == last.version)
-            .ok_or(Error::InvalidState("the last applied migration is not among the embedded ones"))?;
-        let script = C::script(migration).ok_or(Error::InvalidState("the migration has no script for this backend"))?;
+            .ok_or_else(|| Error::UnknownMigration { version: last.version.clone() })?;
+        let script = C::script(migration).ok_or_else(|| Error::MissingScript {
+            version: migration.version.to_owned(),
+            backend: C::BACKEND.name(),
+        })?;
         let statements = split_statements(script.down);
         let run = |conn: &mut C| -> Result<()> {
             for (i, statement) in statements.iter().enumerate() {

@@ -68,6 +68,17 @@ impl<From: Model, To: Model, Via> Relation<From, To, Via> {
         self.meta
     }
 
+    /// The error for a session method that cannot write this relation.
+    pub(crate) fn wrong_kind(&self, method: &'static str, expected: &'static str) -> crate::Error {
+        crate::Error::WrongRelation {
+            method,
+            expected,
+            table: self.meta.table,
+            relation: self.meta.name,
+            kind: self.meta.kind,
+        }
+    }
+
     pub(crate) fn child_setter(&self) -> Option<SetKey<To::New, From::Key>> {
         match self.wiring {
             Wiring::Child(set) => Some(set),

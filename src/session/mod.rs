@@ -16,9 +16,9 @@
 //! session.transaction(|s| {
 //!     diesel::insert_into(notes::table).values(notes::body.eq("kept")).execute(s.connection())?;
 //!     // A savepoint: its failure is undone alone.
-//!     let inner: quarry::Result<()> = s.nested(|s| {
+//!     let inner: Result<(), Box<dyn std::error::Error>> = s.nested(|s| {
 //!         diesel::insert_into(notes::table).values(notes::body.eq("undone")).execute(s.connection())?;
-//!         Err(quarry::Error::InvalidState("changed my mind"))
+//!         Err("changed my mind".into())
 //!     });
 //!     assert!(inner.is_err());
 //!     Ok::<_, quarry::Error>(())
@@ -147,7 +147,7 @@ impl<C: EngineConnection> Session<C> {
     /// `begin_nested`). Errors when no transaction is open.
     pub fn begin_nested(&mut self) -> Result<()> {
         if !self.in_transaction() {
-            return Err(Error::InvalidState("begin_nested needs an open transaction: call begin first"));
+            return Err(Error::NoTransaction { operation: "begin_nested" });
         }
         AnsiTransactionManager::begin_transaction(&mut *self.conn)?;
         Ok(())
@@ -158,7 +158,7 @@ impl<C: EngineConnection> Session<C> {
     pub fn commit(&mut self) -> Result<()> {
         let depth = self.depth();
         if depth == 0 {
-            return Err(Error::InvalidState("commit without a transaction"));
+            return Err(Error::NoTransaction { operation: "commit" });
         }
         if !self.queue.is_empty() {
             if let Err(error) = self.flush() {
@@ -183,7 +183,7 @@ impl<C: EngineConnection> Session<C> {
     pub fn rollback(&mut self) -> Result<()> {
         let depth = self.depth();
         if depth == 0 {
-            return Err(Error::InvalidState("rollback without a transaction"));
+            return Err(Error::NoTransaction { operation: "rollback" });
         }
         let result = AnsiTransactionManager::rollback_transaction(&mut *self.conn);
         if depth == 1 {
@@ -244,7 +244,7 @@ impl<C: EngineConnection> Session<C> {
         E: From<Error>,
     {
         if !self.in_transaction() {
-            return Err(Error::InvalidState("nested needs an open transaction: call begin or transaction first").into());
+            return Err(Error::NoTransaction { operation: "nested" }.into());
         }
         self.transaction(work)
     }
@@ -438,9 +438,7 @@ impl<C: EngineConnection> Session<C> {
         M: Model,
         M::New: FlushRows<C>,
     {
-        let set = relation.child_setter().ok_or(Error::InvalidState(
-            "add_child needs a has_many or has_one relation with a single-column foreign key",
-        ))?;
+        let set = relation.child_setter().ok_or_else(|| relation.wrong_kind("add_child", "a has_many or has_one"))?;
         let parent = parent.into();
         let needs = unit_of_work::slot_of(&parent).into_iter().collect();
         Ok(self.queue.push(needs, unit_of_work::built_from_parent_key(child, parent, set)))
@@ -459,9 +457,7 @@ impl<C: EngineConnection> Session<C> {
         M: Model,
         M::New: FlushRows<C>,
     {
-        let set = relation.parent_setter().ok_or(Error::InvalidState(
-            "add_with_parent needs a belongs_to relation with a single-column foreign key",
-        ))?;
+        let set = relation.parent_setter().ok_or_else(|| relation.wrong_kind("add_with_parent", "a belongs_to"))?;
         let parent = parent.into();
         let needs = unit_of_work::slot_of(&parent).into_iter().collect();
         Ok(self.queue.push(needs, unit_of_work::with_parent_key(row, parent, set)))
@@ -481,7 +477,7 @@ impl<C: EngineConnection> Session<C> {
         B: Model,
         V: FlushRows<C>,
     {
-        let link = relation.linker().ok_or(Error::InvalidState("link needs a many_to_many relation"))?;
+        let link = relation.linker().ok_or_else(|| relation.wrong_kind("link", "a many_to_many"))?;
         let (a, b) = (a.into(), b.into());
         let needs = unit_of_work::slot_of(&a).into_iter().chain(unit_of_work::slot_of(&b)).collect();
         self.queue.push(needs, unit_of_work::linking(a, b, link));

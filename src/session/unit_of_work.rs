@@ -5,7 +5,7 @@ use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
-use crate::error::{DataError, Error, Result};
+use crate::error::{DataError, Error, FlushProblem, Result};
 use crate::metadata::TableMeta;
 use crate::model::{FlushRows, Model, NewRow};
 
@@ -169,18 +169,17 @@ where
                 .partition(|e| e.needs.iter().all(|s| keys.resolved.contains(s)));
             self.entries = waiting;
             if ready.is_empty() {
-                return Err(Error::InvalidState(
-                    "flush: rows wait for keys of rows that are not queued before them (a cycle of new rows)",
-                ));
+                return Err(Error::Flush { table: N::Model::TABLE.name, problem: FlushProblem::Cycle });
             }
             let mut slots = Vec::with_capacity(ready.len());
             let mut rows = Vec::with_capacity(ready.len());
             for entry in ready {
                 let row = match entry.source {
                     Source::Ready(row) => row,
-                    Source::Deferred(build) => build(keys).ok_or(Error::InvalidState(
-                        "flush: a related row's key is unknown (was it queued in this session?)",
-                    ))?,
+                    Source::Deferred(build) => build(keys).ok_or(Error::Flush {
+                        table: N::Model::TABLE.name,
+                        problem: FlushProblem::UnknownRelatedRow,
+                    })?,
                 };
                 if let Some(why) = row.refused_value(C::BACKEND) {
                     return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
@@ -193,7 +192,8 @@ where
                 let chunk: Vec<N> = rows.by_ref().take(slots.len()).collect();
                 let found = N::insert_keys(chunk, conn)?;
                 if found.len() != slots.len() {
-                    return Err(Error::InvalidState("flush: the database returned fewer keys than rows inserted"));
+                    let problem = FlushProblem::MissingKeys { inserted: slots.len(), returned: found.len() };
+                    return Err(Error::Flush { table: N::Model::TABLE.name, problem });
                 }
                 keys.insert::<N::Model>(slots, found);
                 written += slots.len();

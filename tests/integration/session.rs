@@ -201,9 +201,9 @@ common::engine_tests! {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
         session.transaction(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("a")))).unwrap();
-        let _ = session.transaction(|s| -> quarry::Result<()> {
+        let _ = session.transaction(|s| -> Result<(), AppError> {
             s.execute(diesel::insert_into(tags::table).values(NewTag::new("b")))?;
-            Err(Error::InvalidState("undo"))
+            Err(AppError::Refused)
         });
         // A savepoint's commit or rollback is not the transaction's.
         session.transaction(|s| s.nested(|s| s.execute(diesel::insert_into(tags::table).values(NewTag::new("c"))))).unwrap();

@@ -125,6 +125,23 @@ common::engine_tests! {
         assert_eq!(session.one(tags::table.count()).unwrap_or(0i64), 1);
     }
 
+    fn misuse_is_a_typed_error_that_queues_nothing(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.add(NewAuthor::new("Ada"));
+        // `add_child` writes a parent's children; `Article::AUTHOR` is a belongs_to.
+        let error = session.add_child(RowRef::existing(1), Article::AUTHOR, |_| NewAuthor::new("x")).unwrap_err();
+        assert!(
+            matches!(error, quarry::Error::WrongRelation { method: "add_child", table: "articles", relation: "author", .. }),
+            "{error}"
+        );
+        let error = session.commit().unwrap_err();
+        assert!(matches!(error, quarry::Error::NoTransaction { operation: "commit" }), "{error}");
+        // Neither misuse lost the queued author.
+        session.flush().unwrap();
+        assert_eq!(session.one(authors::table.count()).unwrap_or(0i64), 1);
+    }
+
     fn commit_flushes_what_is_queued(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
