@@ -266,20 +266,9 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
     /// Bucket indexes with referenced tables before referencing ones
     /// (self-references are handled inside a bucket, in rounds).
     fn order(&self) -> Vec<usize> {
-        let tables: Vec<&TableMeta> = self.buckets.iter().map(|b| b.table()).collect();
-        let mut placed: Vec<usize> = Vec::new();
-        let mut remaining: Vec<usize> = (0..tables.len()).collect();
-        while !remaining.is_empty() {
-            let ready = remaining.iter().position(|&i| {
-                tables[i].foreign_keys.iter().all(|fk| {
-                    fk.ref_table == tables[i].name
-                        || placed.iter().any(|&p| tables[p].name == fk.ref_table)
-                        || !remaining.iter().any(|&r| tables[r].name == fk.ref_table)
-                })
-            });
-            placed.push(remaining.remove(ready.unwrap_or(0)));
-        }
-        placed
+        let mut order: Vec<usize> = (0..self.buckets.len()).collect();
+        order.sort_by_key(|&i| self.buckets[i].table().rank);
+        order
     }
 }
 

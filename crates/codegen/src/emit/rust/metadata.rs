@@ -35,9 +35,12 @@ pub fn metadata(schema: &Schema) -> TokenStream {
             }
         })
     });
+    // Foreign-key order, computed once here and carried as each table's rank.
+    let order = crate::emit::ddl::order::order(schema);
     let table_consts = schema.tables.iter().map(|table| {
         let name = table_const_name(table);
-        let value = table_meta(schema, table);
+        let rank = order.tables.iter().position(|t| t.name == table.name).unwrap_or(0);
+        let value = table_meta(schema, table, rank);
         quote! {
             #[doc(hidden)]
             #[allow(non_upper_case_globals)]
@@ -76,7 +79,7 @@ fn sql_names<'a>(table: &'a Table, fields: &'a [String]) -> Vec<&'a str> {
     fields.iter().map(|f| table.column(f).map_or(f.as_str(), |c| c.name.as_str())).collect()
 }
 
-fn table_meta(schema: &Schema, table: &Table) -> TokenStream {
+fn table_meta(schema: &Schema, table: &Table, rank: usize) -> TokenStream {
     let name = &table.name;
     let namespace = opt_str(table.schema.as_deref());
     let struct_name = &table.struct_name;
@@ -97,6 +100,7 @@ fn table_meta(schema: &Schema, table: &Table) -> TokenStream {
     });
     let foreign_keys = table.foreign_keys.iter().map(|fk| foreign_key_meta(schema, table, fk));
     let relations = table.relations.iter().map(|r| relation_const_name(table, r));
+    let rank = proc_macro2::Literal::u16_unsuffixed(u16::try_from(rank).unwrap_or(u16::MAX));
     quote! {
         quarry::__codegen::TableMeta {
             name: #name,
@@ -110,6 +114,7 @@ fn table_meta(schema: &Schema, table: &Table) -> TokenStream {
             checks: &[#(#checks),*],
             foreign_keys: &[#(#foreign_keys),*],
             relations: &[#(#relations),*],
+            rank: #rank,
         }
     }
 }
