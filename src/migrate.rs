@@ -54,6 +54,23 @@ pub struct Applied {
     pub complete: bool,
 }
 
+impl<C: MigrationConnection> crate::Engine<C> {
+    /// Applies the pending migrations of `migrations` for this engine's
+    /// backend, under a lock so that processes starting together apply each
+    /// once (see [`run_pending`]). Returns the versions applied.
+    pub fn run_migrations(&self, migrations: &[Migration]) -> Result<Vec<&'static str>> {
+        run_pending(&mut *self.connection()?, migrations)
+    }
+}
+
+impl crate::AnyEngine {
+    /// [`Engine::run_migrations`](crate::Engine::run_migrations) on whichever
+    /// backend this engine is.
+    pub fn run_migrations(&self, migrations: &[Migration]) -> Result<Vec<&'static str>> {
+        crate::with_engine!(self, |engine| engine.run_migrations(migrations))
+    }
+}
+
 /// A connection migrations run on: how it locks, and whether its DDL is
 /// transactional.
 pub trait MigrationConnection: crate::engine::EngineConnection + Sized {

@@ -41,7 +41,6 @@ pub use pool::Manager;
 pub use url::{redact, BackendKind, DatabaseUrl};
 
 use crate::error::{Error, OperationalError, Result};
-use crate::session::Session;
 
 /// A pooled connection checked out of an engine.
 pub type Connection<C> = PooledConnection<Manager<C>>;
@@ -99,9 +98,9 @@ impl<C: EngineConnection> Engine<C> {
         EngineBuilder::default()
     }
 
-    /// A session: one pooled connection, one transaction at a time.
-    pub fn session(&self) -> Result<Session<C>> {
-        Ok(Session::new(self.connection()?, self.shared.clone()))
+    /// What the engine's connections and sessions share.
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
 
     /// A pooled connection, for plain diesel work outside a session.
@@ -151,22 +150,6 @@ impl<C: EngineConnection> Engine<C> {
     pub fn pool_state(&self) -> (u32, u32) {
         let state = self.pool.state();
         (state.connections, state.idle_connections)
-    }
-}
-
-impl<C: EngineConnection + crate::migrate::MigrationConnection> Engine<C> {
-    /// Applies the pending migrations of `migrations` for this engine's
-    /// backend, under a lock so that processes starting together apply each
-    /// once (see [`crate::migrate::run_pending`]). Returns the versions applied.
-    pub fn run_migrations(&self, migrations: &[crate::migrate::Migration]) -> Result<Vec<&'static str>> {
-        crate::migrate::run_pending(&mut *self.connection()?, migrations)
-    }
-}
-
-impl crate::AnyEngine {
-    /// [`Engine::run_migrations`] on whichever backend this engine is.
-    pub fn run_migrations(&self, migrations: &[crate::migrate::Migration]) -> Result<Vec<&'static str>> {
-        crate::with_engine!(self, |engine| engine.run_migrations(migrations))
     }
 }
 

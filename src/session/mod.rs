@@ -38,7 +38,7 @@ use diesel::dsl::{Find, Limit, Offset};
 use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery, OffsetDsl};
 use diesel::RunQueryDsl;
 
-use crate::engine::{Connection, EngineConnection, Event, Shared, TransactionOptions};
+use crate::engine::{Connection, Engine, EngineConnection, Event, Shared, TransactionOptions};
 use crate::error::{Error, Result};
 use crate::model::{FlushRows, Model};
 use crate::relation::Relation;
@@ -71,6 +71,13 @@ pub struct Session<C: EngineConnection> {
     queue: Queue<C>,
     /// Listeners of this session only.
     listeners: Vec<(Event, crate::engine::Listener)>,
+}
+
+impl<C: EngineConnection> Engine<C> {
+    /// A session: one pooled connection, one transaction at a time.
+    pub fn session(&self) -> Result<Session<C>> {
+        Ok(Session::new(self.connection()?, self.shared().clone()))
+    }
 }
 
 impl<C: EngineConnection> std::fmt::Debug for Session<C> {

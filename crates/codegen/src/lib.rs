@@ -29,13 +29,15 @@ mod builder;
 mod embed;
 mod error;
 mod ident;
+mod options;
 
-pub use builder::{Builder, Generated, Options, TableGrouping, Written};
+pub use builder::{Builder, Generated, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use embed::embed_migrations;
 pub use emit::ddl::{Backend, DdlScript};
 pub use error::{Error, Result};
 pub use ir::{Schema, SourceFile};
+pub use options::{Options, TableGrouping};
 
 /// Parses, resolves and checks schema files; returns the schema or every
 /// error found.

@@ -4,9 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc;
-use crate::builder::Options;
 use crate::ident::ident;
 use crate::ir::{Enum, Schema};
+use crate::options::Options;
 
 /// `pub mod sql_types`: one diesel SQL type per enum (a PostgreSQL enum type,
 /// a MySQL `ENUM`, text on SQLite). Always emitted: table modules import it.

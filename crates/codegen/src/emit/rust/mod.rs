@@ -5,6 +5,7 @@
 //! that it compiles in any crate depending on both, whatever it imports.
 
 mod enums;
+mod fill;
 mod metadata;
 mod models;
 mod tables;
@@ -13,9 +14,9 @@ mod unit_of_work;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::builder::Options;
 use crate::ident::ident;
 use crate::ir::{Column, ColumnType, Schema};
+use crate::options::Options;
 
 /// The generated module's source, formatted with prettyplease.
 pub fn generate(schema: &Schema, options: &Options) -> String {

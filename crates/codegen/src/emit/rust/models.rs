@@ -4,10 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::fill::{fill, Fill};
 use super::{doc, field_type, value_type};
-use crate::builder::Options;
 use crate::ident::{self, ident};
 use crate::ir::{Column, ColumnType, Schema, Table};
+use crate::options::Options;
 
 /// The model, insertable, changeset and relation constants of one table.
 pub fn model(schema: &Schema, table: &Table, options: &Options) -> TokenStream {
@@ -56,24 +57,6 @@ fn model_struct(table: &Table, options: &Options) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
-    }
-}
-
-/// How a `New*` field is filled.
-pub(super) enum Fill<'a> {
-    /// A `new` argument.
-    Required,
-    /// The client default expression.
-    ClientDefault(&'a str),
-    /// `None`: the database applies its default (or NULL).
-    Absent,
-}
-
-pub(super) fn fill(column: &Column) -> Fill<'_> {
-    match &column.default {
-        Some(expr) => Fill::ClientDefault(expr),
-        None if column.nullable || column.autoincrement || column.server_default.is_some() => Fill::Absent,
-        None => Fill::Required,
     }
 }
 

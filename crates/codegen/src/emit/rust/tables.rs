@@ -6,9 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, sql_type};
-use crate::builder::TableGrouping;
 use crate::ident::ident;
 use crate::ir::{Schema, Table};
+use crate::options::TableGrouping;
 
 /// One `diesel::table!` invocation. Columns are named after their Rust
 /// fields; `#[sql_name]` keeps the SQL name when it differs.

@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::models::{fill, Fill};
+use super::fill::{fill, Fill};
 use super::value_type;
 use crate::ident::{self, ident};
 use crate::ir::{ColumnType, ForeignKey, Relation, RelationKind, Schema, Table};
