@@ -169,6 +169,22 @@ fn cases() -> Vec<Case> {
     case!(c, day = NaiveDate::from_ymd_opt(-1, 1, 1).unwrap(), [Same, Same, Refused]);
     case!(c, clock = NaiveTime::from_hms_micro_opt(23, 59, 59, 1_500_000).unwrap(), [Refused, Refused, Refused]);
     case!(c, day = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(), [Same, Same, Refused]);
+    // Nanoseconds: SQLite keeps them, PostgreSQL and MySQL keep microseconds.
+    let nanos = NaiveTime::from_hms_nano_opt(1, 2, 3, 123_456_789).unwrap();
+    let micros = NaiveTime::from_hms_micro_opt(1, 2, 3, 123_456).unwrap();
+    c.push(Case {
+        name: "clock = 01:02:03.123456789".into(),
+        row: NewSample { clock: nanos, ..base() },
+        same: Box::new(move |row| row.clock == nanos || row.clock == micros),
+        expect: ALL,
+    });
+    let (at_nanos, at_micros) = (NaiveDateTime::new(base().day, nanos), NaiveDateTime::new(base().day, micros));
+    c.push(Case {
+        name: "local = …01:02:03.123456789".into(),
+        row: NewSample { local: at_nanos.into(), ..base() },
+        same: Box::new(move |row| *row.local == at_nanos || *row.local == at_micros),
+        expect: ALL,
+    });
     for value in [(0, 0, 0, 0), (23, 59, 59, 999_999), (12, 30, 0, 1)] {
         case!(c, clock = NaiveTime::from_hms_micro_opt(value.0, value.1, value.2, value.3).unwrap(), ALL);
     }
