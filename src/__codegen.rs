@@ -14,6 +14,7 @@ pub use crate::metadata::{
     RelationKind, RelationMeta, ServerDefault, SqlType, TableMeta, ThroughMeta,
 };
 
+pub use crate::engine::BackendKind;
 pub use crate::sql_types;
 pub use crate::types::unchecked;
 pub use crate::types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};

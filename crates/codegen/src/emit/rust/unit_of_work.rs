@@ -126,7 +126,7 @@ fn refused_value(table: &Table) -> TokenStream {
         return quote!();
     }
     quote! {
-        fn refused_value(&self, backend: quarry::engine::BackendKind) -> ::std::option::Option<::std::string::String> {
+        fn refused_value(&self, backend: quarry::__codegen::BackendKind) -> ::std::option::Option<::std::string::String> {
             #(if let ::std::option::Option::Some(why) = #checks { return ::std::option::Option::Some(why); })*
             ::std::option::Option::None
         }
