@@ -3,35 +3,35 @@
 //! with its progress recorded statement by statement.
 //!
 //! ```ignore
-//! static MIGRATIONS: &[quarry::migrate::Migration] = include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+//! static MIGRATIONS: &[quarry::migrate::Migration] = quarry::embed_migrations!();
 //! let applied = quarry::migrate::run_pending(&mut conn, MIGRATIONS)?;
 //! ```
 //!
 //! The build script embeds the folder with
-//! `quarry_codegen::embed_migrations("migrations", out_dir.join("migrations.rs"))`.
+//! `quarry_codegen::embed_migrations("migrations", out_dir.join("migrations.rs"))`;
+//! [`read_dir`] reads it at run time instead (the `quarry` CLI does). Both
+//! give the same [`Migration`]s.
+//!
+//! ```
+//! use quarry::migrate::{run_pending, Migration, Script};
+//! use diesel::Connection;
+//!
+//! let mut notes = Migration::new("0001", "notes");
+//! notes.sqlite = Some(Script::new("CREATE TABLE notes (id INTEGER PRIMARY KEY)", "DROP TABLE notes"));
+//! let migrations = [notes];
+//! let mut conn = diesel::SqliteConnection::establish(":memory:")?;
+//! assert_eq!(run_pending(&mut conn, &migrations)?, ["0001"]);
+//! assert!(run_pending(&mut conn, &migrations)?.is_empty(), "applied once");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// One migration, with its SQL for each backend it supports.
-#[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    /// Sorts the migrations: the folder name's part before the first `_`.
-    pub version: &'static str,
-    pub name: &'static str,
-    pub sqlite: Option<Script>,
-    pub postgres: Option<Script>,
-    pub mysql: Option<Script>,
-}
-
-/// A migration's `up.sql` and `down.sql`.
-#[derive(Debug, Clone, Copy)]
-pub struct Script {
-    pub up: &'static str,
-    pub down: &'static str,
-}
+pub use quarry_schema::migrations::{read_dir, Migration, Script};
+use quarry_schema::Backend;
 
 diesel::table! {
     /// What has been applied, and how far.
@@ -58,7 +58,7 @@ impl<C: MigrationConnection> crate::Engine<C> {
     /// Applies the pending migrations of `migrations` for this engine's
     /// backend, under a lock so that processes starting together apply each
     /// once (see [`run_pending`]). Returns the versions applied.
-    pub fn run_migrations(&self, migrations: &[Migration]) -> Result<Vec<&'static str>> {
+    pub fn run_migrations<'m>(&self, migrations: &'m [Migration]) -> Result<Vec<&'m str>> {
         run_pending(&mut *self.connection()?, migrations)
     }
 }
@@ -66,7 +66,7 @@ impl<C: MigrationConnection> crate::Engine<C> {
 impl crate::AnyEngine {
     /// [`Engine::run_migrations`](crate::Engine::run_migrations) on whichever
     /// backend this engine is.
-    pub fn run_migrations(&self, migrations: &[Migration]) -> Result<Vec<&'static str>> {
+    pub fn run_migrations<'m>(&self, migrations: &'m [Migration]) -> Result<Vec<&'m str>> {
         crate::with_engine!(self, |engine| engine.run_migrations(migrations))
     }
 }
@@ -141,7 +141,7 @@ impl MigrationConnection for diesel::SqliteConnection {
     bookkeeping_queries!();
 
     fn script(migration: &Migration) -> Option<&Script> {
-        migration.sqlite.as_ref()
+        migration.script(Backend::Sqlite)
     }
 
     /// One exclusive transaction, with foreign keys off around it (table
@@ -171,7 +171,7 @@ impl MigrationConnection for diesel::PgConnection {
     bookkeeping_queries!();
 
     fn script(migration: &Migration) -> Option<&Script> {
-        migration.postgres.as_ref()
+        migration.script(Backend::Postgres)
     }
 
     fn atomically(&mut self, work: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
@@ -193,7 +193,7 @@ impl MigrationConnection for diesel::MysqlConnection {
     bookkeeping_queries!();
 
     fn script(migration: &Migration) -> Option<&Script> {
-        migration.mysql.as_ref()
+        migration.script(Backend::Mysql)
     }
 
     /// A named lock (`GET_LOCK`), held while the migrations run.
@@ -271,28 +271,28 @@ pub fn applied<C: MigrationConnection>(conn: &mut C) -> Result<Vec<Applied>> {
 /// MySQL/MariaDB, whose DDL commits as it goes, the error
 /// ([`Error::Migration`]) says how many of its statements ran, the record
 /// keeps that count, and the next run resumes after them.
-pub fn run_pending<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<Vec<&'static str>> {
+pub fn run_pending<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Migration]) -> Result<Vec<&'m str>> {
     // The bookkeeping table is made under the lock too: PostgreSQL's
     // CREATE TABLE IF NOT EXISTS is not safe against a concurrent one.
     conn.with_lock(|conn| {
         conn.bookkeeping()?;
         let applied = conn.applied()?;
         let mut ordered: Vec<&Migration> = migrations.iter().collect();
-        ordered.sort_by_key(|m| m.version);
+        ordered.sort_by(|a, b| a.version.cmp(&b.version));
         let mut ran = Vec::new();
         for migration in ordered {
             let Some(script) = C::script(migration) else { continue };
-            let sum = checksum(script.up);
+            let sum = checksum(&script.up);
             let record = applied.iter().find(|a| a.version == migration.version);
             if let Some(record) = record.filter(|r| r.complete) {
                 if record.checksum != sum {
-                    return Err(Error::MigrationChanged { version: migration.version.to_owned() });
+                    return Err(Error::MigrationChanged { version: migration.version.to_string() });
                 }
                 continue;
             }
             let done = record.map_or(0, |r| r.statements as usize);
-            apply(conn, migration.version, script.up, &sum, done)?;
-            ran.push(migration.version);
+            apply(conn, &migration.version, &script.up, &sum, done)?;
+            ran.push(&*migration.version);
         }
         Ok(ran)
     })
@@ -306,9 +306,9 @@ pub fn stamp<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> 
         for migration in migrations {
             let Some(script) = C::script(migration) else { continue };
             conn.record(&Applied {
-                version: migration.version.to_owned(),
-                checksum: checksum(script.up),
-                statements: split_statements(script.up).len() as i32,
+                version: migration.version.to_string(),
+                checksum: checksum(&script.up),
+                statements: split_statements(&script.up).len() as i32,
                 complete: true,
             })?;
         }
@@ -318,7 +318,7 @@ pub fn stamp<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> 
 
 /// Reverts the most recent applied migration with its `down.sql`; returns
 /// its version, or `None` when nothing is applied.
-pub fn revert_last<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<Option<&'static str>> {
+pub fn revert_last<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Migration]) -> Result<Option<&'m str>> {
     conn.with_lock(|conn| {
         conn.bookkeeping()?;
         let Some(last) = conn.applied()?.into_iter().rfind(|a| a.complete) else { return Ok(None) };
@@ -327,27 +327,27 @@ pub fn revert_last<C: MigrationConnection>(conn: &mut C, migrations: &[Migration
             .find(|m| m.version == last.version)
             .ok_or_else(|| Error::UnknownMigration { version: last.version.clone() })?;
         let script = C::script(migration).ok_or_else(|| Error::MissingScript {
-            version: migration.version.to_owned(),
+            version: migration.version.to_string(),
             backend: C::BACKEND.name(),
         })?;
-        let statements = split_statements(script.down);
+        let statements = split_statements(&script.down);
         let run = |conn: &mut C| -> Result<()> {
             for (i, statement) in statements.iter().enumerate() {
                 conn.batch_execute(statement).map_err(|source| Error::Migration {
-                    version: migration.version.to_owned(),
+                    version: migration.version.to_string(),
                     applied: i,
                     statement: statement.clone(),
                     source,
                 })?;
             }
-            conn.forget(migration.version)
+            conn.forget(&migration.version)
         };
         if C::TRANSACTIONAL_DDL {
             conn.atomically(run)?;
         } else {
             run(conn)?;
         }
-        Ok(Some(migration.version))
+        Ok(Some(&*migration.version))
     })
 }
 

@@ -81,7 +81,7 @@ common::engine_tests! {
         let mut changed: Vec<Migration> = MIGRATIONS.to_vec();
         let seed = &mut changed[1];
         for script in [&mut seed.sqlite, &mut seed.postgres, &mut seed.mysql].into_iter().flatten() {
-            script.up = "INSERT INTO runs (id) VALUES (2)";
+            script.up = "INSERT INTO runs (id) VALUES (2)".into();
         }
         match run_pending(conn, &changed) {
             Err(Error::MigrationChanged { version }) => assert_eq!(version, "0002"),

@@ -16,32 +16,35 @@ fn engine(url: &str) -> Result<AnyEngine, String> {
 
 /// The migrations up to `target`: `head`, `+N` more than applied, or a version.
 fn up_to<'a>(migrations: &'a [Migration], applied: &[String], target: &str) -> Result<Vec<Migration>, String> {
-    let pending = migrations.iter().filter(|m| !applied.contains(&m.version.to_owned()));
+    let pending = migrations.iter().filter(|m| !applied.contains(&m.version.to_string()));
     let chosen: Vec<&'a Migration> = match target.strip_prefix('+') {
         Some(n) => {
             let n: usize = n.parse().map_err(|_| format!("`{target}`: expected +N"))?;
-            let keep: Vec<&str> = pending.take(n).map(|m| m.version).collect();
-            migrations.iter().filter(|m| applied.contains(&m.version.to_owned()) || keep.contains(&m.version)).collect()
+            let keep: Vec<&str> = pending.take(n).map(|m| &*m.version).collect();
+            migrations
+                .iter()
+                .filter(|m| applied.contains(&m.version.to_string()) || keep.contains(&&*m.version))
+                .collect()
         }
         None if target == "head" => migrations.iter().collect(),
         None => {
             if !migrations.iter().any(|m| m.version == target) {
                 return Err(format!("no revision `{target}`"));
             }
-            migrations.iter().filter(|m| m.version <= target).collect()
+            migrations.iter().filter(|m| *m.version <= *target).collect()
         }
     };
-    Ok(chosen.into_iter().copied().collect())
+    Ok(chosen.into_iter().cloned().collect())
 }
 
 pub fn upgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
     let engine = engine(url)?;
-    let ran: Vec<&str> = quarry::with_engine!(engine, |engine| {
+    let ran: Vec<String> = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(|e| e.to_string())?;
         let done: Vec<String> =
             applied(&mut *conn).map_err(|e| e.to_string())?.into_iter().map(|a| a.version).collect();
         let chosen = up_to(migrations, &done, target)?;
-        run_pending(&mut *conn, &chosen).map_err(|e| e.to_string())?
+        run_pending(&mut *conn, &chosen).map_err(|e| e.to_string())?.into_iter().map(str::to_owned).collect()
     });
     if ran.is_empty() {
         println!("Nothing to upgrade.");
@@ -111,7 +114,7 @@ pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<(), Stri
         None => Vec::new(),
     };
     for m in migrations {
-        let mark = if done.contains(&m.version.to_owned()) { "[applied]" } else { "[pending]" };
+        let mark = if done.contains(&m.version.to_string()) { "[applied]" } else { "[pending]" };
         println!("{} {:<9} {}", m.version, mark, m.name);
     }
     Ok(())
@@ -120,7 +123,7 @@ pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<(), Stri
 pub fn stamp(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
     let engine = engine(url)?;
     let chosen: Vec<Migration> =
-        migrations.iter().filter(|m| target == "head" || m.version <= target).copied().collect();
+        migrations.iter().filter(|m| target == "head" || *m.version <= *target).cloned().collect();
     let count = chosen.len();
     quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(|e| e.to_string())?;

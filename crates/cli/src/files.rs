@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quarry::migrate::{Migration, Script};
+use quarry::migrate::{read_dir, Migration};
 use quarry_codegen::emit::ddl::Backend;
 use quarry_codegen::migrate::{diff, reverse, statements, Operation};
 use quarry_codegen::{Schema, SourceFile};
@@ -135,32 +135,7 @@ impl Folder {
 
     /// Every revision on disk, in version order, with each backend's scripts.
     pub fn migrations(&self) -> Result<Vec<Migration>, String> {
-        let mut found: std::collections::BTreeMap<String, Migration> = Default::default();
-        for backend in Backend::ALL {
-            let Ok(entries) = std::fs::read_dir(self.root.join(backend.name())) else { continue };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                let Some(folder) = path.file_name().and_then(|n| n.to_str()) else { continue };
-                let Ok(up) = std::fs::read_to_string(path.join("up.sql")) else { continue };
-                let down = std::fs::read_to_string(path.join("down.sql")).unwrap_or_default();
-                let (version, name) = folder.split_once('_').unwrap_or((folder, ""));
-                let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-                let migration = found.entry(version.to_owned()).or_insert_with(|| Migration {
-                    version: leak(version.to_owned()),
-                    name: leak(name.to_owned()),
-                    sqlite: None,
-                    postgres: None,
-                    mysql: None,
-                });
-                let script = Some(Script { up: leak(up), down: leak(down) });
-                match backend {
-                    Backend::Sqlite => migration.sqlite = script,
-                    Backend::Postgres => migration.postgres = script,
-                    Backend::Mysql => migration.mysql = script,
-                }
-            }
-        }
-        Ok(found.into_values().collect())
+        read_dir(&self.root).map_err(|e| e.to_string())
     }
 
     /// The SQL of an upgrade or downgrade, without a database: from base
@@ -177,16 +152,16 @@ impl Folder {
         let migrations = self.migrations()?;
         let selected: Vec<&Migration> = if up {
             let (from, to) = target.split_once(':').unwrap_or(("base", target));
-            let after_from = |m: &&Migration| from == "base" || m.version > from;
+            let after_from = |m: &&Migration| from == "base" || *m.version > *from;
             match to.strip_prefix('+') {
                 Some(n) => migrations.iter().filter(after_from).take(n.parse().map_err(|_| "bad +N")?).collect(),
-                None => migrations.iter().filter(after_from).filter(|m| to == "head" || m.version <= to).collect(),
+                None => migrations.iter().filter(after_from).filter(|m| to == "head" || *m.version <= *to).collect(),
             }
         } else {
             let mut chosen: Vec<&Migration> = match target {
                 "-1" => migrations.last().into_iter().collect(),
                 "base" => migrations.iter().collect(),
-                rev => migrations.iter().filter(|m| m.version > rev).collect(),
+                rev => migrations.iter().filter(|m| *m.version > *rev).collect(),
             };
             chosen.reverse();
             chosen
@@ -194,9 +169,9 @@ impl Folder {
         let mut out = String::new();
         for migration in selected {
             let script = match backend {
-                Backend::Sqlite => migration.sqlite,
-                Backend::Postgres => migration.postgres,
-                Backend::Mysql => migration.mysql,
+                Backend::Sqlite => migration.sqlite.as_ref(),
+                Backend::Postgres => migration.postgres.as_ref(),
+                Backend::Mysql => migration.mysql.as_ref(),
             };
             let Some(script) = script else { continue };
             out.push_str(&format!(
@@ -205,7 +180,7 @@ impl Folder {
                 migration.name,
                 if up { "up" } else { "down" }
             ));
-            out.push_str(if up { script.up } else { script.down });
+            out.push_str(if up { &script.up } else { &script.down });
             out.push('\n');
         }
         Ok(out)

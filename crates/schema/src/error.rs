@@ -27,6 +27,19 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A migrations folder that does not exist.
+    #[error("no migrations folder at {path} (`quarry init` makes one)")]
+    NoMigrationsFolder { path: PathBuf },
+    /// A revision folder (`<backend>/<version>_<name>/`) without `up.sql`.
+    #[error("{dir}: a revision folder without up.sql")]
+    MissingUpSql { dir: PathBuf },
+    /// A folder in a backend folder whose name gives no usable version.
+    #[error("{dir}: not a revision folder `<version>_<name>`: {reason}")]
+    BadRevisionFolder { dir: PathBuf, reason: &'static str },
+    /// Two revision folders with one version: in one backend folder, or in
+    /// two with different names.
+    #[error("{first} and {second} both have version {version}: one revision has one name in every backend folder, and each revision its own version")]
+    DuplicateVersion { version: String, first: PathBuf, second: PathBuf },
 }
 
 /// `Result` with quarry-schema's [`Error`].

@@ -29,6 +29,7 @@
 
 pub mod app;
 pub mod db;
+pub mod migrations;
 pub mod order;
 pub mod snapshot;
 
