@@ -10,7 +10,8 @@
 //! The build script embeds the folder with
 //! `quarry_codegen::embed_migrations("migrations", out_dir.join("migrations.rs"))`;
 //! [`read_dir`] reads it at run time instead (the `quarry` CLI does). Both
-//! give the same [`Migration`]s.
+//! give the same [`Migration`]s. A [`Target`] says how far to upgrade or
+//! downgrade and resolves to the migrations to run.
 //!
 //! ```
 //! use quarry::migrate::{run_pending, Migration, Script};
@@ -30,7 +31,7 @@ use diesel::prelude::*;
 
 use crate::error::{Error, Result};
 
-pub use quarry_schema::migrations::{read_dir, Migration, Script};
+pub use quarry_schema::migrations::{read_dir, Direction, Migration, Script, Target, TargetRange};
 use quarry_schema::Backend;
 
 diesel::table! {

@@ -1,49 +1,40 @@
-//! Commands that run against a database, on whichever backend its URL names.
+//! Commands that run against a database, on whichever backend its URL
+//! names. Which migrations they run, [`Target::resolve`] decides.
 
-use quarry::migrate::{self, applied, revert_last, run_pending, Migration};
+use quarry::migrate::{self, applied, revert_last, run_pending, Direction, Migration, Target};
 use quarry::AnyEngine;
 
+/// `--url`, or else `DATABASE_URL`.
 pub fn url(given: Option<String>) -> Result<String, String> {
     given
         .or_else(|| std::env::var("DATABASE_URL").ok())
         .ok_or_else(|| "no database: pass --url or set DATABASE_URL".to_owned())
 }
 
+/// An engine of one connection for `url`.
 fn engine(url: &str) -> Result<AnyEngine, String> {
     AnyEngine::connect_with(url, quarry::engine::EngineBuilder::<()>::default().pool_size(1).max_overflow(0))
         .map_err(|e| e.to_string())
 }
 
-/// The migrations up to `target`: `head`, `+N` more than applied, or a version.
-fn up_to<'a>(migrations: &'a [Migration], applied: &[String], target: &str) -> Result<Vec<Migration>, String> {
-    let pending = migrations.iter().filter(|m| !applied.contains(&m.version.to_string()));
-    let chosen: Vec<&'a Migration> = match target.strip_prefix('+') {
-        Some(n) => {
-            let n: usize = n.parse().map_err(|_| format!("`{target}`: expected +N"))?;
-            let keep: Vec<&str> = pending.take(n).map(|m| &*m.version).collect();
-            migrations
-                .iter()
-                .filter(|m| applied.contains(&m.version.to_string()) || keep.contains(&&*m.version))
-                .collect()
-        }
-        None if target == "head" => migrations.iter().collect(),
-        None => {
-            if !migrations.iter().any(|m| m.version == target) {
-                return Err(format!("no revision `{target}`"));
-            }
-            migrations.iter().filter(|m| *m.version <= *target).collect()
-        }
-    };
-    Ok(chosen.into_iter().cloned().collect())
+/// The versions a database records as completely applied.
+fn complete(records: Vec<migrate::Applied>) -> Vec<String> {
+    records.into_iter().filter(|a| a.complete).map(|a| a.version).collect()
 }
 
-pub fn upgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
+pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(), String> {
     let engine = engine(url)?;
     let ran: Vec<String> = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        let done: Vec<String> =
-            applied(&mut *conn).map_err(|e| e.to_string())?.into_iter().map(|a| a.version).collect();
-        let chosen = up_to(migrations, &done, target)?;
+        let done = complete(applied(&mut *conn).map_err(|e| e.to_string())?);
+        let steps = target.resolve(Direction::Upgrade, migrations, &done).map_err(|e| e.to_string())?;
+        // The applied migrations go along, so that run_pending checks
+        // that none of them changed since.
+        let chosen: Vec<Migration> = migrations
+            .iter()
+            .filter(|m| done.iter().any(|d| *d == *m.version) || steps.iter().any(|s| s.version == m.version))
+            .cloned()
+            .collect();
         run_pending(&mut *conn, &chosen).map_err(|e| e.to_string())?.into_iter().map(str::to_owned).collect()
     });
     if ran.is_empty() {
@@ -55,26 +46,17 @@ pub fn upgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), 
     Ok(())
 }
 
-pub fn downgrade(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
+pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(), String> {
     let engine = engine(url)?;
     quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        loop {
-            let done = applied(&mut *conn).map_err(|e| e.to_string())?;
-            let Some(last) = done.iter().rev().find(|a| a.complete) else { break };
-            let stop = match target {
-                "-1" | "base" => false,
-                rev => last.version.as_str() <= rev,
-            };
-            if stop {
-                break;
-            }
+        let done = complete(applied(&mut *conn).map_err(|e| e.to_string())?);
+        // revert_last reverts the newest applied migration: the order the
+        // steps come in.
+        for _ in target.resolve(Direction::Downgrade, migrations, &done).map_err(|e| e.to_string())? {
             match revert_last(&mut *conn, migrations).map_err(|e| e.to_string())? {
                 Some(version) => println!("Reverted {version}."),
                 None => break,
-            }
-            if target == "-1" {
-                break;
             }
         }
     });
@@ -103,31 +85,33 @@ pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<(), Stri
             let engine = engine(&url)?;
             quarry::with_engine!(engine, |engine| {
                 let mut conn = engine.connection().map_err(|e| e.to_string())?;
-                applied(&mut *conn)
-                    .map_err(|e| e.to_string())?
-                    .into_iter()
-                    .filter(|a| a.complete)
-                    .map(|a| a.version)
-                    .collect()
+                complete(applied(&mut *conn).map_err(|e| e.to_string())?)
             })
         }
         None => Vec::new(),
     };
     for m in migrations {
-        let mark = if done.contains(&m.version.to_string()) { "[applied]" } else { "[pending]" };
+        let mark = if done.iter().any(|d| *d == *m.version) { "[applied]" } else { "[pending]" };
         println!("{} {:<9} {}", m.version, mark, m.name);
     }
     Ok(())
 }
 
-pub fn stamp(url: &str, migrations: &[Migration], target: &str) -> Result<(), String> {
+/// Records the migrations an upgrade to `target` would apply as applied,
+/// without running them.
+pub fn stamp(url: &str, migrations: &[Migration], target: &Target) -> Result<(), String> {
     let engine = engine(url)?;
-    let chosen: Vec<Migration> =
-        migrations.iter().filter(|m| target == "head" || *m.version <= *target).cloned().collect();
-    let count = chosen.len();
-    quarry::with_engine!(engine, |engine| {
+    let count = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        migrate::stamp(&mut *conn, &chosen).map_err(|e| e.to_string())?
+        let done = complete(applied(&mut *conn).map_err(|e| e.to_string())?);
+        let chosen: Vec<Migration> = target
+            .resolve(Direction::Upgrade, migrations, &done)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .cloned()
+            .collect();
+        migrate::stamp(&mut *conn, &chosen).map_err(|e| e.to_string())?;
+        chosen.len()
     });
     println!("Stamped {count} revisions as applied.");
     Ok(())

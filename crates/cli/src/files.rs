@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quarry::migrate::{read_dir, Migration};
+use quarry::migrate::{read_dir, Direction, Migration, TargetRange};
 use quarry_codegen::emit::ddl::Backend;
 use quarry_codegen::migrate::{diff, reverse, statements, Operation};
 use quarry_codegen::{Schema, SourceFile};
@@ -138,49 +138,26 @@ impl Folder {
         read_dir(&self.root).map_err(|e| e.to_string())
     }
 
-    /// The SQL of an upgrade or downgrade, without a database: from base
-    /// (`head`, `+N`, `<rev>`, or `<from>:<to>`) for upgrades; from head
-    /// (`-1`, `base`, `<rev>`) for downgrades.
-    pub fn offline_sql(&self, target: &str, backend: Option<&str>, up: bool) -> Result<String, String> {
-        let backend = match backend {
-            Some("sqlite") => Backend::Sqlite,
-            Some("postgres") | Some("postgresql") => Backend::Postgres,
-            Some("mysql") | Some("mariadb") => Backend::Mysql,
-            Some(other) => return Err(format!("unknown backend `{other}`: sqlite, postgres or mysql")),
-            None => return Err("--sql needs --backend sqlite|postgres|mysql".to_owned()),
-        };
+    /// The SQL of an upgrade or downgrade over `range` for `backend`,
+    /// without a database: each migration's script, headed by a comment.
+    /// Which migrations, and in which order, [`TargetRange::resolve`] says,
+    /// by the rules an upgrade or downgrade against a database follows.
+    pub fn offline_sql(
+        &self,
+        range: &TargetRange,
+        backend: quarry_schema::Backend,
+        direction: Direction,
+    ) -> Result<String, String> {
         let migrations = self.migrations()?;
-        let selected: Vec<&Migration> = if up {
-            let (from, to) = target.split_once(':').unwrap_or(("base", target));
-            let after_from = |m: &&Migration| from == "base" || *m.version > *from;
-            match to.strip_prefix('+') {
-                Some(n) => migrations.iter().filter(after_from).take(n.parse().map_err(|_| "bad +N")?).collect(),
-                None => migrations.iter().filter(after_from).filter(|m| to == "head" || *m.version <= *to).collect(),
-            }
-        } else {
-            let mut chosen: Vec<&Migration> = match target {
-                "-1" => migrations.last().into_iter().collect(),
-                "base" => migrations.iter().collect(),
-                rev => migrations.iter().filter(|m| *m.version > *rev).collect(),
-            };
-            chosen.reverse();
-            chosen
-        };
         let mut out = String::new();
-        for migration in selected {
-            let script = match backend {
-                Backend::Sqlite => migration.sqlite.as_ref(),
-                Backend::Postgres => migration.postgres.as_ref(),
-                Backend::Mysql => migration.mysql.as_ref(),
+        for migration in range.resolve(direction, &migrations).map_err(|e| e.to_string())? {
+            let Some(script) = migration.script(backend) else { continue };
+            let (which, sql) = match direction {
+                Direction::Upgrade => ("up", &script.up),
+                Direction::Downgrade => ("down", &script.down),
             };
-            let Some(script) = script else { continue };
-            out.push_str(&format!(
-                "-- {} {} ({})\n",
-                migration.version,
-                migration.name,
-                if up { "up" } else { "down" }
-            ));
-            out.push_str(if up { &script.up } else { &script.down });
+            out.push_str(&format!("-- {} {} ({which})\n", migration.version, migration.name));
+            out.push_str(sql);
             out.push('\n');
         }
         Ok(out)

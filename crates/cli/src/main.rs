@@ -3,8 +3,8 @@
 //! ```text
 //! quarry init                                 # migrations/ with an empty snapshot
 //! quarry revision --autogenerate -m "add views"   # diff schema/ against the head snapshot
-//! quarry upgrade [head | +N | <rev>] [--sql --backend postgres]
-//! quarry downgrade [-1 | base | <rev>] [--sql --backend mysql]
+//! quarry upgrade [head | +N | <rev>] [--sql --backend postgres [<from>:<to>]]
+//! quarry downgrade [-1 | -N | base | <rev>] [--sql --backend mysql [<from>:<to>]]
 //! quarry current | history | heads
 //! quarry stamp <rev>
 //! quarry check [--url ...]                    # non-zero when the schema has changes without a revision,
@@ -12,6 +12,10 @@
 //! ```
 //!
 //! Commands that touch a database read `--url` or `DATABASE_URL`.
+//!
+//! A thin shell: the migrations folder is read by
+//! `quarry::migrate::read_dir`, revision targets are parsed and resolved
+//! by `quarry::migrate::Target`; this crate chooses file names and prints.
 
 mod database;
 mod files;
@@ -20,6 +24,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use quarry::migrate::{Direction, Target, TargetRange};
+use quarry_schema::Backend;
 
 #[derive(Parser)]
 #[command(
@@ -57,23 +63,29 @@ enum Command {
     },
     /// Applies migrations: all (`head`), the next N (`+N`), or up to a version.
     Upgrade {
-        #[arg(default_value = "head")]
-        target: String,
+        /// `head`, `+N` or a version; with --sql also `FROM:TO` (from `base`
+        /// by default).
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: TargetRange,
         /// Print the SQL instead of running it (no database needed).
-        #[arg(long)]
+        #[arg(long, requires = "backend")]
         sql: bool,
         /// With --sql: the backend (sqlite, postgres, mysql).
-        #[arg(long)]
-        backend: Option<String>,
+        #[arg(long, requires = "sql")]
+        backend: Option<Backend>,
     },
-    /// Reverts migrations: the last one (`-1`), all (`base`), or down to a version.
+    /// Reverts migrations: the last N (`-N`), all (`base`), or down to a version.
     Downgrade {
+        /// `-N`, `base` or a version; with --sql also `FROM:TO` (from `head`
+        /// by default).
         #[arg(default_value = "-1", allow_hyphen_values = true)]
-        target: String,
-        #[arg(long)]
+        target: TargetRange,
+        /// Print the SQL instead of running it (no database needed).
+        #[arg(long, requires = "backend")]
         sql: bool,
-        #[arg(long)]
-        backend: Option<String>,
+        /// With --sql: the backend (sqlite, postgres, mysql).
+        #[arg(long, requires = "sql")]
+        backend: Option<Backend>,
     },
     /// Shows the version the database is at.
     Current,
@@ -81,8 +93,9 @@ enum Command {
     History,
     /// Shows the newest revision.
     Heads,
-    /// Records revisions up to a version as applied, without running them.
-    Stamp { target: String },
+    /// Records revisions up to a target (`head`, `+N`, a version) as applied,
+    /// without running them.
+    Stamp { target: Target },
     /// Fails when the schema has changes no revision captures yet, or (with
     /// a database) when the database's tables and columns differ from it.
     Check,
@@ -102,6 +115,15 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The target of a command run against a database: no `FROM:`, the
+/// database knows where it is.
+fn online(range: TargetRange) -> Result<Target, String> {
+    match range.from {
+        None => Ok(range.to),
+        Some(_) => Err(format!("`{range}`: a FROM:TO range is for --sql; against a database, give only where to go")),
     }
 }
 
@@ -154,14 +176,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Upgrade { target, sql: true, backend } => {
-            print!("{}", folder.offline_sql(&target, backend.as_deref(), true)?);
+        Command::Upgrade { target, sql: true, backend: Some(backend) } => {
+            print!("{}", folder.offline_sql(&target, backend, Direction::Upgrade)?);
         }
-        Command::Downgrade { target, sql: true, backend } => {
-            print!("{}", folder.offline_sql(&target, backend.as_deref(), false)?);
+        Command::Downgrade { target, sql: true, backend: Some(backend) } => {
+            print!("{}", folder.offline_sql(&target, backend, Direction::Downgrade)?);
         }
-        Command::Upgrade { target, .. } => database::upgrade(&database::url(cli.url)?, &folder.migrations()?, &target)?,
+        Command::Upgrade { target, .. } => {
+            let target = online(target)?;
+            database::upgrade(&database::url(cli.url)?, &folder.migrations()?, &target)?
+        }
         Command::Downgrade { target, .. } => {
+            let target = online(target)?;
             database::downgrade(&database::url(cli.url)?, &folder.migrations()?, &target)?
         }
         Command::Current => database::current(&database::url(cli.url)?)?,

@@ -85,6 +85,63 @@ fn from_a_schema_edit_to_an_upgraded_database() {
     assert!(!ok && out.contains("pass --url or set DATABASE_URL"), "{out}");
 }
 
+/// One set of rules for revision targets, with and without a database: a
+/// malformed target or an unknown revision fails, naming it (and the
+/// revisions there are), before anything runs.
+#[test]
+fn bad_targets_are_errors_naming_them_online_and_offline() {
+    let dir = project("targets");
+    let url = format!("--url=sqlite://{}", dir.join("app.db").display());
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
+    std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "two"]).0);
+
+    let fails = |args: &[&str], message: &str| {
+        let (ok, out) = quarry(&dir, args);
+        assert!(!ok && out.contains(message), "{args:?}: {out}");
+        assert!(!out.contains("error: error"), "{out}");
+    };
+    let offline = ["--sql", "--backend", "sqlite"];
+    for args in [vec!["upgrade", &url], [&["upgrade"][..], &offline].concat()] {
+        fails(&[&args[..], &["0009"]].concat(), "no revision `0009`: the revisions are 0001, 0002");
+        fails(&[&args[..], &["+x"]].concat(), "`+x` is not a revision target");
+        fails(&[&args[..], &["-1"]].concat(), "`-1` counts back: an upgrade takes +N");
+    }
+    fails(&["upgrade", "--sql", "--backend", "sqlite", "0009:head"], "no revision `0009`");
+    fails(&["upgrade", "--sql", "--backend", "sqlite", "0001:+x"], "`0001:+x` is not a revision target");
+    fails(&["upgrade", "0001:head", &url], "`0001:head`: a FROM:TO range is for --sql");
+    fails(&["downgrade", "+1", &url], "`+1` counts forward: a downgrade takes -N");
+    fails(&["downgrade", "--sql", "--backend", "mysql", "+1"], "`+1` counts forward: a downgrade takes -N");
+    fails(&["stamp", "0009", &url], "no revision `0009`");
+    fails(&["upgrade", "--sql", "--backend", "oracle"], "unknown backend `oracle`");
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "base (nothing applied)", "nothing ran");
+
+    // -N counts from the newest applied revision, online as offline.
+    assert!(quarry(&dir, &["upgrade", &url]).0);
+    let (ok, sql) = quarry(&dir, &["downgrade", "--sql", "--backend", "sqlite", "-2"]);
+    assert!(ok && sql.find("-- 0002 two (down)") < sql.find("-- 0001 one (down)"), "{sql}");
+    let (ok, out) = quarry(&dir, &["downgrade", "-2", &url]);
+    assert!(ok && out.contains("Reverted 0002.\nReverted 0001."), "{out}");
+    let (ok, sql) = quarry(&dir, &["upgrade", "--sql", "--backend", "sqlite", "+1:head"]);
+    assert!(ok && sql.starts_with("-- 0002 two (up)") && !sql.contains("0001"), "{sql}");
+}
+
+/// A revision folder the runtime could not run is an error naming it, not
+/// a revision silently skipped.
+#[test]
+fn a_revision_folder_without_up_sql_is_an_error_naming_it() {
+    let dir = project("no-up");
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
+    std::fs::remove_file(dir.join("migrations/postgres/0001_one/up.sql")).unwrap();
+    let (ok, out) = quarry(&dir, &["history"]);
+    let folder = Path::new("migrations").join("postgres").join("0001_one");
+    assert!(!ok && out.contains(&format!("error: {}: a revision folder without up.sql", folder.display())), "{out}");
+}
+
 #[test]
 fn a_schema_error_is_reported_once_as_rustc_would() {
     let dir = project("schema-error");

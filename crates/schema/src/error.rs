@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-/// What went wrong reading a backend name, a snapshot or a migrations folder.
+use crate::migrations::Direction;
+
+/// What went wrong reading a backend name, a snapshot, a migrations folder
+/// or a revision target.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -40,6 +43,41 @@ pub enum Error {
     /// two with different names.
     #[error("{first} and {second} both have version {version}: one revision has one name in every backend folder, and each revision its own version")]
     DuplicateVersion { version: String, first: PathBuf, second: PathBuf },
+    /// Text that is not a revision target (or `FROM:TO` range of them).
+    #[error("`{target}` is not a revision target (head, base, +N, -N or a version): {reason}")]
+    BadTarget { target: String, reason: &'static str },
+    /// A target naming a version no migration has.
+    #[error("no revision `{revision}`: {}", revisions(known))]
+    UnknownRevision {
+        revision: String,
+        /// The versions there are, in order.
+        known: Vec<String>,
+    },
+    /// A relative target counting away from where the command goes
+    /// (`upgrade -1`, `downgrade +1`).
+    #[error("`{target}` counts {}", wrong_way(*direction))]
+    WrongDirection { target: String, direction: Direction },
+    /// A downgrade that would revert a version the database records as
+    /// applied but no migration has.
+    #[error("revision {version} is applied to the database but not among the migrations, so it cannot be reverted")]
+    UnknownApplied { version: String },
+}
+
+fn revisions(known: &[String]) -> String {
+    if known.is_empty() {
+        "there are no revisions".to_owned()
+    } else {
+        format!("the revisions are {}", known.join(", "))
+    }
+}
+
+/// Which way a relative target that does not fit `direction` counts, and
+/// what fits.
+fn wrong_way(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Upgrade => "back: an upgrade takes +N",
+        Direction::Downgrade => "forward: a downgrade takes -N",
+    }
 }
 
 /// `Result` with quarry-schema's [`Error`].

@@ -1,5 +1,6 @@
-//! Migrations as data: the one reader of a migrations folder, and the
-//! [`Migration`] type the runtime applies.
+//! Migrations as data: the one reader of a migrations folder, the
+//! [`Migration`] type the runtime applies, and the [`Target`]s that say how
+//! far to upgrade or downgrade.
 //!
 //! A migrations folder holds one subfolder per backend, each with one
 //! folder per revision, as `quarry revision` writes them:
@@ -17,7 +18,7 @@
 //! [`Migration`]s as borrowed statics).
 //!
 //! ```
-//! use quarry_schema::migrations::read_dir;
+//! use quarry_schema::migrations::{read_dir, Direction, Target};
 //! use quarry_schema::Backend;
 //!
 //! let root = std::env::temp_dir().join(format!("quarry-doc-migrations-{}", std::process::id()));
@@ -32,9 +33,17 @@
 //! assert_eq!(migrations[1].name, "add_author");
 //! assert!(migrations[1].script(Backend::Postgres).is_none(), "0002 has no postgres folder");
 //! assert_eq!(migrations[0].script(Backend::Sqlite).unwrap().down, "", "down.sql is optional");
+//!
+//! // Upgrading a database at 0001 by one step applies 0002.
+//! let step = "+1".parse::<Target>()?.resolve(Direction::Upgrade, &migrations, &["0001"])?;
+//! assert_eq!(step[0].version, "0002");
 //! # std::fs::remove_dir_all(&root)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+mod target;
+
+pub use target::{Direction, Target, TargetRange};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -186,6 +195,10 @@ fn revision_name(path: &Path) -> Result<(&str, &str)> {
     let (version, name) = folder.split_once('_').unwrap_or((folder, ""));
     if version.is_empty() {
         return Err(bad("its name has no version before the `_`"));
+    }
+    // A version must be something a revision target can name.
+    if version.parse::<Target>().ok() != Some(Target::Version(version.to_owned())) {
+        return Err(bad("its version is not one a revision target can name (it is `head` or `base`, starts with `+` or `-`, or holds `:` or whitespace)"));
     }
     Ok((version, name))
 }

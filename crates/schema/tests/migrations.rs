@@ -85,8 +85,8 @@ fn one_version_with_two_names_is_an_error_naming_both() {
 }
 
 #[test]
-fn a_folder_without_a_version_is_an_error() {
-    for name in ["_x", "_"] {
+fn a_folder_whose_version_a_target_cannot_name_is_an_error() {
+    for name in ["head_x", "base", "+1_x", "-2", "_x", "0001:2_x"] {
         let root = folder("bad-name", &[(&format!("sqlite/{name}/up.sql"), "A")]);
         match read_dir(&root) {
             Err(Error::BadRevisionFolder { dir, .. }) => assert_eq!(dir, root.join("sqlite").join(name)),
