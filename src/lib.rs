@@ -41,6 +41,7 @@
 //! | query pieces diesel lacks (CTEs, `ilike`, NULLS FIRST) | [`dsl`], docs/query-guide.md |
 //! | relations the schema declares | [`relation`], [`metadata`] |
 //! | migrations | [`migrate`], [`embed_migrations!`], the `quarry` CLI, docs/migrations.md |
+//! | what a live database holds (tables, columns, constraint and index names) | [`inspect`] |
 //! | what went wrong | [`error`]: [`Error`] and its kinds |
 
 mod any;
@@ -48,6 +49,7 @@ pub mod ddl;
 pub mod dsl;
 pub mod engine;
 pub mod error;
+pub mod inspect;
 pub mod metadata;
 pub mod migrate;
 pub mod model;

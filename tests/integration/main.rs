@@ -18,6 +18,7 @@ mod ddl_introspection;
 mod dsl_sql;
 mod engine;
 mod generated_cases;
+mod inspect;
 mod migrate_runner;
 mod migrations;
 mod query_guide;

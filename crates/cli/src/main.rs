@@ -15,8 +15,10 @@
 //!
 //! A thin shell: the migrations folder is read by
 //! `quarry::migrate::read_dir`, revision targets are parsed and resolved
-//! by `quarry::migrate::Target`; this crate chooses file names and prints.
+//! by `quarry::migrate::Target`, the live catalog is read by
+//! `quarry::inspect`; this crate chooses file names and prints.
 
+mod check;
 mod database;
 mod files;
 
@@ -161,7 +163,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             // With a database: does it hold what the schema describes?
             if let Some(url) = cli.url.or_else(|| std::env::var("DATABASE_URL").ok()) {
-                let differences = database::live_differences(&url, &schema)?;
+                let differences = check::live_differences(&url, &schema)?;
                 if differences.is_empty() {
                     println!("The database matches the schema.");
                 } else {
