@@ -8,15 +8,16 @@ use quarry_codegen::ir::Column;
 use quarry_codegen::Schema;
 
 use crate::database::engine;
+use crate::error::{Error, Result};
 
 /// quarry's bookkeeping table, which no schema declares.
 const BOOKKEEPING: &str = "quarry_migrations";
 
 /// Every difference between the tables and columns of the database at
 /// `url` and the schema's, one line each.
-pub fn live_differences(url: &str, schema: &Schema) -> Result<Vec<String>, String> {
+pub fn live_differences(url: &str, schema: &Schema) -> Result<Vec<String>> {
     let engine = engine(url)?;
-    let catalog = engine.inspect().map_err(|e| e.to_string())?;
+    let catalog = engine.inspect().map_err(Error::database(url))?;
     Ok(differences(backend_of(engine.backend()), &catalog, schema))
 }
 

@@ -4,18 +4,17 @@
 use quarry::migrate::{self, applied, revert_last, run_pending, Direction, Migration, Target};
 use quarry::AnyEngine;
 
+use crate::error::{Error, Result};
+
 /// `--url`, or else `DATABASE_URL`.
-pub fn url(given: Option<String>) -> Result<String, String> {
-    given
-        .or_else(|| std::env::var("DATABASE_URL").ok())
-        .ok_or_else(|| "no database: pass --url or set DATABASE_URL".to_owned())
+pub fn url(given: Option<String>) -> Result<String> {
+    given.or_else(|| std::env::var("DATABASE_URL").ok()).ok_or(Error::NoUrl)
 }
 
 /// An engine of one connection for `url`.
-/// An engine of one connection for `url`.
-pub fn engine(url: &str) -> Result<AnyEngine, String> {
+pub fn engine(url: &str) -> Result<AnyEngine> {
     AnyEngine::connect_with(url, quarry::engine::EngineBuilder::<()>::default().pool_size(1).max_overflow(0))
-        .map_err(|e| e.to_string())
+        .map_err(Error::database(url))
 }
 
 /// The versions a database records as completely applied.
@@ -23,12 +22,12 @@ fn complete(records: Vec<migrate::Applied>) -> Vec<String> {
     records.into_iter().filter(|a| a.complete).map(|a| a.version).collect()
 }
 
-pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(), String> {
+pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
     let engine = engine(url)?;
     let ran: Vec<String> = quarry::with_engine!(engine, |engine| {
-        let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        let done = complete(applied(&mut *conn).map_err(|e| e.to_string())?);
-        let steps = target.resolve(Direction::Upgrade, migrations, &done).map_err(|e| e.to_string())?;
+        let mut conn = engine.connection().map_err(Error::database(url))?;
+        let done = complete(applied(&mut *conn).map_err(Error::database(url))?);
+        let steps = target.resolve(Direction::Upgrade, migrations, &done)?;
         // The applied migrations go along, so that run_pending checks
         // that none of them changed since.
         let chosen: Vec<Migration> = migrations
@@ -36,7 +35,7 @@ pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(
             .filter(|m| done.iter().any(|d| *d == *m.version) || steps.iter().any(|s| s.version == m.version))
             .cloned()
             .collect();
-        run_pending(&mut *conn, &chosen).map_err(|e| e.to_string())?.into_iter().map(str::to_owned).collect()
+        run_pending(&mut *conn, &chosen).map_err(Error::database(url))?.into_iter().map(str::to_owned).collect()
     });
     if ran.is_empty() {
         println!("Nothing to upgrade.");
@@ -47,15 +46,15 @@ pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(
     Ok(())
 }
 
-pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(), String> {
+pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
     let engine = engine(url)?;
     quarry::with_engine!(engine, |engine| {
-        let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        let done = complete(applied(&mut *conn).map_err(|e| e.to_string())?);
+        let mut conn = engine.connection().map_err(Error::database(url))?;
+        let done = complete(applied(&mut *conn).map_err(Error::database(url))?);
         // revert_last reverts the newest applied migration: the order the
         // steps come in.
-        for _ in target.resolve(Direction::Downgrade, migrations, &done).map_err(|e| e.to_string())? {
-            match revert_last(&mut *conn, migrations).map_err(|e| e.to_string())? {
+        for _ in target.resolve(Direction::Downgrade, migrations, &done)? {
+            match revert_last(&mut *conn, migrations).map_err(Error::database(url))? {
                 Some(version) => println!("Reverted {version}."),
                 None => break,
             }
@@ -64,11 +63,11 @@ pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result
     Ok(())
 }
 
-pub fn current(url: &str) -> Result<(), String> {
+pub fn current(url: &str) -> Result<()> {
     let engine = engine(url)?;
     let done = quarry::with_engine!(engine, |engine| {
-        let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        applied(&mut *conn).map_err(|e| e.to_string())?
+        let mut conn = engine.connection().map_err(Error::database(url))?;
+        applied(&mut *conn).map_err(Error::database(url))?
     });
     match done.last() {
         Some(last) if !last.complete => {
@@ -80,13 +79,13 @@ pub fn current(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<(), String> {
+pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<()> {
     let done: Vec<String> = match url {
         Some(url) => {
             let engine = engine(&url)?;
             quarry::with_engine!(engine, |engine| {
-                let mut conn = engine.connection().map_err(|e| e.to_string())?;
-                complete(applied(&mut *conn).map_err(|e| e.to_string())?)
+                let mut conn = engine.connection().map_err(Error::database(&url))?;
+                complete(applied(&mut *conn).map_err(Error::database(&url))?)
             })
         }
         None => Vec::new(),
@@ -100,18 +99,14 @@ pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<(), Stri
 
 /// Records the migrations an upgrade to `target` would apply as applied,
 /// without running them.
-pub fn stamp(url: &str, migrations: &[Migration], target: &Target) -> Result<(), String> {
+pub fn stamp(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
     let engine = engine(url)?;
     let count = quarry::with_engine!(engine, |engine| {
-        let mut conn = engine.connection().map_err(|e| e.to_string())?;
-        let done = complete(applied(&mut *conn).map_err(|e| e.to_string())?);
-        let chosen: Vec<Migration> = target
-            .resolve(Direction::Upgrade, migrations, &done)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .cloned()
-            .collect();
-        migrate::stamp(&mut *conn, &chosen).map_err(|e| e.to_string())?;
+        let mut conn = engine.connection().map_err(Error::database(url))?;
+        let done = complete(applied(&mut *conn).map_err(Error::database(url))?);
+        let chosen: Vec<Migration> =
+            target.resolve(Direction::Upgrade, migrations, &done)?.into_iter().cloned().collect();
+        migrate::stamp(&mut *conn, &chosen).map_err(Error::database(url))?;
         chosen.len()
     });
     println!("Stamped {count} revisions as applied.");

@@ -7,13 +7,15 @@ use quarry_codegen::emit::ddl::Backend;
 use quarry_codegen::migrate::{diff, reverse, statements, Operation};
 use quarry_codegen::{Schema, SourceFile};
 
+use crate::error::{Error, Result};
+
 /// The schema at the head revision, beside the backend folders.
 const SNAPSHOT: &str = "schema.json";
 
 /// Reads and checks every `*.rs` file of the schema folder.
-pub fn load_schema(dir: &Path) -> Result<Schema, String> {
+pub fn load_schema(dir: &Path) -> Result<Schema> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read the schema folder {}: {e}", dir.display()))?
+        .map_err(|source| quarry_codegen::Error::ReadDir { what: "schema", path: dir.to_owned(), source })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
         .collect();
@@ -21,11 +23,15 @@ pub fn load_schema(dir: &Path) -> Result<Schema, String> {
     let files: Vec<SourceFile> = paths
         .iter()
         .map(|p| {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).map_err(|source| quarry_codegen::Error::Read { path: p.clone(), source })?;
             Ok(SourceFile { path: p.display().to_string(), text })
         })
-        .collect::<Result<_, String>>()?;
-    quarry_codegen::load(files.clone()).map_err(|errors| errors.render(&files))
+        .collect::<Result<_>>()?;
+    quarry_codegen::load(files.clone()).map_err(|diagnostics| {
+        let rendered = diagnostics.render(&files);
+        Error::Schema(quarry_codegen::Error::Schema { diagnostics, rendered })
+    })
 }
 
 /// One line saying what an operation does.
@@ -64,36 +70,42 @@ impl Folder {
         Folder { root: root.to_owned() }
     }
 
-    pub fn init(&self) -> Result<(), String> {
+    pub fn init(&self) -> Result<()> {
         if self.root.join(SNAPSHOT).exists() {
-            return Err(format!("{} is set up already", self.root.display()));
+            return Err(Error::AlreadyInitialized { path: self.root.clone() });
         }
         for backend in Backend::ALL {
-            std::fs::create_dir_all(self.root.join(backend.name())).map_err(|e| e.to_string())?;
+            let dir = self.root.join(backend.name());
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+                action: "create the folder",
+                path: dir,
+                source,
+            })?;
         }
         self.write_snapshot(&Schema::default())
     }
 
-    fn snapshot(&self) -> Result<Schema, String> {
+    fn snapshot(&self) -> Result<Schema> {
         let path = self.root.join(SNAPSHOT);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e} (run `quarry init` first)", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::NoSnapshot { path: path.clone(), source })?;
+        serde_json::from_str(&text).map_err(|source| Error::Snapshot { path, source })
     }
 
-    fn write_snapshot(&self, schema: &Schema) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(schema).map_err(|e| e.to_string())?;
-        std::fs::write(self.root.join(SNAPSHOT), text + "\n").map_err(|e| e.to_string())
+    fn write_snapshot(&self, schema: &Schema) -> Result<()> {
+        let path = self.root.join(SNAPSHOT);
+        let text =
+            serde_json::to_string_pretty(schema).map_err(|source| Error::Snapshot { path: path.clone(), source })?;
+        std::fs::write(&path, text + "\n").map_err(|source| Error::Io { action: "write", path, source })
     }
 
     /// What the schema changed since the head revision.
-    pub fn pending_changes(&self, schema: &Schema) -> Result<Vec<Operation>, String> {
+    pub fn pending_changes(&self, schema: &Schema) -> Result<Vec<Operation>> {
         Ok(diff(&self.snapshot()?, schema))
     }
 
     /// Writes the next revision; with `autogenerate`, from the schema's
     /// difference to the head snapshot (`None` when there is none).
-    pub fn revision(&self, message: &str, autogenerate: Option<&Schema>) -> Result<Option<String>, String> {
+    pub fn revision(&self, message: &str, autogenerate: Option<&Schema>) -> Result<Option<String>> {
         let head = self.snapshot()?;
         let (operations, target) = match autogenerate {
             Some(schema) => (diff(&head, schema), schema.clone()),
@@ -115,7 +127,11 @@ impl Folder {
         let version = format!("{next:04}");
         for backend in Backend::ALL {
             let dir = self.root.join(backend.name()).join(format!("{version}_{slug}"));
-            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+                action: "create the folder",
+                path: dir.clone(),
+                source,
+            })?;
             let script = |statements: Vec<String>| {
                 let mut text = format!("-- {message}\n");
                 for statement in statements {
@@ -126,16 +142,17 @@ impl Folder {
             };
             let up = statements(&operations, &head, &target, backend);
             let down = statements(&reverse(&operations), &target, &head, backend);
-            std::fs::write(dir.join("up.sql"), script(up)).map_err(|e| e.to_string())?;
-            std::fs::write(dir.join("down.sql"), script(down)).map_err(|e| e.to_string())?;
+            let written = |path: PathBuf| move |source| Error::Io { action: "write", path, source };
+            std::fs::write(dir.join("up.sql"), script(up)).map_err(written(dir.join("up.sql")))?;
+            std::fs::write(dir.join("down.sql"), script(down)).map_err(written(dir.join("down.sql")))?;
         }
         self.write_snapshot(&target)?;
         Ok(Some(version))
     }
 
     /// Every revision on disk, in version order, with each backend's scripts.
-    pub fn migrations(&self) -> Result<Vec<Migration>, String> {
-        read_dir(&self.root).map_err(|e| e.to_string())
+    pub fn migrations(&self) -> Result<Vec<Migration>> {
+        Ok(read_dir(&self.root)?)
     }
 
     /// The SQL of an upgrade or downgrade over `range` for `backend`,
@@ -147,10 +164,10 @@ impl Folder {
         range: &TargetRange,
         backend: quarry_schema::Backend,
         direction: Direction,
-    ) -> Result<String, String> {
+    ) -> Result<String> {
         let migrations = self.migrations()?;
         let mut out = String::new();
-        for migration in range.resolve(direction, &migrations).map_err(|e| e.to_string())? {
+        for migration in range.resolve(direction, &migrations)? {
             let Some(script) = migration.script(backend) else { continue };
             let (which, sql) = match direction {
                 Direction::Upgrade => ("up", &script.up),

@@ -20,6 +20,7 @@
 
 mod check;
 mod database;
+mod error;
 mod files;
 
 use std::path::PathBuf;
@@ -28,6 +29,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use quarry::migrate::{Direction, Target, TargetRange};
 use quarry_schema::Backend;
+
+use crate::error::{Error, Result};
 
 #[derive(Parser)]
 #[command(
@@ -107,14 +110,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(message) => {
+        Err(error) => {
             // Schema diagnostics arrive rendered, each with its own `error:`.
-            if message.starts_with("error") {
-                eprint!("{}", message.trim_end());
-                eprintln!();
-            } else {
-                eprintln!("error: {message}");
-            }
+            eprintln!("{}", error.report());
             ExitCode::FAILURE
         }
     }
@@ -122,14 +120,14 @@ fn main() -> ExitCode {
 
 /// The target of a command run against a database: no `FROM:`, the
 /// database knows where it is.
-fn online(range: TargetRange) -> Result<Target, String> {
+fn online(range: TargetRange) -> Result<Target> {
     match range.from {
         None => Ok(range.to),
-        Some(_) => Err(format!("`{range}`: a FROM:TO range is for --sql; against a database, give only where to go")),
+        Some(_) => Err(Error::RangeOnline { range: range.to_string() }),
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(cli: Cli) -> Result<ExitCode> {
     let folder = files::Folder::new(&cli.migrations);
     match cli.command {
         Command::Init => {

@@ -128,6 +128,32 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     assert!(ok && sql.starts_with("-- 0002 two (up)") && !sql.contains("0001"), "{sql}");
 }
 
+/// Errors name what failed: the snapshot file, the database (its password
+/// hidden), the migration and statement.
+#[test]
+fn errors_name_the_file_the_database_and_the_statement() {
+    let dir = project("errors");
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    let (ok, out) = quarry(&dir, &["check"]);
+    let snapshot = Path::new("migrations").join("schema.json");
+    assert!(!ok && out.contains(&format!("cannot read {}", snapshot.display())), "{out}");
+    assert!(out.contains("(run `quarry init` first)"), "{out}");
+
+    let (ok, out) = quarry(&dir, &["current", "--url=postgres://nobody:secret@127.0.0.1:1/nothing"]);
+    assert!(!ok && out.contains("postgres://nobody:***@127.0.0.1:1/nothing") && !out.contains("secret"), "{out}");
+
+    assert!(quarry(&dir, &["init"]).0);
+    let (ok, out) = quarry(&dir, &["init"]);
+    assert!(!ok && out.contains("migrations is set up already"), "{out}");
+    let revision = dir.join("migrations/sqlite/0001_twice");
+    std::fs::create_dir_all(&revision).unwrap();
+    std::fs::write(revision.join("up.sql"), "CREATE TABLE a (x INTEGER);\nCREATE TABLE a (x INTEGER);\n").unwrap();
+    let url = format!("sqlite://{}", dir.join("app.db").display());
+    let (ok, out) = quarry(&dir, &["upgrade", "--url", &url]);
+    assert!(!ok && out.starts_with(&format!("error: {url}: migration 0001 failed at statement 2")), "{out}");
+    assert!(out.contains("statement: CREATE TABLE a (x INTEGER)"), "{out}");
+}
+
 /// A revision folder the runtime could not run is an error naming it, not
 /// a revision silently skipped.
 #[test]

@@ -1,0 +1,90 @@
+//! The one error type of the `quarry` command.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a `quarry` command, each naming what failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A command that needs a database was given none.
+    #[error("no database: pass --url or set DATABASE_URL")]
+    NoUrl,
+    /// The database at `url` could not be opened, or refused a command
+    /// (the source names the migration and statement where there is one).
+    #[error("{}", naming(url, source))]
+    Database {
+        /// The URL, with any password hidden.
+        url: String,
+        #[source]
+        source: quarry::Error,
+    },
+    /// The migrations folder could not be read, or a revision target is
+    /// malformed or names no revision (the source names the path or the
+    /// target).
+    #[error(transparent)]
+    Migrations(#[from] quarry_schema::Error),
+    /// The schema folder could not be read, or the schema has mistakes
+    /// (rendered rustc-style; see [`Error::report`]).
+    #[error(transparent)]
+    Schema(#[from] quarry_codegen::Error),
+    /// `quarry init` on a migrations folder that has a snapshot already.
+    #[error("{} is set up already", path.display())]
+    AlreadyInitialized { path: PathBuf },
+    /// The head snapshot could not be read.
+    #[error("cannot read {}: {source} (run `quarry init` first)", path.display())]
+    NoSnapshot {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The head snapshot is not valid JSON of a schema, or could not be
+    /// written as such.
+    #[error("{}: {source}", path.display())]
+    Snapshot {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A folder or file could not be created or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done: `create the folder`, `write`.
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A `FROM:TO` range given to a command that runs against a database,
+    /// which knows where it is.
+    #[error("`{range}`: a FROM:TO range is for --sql; against a database, give only where to go")]
+    RangeOnline { range: String },
+}
+
+/// `source`, after `url` unless it names the URL itself.
+fn naming(url: &str, source: &quarry::Error) -> String {
+    let message = source.to_string();
+    if message.contains(url) {
+        message
+    } else {
+        format!("{url}: {message}")
+    }
+}
+
+/// `Result` with the command's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The error as the command prints it: rendered schema diagnostics as
+    /// they are (each has its own `error:`), anything else after `error: `.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Schema(error) => error.report(),
+            other => format!("error: {other}"),
+        }
+    }
+
+    /// A failure of the database at `url` (its password hidden).
+    pub fn database(url: &str) -> impl Fn(quarry::Error) -> Error + '_ {
+        move |source| Error::Database { url: quarry::engine::redact(url), source }
+    }
+}
