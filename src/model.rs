@@ -4,7 +4,7 @@
 //! model struct (`Author`), [`NewRow`] for its insertable (`NewAuthor`),
 //! and [`FlushRows`] for each backend quarry is built with.
 
-use crate::metadata::TableMeta;
+use crate::metadata::app;
 
 /// A table's model struct.
 pub trait Model: Sized + 'static {
@@ -15,8 +15,9 @@ pub trait Model: Sized + 'static {
     type Key: Clone + std::fmt::Debug + 'static;
     /// The insertable for new rows.
     type New: NewRow<Model = Self>;
-    /// The table's description.
-    const TABLE: &'static TableMeta;
+    /// The model's place in the schema model: its struct and table names,
+    /// fields, relations and foreign-key rank (in the generated `METADATA`).
+    const MODEL: &'static app::Model;
 
     /// This row's primary key.
     fn key(&self) -> Self::Key;
@@ -35,7 +36,7 @@ pub trait NewRow: Sized + 'static {
     /// on SQLite (stored as NULL), a leap second in a time of day. A flush
     /// refuses such a row with [`Error::Data`](crate::Error::Data) before
     /// writing anything.
-    fn refused_value(&self, backend: crate::engine::BackendKind) -> Option<String> {
+    fn refused_value(&self, backend: crate::engine::Backend) -> Option<String> {
         let _ = backend;
         None
     }

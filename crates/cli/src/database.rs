@@ -148,21 +148,21 @@ struct CatalogColumn {
 
 /// Every difference between the database's tables and columns and the
 /// schema's: tables or columns missing from either side, nullability.
-pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Vec<String>, String> {
+pub fn live_differences(url: &str, schema: &quarry_schema::db::Schema) -> Result<Vec<String>, String> {
     use diesel::RunQueryDsl;
     let engine = engine(url)?;
     let sql = match engine.backend() {
-        quarry::engine::BackendKind::Sqlite => {
+        quarry_schema::Backend::Sqlite => {
             "SELECT m.name AS t, c.name AS c, CAST(c.\"notnull\" AS TEXT) AS n, c.type AS ty, c.dflt_value AS d FROM sqlite_master m, pragma_table_info(m.name) c \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
         }
-        quarry::engine::BackendKind::Postgres => {
+        quarry_schema::Backend::Postgres => {
             "SELECT a.attrelid::regclass::text AS t, a.attname::text AS c, CASE WHEN a.attnotnull THEN '1' ELSE '0' END AS n, \
              format_type(a.atttypid, a.atttypmod) AS ty, pg_get_expr(d.adbin, d.adrelid) AS d FROM pg_attribute a \
              JOIN pg_class r ON r.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE r.relnamespace = current_schema()::regnamespace AND r.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
         }
-        quarry::engine::BackendKind::Mysql => {
+        quarry_schema::Backend::Mysql => {
             "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, IF(IS_NULLABLE = 'NO', '1', '0') AS n, COLUMN_TYPE AS ty, NULLIF(COLUMN_DEFAULT, 'NULL') AS d \
              FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
         }
@@ -173,13 +173,13 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
     });
     let found: Vec<CatalogColumn> = found.into_iter().filter(|c| c.t != "quarry_migrations").collect();
     let mut differences = Vec::new();
-    for table in &schema.tables {
+    for table in schema.tables.iter() {
         let columns: Vec<&CatalogColumn> = found.iter().filter(|c| c.t == table.name).collect();
         if columns.is_empty() {
             differences.push(format!("table {} is missing from the database", table.name));
             continue;
         }
-        for column in &table.columns {
+        for column in table.columns.iter() {
             match columns.iter().find(|c| c.c == column.name) {
                 None => differences.push(format!("column {}.{} is missing from the database", table.name, column.name)),
                 Some(found) if (found.n == "0") != column.nullable => differences.push(format!(
@@ -190,7 +190,7 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
                     if column.nullable { "nullable" } else { "NOT NULL" }
                 )),
                 Some(found) => {
-                    let backend = backend_of(&engine);
+                    let backend = engine.backend();
                     if normalize(&found.ty) != expected_type(backend, schema, column) {
                         differences.push(format!(
                             "column {}.{} is {} in the database, {} in the schema",
@@ -212,7 +212,7 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
                 }
             }
         }
-        for extra in columns.iter().filter(|c| table.column_by_sql_name(&c.c).is_none()) {
+        for extra in columns.iter().filter(|c| table.column(&c.c).is_none()) {
             differences.push(format!("column {}.{} is in the database but not in the schema", table.name, extra.c));
         }
     }
@@ -230,24 +230,24 @@ pub fn live_differences(url: &str, schema: &quarry_codegen::Schema) -> Result<Ve
 /// database lacks, and those the database has that the schema does not.
 fn named_differences(
     engine: &AnyEngine,
-    schema: &quarry_codegen::Schema,
+    schema: &quarry_schema::db::Schema,
     columns: &[CatalogColumn],
 ) -> Result<Vec<String>, String> {
     use diesel::RunQueryDsl;
     let backend = engine.backend();
     let queries: &[&str] = match backend {
-        quarry::engine::BackendKind::Sqlite => &[
+        quarry_schema::Backend::Sqlite => &[
             "SELECT m.name AS t, 'index' AS c, i.name AS n, '' AS ty, NULL AS d FROM sqlite_master m, pragma_index_list(m.name) i \
              WHERE m.type = 'table' AND i.origin = 'c'",
             "SELECT name AS t, 'sql' AS c, sql AS n, '' AS ty, NULL AS d FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
         ],
-        quarry::engine::BackendKind::Postgres => &[
+        quarry_schema::Backend::Postgres => &[
             "SELECT conrelid::regclass::text AS t, 'constraint' AS c, conname::text AS n, ''::text AS ty, NULL::text AS d FROM pg_constraint \
              WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'u', 'f', 'c')",
             "SELECT tablename::text AS t, 'index' AS c, indexname::text AS n, ''::text AS ty, NULL::text AS d FROM pg_indexes WHERE schemaname = current_schema() \
              AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace)",
         ],
-        quarry::engine::BackendKind::Mysql => &[
+        quarry_schema::Backend::Mysql => &[
             "SELECT TABLE_NAME AS t, 'constraint' AS c, CONSTRAINT_NAME AS n, '' AS ty, NULL AS d FROM information_schema.TABLE_CONSTRAINTS \
              WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_TYPE <> 'PRIMARY KEY'",
             "SELECT DISTINCT TABLE_NAME AS t, 'index' AS c, INDEX_NAME AS n, '' AS ty, NULL AS d FROM information_schema.STATISTICS \
@@ -279,19 +279,19 @@ fn named_differences(
         }
     }
     let mut differences = Vec::new();
-    for table in &schema.tables {
+    for table in schema.tables.iter() {
         if !columns.iter().any(|c| c.t == table.name) {
             continue;
         }
         let mut wanted: Vec<String> = table
             .uniques
             .iter()
-            .map(|u| u.name.clone())
-            .chain(table.indexes.iter().map(|i| i.name.clone()))
-            .chain(table.checks.iter().map(|c| c.name.clone()))
-            .chain(table.foreign_keys.iter().map(|f| f.name.clone()))
+            .map(|u| u.name.to_string())
+            .chain(table.indexes.iter().map(|i| i.name.to_string()))
+            .chain(table.checks.iter().map(|c| c.name.to_string()))
+            .chain(table.foreign_keys.iter().map(|f| f.name.to_string()))
             .collect();
-        if backend != quarry::engine::BackendKind::Mysql {
+        if backend != quarry_schema::Backend::Mysql {
             wanted.push(table.primary_key_name());
         }
         let present: Vec<&String> = have.iter().filter(|(t, _)| *t == table.name).map(|(_, n)| n).collect();
@@ -303,7 +303,7 @@ fn named_differences(
         for name in present {
             // MySQL backs each foreign key with an index of its name, and
             // MariaDB checks each JSON column with a constraint named after it.
-            let implied = table.column_by_sql_name(name).is_some();
+            let implied = table.column(name).is_some();
             if !wanted.contains(name) && !implied {
                 differences.push(format!(
                     "constraint or index {name} on {} is in the database but not in the schema",
@@ -313,14 +313,6 @@ fn named_differences(
         }
     }
     Ok(differences)
-}
-
-fn backend_of(engine: &AnyEngine) -> quarry_codegen::emit::ddl::Backend {
-    match engine.backend() {
-        quarry::engine::BackendKind::Sqlite => quarry_codegen::emit::ddl::Backend::Sqlite,
-        quarry::engine::BackendKind::Postgres => quarry_codegen::emit::ddl::Backend::Postgres,
-        quarry::engine::BackendKind::Mysql => quarry_codegen::emit::ddl::Backend::Mysql,
-    }
 }
 
 /// A type name folded for comparison: lower case, no spaces or quotes, and
@@ -345,11 +337,11 @@ fn normalize(ty: &str) -> String {
 /// The type the schema's DDL gives `column`, spelled as the backend's
 /// catalog reports it, folded by [`normalize`].
 fn expected_type(
-    backend: quarry_codegen::emit::ddl::Backend,
-    schema: &quarry_codegen::Schema,
-    column: &quarry_codegen::ir::Column,
+    backend: quarry_schema::Backend,
+    schema: &quarry_schema::db::Schema,
+    column: &quarry_schema::db::Column,
 ) -> String {
-    use quarry_codegen::emit::ddl::Backend;
+    use quarry_schema::Backend;
     let ddl = normalize(&backend.column_type(schema, column));
     match backend {
         Backend::Sqlite => ddl,

@@ -3,14 +3,16 @@
 use std::path::{Path, PathBuf};
 
 use quarry::migrate::{Migration, Script};
-use quarry_codegen::emit::ddl::Backend;
-use quarry_codegen::migrate::{diff, reverse, statements, Operation};
-use quarry_codegen::{Schema, SourceFile};
+use quarry_codegen::SourceFile;
+use quarry_schema::db::Schema;
+use quarry_schema::migrate::{diff, reverse, statements, Operation};
+use quarry_schema::{snapshot, Backend};
 
 /// The schema at the head revision, beside the backend folders.
 const SNAPSHOT: &str = "schema.json";
 
-/// Reads and checks every `*.rs` file of the schema folder.
+/// Reads and checks every `*.rs` file of the schema folder; returns its
+/// database side, keyed by SQL names.
 pub fn load_schema(dir: &Path) -> Result<Schema, String> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read the schema folder {}: {e}", dir.display()))?
@@ -25,16 +27,17 @@ pub fn load_schema(dir: &Path) -> Result<Schema, String> {
             Ok(SourceFile { path: p.display().to_string(), text })
         })
         .collect::<Result<_, String>>()?;
-    quarry_codegen::load(files.clone()).map_err(|errors| errors.render(&files))
+    let schema = quarry_codegen::load(files.clone()).map_err(|errors| errors.render(&files))?;
+    Ok(quarry_codegen::lower::database(&schema))
 }
 
 /// One line saying what an operation does.
 pub fn describe(operation: &Operation) -> String {
     use Operation::*;
     match operation {
-        CreateEnum(e) => format!("create enum {}", e.sql_name),
-        DropEnum(e) => format!("drop enum {}", e.sql_name),
-        AlterEnum { to, .. } => format!("change the values of enum {}", to.sql_name),
+        CreateEnum(e) => format!("create enum {}", e.name),
+        DropEnum(e) => format!("drop enum {}", e.name),
+        AlterEnum { to, .. } => format!("change the values of enum {}", to.name),
         CreateTable(t) => format!("create table {}", t.name),
         DropTable(t) => format!("drop table {}", t.name),
         RenameTable { from, to } => format!("rename table {from} to {to}"),
@@ -74,16 +77,17 @@ impl Folder {
         self.write_snapshot(&Schema::default())
     }
 
+    /// The head snapshot, upgraded from an older format if need be.
     fn snapshot(&self) -> Result<Schema, String> {
         let path = self.root.join(SNAPSHOT);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e} (run `quarry init` first)", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+        if !path.exists() {
+            return Err(format!("no snapshot at {} (run `quarry init` first)", path.display()));
+        }
+        snapshot::read(&path).map_err(|e| e.to_string())
     }
 
     fn write_snapshot(&self, schema: &Schema) -> Result<(), String> {
-        let text = serde_json::to_string_pretty(schema).map_err(|e| e.to_string())?;
-        std::fs::write(self.root.join(SNAPSHOT), text + "\n").map_err(|e| e.to_string())
+        snapshot::write(&self.root.join(SNAPSHOT), schema).map_err(|e| e.to_string())
     }
 
     /// What the schema changed since the head revision.

@@ -13,22 +13,22 @@
 //! use quarry_schema::db::{Column, Schema, SqlType, Table};
 //! use quarry_schema::{order, List};
 //!
-//! let column = |name: &'static str| Column {
-//!     name: name.into(), sql_type: SqlType::Integer, nullable: false, autoincrement: false,
-//!     server_default: None, comment: None, renamed_from: None,
+//! use quarry_schema::{ddl, Backend};
+//!
+//! let notes = Table {
+//!     columns: vec![Column::new("id", SqlType::Integer), Column::new("body", SqlType::Text)].into(),
+//!     primary_key: vec!["id".into()].into(),
+//!     ..Table::empty("notes")
 //! };
-//! let table = Table {
-//!     name: "notes".into(), schema: None, comment: None, renamed_from: None,
-//!     columns: vec![column("id")].into(), primary_key: vec!["id".into()].into(),
-//!     uniques: List::Borrowed(&[]), indexes: List::Borrowed(&[]), checks: List::Borrowed(&[]),
-//!     foreign_keys: List::Borrowed(&[]),
-//! };
-//! let schema = Schema { tables: vec![table].into(), enums: List::Borrowed(&[]) };
+//! let schema = Schema { tables: vec![notes].into(), enums: List::Borrowed(&[]) };
 //! assert_eq!(order::order(&schema).rank("notes"), Some(0));
+//! assert_eq!(ddl::script(&schema, Backend::Sqlite).drop, [r#"DROP TABLE IF EXISTS "notes""#]);
 //! ```
 
 pub mod app;
 pub mod db;
+pub mod ddl;
+pub mod migrate;
 pub mod order;
 pub mod snapshot;
 
