@@ -67,7 +67,24 @@ pub mod mysql {
 }
 
 /// `FlushRows` for every backend quarry is built with; generated code
-/// invokes it once per table.
+/// invokes it once per table. How a table's rows are inserted is decided
+/// here and only here, from what the code generator says about its key:
+///
+/// ```text
+/// flush_rows!(NewAuthor, Author, authors::table, given)
+///     // the rows always carry their key: one INSERT, the keys are the rows' own
+/// flush_rows!(NewAuthor, Author, authors::table, generated authors::id)
+///     // the database may generate the key: INSERT ... RETURNING id (SQLite,
+///     // PostgreSQL), or one INSERT and LAST_INSERT_ID() (MySQL); rows that give
+///     // their key are inserted as given
+/// flush_rows!(NewAuthor, Author, authors::table, generated authors::id, dense DenseNewAuthor)
+///     // as above, and on SQLite (which cannot write DEFAULT inside VALUES) the
+///     // rows that leave exactly the database-filled columns unset go in one
+///     // statement through the `DenseNewAuthor` insertable the generator wrote
+/// ```
+///
+/// The code generator (quarry-codegen's `emit/rust/unit_of_work.rs`) picks
+/// the form; each backend's arm below turns it into one `FlushRows` impl.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __flush_rows {
