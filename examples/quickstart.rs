@@ -39,7 +39,7 @@ fn main() -> Result<()> {
     // The migrations `quarry revision --autogenerate` wrote from schema/,
     // embedded by the build script, applied at start-up.
     let applied = quarry::migrate::run_pending(&mut conn, MIGRATIONS)?;
-    println!("Applied migrations {applied:?}: {} tables in {path}", schema::METADATA.tables.len());
+    println!("Applied migrations {applied:?}: {} tables in {path}", schema::METADATA.schema.tables.len());
 
     let authors = seed_blog(&mut conn)?;
     seed_shop(&mut conn)?;

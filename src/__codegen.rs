@@ -4,17 +4,15 @@
 pub use bigdecimal;
 pub use chrono;
 pub use serde_json;
+pub use std::borrow::Cow;
+
+pub use quarry_schema::{app, db};
 
 pub use crate::__flush_rows as flush_rows;
 pub use crate::__upsert_rows as upsert_rows;
-pub use crate::ddl::{create_all, drop_all, DdlConnection};
+pub use crate::ddl::{create_all, drop_all};
+pub use crate::engine::{Backend, EngineConnection};
 pub use crate::error::UnknownEnumValue;
-pub use crate::metadata::{
-    Cascade, CheckMeta, ColumnMeta, ConstraintMeta, Ddl, DdlScript, EnumMeta, FkAction, ForeignKeyMeta, IndexMeta,
-    RelationKind, RelationMeta, ServerDefault, SqlType, TableMeta, ThroughMeta,
-};
-
-pub use crate::engine::BackendKind;
 pub use crate::sql_types;
 pub use crate::types::unchecked;
 pub use crate::types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};

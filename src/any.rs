@@ -20,7 +20,7 @@
 //! # Ok::<(), quarry::Error>(())
 //! ```
 
-use crate::engine::{BackendKind, DatabaseUrl, Engine, EngineBuilder};
+use crate::engine::{Backend, DatabaseUrl, Engine, EngineBuilder};
 use crate::error::Result;
 
 /// An engine for the backend a URL names, decided at run time.
@@ -55,11 +55,11 @@ impl AnyEngine {
     fn build<X>(url: DatabaseUrl, settings: EngineBuilder<X>) -> Result<Self> {
         match url.backend() {
             #[cfg(feature = "sqlite")]
-            BackendKind::Sqlite => Ok(AnyEngine::Sqlite(settings.retype().build_url(url)?)),
+            Backend::Sqlite => Ok(AnyEngine::Sqlite(settings.retype().build_url(url)?)),
             #[cfg(feature = "postgres")]
-            BackendKind::Postgres => Ok(AnyEngine::Postgres(settings.retype().build_url(url)?)),
+            Backend::Postgres => Ok(AnyEngine::Postgres(settings.retype().build_url(url)?)),
             #[cfg(feature = "mysql")]
-            BackendKind::Mysql => Ok(AnyEngine::Mysql(settings.retype().build_url(url)?)),
+            Backend::Mysql => Ok(AnyEngine::Mysql(settings.retype().build_url(url)?)),
             #[allow(unreachable_patterns)]
             other => Err(crate::Error::InvalidUrl {
                 url: crate::engine::redact(url.driver_url()),
@@ -69,14 +69,14 @@ impl AnyEngine {
     }
 
     /// The backend in use.
-    pub fn backend(&self) -> BackendKind {
+    pub fn backend(&self) -> Backend {
         match self {
             #[cfg(feature = "sqlite")]
-            AnyEngine::Sqlite(_) => BackendKind::Sqlite,
+            AnyEngine::Sqlite(_) => Backend::Sqlite,
             #[cfg(feature = "postgres")]
-            AnyEngine::Postgres(_) => BackendKind::Postgres,
+            AnyEngine::Postgres(_) => Backend::Postgres,
             #[cfg(feature = "mysql")]
-            AnyEngine::Mysql(_) => BackendKind::Mysql,
+            AnyEngine::Mysql(_) => Backend::Mysql,
         }
     }
 }

@@ -82,7 +82,7 @@ pub enum Error {
         /// The relation's table and field.
         table: &'static str,
         relation: &'static str,
-        kind: crate::metadata::RelationKind,
+        kind: crate::metadata::app::RelationKind,
     },
     /// A flush could not write its rows: why, and for which table.
     #[error("flush of `{table}`: {problem}")]

@@ -21,7 +21,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::engine::{BackendKind, EngineConnection};
+use crate::engine::{Backend, EngineConnection};
 use crate::error::Result;
 
 /// The tables of the database a connection uses: SQLite's main database,
@@ -146,21 +146,21 @@ inspect_with_sql_query!(diesel::PgConnection);
 inspect_with_sql_query!(diesel::MysqlConnection);
 
 /// Columns: (table, column, '1' when NOT NULL, type, default).
-fn columns_sql(backend: BackendKind) -> &'static str {
+fn columns_sql(backend: Backend) -> &'static str {
     match backend {
-        BackendKind::Sqlite => {
+        Backend::Sqlite => {
             "SELECT m.name AS t, c.name AS c, CAST(c.\"notnull\" AS TEXT) AS n, c.type AS ty, c.dflt_value AS d \
              FROM sqlite_master m, pragma_table_info(m.name) c \
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, c.cid"
         }
-        BackendKind::Postgres => {
+        Backend::Postgres => {
             "SELECT a.attrelid::regclass::text AS t, a.attname::text AS c, CASE WHEN a.attnotnull THEN '1' ELSE '0' END AS n, \
              format_type(a.atttypid, a.atttypmod) AS ty, pg_get_expr(d.adbin, d.adrelid) AS d FROM pg_attribute a \
              JOIN pg_class r ON r.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE r.relnamespace = current_schema()::regnamespace AND r.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY 1, a.attnum"
         }
-        BackendKind::Mysql => {
+        Backend::Mysql => {
             "SELECT TABLE_NAME AS t, COLUMN_NAME AS c, IF(IS_NULLABLE = 'NO', '1', '0') AS n, COLUMN_TYPE AS ty, \
              NULLIF(COLUMN_DEFAULT, 'NULL') AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
              ORDER BY TABLE_NAME, ORDINAL_POSITION"
@@ -170,22 +170,22 @@ fn columns_sql(backend: BackendKind) -> &'static str {
 
 /// Constraints and indexes: (table, `constraint` | `index` | `sql`, name
 /// (or, for `sql`, SQLite's `CREATE TABLE` text), '', NULL).
-fn names_sql(backend: BackendKind) -> &'static [&'static str] {
+fn names_sql(backend: Backend) -> &'static [&'static str] {
     match backend {
-        BackendKind::Sqlite => &[
+        Backend::Sqlite => &[
             "SELECT m.name AS t, 'index' AS c, i.name AS n, '' AS ty, NULL AS d FROM sqlite_master m, pragma_index_list(m.name) i \
              WHERE m.type = 'table' AND i.origin = 'c'",
             "SELECT name AS t, 'sql' AS c, sql AS n, '' AS ty, NULL AS d FROM sqlite_master \
              WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
         ],
-        BackendKind::Postgres => &[
+        Backend::Postgres => &[
             "SELECT conrelid::regclass::text AS t, 'constraint' AS c, conname::text AS n, ''::text AS ty, NULL::text AS d FROM pg_constraint \
              WHERE connamespace = current_schema()::regnamespace AND contype IN ('p', 'u', 'f', 'c')",
             "SELECT tablename::text AS t, 'index' AS c, indexname::text AS n, ''::text AS ty, NULL::text AS d FROM pg_indexes \
              WHERE schemaname = current_schema() \
              AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE connamespace = current_schema()::regnamespace)",
         ],
-        BackendKind::Mysql => &[
+        Backend::Mysql => &[
             "SELECT TABLE_NAME AS t, 'constraint' AS c, CONSTRAINT_NAME AS n, '' AS ty, NULL AS d FROM information_schema.TABLE_CONSTRAINTS \
              WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_TYPE <> 'PRIMARY KEY'",
             "SELECT DISTINCT TABLE_NAME AS t, 'index' AS c, INDEX_NAME AS n, '' AS ty, NULL AS d FROM information_schema.STATISTICS \
@@ -195,7 +195,7 @@ fn names_sql(backend: BackendKind) -> &'static [&'static str] {
 }
 
 /// The catalog of `backend`, with `load` running its queries.
-fn read(backend: BackendKind, load: &mut dyn FnMut(&str) -> Result<Vec<Row>>) -> Result<Catalog> {
+fn read(backend: Backend, load: &mut dyn FnMut(&str) -> Result<Vec<Row>>) -> Result<Catalog> {
     let mut tables: Vec<Table> = Vec::new();
     for row in load(columns_sql(backend))? {
         let table = match tables.iter().position(|t| t.name == row.t) {

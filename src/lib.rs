@@ -40,6 +40,7 @@
 //! | what each type holds on each backend | [`types`], [`sql_types`], docs/values.md |
 //! | query pieces diesel lacks (CTEs, `ilike`, NULLS FIRST) | [`dsl`], docs/query-guide.md |
 //! | relations the schema declares | [`relation`], [`metadata`] |
+//! | the schema model `METADATA` is a value of (tables by SQL name, the Rust mapping, [`metadata::Backend`]), its DDL and diff | [`metadata`], the `quarry_schema` crate, docs/architecture.md |
 //! | migrations | [`migrate`], [`embed_migrations!`], the `quarry` CLI, docs/migrations.md |
 //! | what a live database holds (tables, columns, constraint and index names) | [`inspect`] |
 //! | what went wrong | [`error`]: [`Error`] and its kinds |

@@ -4,7 +4,7 @@
 //! model struct (`Author`), [`NewRow`] for its insertable (`NewAuthor`),
 //! and [`FlushRows`] for each backend quarry is built with.
 
-use crate::metadata::TableMeta;
+use crate::metadata::app;
 
 /// A table's model struct.
 pub trait Model: Sized + 'static {
@@ -15,8 +15,9 @@ pub trait Model: Sized + 'static {
     type Key: Clone + std::fmt::Debug + 'static;
     /// The insertable for new rows.
     type New: NewRow<Model = Self>;
-    /// The table's description.
-    const TABLE: &'static TableMeta;
+    /// The model's place in the schema model: its struct and table names,
+    /// fields, relations and foreign-key rank (in the generated `METADATA`).
+    const MODEL: &'static app::Model;
 
     /// This row's primary key.
     fn key(&self) -> Self::Key;
@@ -35,7 +36,7 @@ pub trait NewRow: Sized + 'static {
     /// on SQLite (stored as NULL), a leap second in a time of day. A flush
     /// refuses such a row with [`Error::Data`](crate::Error::Data) before
     /// writing anything.
-    fn refused_value(&self, backend: crate::engine::BackendKind) -> Option<String> {
+    fn refused_value(&self, backend: crate::engine::Backend) -> Option<String> {
         let _ = backend;
         None
     }
@@ -66,7 +67,24 @@ pub mod mysql {
 }
 
 /// `FlushRows` for every backend quarry is built with; generated code
-/// invokes it once per table.
+/// invokes it once per table. How a table's rows are inserted is decided
+/// here and only here, from what the code generator says about its key:
+///
+/// ```text
+/// flush_rows!(NewAuthor, Author, authors::table, given)
+///     // the rows always carry their key: one INSERT, the keys are the rows' own
+/// flush_rows!(NewAuthor, Author, authors::table, generated authors::id)
+///     // the database may generate the key: INSERT ... RETURNING id (SQLite,
+///     // PostgreSQL), or one INSERT and LAST_INSERT_ID() (MySQL); rows that give
+///     // their key are inserted as given
+/// flush_rows!(NewAuthor, Author, authors::table, generated authors::id, dense DenseNewAuthor)
+///     // as above, and on SQLite (which cannot write DEFAULT inside VALUES) the
+///     // rows that leave exactly the database-filled columns unset go in one
+///     // statement through the `DenseNewAuthor` insertable the generator wrote
+/// ```
+///
+/// The code generator (quarry-codegen's `emit/rust/unit_of_work.rs`) picks
+/// the form; each backend's arm below turns it into one `FlushRows` impl.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __flush_rows {

@@ -5,14 +5,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::metadata::RelationMeta;
+use crate::metadata::app;
 use crate::model::Model;
 
 /// A relation from rows of `From` to rows of `To`, as declared in the
 /// schema. `Via` is the association table's `New*` type for a
 /// many-to-many relation, `()` otherwise.
 pub struct Relation<From: Model, To: Model, Via = ()> {
-    meta: &'static RelationMeta,
+    meta: &'static app::Relation,
     wiring: Wiring<From, To, Via>,
     _types: PhantomData<fn(From) -> (To, Via)>,
 }
@@ -44,27 +44,27 @@ impl<From: Model, To: Model, Via> Copy for Wiring<From, To, Via> {}
 
 impl<From: Model, To: Model, Via> Relation<From, To, Via> {
     #[doc(hidden)]
-    pub const fn __new(meta: &'static RelationMeta) -> Self {
+    pub const fn __new(meta: &'static app::Relation) -> Self {
         Relation { meta, wiring: Wiring::None, _types: PhantomData }
     }
 
     #[doc(hidden)]
-    pub const fn __child(meta: &'static RelationMeta, set: fn(&mut To::New, &From::Key)) -> Self {
+    pub const fn __child(meta: &'static app::Relation, set: fn(&mut To::New, &From::Key)) -> Self {
         Relation { meta, wiring: Wiring::Child(set), _types: PhantomData }
     }
 
     #[doc(hidden)]
-    pub const fn __parent(meta: &'static RelationMeta, set: fn(&mut From::New, &To::Key)) -> Self {
+    pub const fn __parent(meta: &'static app::Relation, set: fn(&mut From::New, &To::Key)) -> Self {
         Relation { meta, wiring: Wiring::Parent(set), _types: PhantomData }
     }
 
     #[doc(hidden)]
-    pub const fn __link(meta: &'static RelationMeta, link: fn(&From::Key, &To::Key) -> Via) -> Self {
+    pub const fn __link(meta: &'static app::Relation, link: fn(&From::Key, &To::Key) -> Via) -> Self {
         Relation { meta, wiring: Wiring::Link(link), _types: PhantomData }
     }
 
     /// The relation's description: kind, keys, association table, cascade.
-    pub const fn meta(&self) -> &'static RelationMeta {
+    pub const fn meta(&self) -> &'static app::Relation {
         self.meta
     }
 
@@ -73,8 +73,8 @@ impl<From: Model, To: Model, Via> Relation<From, To, Via> {
         crate::Error::WrongRelation {
             method,
             expected,
-            table: self.meta.table,
-            relation: self.meta.name,
+            table: &self.meta.table,
+            relation: &self.meta.name,
             kind: self.meta.kind,
         }
     }

@@ -4,7 +4,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection};
 use diesel::r2d2::R2D2Connection;
 use diesel::QueryResult;
 
-use super::{BackendKind, Shared};
+use super::{Backend, Shared};
 
 /// SQL's transaction isolation levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,7 +55,7 @@ pub trait EngineConnection:
     R2D2Connection + SimpleConnection + diesel::Connection<TransactionManager = AnsiTransactionManager> + Send + 'static
 {
     /// Which backend this is.
-    const BACKEND: BackendKind;
+    const BACKEND: Backend;
 
     /// The largest number of bind parameters one statement may carry.
     const MAX_BIND_PARAMETERS: usize;
@@ -71,7 +71,7 @@ pub trait EngineConnection:
 
 #[cfg(feature = "sqlite")]
 impl EngineConnection for diesel::SqliteConnection {
-    const BACKEND: BackendKind = BackendKind::Sqlite;
+    const BACKEND: Backend = Backend::Sqlite;
     const MAX_BIND_PARAMETERS: usize = 32_766;
 
     fn prepare(&mut self, shared: &Shared) -> QueryResult<()> {
@@ -98,7 +98,7 @@ impl EngineConnection for diesel::SqliteConnection {
 
 #[cfg(feature = "postgres")]
 impl EngineConnection for diesel::PgConnection {
-    const BACKEND: BackendKind = BackendKind::Postgres;
+    const BACKEND: Backend = Backend::Postgres;
     const MAX_BIND_PARAMETERS: usize = 65_535;
 
     fn begin_statements(options: &TransactionOptions) -> BeginStatements {
@@ -121,7 +121,7 @@ pub const MYSQL_SQL_MODE: &str = "SET SESSION sql_mode = CONCAT_WS(',', @@SESSIO
 
 #[cfg(feature = "mysql")]
 impl EngineConnection for diesel::MysqlConnection {
-    const BACKEND: BackendKind = BackendKind::Mysql;
+    const BACKEND: Backend = Backend::Mysql;
     const MAX_BIND_PARAMETERS: usize = 65_535;
 
     /// Strict about values: refuse rather than store a zero date or a

@@ -38,7 +38,12 @@ use diesel::r2d2::{Pool, PooledConnection};
 pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
 pub use events::{Event, Listener};
 pub use pool::Manager;
-pub use url::{redact, BackendKind, DatabaseUrl};
+pub use quarry_schema::Backend;
+pub use url::{redact, DatabaseUrl};
+
+/// The backend type's former name.
+#[deprecated(note = "renamed `Backend`, the one backend type of quarry, quarry-codegen and the CLI")]
+pub type BackendKind = Backend;
 
 use crate::error::{Error, OperationalError, Result};
 

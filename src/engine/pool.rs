@@ -7,7 +7,7 @@ use std::time::Duration;
 use diesel::r2d2::ManageConnection;
 
 use super::echo::Echo;
-use super::{url, BackendKind, DatabaseUrl, EngineConnection, Shared};
+use super::{url, Backend, DatabaseUrl, EngineConnection, Shared};
 use crate::error::{connect_failure, Error, OperationalError, OperationalKind, Result};
 
 /// r2d2's connection manager for an [`Engine`](super::Engine)'s pool.
@@ -72,7 +72,7 @@ impl<C: EngineConnection> Manager<C> {
     /// database file", not that the directory is missing.
     fn explain(&self, mut error: Error) -> Error {
         if let Error::Operational(e) = &mut error {
-            if C::BACKEND == BackendKind::Sqlite && e.kind == OperationalKind::MissingFile {
+            if C::BACKEND == Backend::Sqlite && e.kind == OperationalKind::MissingFile {
                 let dir = std::path::Path::new(&self.url).parent().filter(|d| !d.as_os_str().is_empty());
                 if let Some(dir) = dir.filter(|d| !d.is_dir()) {
                     e.message.push_str(&format!(" (the directory {} does not exist)", dir.display()));

@@ -1,25 +1,8 @@
 //! Database URLs: which backend, and what its driver is given.
 
+use quarry_schema::Backend;
+
 use crate::error::{Error, Result};
-
-/// A backend quarry can connect to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BackendKind {
-    Sqlite,
-    Postgres,
-    Mysql,
-}
-
-impl BackendKind {
-    /// `sqlite`, `postgres` or `mysql`.
-    pub fn name(self) -> &'static str {
-        match self {
-            BackendKind::Sqlite => "sqlite",
-            BackendKind::Postgres => "postgres",
-            BackendKind::Mysql => "mysql",
-        }
-    }
-}
 
 /// A parsed database URL.
 ///
@@ -31,16 +14,16 @@ impl BackendKind {
 /// | `mysql://…`, `mariadb://…` | MySQL/MariaDB | the URL, as `mysql://` |
 ///
 /// ```
-/// use quarry::engine::{BackendKind, DatabaseUrl};
+/// use quarry::engine::{Backend, DatabaseUrl};
 ///
 /// let url = DatabaseUrl::parse("sqlite://data/app.db").unwrap();
-/// assert_eq!((url.backend(), url.driver_url()), (BackendKind::Sqlite, "data/app.db"));
+/// assert_eq!((url.backend(), url.driver_url()), (Backend::Sqlite, "data/app.db"));
 /// let url = DatabaseUrl::parse("mariadb://root@localhost/shop").unwrap();
 /// assert_eq!(url.driver_url(), "mysql://root@localhost/shop");
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl {
-    backend: BackendKind,
+    backend: Backend,
     driver_url: String,
 }
 
@@ -56,11 +39,11 @@ impl DatabaseUrl {
                 if path.is_empty() {
                     return Err(invalid("no database file: write sqlite://path/to/file.db or sqlite::memory:"));
                 }
-                (BackendKind::Sqlite, path.to_owned())
+                (Backend::Sqlite, path.to_owned())
             }
-            "postgres" | "postgresql" => (BackendKind::Postgres, url.to_owned()),
-            "mysql" => (BackendKind::Mysql, url.to_owned()),
-            "mariadb" => (BackendKind::Mysql, format!("mysql:{rest}")),
+            "postgres" | "postgresql" => (Backend::Postgres, url.to_owned()),
+            "mysql" => (Backend::Mysql, url.to_owned()),
+            "mariadb" => (Backend::Mysql, format!("mysql:{rest}")),
             other => {
                 return Err(invalid(&format!(
                     "unknown scheme `{other}`: expected sqlite, postgres, postgresql, mysql or mariadb"
@@ -78,7 +61,7 @@ impl DatabaseUrl {
     }
 
     /// The backend the URL names.
-    pub fn backend(&self) -> BackendKind {
+    pub fn backend(&self) -> Backend {
         self.backend
     }
 
@@ -89,7 +72,7 @@ impl DatabaseUrl {
 
     /// Whether this is an in-memory SQLite database.
     pub fn is_memory(&self) -> bool {
-        self.backend == BackendKind::Sqlite && self.driver_url == ":memory:"
+        self.backend == Backend::Sqlite && self.driver_url == ":memory:"
     }
 }
 
@@ -116,15 +99,15 @@ mod tests {
     #[test]
     fn parses_every_form() {
         let cases = [
-            ("sqlite://app.db", BackendKind::Sqlite, "app.db"),
-            ("sqlite:app.db", BackendKind::Sqlite, "app.db"),
-            ("sqlite:///tmp/app.db", BackendKind::Sqlite, "/tmp/app.db"),
-            ("sqlite::memory:", BackendKind::Sqlite, ":memory:"),
-            ("sqlite://:memory:", BackendKind::Sqlite, ":memory:"),
-            ("postgres://u@h/db", BackendKind::Postgres, "postgres://u@h/db"),
-            ("postgresql://u@h/db", BackendKind::Postgres, "postgresql://u@h/db"),
-            ("mysql://u@h/db", BackendKind::Mysql, "mysql://u@h/db"),
-            ("mariadb://u@h/db", BackendKind::Mysql, "mysql://u@h/db"),
+            ("sqlite://app.db", Backend::Sqlite, "app.db"),
+            ("sqlite:app.db", Backend::Sqlite, "app.db"),
+            ("sqlite:///tmp/app.db", Backend::Sqlite, "/tmp/app.db"),
+            ("sqlite::memory:", Backend::Sqlite, ":memory:"),
+            ("sqlite://:memory:", Backend::Sqlite, ":memory:"),
+            ("postgres://u@h/db", Backend::Postgres, "postgres://u@h/db"),
+            ("postgresql://u@h/db", Backend::Postgres, "postgresql://u@h/db"),
+            ("mysql://u@h/db", Backend::Mysql, "mysql://u@h/db"),
+            ("mariadb://u@h/db", Backend::Mysql, "mysql://u@h/db"),
         ];
         for (url, backend, driver) in cases {
             let parsed = DatabaseUrl::parse(url).unwrap();

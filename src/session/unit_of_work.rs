@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
 use crate::error::{DataError, Error, FlushProblem, Result};
-use crate::metadata::TableMeta;
+use crate::metadata::app;
 use crate::model::{FlushRows, Model, NewRow};
 
 /// A row queued in a session, written at the next flush. `Copy`: hand it
@@ -26,7 +26,7 @@ impl<M: Model> Copy for Pending<M> {}
 
 impl<M: Model> std::fmt::Debug for Pending<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pending<{}>#{}", M::TABLE.struct_name, self.slot)
+        write!(f, "Pending<{}>#{}", M::MODEL.name, self.slot)
     }
 }
 
@@ -124,7 +124,7 @@ struct Entry<N> {
 
 /// The queued rows of one table.
 trait Bucket<C> {
-    fn table(&self) -> &'static TableMeta;
+    fn model(&self) -> &'static app::Model;
     fn as_any(&mut self) -> &mut dyn Any;
     /// Inserts every row whose needs are met, in rounds; returns how many
     /// rows were written.
@@ -143,8 +143,8 @@ where
     C: crate::engine::EngineConnection,
     N: FlushRows<C>,
 {
-    fn table(&self) -> &'static TableMeta {
-        <N::Model as Model>::TABLE
+    fn model(&self) -> &'static app::Model {
+        <N::Model as Model>::MODEL
     }
 
     fn as_any(&mut self) -> &mut dyn Any {
@@ -169,7 +169,7 @@ where
                 .partition(|e| e.needs.iter().all(|s| keys.resolved.contains(s)));
             self.entries = waiting;
             if ready.is_empty() {
-                return Err(Error::Flush { table: N::Model::TABLE.name, problem: FlushProblem::Cycle });
+                return Err(Error::Flush { table: &N::Model::MODEL.table, problem: FlushProblem::Cycle });
             }
             let mut slots = Vec::with_capacity(ready.len());
             let mut rows = Vec::with_capacity(ready.len());
@@ -177,7 +177,7 @@ where
                 let row = match entry.source {
                     Source::Ready(row) => row,
                     Source::Deferred(build) => build(keys).ok_or(Error::Flush {
-                        table: N::Model::TABLE.name,
+                        table: &N::Model::MODEL.table,
                         problem: FlushProblem::UnknownRelatedRow,
                     })?,
                 };
@@ -193,7 +193,7 @@ where
                 let found = N::insert_keys(chunk, conn)?;
                 if found.len() != slots.len() {
                     let problem = FlushProblem::MissingKeys { inserted: slots.len(), returned: found.len() };
-                    return Err(Error::Flush { table: N::Model::TABLE.name, problem });
+                    return Err(Error::Flush { table: &N::Model::MODEL.table, problem });
                 }
                 keys.insert::<N::Model>(slots, found);
                 written += slots.len();
@@ -267,7 +267,7 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
     /// (self-references are handled inside a bucket, in rounds).
     fn order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.buckets.len()).collect();
-        order.sort_by_key(|&i| self.buckets[i].table().rank);
+        order.sort_by_key(|&i| self.buckets[i].model().rank);
         order
     }
 }

@@ -126,17 +126,17 @@ use delegate;
 pub mod unchecked {
     use chrono::{NaiveTime, Timelike};
 
-    use crate::engine::BackendKind;
+    use crate::engine::Backend;
 
     /// SQLite stores a bound NaN as NULL.
-    pub fn float(backend: BackendKind, column: &str, value: f64) -> Option<String> {
-        (backend == BackendKind::Sqlite && value.is_nan())
+    pub fn float(backend: Backend, column: &str, value: f64) -> Option<String> {
+        (backend == Backend::Sqlite && value.is_nan())
             .then(|| format!("{column}: SQLite stores NaN as NULL; write NULL (None) or a number"))
     }
 
     /// No backend stores a leap second in a `TIME` (MySQL turns it into
     /// `00:00:00`, PostgreSQL refuses it).
-    pub fn time(_backend: BackendKind, column: &str, value: &NaiveTime) -> Option<String> {
+    pub fn time(_backend: Backend, column: &str, value: &NaiveTime) -> Option<String> {
         (value.nanosecond() >= 1_000_000_000)
             .then(|| format!("{column}: {value} is a leap second, which a TIME column does not store"))
     }

@@ -35,7 +35,7 @@ common::engine_tests! {
         // Rows leaving a column to its default (tags.id): SQLite cannot write
         // DEFAULT in VALUES, so diesel inserts one row per statement there.
         let (expected_tags, expected_links) = match backend {
-            quarry::engine::BackendKind::Sqlite => (3000, 3),
+            quarry::engine::Backend::Sqlite => (3000, 3),
             _ => (2, 2),
         };
         assert_eq!((tag_inserts, link_inserts), (expected_tags, expected_links));

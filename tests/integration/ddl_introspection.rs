@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
-use quarry::metadata::{ColumnMeta, FkAction, ServerDefault, SqlType, TableMeta};
+use quarry::metadata::db::{Column, FkAction, ServerDefault, SqlType, Table};
 
 use crate::schema;
 
@@ -381,14 +381,14 @@ fn split(list: &str) -> Vec<String> {
 }
 
 /// The type names a backend may report for a column, lower case.
-fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
+fn expected_types(backend: &str, column: &Column) -> Vec<String> {
     let numeric = |p: Option<u32>, s: Option<u32>, word: &str| match (p, s) {
         (Some(p), Some(s)) => format!("{word}({p},{s})"),
         (Some(p), None) => format!("{word}({p},0)"),
         _ => word.to_owned(),
     };
     let one = |s: &str| vec![s.to_owned()];
-    match (backend, column.sql_type) {
+    match (backend, column.sql_type.clone()) {
         ("sqlite", _) if column.autoincrement => one("integer"),
         ("sqlite", SqlType::SmallInt) => one("smallint"),
         ("sqlite", SqlType::Integer) => one("integer"),
@@ -421,7 +421,7 @@ fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
         ("postgres", SqlType::Json) => one("json"),
         ("postgres", SqlType::Jsonb) => one("jsonb"),
         ("postgres", SqlType::Binary) => one("bytea"),
-        ("postgres", SqlType::Enum(name)) => one(name),
+        ("postgres", SqlType::Enum(name)) => one(&name),
         // MySQL: "DATA_TYPE|COLUMN_TYPE"; MariaDB stores JSON as LONGTEXT.
         (_, SqlType::SmallInt) => vec!["smallint|smallint".into(), "smallint|smallint(6)".into()],
         (_, SqlType::Integer) => vec!["int|int".into(), "int|int(11)".into()],
@@ -438,7 +438,7 @@ fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
         (_, SqlType::Json | SqlType::Jsonb) => vec!["json|json".into(), "longtext|longtext".into()],
         (_, SqlType::Binary) => one("longblob|longblob"),
         (_, SqlType::Enum(name)) => {
-            let values = schema::METADATA.enums.iter().find(|e| e.name == name).unwrap().values;
+            let values = &schema::METADATA.schema.enum_type(&name).unwrap().values;
             let list: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
             one(&format!("enum|enum({})", list.join(",")))
         }
@@ -450,8 +450,14 @@ fn expected_types(backend: &str, column: &ColumnMeta) -> Vec<String> {
 fn default_matches(declared: &ServerDefault, found: &str) -> bool {
     let found = found.to_lowercase();
     match declared {
-        ServerDefault::Literal(text) => {
-            let text = text.trim_matches('\'').to_lowercase();
+        ServerDefault::Int(_) | ServerDefault::Float(_) | ServerDefault::Bool(_) | ServerDefault::Str(_) => {
+            let text = match declared {
+                ServerDefault::Int(v) => v.to_string(),
+                ServerDefault::Float(v) => v.to_string(),
+                ServerDefault::Bool(v) => v.to_string(),
+                ServerDefault::Str(v) => v.to_lowercase(),
+                _ => unreachable!(),
+            };
             let bool_as_int = match text.as_str() {
                 "true" => "1",
                 "false" => "0",
@@ -477,12 +483,12 @@ fn on_delete_matches(declared: Option<FkAction>, found: &str) -> bool {
 }
 
 /// Asserts that `found` is what `table` declares on `backend`.
-fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
-    let name = table.name;
+fn assert_table(backend: &str, table: &Table, found: &Found) {
+    let name = &table.name;
     assert_eq!(found.columns.len(), table.columns.len(), "{backend}: {name}: columns {:?}", found.columns.keys());
-    for column in table.columns {
+    for column in table.columns.iter() {
         let got =
-            found.columns.get(column.name).unwrap_or_else(|| panic!("{backend}: {name}.{} is missing", column.name));
+            found.columns.get(&*column.name).unwrap_or_else(|| panic!("{backend}: {name}.{} is missing", column.name));
         let want = expected_types(backend, column);
         assert!(
             want.contains(&got.ty),
@@ -504,24 +510,24 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
             (declared, found) => panic!("{backend}: {name}.{}: default {found:?}, declared {declared:?}", column.name),
         }
         if backend != "sqlite" {
-            assert_eq!(got.comment.as_deref(), column.comment, "{backend}: {name}.{} comment", column.name);
+            assert_eq!(got.comment.as_deref(), column.comment.as_deref(), "{backend}: {name}.{} comment", column.name);
         }
     }
     if backend != "sqlite" {
-        assert_eq!(found.comment.as_deref(), table.comment, "{backend}: {name} comment");
+        assert_eq!(found.comment.as_deref(), table.comment.as_deref(), "{backend}: {name} comment");
     }
-    assert_eq!(found.primary_key, table.primary_key, "{backend}: {name} primary key");
+    assert_eq!(found.primary_key, names(&table.primary_key), "{backend}: {name} primary key");
 
     let unique_columns: Vec<&Vec<String>> = found.uniques.iter().map(|(_, c)| c).filter(|c| !c.is_empty()).collect();
     assert_eq!(unique_columns.len(), table.uniques.len(), "{backend}: {name} uniques {:?}", found.uniques);
-    for unique in table.uniques {
+    for unique in table.uniques.iter() {
         assert!(
-            unique_columns.iter().any(|c| **c == unique.columns),
+            unique_columns.iter().any(|c| **c == names(&unique.columns)),
             "{backend}: {name}: unique {:?} missing",
             unique.columns
         );
         assert!(
-            found.uniques.iter().any(|(n, _)| n.as_deref() == Some(unique.name)),
+            found.uniques.iter().any(|(n, _)| n.as_deref() == Some(&*unique.name)),
             "{backend}: {name}: unique constraint {} missing in {:?}",
             unique.name,
             found.uniques
@@ -529,10 +535,10 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
     }
 
     assert_eq!(found.indexes.len(), table.indexes.len(), "{backend}: {name} indexes {:?}", found.indexes);
-    for index in table.indexes {
+    for index in table.indexes.iter() {
         let (columns, unique) =
-            found.indexes.get(index.name).unwrap_or_else(|| panic!("{backend}: index {} missing", index.name));
-        assert_eq!(columns, &index.columns, "{backend}: index {} columns", index.name);
+            found.indexes.get(&*index.name).unwrap_or_else(|| panic!("{backend}: index {} missing", index.name));
+        assert_eq!(columns, &names(&index.columns), "{backend}: index {} columns", index.name);
         assert_eq!(*unique, index.unique, "{backend}: index {} uniqueness", index.name);
     }
 
@@ -542,25 +548,25 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
         "{backend}: {name} foreign keys {:?}",
         found.foreign_keys
     );
-    for fk in table.foreign_keys {
+    for fk in table.foreign_keys.iter() {
         let got = found
             .foreign_keys
             .iter()
-            .find(|f| f.columns == fk.columns)
+            .find(|f| f.columns == names(&fk.columns))
             .unwrap_or_else(|| panic!("{backend}: {name}: foreign key {} missing", fk.name));
         assert_eq!(got.ref_table, fk.ref_table, "{backend}: {} target", fk.name);
-        assert_eq!(got.ref_columns, fk.ref_columns, "{backend}: {} target columns", fk.name);
+        assert_eq!(got.ref_columns, names(&fk.ref_columns), "{backend}: {} target columns", fk.name);
         assert!(on_delete_matches(fk.on_delete, &got.on_delete), "{backend}: {} on delete {}", fk.name, got.on_delete);
         match &got.name {
-            Some(found_name) => assert_eq!(found_name, fk.name, "{backend}: foreign key name"),
+            Some(found_name) => assert_eq!(found_name, &fk.name, "{backend}: foreign key name"),
             None => {
                 assert!(found.checks.contains(&format!("fk:{}", fk.name)), "{backend}: foreign key {} unnamed", fk.name)
             }
         }
     }
-    for check in table.checks {
+    for check in table.checks.iter() {
         assert!(
-            found.checks.iter().any(|c| c == check.name),
+            found.checks.iter().any(|c| *c == check.name),
             "{backend}: {name}: check {} missing in {:?}",
             check.name,
             found.checks
@@ -568,14 +574,19 @@ fn assert_table(backend: &str, table: &TableMeta, found: &Found) {
     }
 }
 
+/// Owned copies of a list of names, to compare with what a catalog returns.
+fn names(list: &[quarry::metadata::Str]) -> Vec<String> {
+    list.iter().map(|n| n.to_string()).collect()
+}
+
 fn assert_schema<C: Catalog>(conn: &mut C) {
     let mut tables = conn.table_names();
     tables.sort();
-    let mut declared: Vec<String> = schema::METADATA.tables.iter().map(|t| t.name.to_owned()).collect();
+    let mut declared: Vec<String> = schema::METADATA.schema.tables.iter().map(|t| t.name.to_string()).collect();
     declared.sort();
     assert_eq!(tables, declared, "{}: tables", C::BACKEND);
-    for table in schema::METADATA.tables {
-        let found = conn.describe(table.name);
+    for table in schema::METADATA.schema.tables.iter() {
+        let found = conn.describe(&table.name);
         assert_table(C::BACKEND, table, &found);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use quarry::engine::{BackendKind, Engine};
+use quarry::engine::{Backend, Engine};
 use quarry::error::OperationalKind;
 use quarry::{AnyEngine, Error};
 
@@ -81,7 +81,7 @@ common::engine_tests! {
         engine.record_statements(false);
         let inserts: Vec<String> = engine.take_statements().into_iter().filter(|s| s.starts_with("INSERT")).collect();
         // SQLite inserts row by row when rows carry DEFAULT; the others in one statement.
-        let expected = if engine.url().backend() == BackendKind::Sqlite { 10 } else { 1 };
+        let expected = if engine.url().backend() == Backend::Sqlite { 10 } else { 1 };
         assert_eq!(inserts.len(), expected, "{inserts:#?}");
         assert!(engine.statement_count() >= before + expected as u64);
         assert_eq!(engine.session().unwrap().one::<_, i64>(tags::table.count()).unwrap(), 10);

@@ -6,7 +6,7 @@
 use crate::common;
 
 use diesel::connection::SimpleConnection;
-use quarry::engine::BackendKind;
+use quarry::engine::Backend;
 use quarry::inspect::Catalog;
 
 const DDL: &str = r#"
@@ -27,7 +27,7 @@ fn names(found: &[String]) -> Vec<&str> {
     found.iter().map(String::as_str).collect()
 }
 
-fn check(backend: BackendKind, catalog: &Catalog) {
+fn check(backend: Backend, catalog: &Catalog) {
     assert_eq!(catalog.tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["kids", "parents"]);
     let kids = catalog.table("kids").unwrap();
     let columns: Vec<(&str, bool, bool)> =
@@ -35,13 +35,13 @@ fn check(backend: BackendKind, catalog: &Catalog) {
     assert_eq!(columns, [("id", false, false), ("parent_id", false, false), ("name", true, true)]);
     let name = kids.column("name").unwrap();
     let (varchar, default) = match backend {
-        BackendKind::Sqlite => ("VARCHAR(50)", "'x'"),
-        BackendKind::Postgres => ("character varying(50)", "'x'::character varying"),
-        BackendKind::Mysql => ("varchar(50)", "'x'"),
+        Backend::Sqlite => ("VARCHAR(50)", "'x'"),
+        Backend::Postgres => ("character varying(50)", "'x'::character varying"),
+        Backend::Mysql => ("varchar(50)", "'x'"),
     };
     assert_eq!((name.sql_type.as_str(), name.default.as_deref()), (varchar, Some(default)));
     match backend {
-        BackendKind::Mysql => {
+        Backend::Mysql => {
             // The primary key is always PRIMARY; a unique constraint is an index too.
             assert_eq!(names(&kids.constraints), ["ck_kids_id", "fk_kids_parent_id", "uq_kids_name"]);
             assert_eq!(names(&kids.indexes), ["ix_kids_parent_id", "uq_kids_name"]);
@@ -56,7 +56,7 @@ fn check(backend: BackendKind, catalog: &Catalog) {
 common::engine_tests! {
     fn reads_tables_columns_constraints_and_indexes(engine) {
         let backend = engine.url().backend();
-        let ddl = if backend == BackendKind::Mysql { DDL.replace('"', "`") } else { DDL.to_owned() };
+        let ddl = if backend == Backend::Mysql { DDL.replace('"', "`") } else { DDL.to_owned() };
         engine.connection().unwrap().batch_execute(&ddl).unwrap();
         check(backend, &engine.inspect().unwrap());
         // The same through a connection of it.

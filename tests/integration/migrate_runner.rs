@@ -98,7 +98,7 @@ common::engine_tests! {
         assert_eq!((version.as_str(), *ran), ("0001", 1), "{error}");
         assert!(statement.contains("no_such_table"), "{statement}");
         let records = applied(conn).unwrap();
-        if engine.url().backend() == quarry::engine::BackendKind::Mysql {
+        if engine.url().backend() == quarry::engine::Backend::Mysql {
             // DDL is not transactional: the first statement stays, and the record says so.
             assert!(exists!(conn, "first_half"));
             assert_eq!(records.iter().map(|r| (r.statements, r.complete)).collect::<Vec<_>>(), [(1, false)]);

@@ -11,9 +11,10 @@ use std::collections::BTreeSet;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
-use quarry_codegen::emit::ddl::{script, Backend};
-use quarry_codegen::migrate::{diff, reverse, statements};
-use quarry_codegen::Schema;
+use quarry_schema::db::Schema;
+use quarry_schema::ddl::script;
+use quarry_schema::migrate::{diff, reverse, statements};
+use quarry_schema::Backend;
 
 /// The six versions of the migration plan: (1) two tables; (2) a column
 /// with a server default and an index; (3) a table with an ON DELETE
@@ -148,8 +149,12 @@ const RENAMES: [&str; 2] = [
 /// of that version; `seed` runs at the first version, and `counts` says
 /// how many rows each table holds at the end.
 fn walk<C: Live>(conn: &mut C, fresh: &mut C, texts: &[&str], seed: &str, counts: &[(&str, i64)]) {
-    let versions: Vec<Schema> =
-        texts.iter().map(|text| quarry_codegen::load_str("schema.rs", text).expect("a valid version")).collect();
+    let versions: Vec<Schema> = texts
+        .iter()
+        .map(|text| {
+            quarry_codegen::lower::database(&quarry_codegen::load_str("schema.rs", text).expect("a valid version"))
+        })
+        .collect();
     let backend = C::BACKEND;
     let reset = |fresh: &mut C| {
         // Every version's tables first, then its types.

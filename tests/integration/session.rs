@@ -147,14 +147,14 @@ common::engine_tests! {
         let integrity = error.integrity().unwrap_or_else(|| panic!("not an integrity error: {error}"));
         assert_eq!(integrity.kind, IntegrityKind::Unique);
         // SQLite names the columns of a failed unique constraint, not the constraint.
-        let expected = (backend != quarry::engine::BackendKind::Sqlite).then_some("uq_tags_name");
+        let expected = (backend != quarry::engine::Backend::Sqlite).then_some("uq_tags_name");
         assert_eq!(integrity.constraint.as_deref(), expected, "{integrity}");
         assert_eq!(tag_names(&mut session), ["rust"], "the failed transaction left a row behind");
 
         let orphan = session.execute(diesel::insert_into(articles::table).values(NewArticle::new("Orphan", 999)));
         let integrity = orphan.as_ref().unwrap_err().integrity().cloned().expect("an integrity error");
         assert_eq!(integrity.kind, IntegrityKind::ForeignKey);
-        let expected = (backend != quarry::engine::BackendKind::Sqlite).then_some("fk_articles_author_id_authors");
+        let expected = (backend != quarry::engine::Backend::Sqlite).then_some("fk_articles_author_id_authors");
         assert_eq!(integrity.constraint.as_deref(), expected, "{integrity}");
 
         let price: bigdecimal::BigDecimal = "-1".parse().unwrap();

@@ -7,7 +7,7 @@ use crate::common;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use diesel::prelude::*;
-use quarry::engine::BackendKind;
+use quarry::engine::Backend;
 use serde_json::{json, Value};
 
 use crate::generated_cases::all_types;
@@ -231,11 +231,11 @@ fn cases() -> Vec<Case> {
     c
 }
 
-fn index(backend: BackendKind) -> usize {
+fn index(backend: Backend) -> usize {
     match backend {
-        BackendKind::Sqlite => 0,
-        BackendKind::Postgres => 1,
-        BackendKind::Mysql => 2,
+        Backend::Sqlite => 0,
+        Backend::Postgres => 1,
+        Backend::Mysql => 2,
     }
 }
 
@@ -247,9 +247,9 @@ common::engine_tests! {
         // A session time zone far from UTC must change neither the naive
         // date-times nor the instants.
         let zone = match backend {
-            BackendKind::Sqlite => None,
-            BackendKind::Postgres => Some("SET TIME ZONE 'Pacific/Chatham'"),
-            BackendKind::Mysql => Some("SET time_zone = '+05:45'"),
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("SET TIME ZONE 'Pacific/Chatham'"),
+            Backend::Mysql => Some("SET time_zone = '+05:45'"),
         };
         if let Some(zone) = zone {
             session.execute(diesel::sql_query(zone)).unwrap();
@@ -292,7 +292,7 @@ common::engine_tests! {
         // Upserts are checked as flushes are.
         let nan = NewSample { id: Some(1_000_000), maybe_double: Some(f64::NAN), ..base() };
         let upserted = session.upsert(&[nan]);
-        let expected = if backend == BackendKind::Postgres { Same } else { Refused };
+        let expected = if backend == Backend::Postgres { Same } else { Refused };
         assert_eq!(if upserted.is_ok() { Same } else { Refused }, expected, "{upserted:?}");
         assert!(upserted.as_ref().err().is_none_or(|e| e.data().is_some()), "{upserted:?}");
 

@@ -1,11 +1,9 @@
 //! `quarry check` against a database: the schema compared with what
 //! [`quarry::inspect`] reads from the live catalog.
 
-use quarry::engine::BackendKind;
 use quarry::inspect::Catalog;
-use quarry_codegen::emit::ddl::Backend;
-use quarry_codegen::ir::Column;
-use quarry_codegen::Schema;
+use quarry_schema::db::{Column, Schema};
+use quarry_schema::Backend;
 
 use crate::database::engine;
 use crate::error::{Error, Result};
@@ -18,7 +16,7 @@ const BOOKKEEPING: &str = "quarry_migrations";
 pub fn live_differences(url: &str, schema: &Schema) -> Result<Vec<String>> {
     let engine = engine(url)?;
     let catalog = engine.inspect().map_err(Error::database(url))?;
-    Ok(differences(backend_of(engine.backend()), &catalog, schema))
+    Ok(differences(engine.backend(), &catalog, schema))
 }
 
 /// What differs between `catalog` and `schema`: tables or columns missing
@@ -27,12 +25,12 @@ pub fn live_differences(url: &str, schema: &Schema) -> Result<Vec<String>> {
 /// lacks.
 fn differences(backend: Backend, catalog: &Catalog, schema: &Schema) -> Vec<String> {
     let mut differences = Vec::new();
-    for table in &schema.tables {
+    for table in schema.tables.iter() {
         let Some(found) = catalog.table(&table.name) else {
             differences.push(format!("table {} is missing from the database", table.name));
             continue;
         };
-        for column in &table.columns {
+        for column in table.columns.iter() {
             match found.column(&column.name) {
                 None => differences.push(format!("column {}.{} is missing from the database", table.name, column.name)),
                 Some(found) if found.nullable != column.nullable => differences.push(format!(
@@ -64,7 +62,7 @@ fn differences(backend: Backend, catalog: &Catalog, schema: &Schema) -> Vec<Stri
                 }
             }
         }
-        for extra in found.columns.iter().filter(|c| table.column_by_sql_name(&c.name).is_none()) {
+        for extra in found.columns.iter().filter(|c| table.column(&c.name).is_none()) {
             differences.push(format!("column {}.{} is in the database but not in the schema", table.name, extra.name));
         }
     }
@@ -79,15 +77,15 @@ fn differences(backend: Backend, catalog: &Catalog, schema: &Schema) -> Vec<Stri
 /// database lacks, and those the database has that the schema does not.
 fn named_differences(backend: Backend, catalog: &Catalog, schema: &Schema) -> Vec<String> {
     let mut differences = Vec::new();
-    for table in &schema.tables {
+    for table in schema.tables.iter() {
         let Some(found) = catalog.table(&table.name) else { continue };
         let mut wanted: Vec<String> = table
             .uniques
             .iter()
-            .map(|u| u.name.clone())
-            .chain(table.indexes.iter().map(|i| i.name.clone()))
-            .chain(table.checks.iter().map(|c| c.name.clone()))
-            .chain(table.foreign_keys.iter().map(|f| f.name.clone()))
+            .map(|u| u.name.to_string())
+            .chain(table.indexes.iter().map(|i| i.name.to_string()))
+            .chain(table.checks.iter().map(|c| c.name.to_string()))
+            .chain(table.foreign_keys.iter().map(|f| f.name.to_string()))
             .collect();
         if backend != Backend::Mysql {
             wanted.push(table.primary_key_name());
@@ -104,7 +102,7 @@ fn named_differences(backend: Backend, catalog: &Catalog, schema: &Schema) -> Ve
         for name in present {
             // MySQL backs each foreign key with an index of its name, and
             // MariaDB checks each JSON column with a constraint named after it.
-            let implied = table.column_by_sql_name(name).is_some();
+            let implied = table.column(name).is_some();
             if !wanted.contains(name) && !implied {
                 differences.push(format!(
                     "constraint or index {name} on {} is in the database but not in the schema",
@@ -114,14 +112,6 @@ fn named_differences(backend: Backend, catalog: &Catalog, schema: &Schema) -> Ve
         }
     }
     differences
-}
-
-fn backend_of(backend: BackendKind) -> Backend {
-    match backend {
-        BackendKind::Sqlite => Backend::Sqlite,
-        BackendKind::Postgres => Backend::Postgres,
-        BackendKind::Mysql => Backend::Mysql,
-    }
 }
 
 /// A type name folded for comparison: lower case, no spaces or quotes, and

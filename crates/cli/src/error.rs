@@ -18,9 +18,9 @@ pub enum Error {
         #[source]
         source: quarry::Error,
     },
-    /// The migrations folder could not be read, or a revision target is
-    /// malformed or names no revision (the source names the path or the
-    /// target).
+    /// The migrations folder or the head snapshot could not be read or
+    /// written, or a revision target is malformed or names no revision
+    /// (the source names the path or the target).
     #[error(transparent)]
     Migrations(#[from] quarry_schema::Error),
     /// The schema folder could not be read, or the schema has mistakes
@@ -30,21 +30,9 @@ pub enum Error {
     /// `quarry init` on a migrations folder that has a snapshot already.
     #[error("{} is set up already", path.display())]
     AlreadyInitialized { path: PathBuf },
-    /// The head snapshot could not be read.
-    #[error("cannot read {}: {source} (run `quarry init` first)", path.display())]
-    NoSnapshot {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// The head snapshot is not valid JSON of a schema, or could not be
-    /// written as such.
-    #[error("{}: {source}", path.display())]
-    Snapshot {
-        path: PathBuf,
-        #[source]
-        source: serde_json::Error,
-    },
+    /// There is no head snapshot.
+    #[error("no snapshot at {} (run `quarry init` first)", path.display())]
+    NoSnapshot { path: PathBuf },
     /// A folder or file could not be created or written.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {

@@ -3,16 +3,18 @@
 use std::path::{Path, PathBuf};
 
 use quarry::migrate::{read_dir, Direction, Migration, TargetRange};
-use quarry_codegen::emit::ddl::Backend;
-use quarry_codegen::migrate::{diff, reverse, statements, Operation};
-use quarry_codegen::{Schema, SourceFile};
+use quarry_codegen::SourceFile;
+use quarry_schema::db::Schema;
+use quarry_schema::migrate::{diff, reverse, statements, Operation};
+use quarry_schema::{snapshot, Backend};
 
 use crate::error::{Error, Result};
 
 /// The schema at the head revision, beside the backend folders.
 const SNAPSHOT: &str = "schema.json";
 
-/// Reads and checks every `*.rs` file of the schema folder.
+/// Reads and checks every `*.rs` file of the schema folder; returns its
+/// database side, keyed by SQL names.
 pub fn load_schema(dir: &Path) -> Result<Schema> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|source| quarry_codegen::Error::ReadDir { what: "schema", path: dir.to_owned(), source })?
@@ -28,19 +30,20 @@ pub fn load_schema(dir: &Path) -> Result<Schema> {
             Ok(SourceFile { path: p.display().to_string(), text })
         })
         .collect::<Result<_>>()?;
-    quarry_codegen::load(files.clone()).map_err(|diagnostics| {
+    let schema = quarry_codegen::load(files.clone()).map_err(|diagnostics| {
         let rendered = diagnostics.render(&files);
         Error::Schema(quarry_codegen::Error::Schema { diagnostics, rendered })
-    })
+    })?;
+    Ok(quarry_codegen::lower::database(&schema))
 }
 
 /// One line saying what an operation does.
 pub fn describe(operation: &Operation) -> String {
     use Operation::*;
     match operation {
-        CreateEnum(e) => format!("create enum {}", e.sql_name),
-        DropEnum(e) => format!("drop enum {}", e.sql_name),
-        AlterEnum { to, .. } => format!("change the values of enum {}", to.sql_name),
+        CreateEnum(e) => format!("create enum {}", e.name),
+        DropEnum(e) => format!("drop enum {}", e.name),
+        AlterEnum { to, .. } => format!("change the values of enum {}", to.name),
         CreateTable(t) => format!("create table {}", t.name),
         DropTable(t) => format!("drop table {}", t.name),
         RenameTable { from, to } => format!("rename table {from} to {to}"),
@@ -85,17 +88,17 @@ impl Folder {
         self.write_snapshot(&Schema::default())
     }
 
+    /// The head snapshot, upgraded from an older format if need be.
     fn snapshot(&self) -> Result<Schema> {
         let path = self.root.join(SNAPSHOT);
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::NoSnapshot { path: path.clone(), source })?;
-        serde_json::from_str(&text).map_err(|source| Error::Snapshot { path, source })
+        if !path.exists() {
+            return Err(Error::NoSnapshot { path });
+        }
+        Ok(snapshot::read(&path)?)
     }
 
     fn write_snapshot(&self, schema: &Schema) -> Result<()> {
-        let path = self.root.join(SNAPSHOT);
-        let text =
-            serde_json::to_string_pretty(schema).map_err(|source| Error::Snapshot { path: path.clone(), source })?;
-        std::fs::write(&path, text + "\n").map_err(|source| Error::Io { action: "write", path, source })
+        Ok(snapshot::write(&self.root.join(SNAPSHOT), schema)?)
     }
 
     /// What the schema changed since the head revision.
@@ -159,12 +162,7 @@ impl Folder {
     /// without a database: each migration's script, headed by a comment.
     /// Which migrations, and in which order, [`TargetRange::resolve`] says,
     /// by the rules an upgrade or downgrade against a database follows.
-    pub fn offline_sql(
-        &self,
-        range: &TargetRange,
-        backend: quarry_schema::Backend,
-        direction: Direction,
-    ) -> Result<String> {
+    pub fn offline_sql(&self, range: &TargetRange, backend: Backend, direction: Direction) -> Result<String> {
         let migrations = self.migrations()?;
         let mut out = String::new();
         for migration in range.resolve(direction, &migrations)? {

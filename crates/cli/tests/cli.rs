@@ -136,7 +136,7 @@ fn errors_name_the_file_the_database_and_the_statement() {
     std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
     let (ok, out) = quarry(&dir, &["check"]);
     let snapshot = Path::new("migrations").join("schema.json");
-    assert!(!ok && out.contains(&format!("cannot read {}", snapshot.display())), "{out}");
+    assert!(!ok && out.contains(&format!("no snapshot at {}", snapshot.display())), "{out}");
     assert!(out.contains("(run `quarry init` first)"), "{out}");
 
     let (ok, out) = quarry(&dir, &["current", "--url=postgres://nobody:secret@127.0.0.1:1/nothing"]);

@@ -97,16 +97,6 @@ pub fn relation_const(field: &str) -> String {
     heck::AsShoutySnakeCase(field).to_string()
 }
 
-/// The hidden constant holding a table's `TableMeta`.
-pub fn table_meta_const(module: &str) -> String {
-    format!("__QUARRY_TABLE_{}", module.to_uppercase())
-}
-
-/// The hidden constant holding a relation's `RelationMeta`.
-pub fn relation_meta_const(module: &str, field: &str) -> String {
-    format!("__QUARRY_RELATION_{}_{}", module.to_uppercase(), field.to_uppercase())
-}
-
 fn unicode_ident_start(c: char) -> bool {
     unicode_ident::is_xid_start(c)
 }

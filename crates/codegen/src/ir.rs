@@ -7,6 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+// The enums the IR shares with the schema model, unchanged.
+pub use quarry_schema::app::{Cascade, RelationKind};
+pub use quarry_schema::db::FkAction;
+
 /// A place in a schema file, as byte offsets into its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Span {
@@ -249,29 +253,6 @@ pub struct Check {
     pub span: Span,
 }
 
-/// What a foreign key does when the referenced row is deleted or updated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FkAction {
-    NoAction,
-    Restrict,
-    Cascade,
-    SetNull,
-    SetDefault,
-}
-
-impl FkAction {
-    /// The SQL words, e.g. `SET NULL`.
-    pub fn sql(self) -> &'static str {
-        match self {
-            FkAction::NoAction => "NO ACTION",
-            FkAction::Restrict => "RESTRICT",
-            FkAction::Cascade => "CASCADE",
-            FkAction::SetNull => "SET NULL",
-            FkAction::SetDefault => "SET DEFAULT",
-        }
-    }
-}
-
 /// A foreign key constraint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForeignKey {
@@ -287,29 +268,6 @@ pub struct ForeignKey {
     pub on_update: Option<FkAction>,
     #[serde(skip)]
     pub span: Span,
-}
-
-/// How many rows a relation reaches, and through what.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RelationKind {
-    /// Many children hold a foreign key to this row.
-    HasMany,
-    /// One child holds a foreign key to this row.
-    HasOne,
-    /// This row holds a foreign key to its parent.
-    BelongsTo,
-    /// Rows linked through an association table.
-    ManyToMany,
-}
-
-/// What a relation's writes and deletes carry to related rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Cascade {
-    pub save_update: bool,
-    pub merge: bool,
-    pub delete: bool,
-    pub delete_orphan: bool,
-    pub refresh_expire: bool,
 }
 
 /// One key of a relation's `order_by`.

@@ -14,14 +14,15 @@
 //!
 //! The pipeline runs in phases, each collecting all of its errors before the
 //! next starts: [`syntax`] (syn → IR), [`resolve`] (implied names and keys),
-//! [`check`] (rules), then [`emit`] (Rust and DDL). [`generate`] runs them
+//! [`check`] (rules), [`lower`] (to the shared `quarry_schema` model, keyed
+//! by SQL names), then [`emit`] (Rust). [`generate`] runs them
 //! all on schema files given as text; [`Builder`] reads the files for it.
 
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
 pub mod ir;
-pub mod migrate;
+pub mod lower;
 pub mod resolve;
 pub mod syntax;
 
@@ -34,7 +35,6 @@ mod options;
 pub use builder::{Builder, Generated, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use embed::embed_migrations;
-pub use emit::ddl::{Backend, DdlScript};
 pub use error::{Error, Result};
 pub use ir::{Schema, SourceFile};
 pub use options::{Options, TableGrouping};
@@ -72,15 +72,19 @@ pub fn load(files: Vec<SourceFile>) -> Result<Schema, Diagnostics> {
 pub fn generate(files: Vec<SourceFile>, options: &Options) -> Result<Output, Diagnostics> {
     let schema = load(files)?;
     let rust = emit::rust::generate(&schema, options);
-    Ok(Output { schema, rust })
+    let metadata = lower::lower(&schema);
+    Ok(Output { schema, metadata, rust })
 }
 
 /// What [`generate`] made of the schema files.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Output {
-    /// The checked schema; [`emit::ddl::script`] writes its DDL for a backend.
+    /// The checked schema, as the files declare it (Rust names).
     pub schema: Schema,
+    /// The schema model: the database schema keyed by SQL names (what
+    /// `quarry_schema::ddl::script` writes DDL from) and the Rust mapping.
+    pub metadata: quarry_schema::Metadata,
     /// The source of the generated module.
     pub rust: String,
 }

@@ -1,11 +1,11 @@
 //! DDL details the schema cases do not show: ordering around cycles, keys
 //! over unbounded text on MySQL, and the statements migrations reuse.
 
-use quarry_codegen::emit::ddl::{self, Backend};
-use quarry_codegen::Schema;
+use quarry_schema::db::Schema;
+use quarry_schema::{ddl, order, Backend};
 
 fn load(text: &str) -> Schema {
-    quarry_codegen::load_str("schema.rs", text).unwrap_or_else(|e| panic!("{e}"))
+    quarry_codegen::lower::database(&quarry_codegen::load_str("schema.rs", text).unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// A table that only depends on a cycle is placed after it, keeping its
@@ -24,8 +24,8 @@ fn only_keys_that_close_a_cycle_are_deferred() {
         pub struct C { #[column(primary_key)] pub id: i32, #[column(references = a.id)] pub a_id: Option<i32> }
         "#,
     );
-    let order = ddl::order::order(&schema);
-    let names: Vec<&str> = order.tables.iter().map(|t| t.name.as_str()).collect();
+    let order = order::order(&schema);
+    let names: Vec<&str> = order.tables.iter().map(|t| &*t.name).collect();
     assert_eq!(names, ["a", "c", "d", "b"]);
     assert_eq!(order.deferred.iter().collect::<Vec<_>>(), ["fk_a_b_id_b"]);
 

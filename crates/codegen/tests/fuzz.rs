@@ -11,7 +11,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 use std::time::Instant;
 
-use quarry_codegen::{emit, Backend, Options, SourceFile};
+use quarry_codegen::{Options, SourceFile};
+use quarry_schema::{ddl, Backend};
 
 /// Schemas generated per run: about 20 s in a debug build on two cores.
 const CASES: usize = 2000;
@@ -435,8 +436,9 @@ fn output_problem(rust: &str, schema: &quarry_codegen::Schema) -> Option<String>
             return Some(format!("the generated module declares `{name}` twice"));
         }
     }
+    let database = quarry_codegen::lower::database(schema);
     for backend in Backend::ALL {
-        if emit::ddl::script(schema, backend).create.is_empty() {
+        if ddl::script(&database, backend).create.is_empty() {
             return Some(format!("no DDL for {}", backend.name()));
         }
     }

@@ -2,25 +2,24 @@
 //! for renames and enum changes, the operations an upgrade needs and the
 //! downgrade derived from them.
 
-use quarry_codegen::emit::ddl::Backend;
-use quarry_codegen::migrate::{diff, reverse, statements, Operation};
-use quarry_codegen::Schema;
+use quarry_schema::db::Schema;
+use quarry_schema::migrate::{diff, reverse, statements, Operation};
+use quarry_schema::Backend;
 
 fn schema(text: &str) -> Schema {
-    quarry_codegen::load_str("schema.rs", text).unwrap_or_else(|e| {
+    let checked = quarry_codegen::load_str("schema.rs", text).unwrap_or_else(|e| {
         panic!("{}", e.render(&[quarry_codegen::SourceFile { path: "schema.rs".into(), text: text.into() }]))
-    })
+    });
+    quarry_codegen::lower::database(&checked)
 }
 
 /// One line per operation: its kind and what it touches.
 fn describe(operations: &[Operation]) -> String {
     let line = |op: &Operation| match op {
-        Operation::CreateEnum(e) => format!("create enum {}", e.sql_name),
-        Operation::DropEnum(e) => format!("drop enum {}", e.sql_name),
+        Operation::CreateEnum(e) => format!("create enum {}", e.name),
+        Operation::DropEnum(e) => format!("drop enum {}", e.name),
         Operation::AlterEnum { from, to } => {
-            let values =
-                |e: &quarry_codegen::ir::Enum| e.variants.iter().map(|v| v.value.clone()).collect::<Vec<_>>().join("|");
-            format!("alter enum {}: {} -> {}", to.sql_name, values(from), values(to))
+            format!("alter enum {}: {} -> {}", to.name, from.values.join("|"), to.values.join("|"))
         }
         Operation::CreateTable(t) => format!("create table {}", t.name),
         Operation::DropTable(t) => format!("drop table {} ({} columns)", t.name, t.columns.len()),
@@ -30,7 +29,7 @@ fn describe(operations: &[Operation]) -> String {
         Operation::RenameColumn { table, from, to } => format!("rename column {table}.{from} -> {to}"),
         Operation::AlterColumn { table, from, to } => format!(
             "alter column {table}.{}: {:?} null={} default={:?} -> {:?} null={} default={:?}",
-            to.name, from.ty, from.nullable, from.server_default, to.ty, to.nullable, to.server_default
+            to.name, from.sql_type, from.nullable, from.server_default, to.sql_type, to.nullable, to.server_default
         ),
         Operation::SetPrimaryKey { table, from, to } => format!("primary key {table}: {from:?} -> {to:?}"),
         Operation::AddUnique { table, unique } => format!("add unique {table}.{}", unique.name),

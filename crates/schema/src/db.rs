@@ -68,6 +68,22 @@ fn is_empty<T: Clone>(list: &List<T>) -> bool {
 }
 
 impl Table {
+    /// A table named `name` with nothing declared yet.
+    pub fn empty(name: impl Into<Str>) -> Table {
+        Table {
+            name: name.into(),
+            schema: None,
+            comment: None,
+            renamed_from: None,
+            columns: List::Borrowed(&[]),
+            primary_key: List::Borrowed(&[]),
+            uniques: List::Borrowed(&[]),
+            indexes: List::Borrowed(&[]),
+            checks: List::Borrowed(&[]),
+            foreign_keys: List::Borrowed(&[]),
+        }
+    }
+
     /// The column with this SQL name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
@@ -103,6 +119,21 @@ pub struct Column {
     /// The name this column had before, for migrations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<Str>,
+}
+
+impl Column {
+    /// A NOT NULL column with nothing else declared.
+    pub fn new(name: impl Into<Str>, sql_type: SqlType) -> Column {
+        Column {
+            name: name.into(),
+            sql_type,
+            nullable: false,
+            autoincrement: false,
+            server_default: None,
+            comment: None,
+            renamed_from: None,
+        }
+    }
 }
 
 fn is_false(value: &bool) -> bool {

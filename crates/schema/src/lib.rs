@@ -29,6 +29,8 @@
 
 pub mod app;
 pub mod db;
+pub mod ddl;
+pub mod migrate;
 pub mod migrations;
 pub mod order;
 pub mod snapshot;

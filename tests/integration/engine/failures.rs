@@ -384,7 +384,7 @@ fn a_deadlock_is_named_and_retryable<C: EngineConnection>(
 mod lock_timeout {
     use super::*;
     use diesel::connection::SimpleConnection;
-    use quarry::engine::BackendKind;
+    use quarry::engine::Backend;
 
     common::engine_tests! {
     @settings |b| b.sqlite_busy_timeout(Duration::from_millis(200));
@@ -399,9 +399,9 @@ mod lock_timeout {
 
         let mut waiter = engine.session().unwrap();
         match engine.url().backend() {
-            BackendKind::Postgres => waiter.connection().batch_execute("SET lock_timeout = '200ms'").unwrap(),
-            BackendKind::Mysql => waiter.connection().batch_execute("SET SESSION innodb_lock_wait_timeout = 1").unwrap(),
-            BackendKind::Sqlite => {}
+            Backend::Postgres => waiter.connection().batch_execute("SET lock_timeout = '200ms'").unwrap(),
+            Backend::Mysql => waiter.connection().batch_execute("SET SESSION innodb_lock_wait_timeout = 1").unwrap(),
+            Backend::Sqlite => {}
         }
         let result: quarry::Result<()> = waiter.transaction(|s| {
             s.connection().batch_execute("UPDATE quarry_locked SET n = n + 1 WHERE id = 1")?;

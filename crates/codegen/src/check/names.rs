@@ -126,7 +126,6 @@ pub(super) fn check(schema: &Schema, errors: &mut Diagnostics) {
         }
     }
     type_namespace(schema, errors);
-    hidden_constants(schema, errors);
 }
 
 // ----- Rust names -----------------------------------------------------------------
@@ -466,33 +465,6 @@ fn type_namespace(schema: &Schema, errors: &mut Diagnostics) {
             _ => continue,
         };
         errors.push(diagnostic);
-    }
-}
-
-/// The hidden constants of `METADATA` are named after table modules and
-/// relation fields in upper case, where distinct names can meet.
-fn hidden_constants(schema: &Schema, errors: &mut Diagnostics) {
-    let mut seen: HashMap<String, &Table> = HashMap::new();
-    for table in &schema.tables {
-        let mut names = vec![ident::table_meta_const(&table.module)];
-        names.extend(table.relations.iter().map(|r| ident::relation_meta_const(&table.module, &r.field)));
-        for name in names {
-            match seen.get(&name) {
-                // The same module twice is reported as such.
-                Some(first) if first.module != table.module => errors.push(
-                    Diagnostic::new(table.span, format!("two tables would get the hidden constant `{name}`"))
-                        .note(first.span, "the other table")
-                        .hint(
-                            "it is named after the table module and relation field in upper case: rename a table or \
-                             a relation",
-                        ),
-                ),
-                Some(_) => {}
-                None => {
-                    seen.insert(name, table);
-                }
-            }
-        }
     }
 }
 

@@ -1,4 +1,3 @@
 //! Emitters: read a checked [`Schema`](crate::ir::Schema), write text.
 
-pub mod ddl;
 pub mod rust;

@@ -1,311 +1,377 @@
-//! `METADATA`: the schema as `'static` data, and the relation descriptors'
-//! descriptions.
+//! `METADATA`: the schema model ([`quarry_schema::Metadata`]) as a
+//! `'static` value, and the statics the model impls and relation
+//! descriptors point into.
+//!
+//! Every value is written as a Rust expression of the model's own types
+//! (`Cow::Borrowed` strings and slices), so the runtime reads the very
+//! structure the code generator built: no second copy of the definitions.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use proc_macro2::{Ident, Literal, TokenStream};
+use quarry_schema::app::{Cascade, Field, Model, OrderBy, Relation, RelationKind, Through};
+use quarry_schema::db::{Check, Column, Enum, FkAction, ForeignKey, Index, ServerDefault, SqlType, Table, Unique};
+use quarry_schema::{List, Metadata, Str};
+use quote::{format_ident, quote};
 
-use super::opt_str;
-use crate::emit::ddl::{self, Backend};
-use crate::ident::{self, ident};
-use crate::ir::{
-    Cascade, Column, ColumnType, FkAction, ForeignKey, Relation, RelationKind, Schema, ServerDefault, Table,
-};
-
-/// The hidden constant holding one relation's `RelationMeta`.
-pub fn relation_const_name(table: &Table, relation: &Relation) -> Ident {
-    ident(&ident::relation_meta_const(&table.module, &relation.field))
+/// The static array of every model, in table order.
+pub fn models_static() -> Ident {
+    format_ident!("__QUARRY_MODELS")
 }
 
-/// The hidden constant holding one table's `TableMeta`.
-pub fn table_const_name(table: &Table) -> Ident {
-    ident(&ident::table_meta_const(&table.module))
+/// The static array of the relations of the table at `index`.
+pub fn relations_static(index: usize) -> Ident {
+    format_ident!("__QUARRY_RELATIONS_{index}")
 }
 
-/// `pub static METADATA` and the relation constants it shares with the
-/// `Relation` descriptors.
-pub fn metadata(schema: &Schema) -> TokenStream {
-    let relation_consts = schema.tables.iter().flat_map(|table| {
-        table.relations.iter().map(move |relation| {
-            let name = relation_const_name(table, relation);
-            let value = relation_meta(schema, table, relation);
-            quote! {
-                #[doc(hidden)]
-                #[allow(non_upper_case_globals)]
-                const #name: quarry::__codegen::RelationMeta = #value;
-            }
-        })
-    });
-    // Foreign-key order, computed once here and carried as each table's rank.
-    let order = crate::emit::ddl::order::order(schema);
-    let table_consts = schema.tables.iter().map(|table| {
-        let name = table_const_name(table);
-        let rank = order.tables.iter().position(|t| t.name == table.name).unwrap_or(0);
-        let value = table_meta(schema, table, rank);
+/// `&'static` place of the model of the table at `index`.
+pub fn model_place(index: usize) -> TokenStream {
+    let models = models_static();
+    let index = Literal::usize_unsuffixed(index);
+    quote!(&#models[#index])
+}
+
+/// `&'static` place of relation `relation` of the table at `table`.
+pub fn relation_place(table: usize, relation: usize) -> TokenStream {
+    let relations = relations_static(table);
+    let relation = Literal::usize_unsuffixed(relation);
+    quote!(&#relations[#relation])
+}
+
+/// `pub static METADATA` and the statics behind it.
+pub fn metadata(metadata: &Metadata) -> TokenStream {
+    let relation_statics = metadata.models.iter().enumerate().map(|(i, model)| {
+        let name = relations_static(i);
+        let count = Literal::usize_unsuffixed(model.relations.len());
+        let relations = model.relations.iter().map(Lit::lit);
         quote! {
             #[doc(hidden)]
-            #[allow(non_upper_case_globals)]
-            const #name: quarry::__codegen::TableMeta = #value;
+            static #name: [quarry::__codegen::app::Relation; #count] = [#(#relations),*];
         }
     });
-    let tables = schema.tables.iter().map(table_const_name);
-    let enums = schema.enums.iter().map(|e| {
-        let name = &e.sql_name;
-        let schema = opt_str(e.schema.as_deref());
-        let values = e.variants.iter().map(|v| &v.value);
-        quote!(quarry::__codegen::EnumMeta { name: #name, schema: #schema, values: &[#(#values),*] })
-    });
-    let scripts = Backend::ALL.map(|backend| {
-        let script = ddl::script(schema, backend);
-        let (create, drop) = (&script.create, &script.drop);
-        quote!(quarry::__codegen::DdlScript { create: &[#(#create),*], drop: &[#(#drop),*] })
-    });
-    let [sqlite, postgres, mysql] = scripts;
+    let models = models_static();
+    let count = Literal::usize_unsuffixed(metadata.models.len());
+    let model_values = metadata.models.iter().enumerate().map(|(i, model)| model_lit(model, &relations_static(i)));
+    let schema = &metadata.schema;
+    let (tables, enums) = (schema.tables.lit(), schema.enums.lit());
     quote! {
-        #(#relation_consts)*
-        #(#table_consts)*
+        #(#relation_statics)*
+        #[doc(hidden)]
+        static #models: [quarry::__codegen::app::Model; #count] = [#(#model_values),*];
 
-        /// Every table, column, constraint, relation and enum of the schema,
-        /// and the DDL that creates them on each backend.
-        pub static METADATA: quarry::Metadata = quarry::Metadata::__new(
-            &[#(#tables),*],
-            &[#(#enums),*],
-            quarry::__codegen::Ddl { sqlite: #sqlite, postgres: #postgres, mysql: #mysql },
-        );
+        /// Every table, column, constraint and enum of the schema (keyed by
+        /// SQL name), and the models and relations mapped over them.
+        pub static METADATA: quarry::Metadata = quarry::Metadata {
+            schema: quarry::__codegen::db::Schema { tables: #tables, enums: #enums },
+            models: quarry::__codegen::Cow::Borrowed(&#models),
+        };
     }
 }
 
-/// SQL names of `fields` of `table`.
-fn sql_names<'a>(table: &'a Table, fields: &'a [String]) -> Vec<&'a str> {
-    fields.iter().map(|f| table.column(f).map_or(f.as_str(), |c| c.name.as_str())).collect()
-}
-
-fn table_meta(schema: &Schema, table: &Table, rank: usize) -> TokenStream {
-    let name = &table.name;
-    let namespace = opt_str(table.schema.as_deref());
-    let struct_name = &table.struct_name;
-    let comment = opt_str(table.doc.as_deref());
-    let columns = table.columns.iter().map(|c| column_meta(schema, c));
-    let primary_key = sql_names(table, &table.primary_key);
-    let uniques = table.uniques.iter().map(|u| {
-        let (name, columns) = (&u.name, sql_names(table, &u.columns));
-        quote!(quarry::__codegen::ConstraintMeta { name: #name, columns: &[#(#columns),*] })
-    });
-    let indexes = table.indexes.iter().map(|i| {
-        let (name, columns, unique) = (&i.name, sql_names(table, &i.columns), i.unique);
-        quote!(quarry::__codegen::IndexMeta { name: #name, columns: &[#(#columns),*], unique: #unique })
-    });
-    let checks = table.checks.iter().map(|c| {
-        let (name, sql) = (&c.name, &c.sql);
-        quote!(quarry::__codegen::CheckMeta { name: #name, sql: #sql })
-    });
-    let foreign_keys = table.foreign_keys.iter().map(|fk| foreign_key_meta(schema, table, fk));
-    let relations = table.relations.iter().map(|r| relation_const_name(table, r));
-    let rank = proc_macro2::Literal::u16_unsuffixed(u16::try_from(rank).unwrap_or(u16::MAX));
+fn model_lit(model: &Model, relations: &Ident) -> TokenStream {
+    let Model { name, table, fields, relations: _, rank } = model;
+    let (name, table, fields) = (name.lit(), table.lit(), fields.lit());
+    let rank = Literal::u16_unsuffixed(*rank);
     quote! {
-        quarry::__codegen::TableMeta {
+        quarry::__codegen::app::Model {
             name: #name,
-            schema: #namespace,
-            struct_name: #struct_name,
-            comment: #comment,
-            columns: &[#(#columns),*],
-            primary_key: &[#(#primary_key),*],
-            uniques: &[#(#uniques),*],
-            indexes: &[#(#indexes),*],
-            checks: &[#(#checks),*],
-            foreign_keys: &[#(#foreign_keys),*],
-            relations: &[#(#relations),*],
+            table: #table,
+            fields: #fields,
+            relations: quarry::__codegen::Cow::Borrowed(&#relations),
             rank: #rank,
         }
     }
 }
 
-fn column_meta(schema: &Schema, column: &Column) -> TokenStream {
-    let (name, field) = (&column.name, &column.field);
-    let sql_type = sql_type_meta(schema, &column.ty);
-    let (nullable, autoincrement) = (column.nullable, column.autoincrement);
-    let default = opt_str(column.default.as_deref());
-    let server_default = match &column.server_default {
-        Some(d) => {
-            let d = server_default_meta(d);
-            quote!(::std::option::Option::Some(#d))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let comment = opt_str(column.doc.as_deref());
-    quote! {
-        quarry::__codegen::ColumnMeta {
-            name: #name,
-            field: #field,
-            sql_type: #sql_type,
-            nullable: #nullable,
-            autoincrement: #autoincrement,
-            default: #default,
-            server_default: #server_default,
-            comment: #comment,
+/// A value written as a Rust expression that builds it in a `static`.
+trait Lit {
+    fn lit(&self) -> TokenStream;
+}
+
+impl Lit for Str {
+    fn lit(&self) -> TokenStream {
+        let text: &str = self;
+        quote!(quarry::__codegen::Cow::Borrowed(#text))
+    }
+}
+
+impl<T: Lit + Clone> Lit for List<T> {
+    fn lit(&self) -> TokenStream {
+        let items = self.iter().map(Lit::lit);
+        quote!(quarry::__codegen::Cow::Borrowed(&[#(#items),*]))
+    }
+}
+
+impl<T: Lit> Lit for Option<T> {
+    fn lit(&self) -> TokenStream {
+        match self {
+            Some(value) => {
+                let value = value.lit();
+                quote!(::std::option::Option::Some(#value))
+            }
+            None => quote!(::std::option::Option::None),
         }
     }
 }
 
-fn sql_type_meta(schema: &Schema, ty: &ColumnType) -> TokenStream {
-    let opt_u32 = |v: Option<u32>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    match ty {
-        ColumnType::SmallInt => quote!(quarry::__codegen::SqlType::SmallInt),
-        ColumnType::Integer => quote!(quarry::__codegen::SqlType::Integer),
-        ColumnType::BigInt => quote!(quarry::__codegen::SqlType::BigInt),
-        ColumnType::Float => quote!(quarry::__codegen::SqlType::Float),
-        ColumnType::Double => quote!(quarry::__codegen::SqlType::Double),
-        ColumnType::Bool => quote!(quarry::__codegen::SqlType::Bool),
-        ColumnType::Text => quote!(quarry::__codegen::SqlType::Text),
-        ColumnType::Varchar(n) => quote!(quarry::__codegen::SqlType::Varchar(#n)),
-        ColumnType::Numeric { precision, scale } => {
-            let (p, s) = (opt_u32(*precision), opt_u32(*scale));
-            quote!(quarry::__codegen::SqlType::Numeric { precision: #p, scale: #s })
-        }
-        ColumnType::Date => quote!(quarry::__codegen::SqlType::Date),
-        ColumnType::Time => quote!(quarry::__codegen::SqlType::Time),
-        ColumnType::Timestamp => quote!(quarry::__codegen::SqlType::Timestamp),
-        ColumnType::TimestampTz => quote!(quarry::__codegen::SqlType::TimestampTz),
-        ColumnType::Json => quote!(quarry::__codegen::SqlType::Json),
-        ColumnType::Jsonb => quote!(quarry::__codegen::SqlType::Jsonb),
-        ColumnType::Binary => quote!(quarry::__codegen::SqlType::Binary),
-        ColumnType::Enum(name) => {
-            let sql_name = schema.enum_by_name(name).map_or(name.as_str(), |e| e.sql_name.as_str());
-            quote!(quarry::__codegen::SqlType::Enum(#sql_name))
-        }
+impl Lit for bool {
+    fn lit(&self) -> TokenStream {
+        quote!(#self)
     }
 }
 
-fn server_default_meta(default: &ServerDefault) -> TokenStream {
-    let literal = |text: String| quote!(quarry::__codegen::ServerDefault::Literal(#text));
-    match default {
-        ServerDefault::Int(v) => literal(v.to_string()),
-        ServerDefault::Float(v) => literal(v.clone()),
-        ServerDefault::Bool(v) => literal(if *v { "TRUE" } else { "FALSE" }.to_owned()),
-        ServerDefault::Str(v) => literal(format!("'{}'", v.replace('\'', "''"))),
-        ServerDefault::CurrentTimestamp => {
-            quote!(quarry::__codegen::ServerDefault::CurrentTimestamp)
-        }
-        ServerDefault::CurrentDate => quote!(quarry::__codegen::ServerDefault::CurrentDate),
-        ServerDefault::Sql(sql) => quote!(quarry::__codegen::ServerDefault::Sql(#sql)),
+impl Lit for u32 {
+    fn lit(&self) -> TokenStream {
+        let value = Literal::u32_unsuffixed(*self);
+        quote!(#value)
     }
 }
 
-fn fk_action(action: Option<FkAction>) -> TokenStream {
-    let action = match action {
-        None => return quote!(::std::option::Option::None),
-        Some(FkAction::NoAction) => quote!(NoAction),
-        Some(FkAction::Restrict) => quote!(Restrict),
-        Some(FkAction::Cascade) => quote!(Cascade),
-        Some(FkAction::SetNull) => quote!(SetNull),
-        Some(FkAction::SetDefault) => quote!(SetDefault),
-    };
-    quote!(::std::option::Option::Some(quarry::__codegen::FkAction::#action))
-}
-
-fn foreign_key_meta(schema: &Schema, table: &Table, fk: &ForeignKey) -> TokenStream {
-    let name = &fk.name;
-    let columns = sql_names(table, &fk.columns);
-    let ref_table = &fk.ref_table;
-    let ref_columns = match schema.table(&fk.ref_table) {
-        Some(parent) => sql_names(parent, &fk.ref_columns),
-        None => fk.ref_columns.iter().map(String::as_str).collect(),
-    };
-    let (on_delete, on_update) = (fk_action(fk.on_delete), fk_action(fk.on_update));
-    quote! {
-        quarry::__codegen::ForeignKeyMeta {
-            name: #name,
-            columns: &[#(#columns),*],
-            ref_table: #ref_table,
-            ref_columns: &[#(#ref_columns),*],
-            on_delete: #on_delete,
-            on_update: #on_update,
-        }
-    }
-}
-
-/// The foreign key named `name`, wherever it is declared.
-fn find_fk<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
-    schema.foreign_key(name?)
-}
-
-/// `(columns of the key's table, referenced columns of the parent)`, as SQL names.
-fn fk_columns<'a>(schema: &'a Schema, table: &'a Table, fk: &'a ForeignKey) -> (Vec<&'a str>, Vec<&'a str>) {
-    let parent = schema.table(&fk.ref_table);
-    let refs = match parent {
-        Some(parent) => sql_names(parent, &fk.ref_columns),
-        None => fk.ref_columns.iter().map(String::as_str).collect(),
-    };
-    (sql_names(table, &fk.columns), refs)
-}
-
-fn relation_meta(schema: &Schema, table: &Table, relation: &Relation) -> TokenStream {
-    let name = &relation.field;
-    let target_table = schema.table_by_struct(&relation.target);
-    let target = target_table.map_or(relation.target.as_str(), |t| t.name.as_str());
-    let key = find_fk(schema, relation.foreign_key.as_deref());
-    let (local, remote): (Vec<&str>, Vec<&str>) = match (relation.kind, key) {
-        (RelationKind::BelongsTo, Some((holder, fk))) => fk_columns(schema, holder, fk),
-        (_, Some((holder, fk))) => {
-            let (child, parent) = fk_columns(schema, holder, fk);
-            (parent, child)
-        }
-        (_, None) => (Vec::new(), Vec::new()),
-    };
-    let kind = match relation.kind {
-        RelationKind::HasMany => quote!(HasMany),
-        RelationKind::HasOne => quote!(HasOne),
-        RelationKind::BelongsTo => quote!(BelongsTo),
-        RelationKind::ManyToMany => quote!(ManyToMany),
-    };
-    let through = match (&relation.through, find_fk(schema, relation.through_target_key.as_deref())) {
-        (Some(through), Some((holder, fk))) => {
-            let (target_columns, target_ref_columns) = fk_columns(schema, holder, fk);
-            quote! {
-                ::std::option::Option::Some(quarry::__codegen::ThroughMeta {
-                    table: #through,
-                    target_columns: &[#(#target_columns),*],
-                    target_ref_columns: &[#(#target_ref_columns),*],
-                })
+impl Lit for Table {
+    fn lit(&self) -> TokenStream {
+        let Table { name, schema, comment, renamed_from, columns, primary_key, uniques, indexes, checks, foreign_keys } =
+            self;
+        let (name, schema, comment, renamed_from) = (name.lit(), schema.lit(), comment.lit(), renamed_from.lit());
+        let (columns, primary_key, uniques) = (columns.lit(), primary_key.lit(), uniques.lit());
+        let (indexes, checks, foreign_keys) = (indexes.lit(), checks.lit(), foreign_keys.lit());
+        quote! {
+            quarry::__codegen::db::Table {
+                name: #name,
+                schema: #schema,
+                comment: #comment,
+                renamed_from: #renamed_from,
+                columns: #columns,
+                primary_key: #primary_key,
+                uniques: #uniques,
+                indexes: #indexes,
+                checks: #checks,
+                foreign_keys: #foreign_keys,
             }
         }
-        _ => quote!(::std::option::Option::None),
-    };
-    let back_populates = opt_str(relation.back_populates.as_deref());
-    let cascade = cascade_meta(relation.cascade);
-    let order_by = relation.order_by.iter().map(|o| {
-        let column = target_table.and_then(|t| t.column(&o.column)).map_or(o.column.as_str(), |c| c.name.as_str());
-        let desc = o.desc;
-        quote!((#column, #desc))
-    });
-    let from = &table.name;
-    quote! {
-        quarry::__codegen::RelationMeta {
-            name: #name,
-            kind: quarry::__codegen::RelationKind::#kind,
-            table: #from,
-            target: #target,
-            local_columns: &[#(#local),*],
-            remote_columns: &[#(#remote),*],
-            through: #through,
-            back_populates: #back_populates,
-            cascade: #cascade,
-            order_by: &[#(#order_by),*],
+    }
+}
+
+impl Lit for Column {
+    fn lit(&self) -> TokenStream {
+        let Column { name, sql_type, nullable, autoincrement, server_default, comment, renamed_from } = self;
+        let (name, sql_type, server_default) = (name.lit(), sql_type.lit(), server_default.lit());
+        let (comment, renamed_from) = (comment.lit(), renamed_from.lit());
+        quote! {
+            quarry::__codegen::db::Column {
+                name: #name,
+                sql_type: #sql_type,
+                nullable: #nullable,
+                autoincrement: #autoincrement,
+                server_default: #server_default,
+                comment: #comment,
+                renamed_from: #renamed_from,
+            }
         }
     }
 }
 
-fn cascade_meta(c: Cascade) -> TokenStream {
-    let Cascade { save_update, merge, delete, delete_orphan, refresh_expire } = c;
-    quote! {
-        quarry::__codegen::Cascade {
-            save_update: #save_update,
-            merge: #merge,
-            delete: #delete,
-            delete_orphan: #delete_orphan,
-            refresh_expire: #refresh_expire,
+impl Lit for SqlType {
+    fn lit(&self) -> TokenStream {
+        let variant = match self {
+            SqlType::SmallInt => quote!(SmallInt),
+            SqlType::Integer => quote!(Integer),
+            SqlType::BigInt => quote!(BigInt),
+            SqlType::Float => quote!(Float),
+            SqlType::Double => quote!(Double),
+            SqlType::Bool => quote!(Bool),
+            SqlType::Text => quote!(Text),
+            SqlType::Varchar(n) => {
+                let n = n.lit();
+                quote!(Varchar(#n))
+            }
+            SqlType::Numeric { precision, scale } => {
+                let (precision, scale) = (precision.lit(), scale.lit());
+                quote!(Numeric { precision: #precision, scale: #scale })
+            }
+            SqlType::Date => quote!(Date),
+            SqlType::Time => quote!(Time),
+            SqlType::Timestamp => quote!(Timestamp),
+            SqlType::TimestampTz => quote!(TimestampTz),
+            SqlType::Json => quote!(Json),
+            SqlType::Jsonb => quote!(Jsonb),
+            SqlType::Binary => quote!(Binary),
+            SqlType::Enum(name) => {
+                let name = name.lit();
+                quote!(Enum(#name))
+            }
+            other => unreachable!("the code generator writes every SQL type it lowers to: {other:?}"),
+        };
+        quote!(quarry::__codegen::db::SqlType::#variant)
+    }
+}
+
+impl Lit for ServerDefault {
+    fn lit(&self) -> TokenStream {
+        let variant = match self {
+            ServerDefault::Int(v) => quote!(Int(#v)),
+            ServerDefault::Float(v) => {
+                let v = v.lit();
+                quote!(Float(#v))
+            }
+            ServerDefault::Bool(v) => quote!(Bool(#v)),
+            ServerDefault::Str(v) => {
+                let v = v.lit();
+                quote!(Str(#v))
+            }
+            ServerDefault::CurrentTimestamp => quote!(CurrentTimestamp),
+            ServerDefault::CurrentDate => quote!(CurrentDate),
+            ServerDefault::Sql(v) => {
+                let v = v.lit();
+                quote!(Sql(#v))
+            }
+            other => unreachable!("the code generator writes every default it lowers to: {other:?}"),
+        };
+        quote!(quarry::__codegen::db::ServerDefault::#variant)
+    }
+}
+
+impl Lit for Unique {
+    fn lit(&self) -> TokenStream {
+        let (name, columns) = (self.name.lit(), self.columns.lit());
+        quote!(quarry::__codegen::db::Unique { name: #name, columns: #columns })
+    }
+}
+
+impl Lit for Index {
+    fn lit(&self) -> TokenStream {
+        let (name, columns, unique) = (self.name.lit(), self.columns.lit(), self.unique);
+        quote!(quarry::__codegen::db::Index { name: #name, columns: #columns, unique: #unique })
+    }
+}
+
+impl Lit for Check {
+    fn lit(&self) -> TokenStream {
+        let (name, sql) = (self.name.lit(), self.sql.lit());
+        quote!(quarry::__codegen::db::Check { name: #name, sql: #sql })
+    }
+}
+
+impl Lit for FkAction {
+    fn lit(&self) -> TokenStream {
+        let variant = match self {
+            FkAction::NoAction => quote!(NoAction),
+            FkAction::Restrict => quote!(Restrict),
+            FkAction::Cascade => quote!(Cascade),
+            FkAction::SetNull => quote!(SetNull),
+            FkAction::SetDefault => quote!(SetDefault),
+        };
+        quote!(quarry::__codegen::db::FkAction::#variant)
+    }
+}
+
+impl Lit for ForeignKey {
+    fn lit(&self) -> TokenStream {
+        let ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update } = self;
+        let (name, columns, ref_table, ref_columns) = (name.lit(), columns.lit(), ref_table.lit(), ref_columns.lit());
+        let (on_delete, on_update) = (on_delete.lit(), on_update.lit());
+        quote! {
+            quarry::__codegen::db::ForeignKey {
+                name: #name,
+                columns: #columns,
+                ref_table: #ref_table,
+                ref_columns: #ref_columns,
+                on_delete: #on_delete,
+                on_update: #on_update,
+            }
+        }
+    }
+}
+
+impl Lit for Enum {
+    fn lit(&self) -> TokenStream {
+        let (name, schema, values) = (self.name.lit(), self.schema.lit(), self.values.lit());
+        quote!(quarry::__codegen::db::Enum { name: #name, schema: #schema, values: #values })
+    }
+}
+
+impl Lit for Field {
+    fn lit(&self) -> TokenStream {
+        let (name, column, default) = (self.name.lit(), self.column.lit(), self.default.lit());
+        quote!(quarry::__codegen::app::Field { name: #name, column: #column, default: #default })
+    }
+}
+
+impl Lit for Relation {
+    fn lit(&self) -> TokenStream {
+        let Relation {
+            name,
+            kind,
+            table,
+            target,
+            local_columns,
+            remote_columns,
+            through,
+            back_populates,
+            cascade,
+            order_by,
+        } = self;
+        let (name, kind, table, target) = (name.lit(), kind.lit(), table.lit(), target.lit());
+        let (local_columns, remote_columns, through) = (local_columns.lit(), remote_columns.lit(), through.lit());
+        let (back_populates, cascade, order_by) = (back_populates.lit(), cascade.lit(), order_by.lit());
+        quote! {
+            quarry::__codegen::app::Relation {
+                name: #name,
+                kind: #kind,
+                table: #table,
+                target: #target,
+                local_columns: #local_columns,
+                remote_columns: #remote_columns,
+                through: #through,
+                back_populates: #back_populates,
+                cascade: #cascade,
+                order_by: #order_by,
+            }
+        }
+    }
+}
+
+impl Lit for RelationKind {
+    fn lit(&self) -> TokenStream {
+        let variant = match self {
+            RelationKind::HasMany => quote!(HasMany),
+            RelationKind::HasOne => quote!(HasOne),
+            RelationKind::BelongsTo => quote!(BelongsTo),
+            RelationKind::ManyToMany => quote!(ManyToMany),
+        };
+        quote!(quarry::__codegen::app::RelationKind::#variant)
+    }
+}
+
+impl Lit for Cascade {
+    fn lit(&self) -> TokenStream {
+        let Cascade { save_update, merge, delete, delete_orphan, refresh_expire } = self;
+        quote! {
+            quarry::__codegen::app::Cascade {
+                save_update: #save_update,
+                merge: #merge,
+                delete: #delete,
+                delete_orphan: #delete_orphan,
+                refresh_expire: #refresh_expire,
+            }
+        }
+    }
+}
+
+impl Lit for OrderBy {
+    fn lit(&self) -> TokenStream {
+        let (column, desc) = (self.column.lit(), self.desc);
+        quote!(quarry::__codegen::app::OrderBy { column: #column, desc: #desc })
+    }
+}
+
+impl Lit for Through {
+    fn lit(&self) -> TokenStream {
+        let (table, target_columns, target_ref_columns) =
+            (self.table.lit(), self.target_columns.lit(), self.target_ref_columns.lit());
+        quote! {
+            quarry::__codegen::app::Through {
+                table: #table,
+                target_columns: #target_columns,
+                target_ref_columns: #target_ref_columns,
+            }
         }
     }
 }

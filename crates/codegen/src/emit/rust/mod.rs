@@ -42,8 +42,8 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
     let tables = schema.tables.iter().map(tables::table_macro);
     let joins = tables::joinables(schema);
     let groups = tables::allow_together(schema, options.table_grouping);
-    let models = schema.tables.iter().map(|t| models::model(schema, t, options));
-    let metadata = metadata::metadata(schema);
+    let models = schema.tables.iter().enumerate().map(|(i, t)| models::model(schema, i, t, options));
+    let metadata = metadata::metadata(&crate::lower::lower(schema));
     quote! {
         #sql_types
         #(#enums)*
@@ -55,12 +55,12 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
 
         /// Creates every table, type and index of the schema, in foreign-key
         /// order (in one transaction where the backend's DDL is transactional).
-        pub fn create_all<C: quarry::__codegen::DdlConnection>(conn: &mut C) -> quarry::Result<()> {
+        pub fn create_all<C: quarry::__codegen::EngineConnection>(conn: &mut C) -> quarry::Result<()> {
             quarry::__codegen::create_all(conn, &METADATA)
         }
 
         /// Drops every table and type of the schema, dependents first.
-        pub fn drop_all<C: quarry::__codegen::DdlConnection>(conn: &mut C) -> quarry::Result<()> {
+        pub fn drop_all<C: quarry::__codegen::EngineConnection>(conn: &mut C) -> quarry::Result<()> {
             quarry::__codegen::drop_all(conn, &METADATA)
         }
     }
@@ -166,13 +166,5 @@ fn doc(text: Option<&str>) -> TokenStream {
             quote!(#(#[doc = #lines])*)
         }
         None => quote!(),
-    }
-}
-
-/// `Some("text")` / `None` as a `&'static str` option.
-fn opt_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
     }
 }

@@ -11,12 +11,12 @@ use crate::ir::{Column, ColumnType, Schema, Table};
 use crate::options::Options;
 
 /// The model, insertable, changeset and relation constants of one table.
-pub fn model(schema: &Schema, table: &Table, options: &Options) -> TokenStream {
+pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) -> TokenStream {
     let model = model_struct(table, options);
     let insertable = insertable(table, options);
     let changeset = changeset(table, options);
-    let relations = relation_consts(schema, table);
-    let unit_of_work = super::unit_of_work::model_impls(table);
+    let relations = relation_consts(schema, index, table);
+    let unit_of_work = super::unit_of_work::model_impls(index, table);
     quote!(#model #insertable #changeset #relations #unit_of_work)
 }
 
@@ -227,15 +227,15 @@ fn changeset(table: &Table, options: &Options) -> TokenStream {
 }
 
 /// `impl Author { pub const ARTICLES: quarry::Relation<Author, Article> }`.
-fn relation_consts(schema: &Schema, table: &Table) -> TokenStream {
+fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream {
     if table.relations.is_empty() {
         return quote!();
     }
     let name = ident(&table.struct_name);
-    let consts = table.relations.iter().map(|relation| {
+    let consts = table.relations.iter().enumerate().map(|(r, relation)| {
         let konst = ident(&ident::relation_const(&relation.field));
         let target = ident(&relation.target);
-        let meta = super::metadata::relation_const_name(table, relation);
+        let meta = super::metadata::relation_place(index, r);
         let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());
         let docs = format!(" `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target_table);
         let (via, value, helper) = super::unit_of_work::relation_value(schema, table, relation, &meta);

@@ -22,12 +22,12 @@ fn key_type(table: &Table) -> TokenStream {
 
 /// `impl Model for Author`, `impl NewRow for NewAuthor` and the
 /// `FlushRows` impls.
-pub fn model_impls(table: &Table) -> TokenStream {
+pub fn model_impls(index: usize, table: &Table) -> TokenStream {
     let model = ident(&table.struct_name);
     let new = ident(&ident::insertable_name(&table.struct_name));
     let module = ident(&table.module);
     let key = key_type(table);
-    let table_const = super::metadata::table_const_name(table);
+    let model_place = super::metadata::model_place(index);
     let parts: Vec<TokenStream> = table
         .primary_key
         .iter()
@@ -78,7 +78,7 @@ pub fn model_impls(table: &Table) -> TokenStream {
             type Table = #module::table;
             type Key = #key;
             type New = #new;
-            const TABLE: &'static quarry::__codegen::TableMeta = &#table_const;
+            const MODEL: &'static quarry::__codegen::app::Model = #model_place;
 
             fn key(&self) -> #key {
                 #model_key
@@ -126,7 +126,7 @@ fn refused_value(table: &Table) -> TokenStream {
         return quote!();
     }
     quote! {
-        fn refused_value(&self, backend: quarry::__codegen::BackendKind) -> ::std::option::Option<::std::string::String> {
+        fn refused_value(&self, backend: quarry::__codegen::Backend) -> ::std::option::Option<::std::string::String> {
             #(if let ::std::option::Option::Some(why) = #checks { return ::std::option::Option::Some(why); })*
             ::std::option::Option::None
         }
@@ -253,9 +253,9 @@ pub fn relation_value(
     schema: &Schema,
     table: &Table,
     relation: &Relation,
-    meta: &Ident,
+    meta: &TokenStream,
 ) -> (TokenStream, TokenStream, Option<TokenStream>) {
-    let plain = (quote!(), quote!(quarry::Relation::__new(&#meta)), None);
+    let plain = (quote!(), quote!(quarry::Relation::__new(#meta)), None);
     let Some(target) = schema.table_by_struct(&relation.target) else { return plain };
     let helper = ident(&format!("__quarry_wire_{}", relation.field));
     let (from_key, to_key) = (key_type(table), key_type(target));
@@ -269,7 +269,7 @@ pub fn relation_value(
                 #[doc(hidden)]
                 pub fn #helper(row: &mut #to_new, key: &#from_key) { #set }
             };
-            (quote!(), quote!(quarry::Relation::__child(&#meta, Self::#helper)), Some(function))
+            (quote!(), quote!(quarry::Relation::__child(#meta, Self::#helper)), Some(function))
         }
         RelationKind::BelongsTo => {
             let Some((holder, fk)) = simple_key(schema, relation.foreign_key.as_deref()) else { return plain };
@@ -278,7 +278,7 @@ pub fn relation_value(
                 #[doc(hidden)]
                 pub fn #helper(row: &mut #from_new, key: &#to_key) { #set }
             };
-            (quote!(), quote!(quarry::Relation::__parent(&#meta, Self::#helper)), Some(function))
+            (quote!(), quote!(quarry::Relation::__parent(#meta, Self::#helper)), Some(function))
         }
         RelationKind::ManyToMany => {
             let (Some((through, mine)), Some((_, theirs))) = (
@@ -306,7 +306,7 @@ pub fn relation_value(
                 #[doc(hidden)]
                 pub fn #helper(mine: &#from_key, theirs: &#to_key) -> #via { #via::new(#(#args),*) }
             };
-            (quote!(, #via), quote!(quarry::Relation::__link(&#meta, Self::#helper)), Some(function))
+            (quote!(, #via), quote!(quarry::Relation::__link(#meta, Self::#helper)), Some(function))
         }
     }
 }

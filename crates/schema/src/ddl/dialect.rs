@@ -1,7 +1,7 @@
 //! How each backend spells identifiers, literals, types and defaults.
 
-use super::Backend;
-use crate::ir::{Column, ColumnType, Schema, ServerDefault, Table};
+use crate::db::{Column, Enum, Schema, ServerDefault, SqlType, Table};
+use crate::Backend;
 
 impl Backend {
     /// `name` quoted as an identifier: `"name"`, or `` `name` `` on MySQL.
@@ -43,54 +43,54 @@ impl Backend {
             (None, _) if self == Mysql => "NUMERIC(65, 30)".to_owned(),
             (None, _) => "NUMERIC".to_owned(),
         };
-        match (self, &column.ty) {
+        match (self, &column.sql_type) {
             // A lone INTEGER PRIMARY KEY is SQLite's rowid: generated on insert.
             (Sqlite, _) if column.autoincrement => "INTEGER".to_owned(),
-            (_, ColumnType::SmallInt) => "SMALLINT".to_owned(),
-            (Mysql, ColumnType::Integer) => "INT".to_owned(),
-            (_, ColumnType::Integer) => "INTEGER".to_owned(),
-            (_, ColumnType::BigInt) => "BIGINT".to_owned(),
-            (Mysql, ColumnType::Float) => "FLOAT".to_owned(),
-            (_, ColumnType::Float) => "REAL".to_owned(),
-            (Postgres, ColumnType::Double) => "DOUBLE PRECISION".to_owned(),
-            (_, ColumnType::Double) => "DOUBLE".to_owned(),
-            (Mysql, ColumnType::Bool) => "BOOL".to_owned(),
-            (_, ColumnType::Bool) => "BOOLEAN".to_owned(),
-            (_, ColumnType::Text) => "TEXT".to_owned(),
-            (_, ColumnType::Varchar(n)) => format!("VARCHAR({n})"),
-            (_, ColumnType::Numeric { precision, scale }) => numeric(*precision, *scale),
-            (_, ColumnType::Date) => "DATE".to_owned(),
-            (Mysql, ColumnType::Time) => "TIME(6)".to_owned(),
-            (_, ColumnType::Time) => "TIME".to_owned(),
-            (Mysql, ColumnType::Timestamp | ColumnType::TimestampTz) => "DATETIME(6)".to_owned(),
-            (_, ColumnType::Timestamp) => "TIMESTAMP".to_owned(),
+            (_, SqlType::SmallInt) => "SMALLINT".to_owned(),
+            (Mysql, SqlType::Integer) => "INT".to_owned(),
+            (_, SqlType::Integer) => "INTEGER".to_owned(),
+            (_, SqlType::BigInt) => "BIGINT".to_owned(),
+            (Mysql, SqlType::Float) => "FLOAT".to_owned(),
+            (_, SqlType::Float) => "REAL".to_owned(),
+            (Postgres, SqlType::Double) => "DOUBLE PRECISION".to_owned(),
+            (_, SqlType::Double) => "DOUBLE".to_owned(),
+            (Mysql, SqlType::Bool) => "BOOL".to_owned(),
+            (_, SqlType::Bool) => "BOOLEAN".to_owned(),
+            (_, SqlType::Text) => "TEXT".to_owned(),
+            (_, SqlType::Varchar(n)) => format!("VARCHAR({n})"),
+            (_, SqlType::Numeric { precision, scale }) => numeric(*precision, *scale),
+            (_, SqlType::Date) => "DATE".to_owned(),
+            (Mysql, SqlType::Time) => "TIME(6)".to_owned(),
+            (_, SqlType::Time) => "TIME".to_owned(),
+            (Mysql, SqlType::Timestamp | SqlType::TimestampTz) => "DATETIME(6)".to_owned(),
+            (_, SqlType::Timestamp) => "TIMESTAMP".to_owned(),
             // SQLite: a declared type naming no known affinity would be
             // NUMERIC and turn numeric-looking text into numbers; TEXT keeps it.
-            (Sqlite, ColumnType::TimestampTz | ColumnType::Json | ColumnType::Jsonb) => "TEXT".to_owned(),
-            (_, ColumnType::TimestampTz) => "TIMESTAMPTZ".to_owned(),
-            (Postgres, ColumnType::Jsonb) => "JSONB".to_owned(),
-            (_, ColumnType::Json | ColumnType::Jsonb) => "JSON".to_owned(),
-            (Sqlite, ColumnType::Binary) => "BLOB".to_owned(),
-            (Postgres, ColumnType::Binary) => "BYTEA".to_owned(),
-            (Mysql, ColumnType::Binary) => "LONGBLOB".to_owned(),
-            (Sqlite, ColumnType::Enum(_)) => "TEXT".to_owned(),
-            (Postgres, ColumnType::Enum(name)) => match schema.enum_by_name(name) {
+            (Sqlite, SqlType::TimestampTz | SqlType::Json | SqlType::Jsonb) => "TEXT".to_owned(),
+            (_, SqlType::TimestampTz) => "TIMESTAMPTZ".to_owned(),
+            (Postgres, SqlType::Jsonb) => "JSONB".to_owned(),
+            (_, SqlType::Json | SqlType::Jsonb) => "JSON".to_owned(),
+            (Sqlite, SqlType::Binary) => "BLOB".to_owned(),
+            (Postgres, SqlType::Binary) => "BYTEA".to_owned(),
+            (Mysql, SqlType::Binary) => "LONGBLOB".to_owned(),
+            (Sqlite, SqlType::Enum(_)) => "TEXT".to_owned(),
+            (Postgres, SqlType::Enum(name)) => match schema.enum_type(name) {
                 Some(e) => self.enum_type_name(e),
                 None => self.quote(name),
             },
-            (Mysql, ColumnType::Enum(name)) => {
-                let values = schema.enum_by_name(name).map(|e| e.variants.as_slice()).unwrap_or_default();
-                let values: Vec<String> = values.iter().map(|v| self.string(&v.value)).collect();
+            (Mysql, SqlType::Enum(name)) => {
+                let values = schema.enum_type(name).map(|e| &e.values[..]).unwrap_or_default();
+                let values: Vec<String> = values.iter().map(|v| self.string(v)).collect();
                 format!("ENUM({})", values.join(", "))
             }
         }
     }
 
     /// A PostgreSQL enum type's qualified, quoted name.
-    pub fn enum_type_name(self, e: &crate::ir::Enum) -> String {
+    pub fn enum_type_name(self, e: &Enum) -> String {
         match &e.schema {
-            Some(schema) => format!("{}.{}", self.quote(schema), self.quote(&e.sql_name)),
-            None => self.quote(&e.sql_name),
+            Some(schema) => format!("{}.{}", self.quote(schema), self.quote(&e.name)),
+            None => self.quote(&e.name),
         }
     }
 
@@ -98,7 +98,7 @@ impl Backend {
     pub fn default_value(self, column: &Column, default: &ServerDefault) -> String {
         // MySQL allows only expressions as defaults of TEXT, BLOB and JSON.
         let needs_parens = self == Backend::Mysql
-            && matches!(column.ty, ColumnType::Text | ColumnType::Binary | ColumnType::Json | ColumnType::Jsonb);
+            && matches!(column.sql_type, SqlType::Text | SqlType::Binary | SqlType::Json | SqlType::Jsonb);
         let literal = |text: String| {
             if needs_parens {
                 format!("({text})")
@@ -108,7 +108,7 @@ impl Backend {
         };
         match default {
             ServerDefault::Int(v) => literal(v.to_string()),
-            ServerDefault::Float(v) => literal(v.clone()),
+            ServerDefault::Float(v) => literal(v.to_string()),
             ServerDefault::Bool(v) => literal(if *v { "TRUE" } else { "FALSE" }.to_owned()),
             ServerDefault::Str(v) => literal(self.string(v)),
             ServerDefault::CurrentTimestamp => match self {
@@ -126,6 +126,6 @@ impl Backend {
     /// Whether an index or key over this column needs a prefix length
     /// (MySQL cannot index TEXT and BLOB whole).
     pub fn needs_prefix(self, column: &Column) -> bool {
-        self == Backend::Mysql && matches!(column.ty, ColumnType::Text | ColumnType::Binary)
+        self == Backend::Mysql && matches!(column.sql_type, SqlType::Text | SqlType::Binary)
     }
 }

@@ -1,19 +1,17 @@
 //! The SQL of a migration's operations, per backend.
 //!
 //! PostgreSQL and MySQL/MariaDB change tables in place with `ALTER TABLE`.
-//! SQLite's `ALTER TABLE` can only add and rename columns and rename
-//! tables, so every other change to a table is made by rebuilding it: a new
-//! table with the final definition, the rows copied over, the old table
-//! dropped, the new one renamed, its indexes recreated. SQLite runs such a
+//! SQLite rebuilds a table for most changes (see `sqlite.rs`) and runs such a
 //! migration with foreign key enforcement off (`PRAGMA foreign_keys` cannot
 //! change inside a transaction, so the runner turns it off before `BEGIN`)
 //! and checks `PRAGMA foreign_key_check` before committing.
 
 use std::collections::BTreeSet;
 
-use crate::emit::ddl::{self, Backend};
-use crate::ir::{Column, ColumnType, Schema, Table};
+use crate::db::{Column, Enum, Schema, SqlType, Table};
+use crate::{ddl, Backend};
 
+use super::sqlite::{enum_users, rebuild, rebuild_target, sqlite_rebuilds};
 use super::Operation;
 
 /// The statements that run `operations`, which turn `before` into
@@ -59,7 +57,7 @@ pub fn statements(operations: &[Operation], before: &Schema, after: &Schema, bac
 
 /// The name table `name` (as operations before `at` left it) has in the
 /// final schema: renamed by a later operation, or the same.
-fn final_name<'a>(operations: &'a [Operation], at: usize, name: &'a str) -> &'a str {
+pub(super) fn final_name<'a>(operations: &'a [Operation], at: usize, name: &'a str) -> &'a str {
     operations[at..]
         .iter()
         .find_map(|op| match op {
@@ -71,7 +69,7 @@ fn final_name<'a>(operations: &'a [Operation], at: usize, name: &'a str) -> &'a 
 
 /// The name table `name` of the final schema has just before operation
 /// `at`: what a later rename starts from, or the same.
-fn name_at<'a>(operations: &'a [Operation], at: usize, name: &'a str) -> &'a str {
+pub(super) fn name_at<'a>(operations: &'a [Operation], at: usize, name: &'a str) -> &'a str {
     operations[at..]
         .iter()
         .find_map(|op| match op {
@@ -81,174 +79,26 @@ fn name_at<'a>(operations: &'a [Operation], at: usize, name: &'a str) -> &'a str
         .unwrap_or(name)
 }
 
-/// The table an operation changes in place, when SQLite would need a
-/// rebuild for operations of that kind.
-fn rebuild_target(operation: &Operation) -> Option<&str> {
-    use Operation::*;
-    match operation {
-        AddColumn { table, .. }
-        | DropColumn { table, .. }
-        | AlterColumn { table, .. }
-        | SetPrimaryKey { table, .. }
-        | AddUnique { table, .. }
-        | DropUnique { table, .. }
-        | AddCheck { table, .. }
-        | DropCheck { table, .. }
-        | AddForeignKey { table, .. }
-        | DropForeignKey { table, .. }
-        | AddIndex { table, .. }
-        | DropIndex { table, .. } => Some(table),
-        _ => None,
-    }
-}
-
-/// Tables SQLite must rebuild: those with a change `ALTER TABLE` cannot
-/// make, and those whose enum columns' allowed values changed.
-/// The tables of `schema` with a column of enum `e`.
-fn enum_users<'a>(schema: &'a Schema, e: &crate::ir::Enum) -> impl Iterator<Item = &'a Table> {
-    let ty = ColumnType::Enum(e.rust_name.clone());
-    schema.tables.iter().filter(move |t| t.columns.iter().any(|c| c.ty == ty))
-}
-
-fn sqlite_rebuilds(operations: &[Operation], after: &Schema) -> BTreeSet<String> {
-    let mut tables = BTreeSet::new();
-    for (at, operation) in operations.iter().enumerate() {
-        match operation {
-            Operation::AddColumn { column, .. } if sqlite_can_add(column) => {}
-            Operation::AddIndex { .. } | Operation::DropIndex { .. } => {}
-            Operation::RenameTable { to, .. } => {
-                tables.insert(to.clone());
-            }
-            Operation::AlterEnum { to, .. } => {
-                for table in enum_users(after, to) {
-                    tables.insert(name_at(operations, at, &table.name).to_owned());
-                }
-            }
-            other => {
-                if let Some(table) = rebuild_target(other) {
-                    tables.insert(table.to_owned());
-                }
-            }
-        }
-    }
-    // A table created or dropped in this migration needs no rebuild.
-    for operation in operations {
-        if let Operation::CreateTable(t) | Operation::DropTable(t) = operation {
-            tables.remove(&t.name);
-        }
-    }
-    tables
-}
-
-/// SQLite adds a column in place only when existing rows can take it: it is
-/// nullable or has a constant default, and is no key.
-fn sqlite_can_add(column: &Column) -> bool {
-    use crate::ir::ServerDefault::*;
-    let constant_default = matches!(column.server_default, Some(Int(_) | Float(_) | Bool(_) | Str(_)));
-    (column.nullable && column.server_default.is_none() || constant_default) && !column.autoincrement
-}
-
-/// SQLite's table rebuild for `name`, into its definition in `after`.
-/// `at` is the position of the operation the rebuild runs at: renames
-/// before it have happened, renames after it are made by it.
-fn rebuild(operations: &[Operation], at: usize, before: &Schema, after: &Schema, name: &str) -> Vec<String> {
-    let backend = Backend::Sqlite;
-    let Some(target) = after.table(final_name(operations, at, name)) else { return Vec::new() };
-    // The table's columns when the rebuild runs (its old columns, renamed by
-    // the renames before it), and the final column each becomes (renamed by
-    // every rename: the rebuild makes the final definition at once, and the
-    // renames after it are skipped).
-    let names = [name, target.name.as_str()];
-    let original = operations[..at]
-        .iter()
-        .rev()
-        .find_map(|op| match op {
-            Operation::RenameTable { from, to } if names.contains(&to.as_str()) => Some(from.as_str()),
-            _ => None,
-        })
-        .unwrap_or(name);
-    let renames: Vec<(usize, &str, &str)> = operations
-        .iter()
-        .enumerate()
-        .filter_map(|(i, op)| match op {
-            Operation::RenameColumn { table, from, to } if names.contains(&table.as_str()) || table == original => {
-                Some((i, from.as_str(), to.as_str()))
-            }
-            _ => None,
-        })
-        .collect();
-    let follow = |column: &str, upto: usize| {
-        renames.iter().filter(|(i, ..)| *i < upto).fold(column.to_owned(), |c, (_, from, to)| {
-            if c == *from {
-                (*to).to_owned()
-            } else {
-                c
-            }
-        })
-    };
-    // (name now, final name) for each old column.
-    let current: Vec<(String, String)> = before
-        .table(original)
-        .map(|t| t.columns.iter().map(|c| (follow(&c.name, at), follow(&c.name, usize::MAX))).collect())
-        .unwrap_or_default();
-    // Copied columns, and new NOT NULL columns without a default filled
-    // with their type's zero.
-    let (mut into, mut from) = (Vec::new(), Vec::new());
-    for column in &target.columns {
-        if let Some((now, _)) = current.iter().find(|(_, last)| *last == column.name) {
-            into.push(backend.quote(&column.name));
-            from.push(backend.quote(now));
-        } else if let Some(fill) = fill_value(backend, after, column) {
-            into.push(backend.quote(&column.name));
-            from.push(fill);
-        }
-    }
-    let temporary = format!("_quarry_rebuild_{name}");
-    let foreign_keys: Vec<_> = target.foreign_keys.iter().collect();
-    // The final definition under a temporary name; constraint names stay
-    // those of the final table.
-    let definition = ddl::create_table(backend, after, target, &foreign_keys);
-    let header = format!("CREATE TABLE {} (", backend.quote(&target.name));
-    let staged = definition.replacen(&header, &format!("CREATE TABLE {} (", backend.quote(&temporary)), 1);
-    let mut out = vec![staged];
-    if !into.is_empty() {
-        out.push(format!(
-            "INSERT INTO {} ({}) SELECT {} FROM {}",
-            backend.quote(&temporary),
-            into.join(", "),
-            from.join(", "),
-            backend.quote(name)
-        ));
-    }
-    out.push(format!("DROP TABLE {}", backend.quote(name)));
-    out.push(format!("ALTER TABLE {} RENAME TO {}", backend.quote(&temporary), backend.quote(name)));
-    out.extend(target.indexes.iter().map(|index| ddl::create_index(backend, target, index)));
-    out
-}
-
 /// The value existing rows get for a new NOT NULL column without a
 /// default (such as a column a downgrade brings back): the type's zero.
-fn fill_value(backend: Backend, schema: &Schema, column: &Column) -> Option<String> {
+pub(super) fn fill_value(backend: Backend, schema: &Schema, column: &Column) -> Option<String> {
     if column.nullable || column.server_default.is_some() || column.autoincrement {
         return None;
     }
-    Some(match &column.ty {
-        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => "0".to_owned(),
-        ColumnType::Float | ColumnType::Double | ColumnType::Numeric { .. } => "0".to_owned(),
-        ColumnType::Bool => "FALSE".to_owned(),
-        ColumnType::Text | ColumnType::Varchar(_) => "''".to_owned(),
-        ColumnType::Date => "'1970-01-01'".to_owned(),
-        ColumnType::Time => "'00:00:00'".to_owned(),
-        ColumnType::Timestamp | ColumnType::TimestampTz => "'1970-01-01 00:00:00'".to_owned(),
-        ColumnType::Json | ColumnType::Jsonb => "'{}'".to_owned(),
-        ColumnType::Binary => match backend {
+    Some(match &column.sql_type {
+        SqlType::SmallInt | SqlType::Integer | SqlType::BigInt => "0".to_owned(),
+        SqlType::Float | SqlType::Double | SqlType::Numeric { .. } => "0".to_owned(),
+        SqlType::Bool => "FALSE".to_owned(),
+        SqlType::Text | SqlType::Varchar(_) => "''".to_owned(),
+        SqlType::Date => "'1970-01-01'".to_owned(),
+        SqlType::Time => "'00:00:00'".to_owned(),
+        SqlType::Timestamp | SqlType::TimestampTz => "'1970-01-01 00:00:00'".to_owned(),
+        SqlType::Json | SqlType::Jsonb => "'{}'".to_owned(),
+        SqlType::Binary => match backend {
             Backend::Postgres => "''::bytea".to_owned(),
             _ => "X''".to_owned(),
         },
-        ColumnType::Enum(name) => {
-            let first = schema.enum_by_name(name)?.variants.first()?;
-            backend.string(&first.value)
-        }
+        SqlType::Enum(name) => backend.string(schema.enum_type(name)?.values.first()?),
     })
 }
 
@@ -259,7 +109,7 @@ fn alter(backend: Backend, table: &Table, clause: impl std::fmt::Display) -> Str
 
 /// A table by SQL name in `schema`, or a bare stand-in with that name.
 fn table_in(schema: &Schema, name: &str) -> Table {
-    schema.table(name).cloned().unwrap_or_else(|| Table::empty(name))
+    schema.table(name).cloned().unwrap_or_else(|| Table::empty(name.to_owned()))
 }
 
 fn operation_sql(operation: &Operation, before: &Schema, after: &Schema, backend: Backend) -> Vec<String> {
@@ -344,7 +194,7 @@ fn operation_sql(operation: &Operation, before: &Schema, after: &Schema, backend
             let columns: Vec<String> = unique
                 .columns
                 .iter()
-                .map(|f| table.column(f).map_or_else(|| q(f), |c| key_column(backend, c)))
+                .map(|name| table.column(name).map_or_else(|| q(name), |c| key_column(backend, c)))
                 .collect();
             vec![alter(
                 backend,
@@ -426,10 +276,10 @@ fn alter_column(table: &Table, from: &Column, to: &Column, after: &Schema, backe
         _ => {
             let column = q(&to.name);
             let mut clauses = Vec::new();
-            if from.ty != to.ty {
+            if from.sql_type != to.sql_type {
                 let ty = backend.column_type(after, to);
-                let using = match to.ty {
-                    ColumnType::Enum(_) => format!(" USING {column}::text::{ty}"),
+                let using = match to.sql_type {
+                    SqlType::Enum(_) => format!(" USING {column}::text::{ty}"),
                     _ => format!(" USING {column}::{ty}"),
                 };
                 clauses.push(format!("ALTER COLUMN {column} TYPE {ty}{using}"));
@@ -450,8 +300,8 @@ fn alter_column(table: &Table, from: &Column, to: &Column, after: &Schema, backe
             if !clauses.is_empty() {
                 out.push(alter(backend, table, clauses.join(", ")));
             }
-            if from.doc != to.doc {
-                let text = to.doc.as_deref().map_or_else(|| "NULL".to_owned(), |t| backend.string(t));
+            if from.comment != to.comment {
+                let text = to.comment.as_deref().map_or_else(|| "NULL".to_owned(), |t| backend.string(t));
                 out.push(format!("COMMENT ON COLUMN {}.{column} IS {text}", backend.table_name(table)));
             }
             out
@@ -463,8 +313,8 @@ fn alter_column(table: &Table, from: &Column, to: &Column, after: &Schema, backe
 /// to it (which also removes values, unlike `ADD VALUE`); MySQL redefines
 /// each column's `ENUM`; SQLite rebuilds the tables (their `CHECK`s).
 fn alter_enum(
-    from: &crate::ir::Enum,
-    to: &crate::ir::Enum,
+    from: &Enum,
+    to: &Enum,
     operations: &[Operation],
     at: usize,
     after: &Schema,
@@ -476,21 +326,21 @@ fn alter_enum(
         .iter()
         .map(|t| {
             let mut t = t.clone();
-            t.name = name_at(operations, at, &t.name).to_owned();
+            t.name = name_at(operations, at, &t.name).to_owned().into();
             t
         })
         .collect();
     let users: Vec<(&Table, &Column)> = renamed
         .iter()
         .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
-        .filter(|(_, c)| c.ty == ColumnType::Enum(to.rust_name.clone()))
+        .filter(|(_, c)| c.sql_type == SqlType::Enum(to.name.clone()))
         .collect();
     match backend {
         Backend::Postgres => {
             let mut old = from.clone();
-            old.sql_name = format!("{}__old", from.sql_name);
+            old.name = format!("{}__old", from.name).into();
             let mut out =
-                vec![format!("ALTER TYPE {} RENAME TO {}", backend.enum_type_name(from), backend.quote(&old.sql_name))];
+                vec![format!("ALTER TYPE {} RENAME TO {}", backend.enum_type_name(from), backend.quote(&old.name))];
             out.push(ddl::create_enum(backend, to));
             for (table, column) in &users {
                 let name = backend.quote(&column.name);

@@ -5,34 +5,13 @@
 //! are public so that migrations can reuse them one operation at a time.
 
 mod dialect;
-pub mod order;
 mod statements;
 
 pub use statements::*;
 
-use crate::ir::{ForeignKey, Schema, Table};
-
-/// A database backend quarry generates SQL for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-    Mysql,
-}
-
-impl Backend {
-    /// All backends, in the order snapshots and metadata list them.
-    pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::Mysql];
-
-    /// Lower-case name: `sqlite`, `postgres`, `mysql`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-            Backend::Mysql => "mysql",
-        }
-    }
-}
+use crate::db::{ForeignKey, Schema, Table};
+use crate::order;
+use crate::Backend;
 
 /// The statements that create and drop a whole schema on one backend.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -63,7 +42,7 @@ pub fn script(schema: &Schema, backend: Backend) -> DdlScript {
         let inline: Vec<&ForeignKey> = table
             .foreign_keys
             .iter()
-            .filter(|fk| backend == Backend::Sqlite || !order.deferred.contains(&fk.name))
+            .filter(|fk| backend == Backend::Sqlite || !order.deferred.contains(&*fk.name))
             .collect();
         create.push(create_table(backend, schema, table, &inline));
         create.extend(table.indexes.iter().map(|index| create_index(backend, table, index)));
@@ -75,7 +54,7 @@ pub fn script(schema: &Schema, backend: Backend) -> DdlScript {
         .tables
         .iter()
         .flat_map(|t| t.foreign_keys.iter().map(move |fk| (*t, fk)))
-        .filter(|(_, fk)| backend != Backend::Sqlite && order.deferred.contains(&fk.name))
+        .filter(|(_, fk)| backend != Backend::Sqlite && order.deferred.contains(&*fk.name))
         .collect();
     create.extend(deferred.iter().map(|(table, fk)| add_foreign_key(backend, schema, table, fk)));
 

@@ -1,7 +1,7 @@
 //! The difference between two schemas, as operations in a runnable order.
 
-use crate::emit::ddl::order::order;
-use crate::ir::{Column, ForeignKey, Schema, Table};
+use crate::db::{Column, Schema, Table};
+use crate::order::order;
 
 use super::ops::Operation;
 
@@ -19,10 +19,10 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Operation> {
 
     // Tables: matched, created, dropped.
     let mut matched: Vec<(&Table, &Table)> = Vec::new();
-    for table in &new.tables {
+    for table in new.tables.iter() {
         match old.table(&table.name).or_else(|| table.renamed_from.as_deref().and_then(|r| old.table(r))) {
             Some(before) => matched.push((before, table)),
-            None => plan.create_tables.push(table.name.clone()),
+            None => plan.create_tables.push(table.name.to_string()),
         }
     }
     let dropped: Vec<&Table> =
@@ -30,16 +30,16 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Operation> {
 
     for (before, after) in &matched {
         if before.name != after.name {
-            plan.renames.push(Operation::RenameTable { from: before.name.clone(), to: after.name.clone() });
+            plan.renames.push(Operation::RenameTable { from: before.name.to_string(), to: after.name.to_string() });
         }
-        compare_table(old, new, before, after, &mut plan);
+        compare_table(before, after, &mut plan);
     }
 
     // Enums.
-    for e in &new.enums {
-        match old.enums.iter().find(|o| o.sql_name == e.sql_name && o.schema == e.schema) {
+    for e in new.enums.iter() {
+        match old.enums.iter().find(|o| o.name == e.name && o.schema == e.schema) {
             None => plan.enums.push(Operation::CreateEnum(e.clone())),
-            Some(before) if before.variants.iter().map(|v| &v.value).ne(e.variants.iter().map(|v| &v.value)) => {
+            Some(before) if before.values != e.values => {
                 plan.enums.push(Operation::AlterEnum { from: before.clone(), to: e.clone() })
             }
             Some(_) => {}
@@ -48,7 +48,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Operation> {
     let dropped_enums: Vec<Operation> = old
         .enums
         .iter()
-        .filter(|o| !new.enums.iter().any(|e| e.sql_name == o.sql_name && e.schema == o.schema))
+        .filter(|o| !new.enums.iter().any(|e| e.name == o.name && e.schema == o.schema))
         .map(|o| Operation::DropEnum(o.clone()))
         .collect();
 
@@ -56,7 +56,7 @@ pub fn diff(old: &Schema, new: &Schema) -> Vec<Operation> {
     let created: Vec<Operation> = order(new)
         .tables
         .into_iter()
-        .filter(|t| plan.create_tables.contains(&t.name))
+        .filter(|t| plan.create_tables.iter().any(|c| *c == t.name))
         .map(|t| Operation::CreateTable(t.clone()))
         .collect();
     let dropped_tables: Vec<Operation> = order(old)
@@ -96,42 +96,24 @@ struct Plan {
     add_foreign_keys: Vec<Operation>,
 }
 
-/// SQL names of `fields` of `table`.
-fn sql_columns(table: &Table, fields: &[String]) -> Vec<String> {
-    fields.iter().map(|f| table.column(f).map_or_else(|| f.clone(), |c| c.name.clone())).collect()
-}
-
-/// A foreign key as the database sees it: SQL names throughout.
-fn fk_shape(schema: &Schema, table: &Table, fk: &ForeignKey) -> (Vec<String>, String, Vec<String>, String) {
-    let refs = match schema.table(&fk.ref_table) {
-        Some(parent) => sql_columns(parent, &fk.ref_columns),
-        None => fk.ref_columns.clone(),
-    };
-    (sql_columns(table, &fk.columns), fk.ref_table.clone(), refs, format!("{:?}/{:?}", fk.on_delete, fk.on_update))
-}
-
 /// Whether a column's definition in the database differs (client defaults
 /// live in the program, not the database).
 fn column_changed(before: &Column, after: &Column) -> bool {
-    before.ty != after.ty
+    before.sql_type != after.sql_type
         || before.nullable != after.nullable
         || before.server_default != after.server_default
         || before.autoincrement != after.autoincrement
-        || before.doc != after.doc
+        || before.comment != after.comment
 }
 
-fn compare_table(old: &Schema, new: &Schema, before: &Table, after: &Table, plan: &mut Plan) {
-    let name = after.name.clone();
+fn compare_table(before: &Table, after: &Table, plan: &mut Plan) {
+    let name = after.name.to_string();
 
     // Columns: matched by SQL name, or by renamed_from.
     let mut kept: Vec<&str> = Vec::new();
-    for column in &after.columns {
-        let previous = before.column_by_sql_name(&column.name).or_else(|| {
-            column
-                .renamed_from
-                .as_deref()
-                .filter(|r| after.column_by_sql_name(r).is_none())
-                .and_then(|r| before.column_by_sql_name(r))
+    for column in after.columns.iter() {
+        let previous = before.column(&column.name).or_else(|| {
+            column.renamed_from.as_deref().filter(|r| after.column(r).is_none()).and_then(|r| before.column(r))
         });
         match previous {
             None => plan.columns.push(Operation::AddColumn { table: name.clone(), column: column.clone() }),
@@ -140,8 +122,8 @@ fn compare_table(old: &Schema, new: &Schema, before: &Table, after: &Table, plan
                 if previous.name != column.name {
                     plan.renames.push(Operation::RenameColumn {
                         table: name.clone(),
-                        from: previous.name.clone(),
-                        to: column.name.clone(),
+                        from: previous.name.to_string(),
+                        to: column.name.to_string(),
                     });
                 }
                 if column_changed(previous, column) {
@@ -152,56 +134,44 @@ fn compare_table(old: &Schema, new: &Schema, before: &Table, after: &Table, plan
             }
         }
     }
-    for column in before.columns.iter().filter(|c| !kept.contains(&c.name.as_str())) {
+    for column in before.columns.iter().filter(|c| !kept.contains(&&*c.name)) {
         plan.columns.push(Operation::DropColumn { table: name.clone(), column: column.clone() });
     }
 
-    let (key_before, key_after) = (sql_columns(before, &before.primary_key), sql_columns(after, &after.primary_key));
-    if key_before != key_after {
-        plan.columns.push(Operation::SetPrimaryKey { table: name.clone(), from: key_before, to: key_after });
+    if before.primary_key != after.primary_key {
+        plan.columns.push(Operation::SetPrimaryKey {
+            table: name.clone(),
+            from: before.primary_key.clone(),
+            to: after.primary_key.clone(),
+        });
     }
-    if before.doc != after.doc {
+    if before.comment != after.comment {
         plan.comments.push(Operation::SetTableComment {
             table: name.clone(),
-            from: before.doc.clone(),
-            to: after.doc.clone(),
+            from: before.comment.clone(),
+            to: after.comment.clone(),
         });
     }
 
     // Constraints and indexes by name; a changed one goes and comes back.
+    // Names are SQL names throughout, so two definitions are the same
+    // exactly when they are equal.
     macro_rules! by_name {
-        ($field:ident, $shape:expr, $drop:ident, $add:ident, $key:ident, $drops:ident, $adds:ident) => {
-            for item in &before.$field {
-                let same = after.$field.iter().find(|a| a.name == item.name);
-                if same.is_none_or(|a| $shape(after, a) != $shape(before, item)) {
+        ($field:ident, $drop:ident, $add:ident, $key:ident, $drops:ident, $adds:ident) => {
+            for item in before.$field.iter() {
+                if !after.$field.contains(item) {
                     plan.$drops.push(Operation::$drop { table: name.clone(), $key: item.clone() });
                 }
             }
-            for item in &after.$field {
-                let same = before.$field.iter().find(|b| b.name == item.name);
-                if same.is_none_or(|b| $shape(before, b) != $shape(after, item)) {
+            for item in after.$field.iter() {
+                if !before.$field.contains(item) {
                     plan.$adds.push(Operation::$add { table: name.clone(), $key: item.clone() });
                 }
             }
         };
     }
-    let unique_shape = |t: &Table, u: &crate::ir::Unique| sql_columns(t, &u.columns);
-    let index_shape = |t: &Table, i: &crate::ir::Index| (sql_columns(t, &i.columns), i.unique);
-    let check_shape = |_: &Table, c: &crate::ir::Check| c.sql.clone();
-    by_name!(uniques, unique_shape, DropUnique, AddUnique, unique, drop_constraints, add_constraints);
-    by_name!(indexes, index_shape, DropIndex, AddIndex, index, drop_constraints, add_constraints);
-    by_name!(checks, check_shape, DropCheck, AddCheck, check, drop_constraints, add_constraints);
-
-    for fk in &before.foreign_keys {
-        let same = after.foreign_keys.iter().find(|a| a.name == fk.name);
-        if same.is_none_or(|a| fk_shape(new, after, a) != fk_shape(old, before, fk)) {
-            plan.drop_foreign_keys.push(Operation::DropForeignKey { table: name.clone(), foreign_key: fk.clone() });
-        }
-    }
-    for fk in &after.foreign_keys {
-        let same = before.foreign_keys.iter().find(|b| b.name == fk.name);
-        if same.is_none_or(|b| fk_shape(old, before, b) != fk_shape(new, after, fk)) {
-            plan.add_foreign_keys.push(Operation::AddForeignKey { table: name.clone(), foreign_key: fk.clone() });
-        }
-    }
+    by_name!(uniques, DropUnique, AddUnique, unique, drop_constraints, add_constraints);
+    by_name!(indexes, DropIndex, AddIndex, index, drop_constraints, add_constraints);
+    by_name!(checks, DropCheck, AddCheck, check, drop_constraints, add_constraints);
+    by_name!(foreign_keys, DropForeignKey, AddForeignKey, foreign_key, drop_foreign_keys, add_foreign_keys);
 }

@@ -1,11 +1,11 @@
 //! One statement (or clause) per function, for `script` and for migrations.
 
-use super::Backend;
-use crate::ir::{Column, ColumnType, Enum, ForeignKey, Index, Schema, Table};
+use crate::db::{Column, Enum, ForeignKey, Index, Schema, SqlType, Table};
+use crate::{Backend, Str};
 
 /// `CREATE TYPE ... AS ENUM (...)` (PostgreSQL).
 pub fn create_enum(backend: Backend, e: &Enum) -> String {
-    let values: Vec<String> = e.variants.iter().map(|v| backend.string(&v.value)).collect();
+    let values: Vec<String> = e.values.iter().map(|v| backend.string(v)).collect();
     format!("CREATE TYPE {} AS ENUM ({})", backend.enum_type_name(e), values.join(", "))
 }
 
@@ -15,11 +15,11 @@ pub fn create_table(backend: Backend, schema: &Schema, table: &Table, foreign_ke
     let mut lines: Vec<String> = table.columns.iter().map(|c| column_definition(backend, schema, c)).collect();
     let key = key_columns(backend, table, &table.primary_key);
     lines.push(format!("CONSTRAINT {} PRIMARY KEY ({key})", backend.quote(&table.primary_key_name())));
-    for unique in &table.uniques {
+    for unique in table.uniques.iter() {
         let columns = key_columns(backend, table, &unique.columns);
         lines.push(format!("CONSTRAINT {} UNIQUE ({columns})", backend.quote(&unique.name)));
     }
-    for check in &table.checks {
+    for check in table.checks.iter() {
         lines.push(format!("CONSTRAINT {} CHECK ({})", backend.quote(&check.name), check.sql));
     }
     for fk in foreign_keys {
@@ -31,7 +31,7 @@ pub fn create_table(backend: Backend, schema: &Schema, table: &Table, foreign_ke
         // and PostgreSQL do: case-sensitively, so a unique constraint means
         // the same on every backend.
         sql.push_str(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-        if let Some(doc) = &table.doc {
+        if let Some(doc) = &table.comment {
             sql.push_str(&format!(" COMMENT={}", backend.string(doc)));
         }
     }
@@ -53,37 +53,34 @@ pub fn column_definition(backend: Backend, schema: &Schema, column: &Column) -> 
     if let Some(default) = &column.server_default {
         sql.push_str(&format!(" DEFAULT {}", backend.default_value(column, default)));
     }
-    if let (Backend::Sqlite, ColumnType::Enum(name)) = (backend, &column.ty) {
-        let values = schema.enum_by_name(name).map(|e| e.variants.as_slice()).unwrap_or_default();
-        let values: Vec<String> = values.iter().map(|v| backend.string(&v.value)).collect();
+    if let (Backend::Sqlite, SqlType::Enum(name)) = (backend, &column.sql_type) {
+        let values = schema.enum_type(name).map(|e| &e.values[..]).unwrap_or_default();
+        let values: Vec<String> = values.iter().map(|v| backend.string(v)).collect();
         sql.push_str(&format!(" CHECK ({} IN ({}))", backend.quote(&column.name), values.join(", ")));
     }
-    if let (Backend::Mysql, Some(doc)) = (backend, &column.doc) {
+    if let (Backend::Mysql, Some(doc)) = (backend, &column.comment) {
         sql.push_str(&format!(" COMMENT {}", backend.string(doc)));
     }
     sql
 }
 
-/// The quoted SQL names of `fields`, with prefix lengths where MySQL needs
-/// them to index TEXT and BLOB columns.
-fn key_columns(backend: Backend, table: &Table, fields: &[String]) -> String {
-    column_list(backend, table, fields, true)
+/// The quoted `columns`, with prefix lengths where MySQL needs them to
+/// index TEXT and BLOB columns.
+fn key_columns(backend: Backend, table: &Table, columns: &[Str]) -> String {
+    column_list(backend, table, columns, true)
 }
 
-/// The quoted SQL names of `fields`, comma-separated; `prefixed` adds
-/// MySQL's `(255)` index prefix to TEXT and BLOB columns.
-fn column_list(backend: Backend, table: &Table, fields: &[String], prefixed: bool) -> String {
-    let columns: Vec<String> = fields
+/// The quoted `columns`, comma-separated; `prefixed` adds MySQL's `(255)`
+/// index prefix to TEXT and BLOB columns.
+fn column_list(backend: Backend, table: &Table, columns: &[Str], prefixed: bool) -> String {
+    let quoted: Vec<String> = columns
         .iter()
-        .map(|field| match table.column(field) {
-            Some(column) if prefixed && backend.needs_prefix(column) => {
-                format!("{}(255)", backend.quote(&column.name))
-            }
-            Some(column) => backend.quote(&column.name),
-            None => backend.quote(field),
+        .map(|name| match table.column(name) {
+            Some(column) if prefixed && backend.needs_prefix(column) => format!("{}(255)", backend.quote(name)),
+            _ => backend.quote(name),
         })
         .collect();
-    columns.join(", ")
+    quoted.join(", ")
 }
 
 /// `CONSTRAINT ... FOREIGN KEY (...) REFERENCES ... (...) [ON DELETE ...] [ON UPDATE ...]`.
@@ -169,9 +166,9 @@ pub fn drop_table(backend: Backend, table: &Table) -> String {
 /// PostgreSQL's `COMMENT ON` statements for a table and its columns.
 pub fn comments(backend: Backend, table: &Table) -> Vec<String> {
     let name = backend.table_name(table);
-    let table_comment = table.doc.iter().map(|doc| format!("COMMENT ON TABLE {name} IS {}", backend.string(doc)));
+    let table_comment = table.comment.iter().map(|doc| format!("COMMENT ON TABLE {name} IS {}", backend.string(doc)));
     let column_comments = table.columns.iter().filter_map(|c| {
-        let doc = c.doc.as_ref()?;
+        let doc = c.comment.as_ref()?;
         Some(format!("COMMENT ON COLUMN {name}.{} IS {}", backend.quote(&c.name), backend.string(doc)))
     });
     table_comment.chain(column_comments).collect()

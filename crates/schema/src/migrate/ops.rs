@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{Check, Column, Enum, ForeignKey, Index, Table, Unique};
+use crate::db::{Check, Column, Enum, ForeignKey, Index, Table, Unique};
+use crate::Names;
 
 /// One change to a database schema. Tables are named by SQL name; a
 /// constraint or column that goes away is carried whole, so that the
@@ -44,8 +45,8 @@ pub enum Operation {
     },
     SetPrimaryKey {
         table: String,
-        from: Vec<String>,
-        to: Vec<String>,
+        from: Names,
+        to: Names,
     },
     AddUnique {
         table: String,
@@ -81,8 +82,8 @@ pub enum Operation {
     },
     SetTableComment {
         table: String,
-        from: Option<String>,
-        to: Option<String>,
+        from: Option<crate::Str>,
+        to: Option<crate::Str>,
     },
 }
 

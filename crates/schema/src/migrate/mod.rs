@@ -9,19 +9,28 @@
 //! recreate it.
 //!
 //! ```
-//! use quarry_codegen::migrate::{diff, reverse, Operation};
+//! use quarry_schema::db::{Column, Schema, SqlType, Table};
+//! use quarry_schema::migrate::{diff, reverse, statements, Operation};
+//! use quarry_schema::Backend;
 //!
-//! let old = quarry_codegen::load_str("v1.rs", "#[table(name = \"t\")] pub struct T { #[column(primary_key)] pub id: i32 }").unwrap();
-//! let new = quarry_codegen::load_str("v2.rs", "#[table(name = \"t\")] pub struct T { #[column(primary_key)] pub id: i32, pub note: Option<String> }").unwrap();
+//! let column = |name: &'static str, nullable| Column { nullable, ..Column::new(name, SqlType::Integer) };
+//! let table = |columns: Vec<Column>| Schema {
+//!     tables: vec![Table { columns: columns.into(), primary_key: vec!["id".into()].into(), ..Table::empty("t") }].into(),
+//!     ..Schema::default()
+//! };
+//! let old = table(vec![column("id", false)]);
+//! let new = table(vec![column("id", false), column("note", true)]);
 //! let up = diff(&old, &new);
 //! assert!(matches!(&up[..], [Operation::AddColumn { table, column }] if table == "t" && column.name == "note"));
 //! assert!(matches!(&reverse(&up)[..], [Operation::DropColumn { .. }]));
 //! assert!(diff(&new, &new).is_empty());
+//! assert_eq!(statements(&up, &old, &new, Backend::Postgres), [r#"ALTER TABLE "t" ADD COLUMN "note" INTEGER"#]);
 //! ```
 
 mod diff;
 mod ops;
 mod sql;
+mod sqlite;
 
 pub use diff::diff;
 pub use ops::{reverse, Operation};
