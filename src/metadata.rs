@@ -7,6 +7,6 @@
 //! it ([`app`]: models, fields, relations). It is plain `'static` data, the
 //! very structure the code generator built; the runtime creates tables
 //! from it ([`ddl`](crate::ddl)), and a tool can diff it
-//! ([`quarry_schema::migrate`]) or write it as a snapshot.
+//! ([`quarry_schema::autogenerate`]) or write it as a snapshot.
 
 pub use quarry_schema::{app, db, order, Backend, List, Metadata, Names, Str};

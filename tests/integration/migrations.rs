@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
+use quarry_schema::autogenerate::{diff, reverse, statements};
 use quarry_schema::db::Schema;
 use quarry_schema::ddl::script;
-use quarry_schema::migrate::{diff, reverse, statements};
 use quarry_schema::Backend;
 
 /// The six versions of the migration plan: (1) two tables; (2) a column

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use quarry::migrate::{read_dir, Direction, Migration, TargetRange};
 use quarry_codegen::SourceFile;
+use quarry_schema::autogenerate::{diff, reverse, statements, Operation};
 use quarry_schema::db::Schema;
-use quarry_schema::migrate::{diff, reverse, statements, Operation};
 use quarry_schema::{snapshot, Backend};
 
 use crate::error::{Error, Result};

@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use quarry_schema::migrations::{read_dir, Script};
-use quarry_schema::Error;
+
+use crate::Error;
 
 /// Writes `out_file`: a `&[quarry::migrate::Migration]` expression for the
 /// migrations in `dir` (laid out `dir/<backend>/<version>_<name>/up.sql`
@@ -15,8 +16,8 @@ use quarry_schema::Error;
 /// the folder (cargo watches everything in it). Include it with
 /// `static MIGRATIONS: &[quarry::migrate::Migration] = quarry::embed_migrations!();`.
 ///
-/// The errors are [`read_dir`]'s, each naming the folder or file, and an
-/// output file that cannot be written.
+/// The errors are [`read_dir`]'s ([`Error::Migrations`]), each naming the
+/// folder or file, and an output file that cannot be written.
 pub fn embed_migrations(dir: impl AsRef<Path>, out_file: impl AsRef<Path>) -> Result<(), Error> {
     let dir = dir.as_ref();
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -43,5 +44,5 @@ pub fn embed_migrations(dir: impl AsRef<Path>, out_file: impl AsRef<Path>) -> Re
     if std::fs::read_to_string(out).is_ok_and(|old| old == code) {
         return Ok(());
     }
-    std::fs::write(out, code).map_err(|source| Error::Io { action: "write", path: out.to_owned(), source })
+    std::fs::write(out, code).map_err(|source| Error::Write { path: out.to_owned(), source })
 }

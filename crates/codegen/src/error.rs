@@ -37,6 +37,10 @@ pub enum Error {
     /// No output path: `OUT_DIR` is unset outside a build script.
     #[error("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")]
     NoOutDir,
+    /// A migrations folder `embed_migrations` could not read: a revision
+    /// without `up.sql`, a version given twice... (the error names the path).
+    #[error(transparent)]
+    Migrations(#[from] quarry_schema::Error),
 }
 
 impl Error {

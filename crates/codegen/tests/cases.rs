@@ -101,5 +101,5 @@ fn a_format_1_snapshot_upgrades_to_the_lowered_schema() {
     let upgraded = quarry_schema::snapshot::read(&fixture).expect("the format-1 fixture loads");
     let lowered = quarry_codegen::lower::database(&demo_schema());
     assert_eq!(upgraded, lowered);
-    assert!(quarry_schema::migrate::diff(&upgraded, &lowered).is_empty());
+    assert!(quarry_schema::autogenerate::diff(&upgraded, &lowered).is_empty());
 }

@@ -2,8 +2,8 @@
 //! for renames and enum changes, the operations an upgrade needs and the
 //! downgrade derived from them.
 
+use quarry_schema::autogenerate::{diff, reverse, statements, Operation};
 use quarry_schema::db::Schema;
-use quarry_schema::migrate::{diff, reverse, statements, Operation};
 use quarry_schema::Backend;
 
 fn schema(text: &str) -> Schema {

@@ -9,6 +9,12 @@
 //! [`Metadata`] holds both; the generated `METADATA` is a `static` of it.
 //! [`Backend`] is the one name for a backend everywhere in quarry.
 //!
+//! On the model: [`ddl`] writes `CREATE`/`DROP` per backend, [`order`]
+//! sorts tables by foreign key, [`autogenerate`] diffs two schemas into
+//! operations and their SQL, [`snapshot`] reads and writes the committed
+//! `schema.json`, and [`migrations`] reads a migrations folder and resolves
+//! revision targets.
+//!
 //! ```
 //! use quarry_schema::db::{Column, Schema, SqlType, Table};
 //! use quarry_schema::{order, List};
@@ -28,9 +34,9 @@
 //! ```
 
 pub mod app;
+pub mod autogenerate;
 pub mod db;
 pub mod ddl;
-pub mod migrate;
 pub mod migrations;
 pub mod order;
 pub mod snapshot;

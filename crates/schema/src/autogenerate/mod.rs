@@ -1,5 +1,6 @@
-//! Schema migrations as data: the operations that turn one schema into
-//! another, computed without a database.
+//! Autogenerate, as Alembic calls it: the operations that turn one schema
+//! into another, and their SQL per backend, computed without a database.
+//! (Reading and running the migrations folder is [`migrations`](crate::migrations).)
 //!
 //! [`diff`] compares two checked schemas (the one stored with the head
 //! revision and the current one) and returns the [`Operation`]s of the
@@ -10,7 +11,7 @@
 //!
 //! ```
 //! use quarry_schema::db::{Column, Schema, SqlType, Table};
-//! use quarry_schema::migrate::{diff, reverse, statements, Operation};
+//! use quarry_schema::autogenerate::{diff, reverse, statements, Operation};
 //! use quarry_schema::Backend;
 //!
 //! let column = |name: &'static str, nullable| Column { nullable, ..Column::new(name, SqlType::Integer) };
