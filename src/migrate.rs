@@ -32,7 +32,6 @@ use diesel::prelude::*;
 use crate::error::{Error, Result};
 
 pub use quarry_schema::migrations::{read_dir, Direction, Migration, Script, Target, TargetRange};
-use quarry_schema::Backend;
 
 diesel::table! {
     /// What has been applied, and how far.
@@ -72,15 +71,13 @@ impl crate::AnyEngine {
     }
 }
 
-/// A connection migrations run on: how it locks, and whether its DDL is
-/// transactional.
+/// A connection migrations run on: how each backend locks the migrations
+/// table, runs a migration atomically and keeps its bookkeeping. Which
+/// script and whether DDL is transactional follow from
+/// [`EngineConnection::BACKEND`](crate::engine::EngineConnection::BACKEND).
 pub trait MigrationConnection: crate::engine::EngineConnection + Sized {
     #[doc(hidden)]
-    fn script(migration: &Migration) -> Option<&Script>;
-    #[doc(hidden)]
     fn with_lock<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T>;
-    #[doc(hidden)]
-    const TRANSACTIONAL_DDL: bool;
     /// Runs `work` atomically: a savepoint inside SQLite's exclusive
     /// transaction, a transaction on PostgreSQL.
     #[doc(hidden)]
@@ -138,12 +135,7 @@ macro_rules! bookkeeping_queries {
 
 #[cfg(feature = "sqlite")]
 impl MigrationConnection for diesel::SqliteConnection {
-    const TRANSACTIONAL_DDL: bool = true;
     bookkeeping_queries!();
-
-    fn script(migration: &Migration) -> Option<&Script> {
-        migration.script(Backend::Sqlite)
-    }
 
     /// One exclusive transaction, with foreign keys off around it (table
     /// rebuilds need that; it cannot change inside a transaction) and
@@ -168,12 +160,7 @@ impl MigrationConnection for diesel::SqliteConnection {
 
 #[cfg(feature = "postgres")]
 impl MigrationConnection for diesel::PgConnection {
-    const TRANSACTIONAL_DDL: bool = true;
     bookkeeping_queries!();
-
-    fn script(migration: &Migration) -> Option<&Script> {
-        migration.script(Backend::Postgres)
-    }
 
     fn atomically(&mut self, work: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         self.transaction(work)
@@ -190,12 +177,7 @@ impl MigrationConnection for diesel::PgConnection {
 
 #[cfg(feature = "mysql")]
 impl MigrationConnection for diesel::MysqlConnection {
-    const TRANSACTIONAL_DDL: bool = false;
     bookkeeping_queries!();
-
-    fn script(migration: &Migration) -> Option<&Script> {
-        migration.script(Backend::Mysql)
-    }
 
     /// A named lock (`GET_LOCK`), held while the migrations run.
     fn with_lock<T>(&mut self, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
@@ -282,7 +264,7 @@ pub fn run_pending<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
         ordered.sort_by(|a, b| a.version.cmp(&b.version));
         let mut ran = Vec::new();
         for migration in ordered {
-            let Some(script) = C::script(migration) else { continue };
+            let Some(script) = migration.script(C::BACKEND) else { continue };
             let sum = checksum(&script.up);
             let record = applied.iter().find(|a| a.version == migration.version);
             if let Some(record) = record.filter(|r| r.complete) {
@@ -305,7 +287,7 @@ pub fn stamp<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> 
     conn.with_lock(|conn| {
         conn.bookkeeping()?;
         for migration in migrations {
-            let Some(script) = C::script(migration) else { continue };
+            let Some(script) = migration.script(C::BACKEND) else { continue };
             conn.record(&Applied {
                 version: migration.version.to_string(),
                 checksum: checksum(&script.up),
@@ -327,7 +309,7 @@ pub fn revert_last<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
             .iter()
             .find(|m| m.version == last.version)
             .ok_or_else(|| Error::UnknownMigration { version: last.version.clone() })?;
-        let script = C::script(migration).ok_or_else(|| Error::MissingScript {
+        let script = migration.script(C::BACKEND).ok_or_else(|| Error::MissingScript {
             version: migration.version.to_string(),
             backend: C::BACKEND.name(),
         })?;
@@ -343,7 +325,7 @@ pub fn revert_last<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
             }
             conn.forget(&migration.version)
         };
-        if C::TRANSACTIONAL_DDL {
+        if C::BACKEND.transactional_ddl() {
             conn.atomically(run)?;
         } else {
             run(conn)?;
@@ -366,7 +348,7 @@ fn apply<C: MigrationConnection>(conn: &mut C, version: &str, up: &str, sum: &st
         statement: statement.clone(),
         source,
     };
-    if C::TRANSACTIONAL_DDL {
+    if C::BACKEND.transactional_ddl() {
         return conn.atomically(|conn| {
             for (i, statement) in statements.iter().enumerate() {
                 conn.batch_execute(statement).map_err(|e| failed(i, statement, e))?;
