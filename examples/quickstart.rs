@@ -1,6 +1,6 @@
 //! quarry's main job, end to end on an SQLite file: migrate to the demo
 //! schema (its migrations generated from `schema/*.rs` and embedded by the
-//! build script), insert rows, and run
+//! build script, here `tests/build.rs`), insert rows, and run
 //! compile-checked diesel queries — a filter, a join, an aggregate with
 //! `group_by` and `having`, and `order by` with `limit`.
 //!

@@ -15,11 +15,11 @@ fn generated_types_reject_invalid_queries() {
     // (git-ignored) keeps the pinned messages free of absolute paths and
     // hashes.
     let generated = concat!(env!("OUT_DIR"), "/quarry_schema.rs");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/ui/generated");
-    std::fs::create_dir_all(&dir).expect("create tests/ui/generated");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/generated");
+    std::fs::create_dir_all(&dir).expect("create ui/generated");
     let stable = dir.join("schema.rs");
     std::fs::copy(generated, &stable).expect("copy the generated schema");
     std::env::set_var("QUARRY_UI_SCHEMA", &stable);
 
-    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+    trybuild::TestCases::new().compile_fail("ui/*.rs");
 }

@@ -6,9 +6,11 @@
 //! accepts must give a module that parses, declares no item twice, and DDL
 //! for every backend. A failure prints the mutated source to reproduce it.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Once;
 use std::time::Instant;
 
 use quarry_codegen::{Options, SourceFile};
@@ -445,6 +447,29 @@ fn output_problem(rust: &str, schema: &quarry_codegen::Schema) -> Option<String>
     None
 }
 
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic without printing it. Only this thread is
+/// silenced: the other codegen tests run beside this one in the same
+/// binary, and their failures must still be printed.
+fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.set(true);
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    QUIET.set(false);
+    result
+}
+
 #[test]
 fn mutated_schemas_never_panic_and_accepted_ones_generate_valid_code() {
     let seeds = seeds();
@@ -452,8 +477,6 @@ fn mutated_schemas_never_panic_and_accepted_ones_generate_valid_code() {
     let mut rng = Rng(SEED);
     let started = Instant::now();
     let (mut accepted, mut rejected) = (0, 0);
-    let quiet = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
     let mut failures = Vec::new();
     for case in 0..CASES {
         let seed = if rng.below(DEMO_EVERY) == 0 { 0 } else { 1 + rng.below(seeds.len() - 1) };
@@ -465,11 +488,10 @@ fn mutated_schemas_never_panic_and_accepted_ones_generate_valid_code() {
         }
         let mut options = Options::default();
         options.serde = rng.below(2) == 0;
-        let result =
-            panic::catch_unwind(AssertUnwindSafe(|| match quarry_codegen::generate(files.clone(), &options) {
-                Ok(output) => Ok(output_problem(&output.rust, &output.schema)),
-                Err(diagnostics) => Err(diagnostics.render(&files)),
-            }));
+        let result = quietly(|| match quarry_codegen::generate(files.clone(), &options) {
+            Ok(output) => Ok(output_problem(&output.rust, &output.schema)),
+            Err(diagnostics) => Err(diagnostics.render(&files)),
+        });
         let problem = match result {
             Ok(Ok(None)) => {
                 accepted += 1;
@@ -496,7 +518,6 @@ fn mutated_schemas_never_panic_and_accepted_ones_generate_valid_code() {
             break;
         }
     }
-    panic::set_hook(quiet);
     println!(
         "{} mutated schemas in {:.1?}: {accepted} accepted, {rejected} rejected",
         accepted + rejected,
