@@ -31,6 +31,11 @@ pub enum Error {
     /// A query that must return at most one row returned more.
     #[error("multiple rows were found where one was required")]
     MultipleResultsFound,
+    /// A relation loaded a number of rows its kind does not allow: a
+    /// required belongs_to whose parent is missing (foreign keys not
+    /// enforced), a has_one with two rows.
+    #[error("relation `{relation}` expected {expected} related row per row, found {found}")]
+    RelatedRows { relation: &'static str, expected: &'static str, found: usize },
     /// Any other error the database or diesel reported.
     #[error("database error: {0}")]
     Database(DieselError),

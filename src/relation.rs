@@ -10,12 +10,17 @@ use crate::model::Model;
 
 /// A relation from rows of `From` to rows of `To`, as declared in the
 /// schema. `Via` is the association table's `New*` type for a
-/// many-to-many relation, `()` otherwise.
-pub struct Relation<From: Model, To: Model, Via = ()> {
+/// many-to-many relation, `()` otherwise. `Name` is the relation's own
+/// type, generated for each relation [`Session::load`](crate::Session::load)
+/// can load (it names the relation in a loaded row's type), `()` otherwise.
+pub struct Relation<From: Model, To: Model, Via = (), Name = ()> {
     meta: &'static app::Relation,
     wiring: Wiring<From, To, Via>,
-    _types: PhantomData<fn(From) -> (To, Via)>,
+    _types: Types<From, To, Via, Name>,
 }
+
+/// The type parameters a [`Relation`] carries without holding values of them.
+type Types<From, To, Via, Name> = PhantomData<fn(From) -> (To, Via, Name)>;
 
 /// Sets a new row's foreign key (`row`) to a parent's key.
 pub(crate) type SetKey<Row, Key> = fn(&mut Row, &Key);
@@ -42,7 +47,7 @@ impl<From: Model, To: Model, Via> Clone for Wiring<From, To, Via> {
 
 impl<From: Model, To: Model, Via> Copy for Wiring<From, To, Via> {}
 
-impl<From: Model, To: Model, Via> Relation<From, To, Via> {
+impl<From: Model, To: Model, Via, Name> Relation<From, To, Via, Name> {
     #[doc(hidden)]
     pub const fn __new(meta: &'static app::Relation) -> Self {
         Relation { meta, wiring: Wiring::None, _types: PhantomData }
@@ -101,15 +106,15 @@ impl<From: Model, To: Model, Via> Relation<From, To, Via> {
     }
 }
 
-impl<From: Model, To: Model, Via> Clone for Relation<From, To, Via> {
+impl<From: Model, To: Model, Via, Name> Clone for Relation<From, To, Via, Name> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<From: Model, To: Model, Via> Copy for Relation<From, To, Via> {}
+impl<From: Model, To: Model, Via, Name> Copy for Relation<From, To, Via, Name> {}
 
-impl<From: Model, To: Model, Via> fmt::Debug for Relation<From, To, Via> {
+impl<From: Model, To: Model, Via, Name> fmt::Debug for Relation<From, To, Via, Name> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Relation").field(&self.meta).finish()
     }

@@ -434,10 +434,10 @@ impl<C: EngineConnection> Session<C> {
     /// session.add_child(ada, Author::ARTICLES, |author_id| NewArticle::new("Notes", author_id))?;
     /// session.add_child(root, Category::CHILDREN, |_| NewCategory::new("Books"))?; // a nullable key needs nothing
     /// ```
-    pub fn add_child<P, M, V>(
+    pub fn add_child<P, M, V, N>(
         &mut self,
         parent: impl Into<RowRef<P>>,
-        relation: Relation<P, M, V>,
+        relation: Relation<P, M, V, N>,
         child: impl FnOnce(P::Key) -> M::New + 'static,
     ) -> Result<Pending<M>>
     where
@@ -453,10 +453,10 @@ impl<C: EngineConnection> Session<C> {
 
     /// Queues a new row whose `belongs_to` relation (`Article::AUTHOR`)
     /// points at `parent`, queued or existing.
-    pub fn add_with_parent<M, P, V>(
+    pub fn add_with_parent<M, P, V, N>(
         &mut self,
         row: M::New,
-        relation: Relation<M, P, V>,
+        relation: Relation<M, P, V, N>,
         parent: impl Into<RowRef<P>>,
     ) -> Result<Pending<M>>
     where
@@ -473,10 +473,10 @@ impl<C: EngineConnection> Session<C> {
     /// Queues an association row linking `a` and `b` through a
     /// `many_to_many` relation (`Article::TAGS`); either side may be queued
     /// or existing.
-    pub fn link<A, B, V>(
+    pub fn link<A, B, V, N>(
         &mut self,
         a: impl Into<RowRef<A>>,
-        relation: Relation<A, B, V>,
+        relation: Relation<A, B, V, N>,
         b: impl Into<RowRef<B>>,
     ) -> Result<()>
     where

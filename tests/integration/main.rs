@@ -19,6 +19,7 @@ mod dsl_sql;
 mod engine;
 mod generated_cases;
 mod inspect;
+mod loading;
 mod migrate_runner;
 mod migrations;
 mod query_guide;

@@ -88,7 +88,7 @@ pub struct Use {
         "pub r#loop: ::std::option::Option<",
         "r#match(id) {",
         "#[diesel(table_name = r#match",
-        "pub const IMPL: quarry::Relation<Match, Use>",
+        "pub const IMPL: quarry::Relation<Match, Use, (), __quarry_relations::Match__impl>",
         "diesel::joinable!(r#use -> r#match(r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");

@@ -6,6 +6,7 @@
 
 mod enums;
 mod fill;
+mod loading;
 mod metadata;
 mod models;
 mod tables;
@@ -44,6 +45,7 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
     let groups = tables::allow_together(schema, options.table_grouping);
     let models = schema.tables.iter().enumerate().map(|(i, t)| models::model(schema, i, t, options));
     let metadata = metadata::metadata(&crate::lower::lower(schema));
+    let relation_markers = loading::markers(schema);
     quote! {
         #sql_types
         #(#enums)*
@@ -51,6 +53,7 @@ pub fn tokens(schema: &Schema, options: &Options) -> TokenStream {
         #joins
         #groups
         #(#models)*
+        #relation_markers
         #metadata
 
         /// Creates every table, type and index of the schema, in foreign-key

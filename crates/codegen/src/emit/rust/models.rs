@@ -239,15 +239,25 @@ fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream 
         let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());
         let docs = format!(" `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target_table);
         let (via, value, helper) = super::unit_of_work::relation_value(schema, table, relation, &meta);
+        // The type arguments: `Via` and the relation's own type where there are.
+        let args = match (super::loading::relationship(schema, table, relation), via.is_empty()) {
+            (Some((marker, _)), true) => quote!(, (), #marker),
+            (Some((marker, _)), false) => quote!(, #via, #marker),
+            (None, true) => quote!(),
+            (None, false) => quote!(, #via),
+        };
         quote! {
             #[doc = #docs]
-            pub const #konst: quarry::Relation<#name, #target #via> = #value;
+            pub const #konst: quarry::Relation<#name, #target #args> = #value;
             #helper
         }
     });
+    let loading =
+        table.relations.iter().filter_map(|r| super::loading::relationship(schema, table, r)).map(|(_, items)| items);
     quote! {
         impl #name {
             #(#consts)*
         }
+        #(#loading)*
     }
 }

@@ -247,7 +247,7 @@ fn assign(holder: &Table, field: &str) -> Option<TokenStream> {
     })
 }
 
-/// A relation constant's `Via` type argument, its value, and the helper
+/// A relation constant's `Via` type (empty for `()`), its value, and the helper
 /// function it points at.
 pub fn relation_value(
     schema: &Schema,
@@ -306,7 +306,7 @@ pub fn relation_value(
                 #[doc(hidden)]
                 pub fn #helper(mine: &#from_key, theirs: &#to_key) -> #via { #via::new(#(#args),*) }
             };
-            (quote!(, #via), quote!(quarry::Relation::__link(#meta, Self::#helper)), Some(function))
+            (quote!(#via), quote!(quarry::Relation::__link(#meta, Self::#helper)), Some(function))
         }
     }
 }

@@ -1,0 +1,545 @@
+//! Loading relations with the rows of a query, without N+1, typed.
+//!
+//! [`Session::load`] runs a query and then one `SELECT ... WHERE key IN
+//! (...)` per relation and level (SQLAlchemy's `selectinload`), chunked under
+//! the backend's bind limit. What was loaded is part of the returned type:
+//! each row is a [`Loaded`] that derefs to the model and hands out exactly
+//! the relations asked for, so reading one that was not loaded does not
+//! compile (SQLAlchemy's `lazy="raise"`, moved to compile time).
+//!
+//! ```ignore
+//! let authors = session.load(
+//!     authors::table.order(authors::name),
+//!     (Author::ARTICLES.with(Article::COMMENTS), Author::PROFILE),
+//! )?;                                                 // 3 statements, whatever the row count
+//! for author in &authors {
+//!     println!("{} has {} articles", author.name, author.get(Author::ARTICLES).len());
+//!     for article in author.get(Author::ARTICLES) {
+//!         let comments: &Vec<Loaded<Comment>> = article.get(Article::COMMENTS);
+//!     }
+//! }
+//! // author.get(Author::TAGS) would not compile: not loaded.
+//! ```
+//!
+//! [`Session::related`] loads one relation for rows already in hand, on
+//! demand: one statement per call, so an N+1 loop is always visible.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+use diesel::query_dsl::methods::LoadQuery;
+use diesel::RunQueryDsl;
+
+use crate::engine::EngineConnection;
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::relation::Relation;
+use crate::session::Session;
+
+/// A relation the session can load: generated for every relation whose
+/// foreign key is one column referencing the other table's primary key.
+pub trait Relationship: Copy + 'static {
+    /// The model the relation starts from.
+    type From: Model;
+    /// The related model.
+    type To: Model + Clone;
+    /// The value that joins the two: the parent's key, the child's foreign key.
+    type Key: Eq + Hash + Clone + std::fmt::Debug;
+    /// How many `To` rows each `From` row has: [`Many`], [`One`] or [`Optional`].
+    type Cardinality: Cardinality;
+    /// The relation's field name in the schema (also its key in JSON).
+    const NAME: &'static str;
+
+    /// The key of `row` that related rows match (`None`: a NULL foreign key).
+    fn parent_key(row: &Self::From) -> Option<Self::Key>;
+    /// The key of a related row that matches its parent's.
+    fn child_key(row: &Self::To) -> Option<Self::Key>;
+}
+
+/// Loading the related rows of some keys on connection `C`: one
+/// `SELECT ... WHERE key IN (keys)`, in the relation's declared order.
+pub trait LoadRows<C>: Relationship {
+    #[doc(hidden)]
+    fn load_rows(keys: Vec<Self::Key>, conn: &mut C) -> diesel::QueryResult<Vec<Self::To>>;
+}
+
+/// How many related rows each row has, and the type that holds them.
+pub trait Cardinality {
+    /// `Vec<T>`, `T` or `Option<T>`.
+    type Out<T>;
+
+    #[doc(hidden)]
+    fn collect<T>(rows: Vec<T>, relation: &'static str) -> Result<Self::Out<T>>;
+    #[doc(hidden)]
+    fn map<T, U>(out: Self::Out<T>, f: impl FnMut(T) -> U) -> Self::Out<U>;
+}
+
+/// has_many: any number of related rows, as a `Vec`.
+#[derive(Debug, Clone, Copy)]
+pub struct Many;
+
+/// belongs_to over a NOT NULL foreign key: exactly one related row.
+#[derive(Debug, Clone, Copy)]
+pub struct One;
+
+/// has_one, or belongs_to over a nullable foreign key: zero or one row.
+#[derive(Debug, Clone, Copy)]
+pub struct Optional;
+
+impl Cardinality for Many {
+    type Out<T> = Vec<T>;
+
+    fn collect<T>(rows: Vec<T>, _: &'static str) -> Result<Vec<T>> {
+        Ok(rows)
+    }
+
+    fn map<T, U>(out: Vec<T>, f: impl FnMut(T) -> U) -> Vec<U> {
+        out.into_iter().map(f).collect()
+    }
+}
+
+impl Cardinality for One {
+    type Out<T> = T;
+
+    fn collect<T>(rows: Vec<T>, relation: &'static str) -> Result<T> {
+        let count = rows.len();
+        let mut rows = rows.into_iter();
+        match (rows.next(), count) {
+            (Some(row), 1) => Ok(row),
+            _ => Err(Error::RelatedRows { relation, expected: "exactly one", found: count }),
+        }
+    }
+
+    fn map<T, U>(out: T, mut f: impl FnMut(T) -> U) -> U {
+        f(out)
+    }
+}
+
+impl Cardinality for Optional {
+    type Out<T> = Option<T>;
+
+    fn collect<T>(rows: Vec<T>, relation: &'static str) -> Result<Option<T>> {
+        let count = rows.len();
+        if count > 1 {
+            return Err(Error::RelatedRows { relation, expected: "at most one", found: count });
+        }
+        Ok(rows.into_iter().next())
+    }
+
+    fn map<T, U>(out: Option<T>, f: impl FnMut(T) -> U) -> Option<U> {
+        out.map(f)
+    }
+}
+
+/// A row with the relations that were loaded for it. Derefs to the row;
+/// [`get`](Self::get) hands out a loaded relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded<M, W = ()> {
+    row: M,
+    with: W,
+}
+
+impl<M, W> Deref for Loaded<M, W> {
+    type Target = M;
+
+    fn deref(&self) -> &M {
+        &self.row
+    }
+}
+
+impl<M, W> Loaded<M, W> {
+    /// The row itself.
+    pub fn row(&self) -> &M {
+        &self.row
+    }
+
+    /// The row, without its relations.
+    pub fn into_row(self) -> M {
+        self.row
+    }
+
+    /// The related rows of `relation`: a `Vec` for has_many, the row for a
+    /// required belongs_to, an `Option` otherwise. Compiles only when
+    /// `relation` was loaded.
+    pub fn get<R, I>(&self, relation: R) -> &R::Value
+    where
+        R: Loadable<W, I>,
+    {
+        let _ = relation;
+        R::pick(&self.with)
+    }
+}
+
+/// A relation among the loaded relations `W` of a row (at position `I`,
+/// inferred): what makes [`Loaded::get`] compile only for loaded relations.
+#[diagnostic::on_unimplemented(
+    message = "this relation was not loaded: `{Self}`",
+    label = "not among the relations this row was loaded with",
+    note = "add it to the relations passed to `Session::load` (or load it on demand with `Session::related`)"
+)]
+pub trait Loadable<W, I> {
+    /// What the relation holds: `Vec<Loaded<To, _>>`, `Loaded<To, _>` or an `Option` of it.
+    type Value;
+    #[doc(hidden)]
+    fn pick(with: &W) -> &Self::Value;
+}
+
+impl<From: Model, To: Model, Via, N, W: Get<N, I>, I> Loadable<W, I> for Relation<From, To, Via, N> {
+    type Value = W::Value;
+
+    fn pick(with: &W) -> &W::Value {
+        with.get()
+    }
+}
+
+/// A loaded row serializes as the row's fields followed by one field per
+/// loaded relation, named as in the schema:
+/// `{"id": 1, "name": "Ada", "articles": [{"id": 7, ..., "comments": []}]}`.
+impl<M: serde::Serialize, W: Slots> serde::Serialize for Loaded<M, W> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        #[serde(bound(serialize = "M: serde::Serialize, W: Slots"))]
+        struct Flat<'a, M, W> {
+            #[serde(flatten)]
+            row: &'a M,
+            #[serde(flatten)]
+            with: SlotMap<'a, W>,
+        }
+        Flat { row: &self.row, with: SlotMap(&self.with) }.serialize(serializer)
+    }
+}
+
+/// The loaded relations of a row, as map entries.
+struct SlotMap<'a, W>(&'a W);
+
+impl<W: Slots> serde::Serialize for SlotMap<'_, W> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        self.0.entries(&mut map)?;
+        map.end()
+    }
+}
+
+/// Loaded relations that serialize, each under its relation's name.
+pub trait Slots {
+    #[doc(hidden)]
+    fn entries<S: serde::ser::SerializeMap>(&self, map: &mut S) -> std::result::Result<(), S::Error>;
+}
+
+impl Slots for () {
+    fn entries<S: serde::ser::SerializeMap>(&self, _: &mut S) -> std::result::Result<(), S::Error> {
+        Ok(())
+    }
+}
+
+impl<N: Relationship, V: serde::Serialize, T: Slots> Slots for (Slot<N, V>, T) {
+    fn entries<S: serde::ser::SerializeMap>(&self, map: &mut S) -> std::result::Result<(), S::Error> {
+        map.serialize_entry(N::NAME, &self.0.value)?;
+        self.1.entries(map)
+    }
+}
+
+/// One loaded relation of a row, named by its relation type `N`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot<N, V> {
+    value: V,
+    _name: PhantomData<N>,
+}
+
+impl<N, V> Slot<N, V> {
+    fn new(value: V) -> Self {
+        Slot { value, _name: PhantomData }
+    }
+}
+
+/// The loaded relations of a row include `N` (at position `I`, inferred).
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "the relation `{N}` was not loaded",
+    label = "not among the relations this row was loaded with",
+    note = "add it to the relations passed to `Session::load` (or load it on demand with `Session::related`)"
+)]
+pub trait Get<N, I> {
+    /// What the relation holds: `Vec<Loaded<To, _>>`, `Loaded<To, _>` or an `Option` of it.
+    type Value;
+    #[doc(hidden)]
+    fn get(&self) -> &Self::Value;
+}
+
+/// Position markers for [`Get`].
+#[doc(hidden)]
+pub struct Here;
+#[doc(hidden)]
+pub struct There<I>(PhantomData<I>);
+
+impl<N, V, T> Get<N, Here> for (Slot<N, V>, T) {
+    type Value = V;
+
+    fn get(&self) -> &V {
+        &self.0.value
+    }
+}
+
+impl<N, H, T: Get<N, I>, I> Get<N, There<I>> for (H, T) {
+    type Value = T::Value;
+
+    fn get(&self) -> &T::Value {
+        self.1.get()
+    }
+}
+
+/// A relation to load, with the relations to load for its rows in turn.
+#[derive(Debug, Clone, Copy)]
+pub struct With<R, S> {
+    relation: R,
+    nested: S,
+}
+
+impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
+    /// This relation, with `nested` loaded for each of its rows:
+    /// `Author::ARTICLES.with((Article::TAGS, Article::COMMENTS))`.
+    pub fn with<S>(self, nested: S) -> With<Self, S> {
+        With { relation: self, nested }
+    }
+}
+
+/// One relation of a load, for rows of `M` on connection `C`.
+pub trait LoadItem<M, C> {
+    /// The relation type that names the slot.
+    type Name;
+    /// What each row gets.
+    type Value;
+    #[doc(hidden)]
+    fn fetch(&self, rows: &[M], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Value>>;
+}
+
+/// Everything to load for rows of `M`: a relation, `relation.with(...)`,
+/// or a tuple of them (up to eight).
+pub trait LoadSpec<M, C> {
+    /// The loaded relations each row carries.
+    type Loaded;
+    #[doc(hidden)]
+    fn fetch_all(&self, rows: &[M], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>>;
+}
+
+impl<M, C> LoadSpec<M, C> for () {
+    type Loaded = ();
+
+    fn fetch_all(&self, rows: &[M], _: &mut C, _: usize) -> Result<Vec<()>> {
+        Ok(vec![(); rows.len()])
+    }
+}
+
+impl<From, To, Via, N, C, S> LoadItem<From, C> for With<Relation<From, To, Via, N>, S>
+where
+    From: Model,
+    To: Model + Clone,
+    N: LoadRows<C, From = From, To = To>,
+    S: LoadSpec<To, C>,
+    S::Loaded: Clone,
+{
+    type Name = N;
+    type Value = <N::Cardinality as Cardinality>::Out<Loaded<To, S::Loaded>>;
+
+    fn fetch(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Value>> {
+        let name: &'static str = &self.relation.meta().name;
+        // The distinct keys, in row order.
+        let parent_keys: Vec<Option<N::Key>> = rows.iter().map(N::parent_key).collect();
+        let mut seen = HashSet::new();
+        let keys: Vec<N::Key> = parent_keys.iter().flatten().filter(|k| seen.insert(*k)).cloned().collect();
+        let mut children = Vec::new();
+        for chunk in keys.chunks(bind_limit.max(1)) {
+            children.extend(N::load_rows(chunk.to_vec(), conn)?);
+        }
+        let nested = self.nested.fetch_all(&children, conn, bind_limit)?;
+        let mut groups: HashMap<N::Key, Vec<Loaded<To, S::Loaded>>> = HashMap::new();
+        for (row, with) in children.into_iter().zip(nested) {
+            if let Some(key) = N::child_key(&row) {
+                groups.entry(key).or_default().push(Loaded { row, with });
+            }
+        }
+        // A group goes to its last parent and is cloned for the others
+        // (rows sharing a parent, or a query returning a row twice).
+        let mut wanted: HashMap<&N::Key, usize> = HashMap::new();
+        for key in parent_keys.iter().flatten() {
+            *wanted.entry(key).or_default() += 1;
+        }
+        let mut values = Vec::with_capacity(rows.len());
+        for key in &parent_keys {
+            let group = match key {
+                None => Vec::new(),
+                Some(key) => {
+                    let left = wanted.get_mut(key).expect("every parent key was counted");
+                    *left -= 1;
+                    if *left == 0 {
+                        groups.remove(key).unwrap_or_default()
+                    } else {
+                        groups.get(key).cloned().unwrap_or_default()
+                    }
+                }
+            };
+            values.push(N::Cardinality::collect(group, name)?);
+        }
+        Ok(values)
+    }
+}
+
+impl<From, To, Via, N, C> LoadItem<From, C> for Relation<From, To, Via, N>
+where
+    From: Model,
+    To: Model + Clone,
+    N: LoadRows<C, From = From, To = To>,
+{
+    type Name = N;
+    type Value = <N::Cardinality as Cardinality>::Out<Loaded<To, ()>>;
+
+    fn fetch(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Value>> {
+        self.with(()).fetch(rows, conn, bind_limit)
+    }
+}
+
+/// A relation alone, or with nested relations, is a load of one.
+impl<From, To, Via, N, C> LoadSpec<From, C> for Relation<From, To, Via, N>
+where
+    Self: LoadItem<From, C>,
+    From: Model,
+    To: Model,
+{
+    type Loaded = (Slot<<Self as LoadItem<From, C>>::Name, <Self as LoadItem<From, C>>::Value>, ());
+
+    fn fetch_all(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
+        Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
+    }
+}
+
+impl<R, S, M, C> LoadSpec<M, C> for With<R, S>
+where
+    Self: LoadItem<M, C>,
+{
+    type Loaded = (Slot<<Self as LoadItem<M, C>>::Name, <Self as LoadItem<M, C>>::Value>, ());
+
+    fn fetch_all(&self, rows: &[M], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
+        Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
+    }
+}
+
+/// Tuples of relations: each is loaded, and each row carries all of them.
+macro_rules! tuple_spec {
+    ($($item:ident . $index:tt),+) => {
+        impl<M, C, $($item: LoadItem<M, C>),+> LoadSpec<M, C> for ($($item,)+) {
+            type Loaded = tuple_spec!(@list $($item),+);
+
+            fn fetch_all(&self, rows: &[M], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
+                $(
+                    #[allow(non_snake_case)]
+                    let mut $item = self.$index.fetch(rows, conn, bind_limit)?.into_iter();
+                )+
+                Ok((0..rows.len())
+                    .map(|_| tuple_spec!(@value $($item),+))
+                    .collect())
+            }
+        }
+    };
+    (@list $head:ident $(, $rest:ident)*) => {
+        (Slot<$head::Name, $head::Value>, tuple_spec!(@list $($rest),*))
+    };
+    (@list) => { () };
+    (@value $head:ident $(, $rest:ident)*) => {
+        (
+            Slot::new($head.next().expect("one value per row")),
+            tuple_spec!(@value $($rest),*),
+        )
+    };
+    (@value) => { () };
+}
+
+tuple_spec!(A.0);
+tuple_spec!(A.0, B.1);
+tuple_spec!(A.0, B.1, D.2);
+tuple_spec!(A.0, B.1, D.2, E.3);
+tuple_spec!(A.0, B.1, D.2, E.3, F.4);
+tuple_spec!(A.0, B.1, D.2, E.3, F.4, G.5);
+tuple_spec!(A.0, B.1, D.2, E.3, F.4, G.5, H.6);
+tuple_spec!(A.0, B.1, D.2, E.3, F.4, G.5, H.6, J.7);
+
+/// Bind parameters per `IN (...)` list: the backend's limit, with room left
+/// for the relation's own filters.
+fn bind_limit<C: EngineConnection>() -> usize {
+    C::MAX_BIND_PARAMETERS.saturating_sub(16).max(1)
+}
+
+impl<C: EngineConnection> Session<C> {
+    /// Runs `query` and loads `relations` for its rows: one statement for
+    /// the query, then one per relation and level (more only when the keys
+    /// exceed the backend's bind limit). `relations` is a relation
+    /// (`Author::ARTICLES`), one with nested relations
+    /// (`Author::ARTICLES.with(Article::TAGS)`), or a tuple of them.
+    pub fn load<'q, Q, M, S>(&mut self, query: Q, relations: S) -> Result<Vec<Loaded<M, S::Loaded>>>
+    where
+        Q: RunQueryDsl<C> + LoadQuery<'q, C, M>,
+        S: LoadSpec<M, C>,
+    {
+        let rows: Vec<M> = query.load(self.connection())?;
+        let with = relations.fetch_all(&rows, self.connection(), bind_limit::<C>())?;
+        Ok(rows.into_iter().zip(with).map(|(row, with)| Loaded { row, with }).collect())
+    }
+
+    /// Loads `relation` for rows already in hand, in one statement (more
+    /// only past the bind limit): what SQLAlchemy's lazy loading does, made
+    /// explicit so that a loop of these is a visible choice. Returns one
+    /// value per row, in row order.
+    pub fn related<From, To, Via, N>(
+        &mut self,
+        rows: &[From],
+        relation: Relation<From, To, Via, N>,
+    ) -> Result<Vec<<N::Cardinality as Cardinality>::Out<To>>>
+    where
+        From: Model,
+        To: Model + Clone,
+        N: LoadRows<C, From = From, To = To>,
+    {
+        let values = relation.with(()).fetch(rows, self.connection(), bind_limit::<C>())?;
+        Ok(values.into_iter().map(|value| N::Cardinality::map(value, Loaded::into_row)).collect())
+    }
+}
+
+/// `LoadRows` for every backend quarry is built with; generated code
+/// invokes it once per loadable relation:
+///
+/// ```text
+/// load_rows!(Author__articles, articles::table, articles::author_id, order [desc(articles::published)])
+///     // SELECT ... FROM articles WHERE author_id IN (keys) ORDER BY published DESC
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __load_rows {
+    ($name:ty, $table:path, $column:path, order [$($order:expr),*]) => {
+        $crate::__if_sqlite! { $crate::__load_rows!(@impl diesel::SqliteConnection, $name, $table, $column, [$($order),*]); }
+        $crate::__if_postgres! { $crate::__load_rows!(@impl diesel::PgConnection, $name, $table, $column, [$($order),*]); }
+        $crate::__if_mysql! { $crate::__load_rows!(@impl diesel::MysqlConnection, $name, $table, $column, [$($order),*]); }
+    };
+    (@impl $conn:ty, $name:ty, $table:path, $column:path, []) => {
+        impl $crate::load::LoadRows<$conn> for $name {
+            fn load_rows(
+                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
+                conn: &mut $conn,
+            ) -> diesel::QueryResult<::std::vec::Vec<<Self as $crate::load::Relationship>::To>> {
+                diesel::RunQueryDsl::load(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys)), conn)
+            }
+        }
+    };
+    (@impl $conn:ty, $name:ty, $table:path, $column:path, [$($order:expr),+]) => {
+        impl $crate::load::LoadRows<$conn> for $name {
+            fn load_rows(
+                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
+                conn: &mut $conn,
+            ) -> diesel::QueryResult<::std::vec::Vec<<Self as $crate::load::Relationship>::To>> {
+                let query = diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys));
+                diesel::RunQueryDsl::load(diesel::QueryDsl::order_by(query, ($($order,)+)), conn)
+            }
+        }
+    };
+}
