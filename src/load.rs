@@ -54,15 +54,15 @@ pub trait Relationship: Copy + 'static {
 
     /// The key of `row` that related rows match (`None`: a NULL foreign key).
     fn parent_key(row: &Self::From) -> Option<Self::Key>;
-    /// The key of a related row that matches its parent's.
-    fn child_key(row: &Self::To) -> Option<Self::Key>;
 }
 
 /// Loading the related rows of some keys on connection `C`: one
-/// `SELECT ... WHERE key IN (keys)`, in the relation's declared order.
+/// `SELECT ... WHERE key IN (keys)` (through the association table for a
+/// many-to-many relation), in the relation's declared order, each row with
+/// the key it matched.
 pub trait LoadRows<C>: Relationship {
     #[doc(hidden)]
-    fn load_rows(keys: Vec<Self::Key>, conn: &mut C) -> diesel::QueryResult<Vec<Self::To>>;
+    fn load_rows(keys: Vec<Self::Key>, conn: &mut C) -> diesel::QueryResult<Vec<(Self::Key, Self::To)>>;
 }
 
 /// How many related rows each row has, and the type that holds them.
@@ -354,12 +354,11 @@ where
         for chunk in keys.chunks(bind_limit.max(1)) {
             children.extend(N::load_rows(chunk.to_vec(), conn)?);
         }
+        let (child_keys, children): (Vec<N::Key>, Vec<To>) = children.into_iter().unzip();
         let nested = self.nested.fetch_all(&children, conn, bind_limit)?;
         let mut groups: HashMap<N::Key, Vec<Loaded<To, S::Loaded>>> = HashMap::new();
-        for (row, with) in children.into_iter().zip(nested) {
-            if let Some(key) = N::child_key(&row) {
-                groups.entry(key).or_default().push(Loaded { row, with });
-            }
+        for ((key, row), with) in child_keys.into_iter().zip(children).zip(nested) {
+            groups.entry(key).or_default().push(Loaded { row, with });
         }
         // A group goes to its last parent and is cloned for the others
         // (rows sharing a parent, or a query returning a row twice).
@@ -510,36 +509,56 @@ impl<C: EngineConnection> Session<C> {
 /// invokes it once per loadable relation:
 ///
 /// ```text
-/// load_rows!(Author__articles, articles::table, articles::author_id, order [desc(articles::published)])
-///     // SELECT ... FROM articles WHERE author_id IN (keys) ORDER BY published DESC
+/// load_rows!(Author__articles, articles::table, articles::author_id, key |row: &Article| .., order [desc(articles::published)])
+///     // SELECT articles.* FROM articles WHERE author_id IN (keys) ORDER BY published DESC
+/// load_rows!(Article__tags, through article_tags::table, article_tags::article_id,
+///            on article_tags::tag_id.eq(tags::id), tags::table, tags::all_columns, order [])
+///     // SELECT article_tags.article_id, tags.* FROM tags JOIN article_tags ON ... WHERE article_id IN (keys)
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __load_rows {
-    ($name:ty, $table:path, $column:path, order [$($order:expr),*]) => {
-        $crate::__if_sqlite! { $crate::__load_rows!(@impl diesel::SqliteConnection, $name, $table, $column, [$($order),*]); }
-        $crate::__if_postgres! { $crate::__load_rows!(@impl diesel::PgConnection, $name, $table, $column, [$($order),*]); }
-        $crate::__if_mysql! { $crate::__load_rows!(@impl diesel::MysqlConnection, $name, $table, $column, [$($order),*]); }
+    ($name:ty, $table:path, $column:path, key $key:expr, order [$($order:expr),*]) => {
+        $crate::__load_rows!(@backends $name, |keys, conn| {
+            let query = diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys));
+            let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> =
+                $crate::__load_rows!(@ordered query, conn, [$($order),*])?;
+            let key = $key;
+            ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
+        });
     };
-    (@impl $conn:ty, $name:ty, $table:path, $column:path, []) => {
-        impl $crate::load::LoadRows<$conn> for $name {
+    ($name:ty, through $through:path, $link:path, on $on:expr, $table:path, $columns:path, order [$($order:expr),*]) => {
+        $crate::__load_rows!(@backends $name, |keys, conn| {
+            let joined = diesel::query_dsl::JoinOnDsl::on($through, $on);
+            let query = diesel::QueryDsl::select(
+                diesel::QueryDsl::filter(
+                    diesel::QueryDsl::inner_join($table, joined),
+                    diesel::ExpressionMethods::eq_any($link, keys),
+                ),
+                ($link, $columns),
+            );
+            $crate::__load_rows!(@ordered query, conn, [$($order),*])
+        });
+    };
+    (@backends $name:ty, |$keys:ident, $conn:ident| $body:block) => {
+        $crate::__if_sqlite! { $crate::__load_rows!(@impl diesel::SqliteConnection, $name, |$keys, $conn| $body); }
+        $crate::__if_postgres! { $crate::__load_rows!(@impl diesel::PgConnection, $name, |$keys, $conn| $body); }
+        $crate::__if_mysql! { $crate::__load_rows!(@impl diesel::MysqlConnection, $name, |$keys, $conn| $body); }
+    };
+    (@impl $conn_ty:ty, $name:ty, |$keys:ident, $conn:ident| $body:block) => {
+        impl $crate::load::LoadRows<$conn_ty> for $name {
             fn load_rows(
-                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<Self as $crate::load::Relationship>::To>> {
-                diesel::RunQueryDsl::load(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys)), conn)
-            }
+                $keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
+                $conn: &mut $conn_ty,
+            ) -> diesel::QueryResult<
+                ::std::vec::Vec<(<Self as $crate::load::Relationship>::Key, <Self as $crate::load::Relationship>::To)>,
+            > $body
         }
     };
-    (@impl $conn:ty, $name:ty, $table:path, $column:path, [$($order:expr),+]) => {
-        impl $crate::load::LoadRows<$conn> for $name {
-            fn load_rows(
-                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<Self as $crate::load::Relationship>::To>> {
-                let query = diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys));
-                diesel::RunQueryDsl::load(diesel::QueryDsl::order_by(query, ($($order,)+)), conn)
-            }
-        }
+    (@ordered $query:ident, $conn:ident, []) => {
+        diesel::RunQueryDsl::load($query, $conn)
+    };
+    (@ordered $query:ident, $conn:ident, [$($order:expr),+]) => {
+        diesel::RunQueryDsl::load(diesel::QueryDsl::order_by($query, ($($order,)+)), $conn)
     };
 }

@@ -11,8 +11,8 @@ use quarry::Loaded;
 
 use crate::schema;
 use schema::{
-    articles, authors, categories, comments, profiles, users, Article, Author, Category, Comment, NewArticle,
-    NewAuthor, NewCategory, NewComment, NewProfile, NewUser, Profile, User,
+    article_tags, articles, authors, categories, comments, profiles, tags, users, Article, Author, Category, Comment,
+    NewArticle, NewAuthor, NewCategory, NewComment, NewProfile, NewTag, NewUser, Profile, Tag, User,
 };
 
 /// A small deterministic generator (a linear congruential one): the same
@@ -169,6 +169,52 @@ common::engine_tests! {
         engine.record_statements(false);
         assert!(none.is_empty());
         assert_eq!(selects(&engine.take_statements()), 0);
+    }
+
+    fn many_to_many_loads_through_the_association_table_with_shared_rows(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let ada = session.add(NewAuthor::new("Ada"));
+        let tags: Vec<_> = (0..6).map(|t| session.add(NewTag::new(format!("tag {t}")))).collect();
+        let mut rng = Seeded(7);
+        for a in 0..12 {
+            let article = session.add_child(ada, Author::ARTICLES, move |id| NewArticle::new(format!("a{a}"), id)).unwrap();
+            // 0..3 distinct tags each, drawn from six: most tags are shared.
+            let mut chosen: Vec<usize> = (0..rng.below(4)).map(|_| rng.below(6) as usize).collect();
+            chosen.sort();
+            chosen.dedup();
+            for t in chosen {
+                session.link(article, Article::TAGS, tags[t]).unwrap();
+            }
+        }
+        session.flush().unwrap();
+
+        engine.record_statements(true);
+        let loaded = session.load(articles::table.order(articles::id), Article::TAGS.with(Tag::ARTICLES)).unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 3);
+
+        let mut untagged = 0;
+        for article in &loaded {
+            let expected: Vec<Tag> = session
+                .all(
+                    tags::table
+                        .inner_join(article_tags::table)
+                        .filter(article_tags::article_id.eq(article.id))
+                        .select(Tag::as_select())
+                        .order(tags::id),
+                )
+                .unwrap();
+            let mut got: Vec<Tag> = article.get(Article::TAGS).iter().map(|t| t.row().clone()).collect();
+            got.sort_by_key(|t| t.id);
+            assert_eq!(got, expected, "{}", article.title);
+            untagged += usize::from(expected.is_empty());
+            // And back: every tag lists this article among its articles.
+            for tag in article.get(Article::TAGS) {
+                assert!(tag.get(Tag::ARTICLES).iter().any(|a| a.id == article.id));
+            }
+        }
+        assert!(untagged > 0, "the seed has untagged articles");
     }
 
     fn a_loaded_graph_serializes_with_its_relations_by_name(engine) {
