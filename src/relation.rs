@@ -22,6 +22,37 @@ pub struct Relation<From: Model, To: Model, Via = (), Name = ()> {
 /// The type parameters a [`Relation`] carries without holding values of them.
 type Types<From, To, Via, Name> = PhantomData<fn(From) -> (To, Via, Name)>;
 
+/// Relation kinds as types: what the unit of work can write through a
+/// relation. The code generator implements one of these for each
+/// relation's own type (the descriptor's `Name` parameter) when the
+/// relation's keys are one column, so that each session method accepts only
+/// the relations it can honour, checked by rustc.
+pub mod kind {
+    /// has_many and has_one: [`Session::add_child`](crate::Session::add_child)
+    /// writes a child with its parent's key.
+    #[diagnostic::on_unimplemented(
+        message = "`add_child` takes a has_many or has_one relation with a one-column key; `{Self}` is not one",
+        note = "a belongs_to relation is written with `add_with_parent`, a many_to_many one with `link`"
+    )]
+    pub trait Children {}
+
+    /// belongs_to: [`Session::add_with_parent`](crate::Session::add_with_parent)
+    /// writes a row with its parent's key.
+    #[diagnostic::on_unimplemented(
+        message = "`add_with_parent` takes a belongs_to relation with a one-column key; `{Self}` is not one",
+        note = "a has_many or has_one relation is written with `add_child`, a many_to_many one with `link`"
+    )]
+    pub trait Parent {}
+
+    /// many_to_many: [`Session::link`](crate::Session::link) writes the
+    /// association row from the two keys.
+    #[diagnostic::on_unimplemented(
+        message = "`link` takes a many_to_many relation whose association row is its two keys; `{Self}` is not one",
+        note = "a has_many or has_one relation is written with `add_child`, a belongs_to one with `add_with_parent`"
+    )]
+    pub trait Link {}
+}
+
 /// Sets a new row's foreign key (`row`) to a parent's key.
 pub(crate) type SetKey<Row, Key> = fn(&mut Row, &Key);
 /// Makes an association row from the keys of the two rows it links.

@@ -444,6 +444,7 @@ impl<C: EngineConnection> Session<C> {
         P: Model,
         M: Model,
         M::New: FlushRows<C>,
+        N: crate::relation::kind::Children,
     {
         let set = relation.child_setter().ok_or_else(|| relation.wrong_kind("add_child", "a has_many or has_one"))?;
         let parent = parent.into();
@@ -463,6 +464,7 @@ impl<C: EngineConnection> Session<C> {
         P: Model,
         M: Model,
         M::New: FlushRows<C>,
+        N: crate::relation::kind::Parent,
     {
         let set = relation.parent_setter().ok_or_else(|| relation.wrong_kind("add_with_parent", "a belongs_to"))?;
         let parent = parent.into();
@@ -483,6 +485,7 @@ impl<C: EngineConnection> Session<C> {
         A: Model,
         B: Model,
         V: FlushRows<C>,
+        N: crate::relation::kind::Link,
     {
         let link = relation.linker().ok_or_else(|| relation.wrong_kind("link", "a many_to_many"))?;
         let (a, b) = (a.into(), b.into());

@@ -18,7 +18,7 @@ use crate::ir::{Column, Relation, RelationKind, Schema, Table};
 pub const MODULE: &str = "__quarry_relations";
 
 /// The type naming `relation` of `table`, as a path from the schema module.
-fn marker(table: &Table, relation: &Relation) -> TokenStream {
+pub fn marker(table: &Table, relation: &Relation) -> TokenStream {
     let module = ident(MODULE);
     let name = ident(&format!("{}__{}", table.struct_name, relation.field));
     quote!(#module::#name)
@@ -148,10 +148,10 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
     Some((key, key_of(key_column), quote!(quarry::load::Many), rows))
 }
 
-/// `pub mod __quarry_relations { ... }`: one type per loadable relation.
+/// `pub mod __quarry_relations { ... }`: one type per relation.
 pub fn markers(schema: &Schema) -> TokenStream {
     let structs = schema.tables.iter().flat_map(|table| {
-        table.relations.iter().filter(|r| relationship(schema, table, r).is_some()).map(move |relation| {
+        table.relations.iter().map(move |relation| {
             let name = ident(&format!("{}__{}", table.struct_name, relation.field));
             let docs = format!(" The relation `{}.{}`, as a type.", table.struct_name, relation.field);
             quote! {
@@ -163,7 +163,8 @@ pub fn markers(schema: &Schema) -> TokenStream {
     });
     let module = ident(MODULE);
     quote! {
-        /// The types that name each loadable relation in a loaded row's type.
+        /// The types that name each relation: in a loaded row's type, and for
+        /// the session methods that accept only some kinds.
         #[doc(hidden)]
         pub mod #module {
             #(#structs)*

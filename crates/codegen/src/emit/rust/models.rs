@@ -7,7 +7,7 @@ use quote::quote;
 use super::fill::{fill, Fill};
 use super::{doc, field_type, value_type};
 use crate::ident::{self, ident};
-use crate::ir::{Column, ColumnType, Schema, Table};
+use crate::ir::{Column, ColumnType, RelationKind, Schema, Table};
 use crate::options::Options;
 
 /// The model, insertable, changeset and relation constants of one table.
@@ -232,32 +232,41 @@ fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream 
         return quote!();
     }
     let name = ident(&table.struct_name);
-    let consts = table.relations.iter().enumerate().map(|(r, relation)| {
-        let konst = ident(&ident::relation_const(&relation.field));
-        let target = ident(&relation.target);
-        let meta = super::metadata::relation_place(index, r);
-        let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());
-        let docs = format!(" `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target_table);
-        let (via, value, helper) = super::unit_of_work::relation_value(schema, table, relation, &meta);
-        // The type arguments: `Via` and the relation's own type where there are.
-        let args = match (super::loading::relationship(schema, table, relation), via.is_empty()) {
-            (Some((marker, _)), true) => quote!(, (), #marker),
-            (Some((marker, _)), false) => quote!(, #via, #marker),
-            (None, true) => quote!(),
-            (None, false) => quote!(, #via),
-        };
-        quote! {
-            #[doc = #docs]
-            pub const #konst: quarry::Relation<#name, #target #args> = #value;
-            #helper
-        }
-    });
+    let mut kinds = Vec::new();
+    let consts: Vec<TokenStream> = table
+        .relations
+        .iter()
+        .enumerate()
+        .map(|(r, relation)| {
+            let konst = ident(&ident::relation_const(&relation.field));
+            let target = ident(&relation.target);
+            let meta = super::metadata::relation_place(index, r);
+            let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());
+            let docs = format!(" `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target_table);
+            let (via, value, helper) = super::unit_of_work::relation_value(schema, table, relation, &meta);
+            let marker = super::loading::marker(table, relation);
+            let via = if via.is_empty() { quote!(()) } else { via };
+            // What the unit of work can write through it: the kind, as a trait.
+            let kind = helper.as_ref().map(|_| match relation.kind {
+                RelationKind::HasMany | RelationKind::HasOne => quote!(quarry::relation::kind::Children),
+                RelationKind::BelongsTo => quote!(quarry::relation::kind::Parent),
+                RelationKind::ManyToMany => quote!(quarry::relation::kind::Link),
+            });
+            kinds.extend(kind.map(|kind| quote!(impl #kind for #marker {})));
+            quote! {
+                #[doc = #docs]
+                pub const #konst: quarry::Relation<#name, #target, #via, #marker> = #value;
+                #helper
+            }
+        })
+        .collect();
     let loading =
         table.relations.iter().filter_map(|r| super::loading::relationship(schema, table, r)).map(|(_, items)| items);
     quote! {
         impl #name {
             #(#consts)*
         }
+        #(#kinds)*
         #(#loading)*
     }
 }
