@@ -2,7 +2,8 @@
 //! schema (its migrations generated from `schema/*.rs` and embedded by the
 //! build script, here `tests/build.rs`), insert rows, and run
 //! compile-checked diesel queries — a filter, a join, an aggregate with
-//! `group_by` and `having`, and `order by` with `limit`.
+//! `group_by` and `having`, `order by` with `limit` — and load authors with
+//! their articles and tags through a session, without N+1.
 //!
 //! ```text
 //! cargo run --example quickstart [path/to/file.sqlite3]
@@ -21,8 +22,8 @@ mod schema {
 static MIGRATIONS: &[quarry::migrate::Migration] = quarry::embed_migrations!();
 
 use schema::{
-    articles, authors, ArticleStatus, Author, NewArticle, NewAuthor, NewOrder, NewOrderItem, NewProduct, NewUser,
-    OrderItem, Product, User,
+    articles, authors, Article, ArticleStatus, Author, NewArticle, NewAuthor, NewOrder, NewOrderItem, NewProduct,
+    NewUser, OrderItem, Product, User,
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -100,6 +101,27 @@ fn main() -> Result<()> {
         println!("  {:>2} × {:<24} {:>8}  = {:>8}", item.quantity, product.name, price, line_total);
     }
 
+    section("Authors with their articles and tags, loaded eagerly (no N+1)");
+    let engine = quarry::Engine::<SqliteConnection>::builder().pool_size(1).build(&format!("sqlite://{path}"))?;
+    let mut session = engine.session()?;
+    engine.record_statements(true);
+    let loaded = session.load(authors::table.order(authors::name), Author::ARTICLES.with(Article::TAGS))?;
+    engine.record_statements(false);
+    let queries = engine.take_statements().iter().filter(|s| s.starts_with("SELECT")).count();
+    for author in &loaded {
+        println!("  {}", author.name);
+        // `get` compiles only for relations that were loaded.
+        for article in author.get(Author::ARTICLES) {
+            let tags: Vec<&str> = article.get(Article::TAGS).iter().map(|t| t.name.as_str()).collect();
+            println!("    {:<36} [{}]", article.title, tags.join(", "));
+        }
+    }
+    let articles: usize = loaded.iter().map(|a| a.get(Author::ARTICLES).len()).sum();
+    println!(
+        "  {queries} queries for {} authors and {articles} articles: one per level, never one per row",
+        loaded.len()
+    );
+
     section("Relations the schema declares");
     for relation in [Author::ARTICLES.meta(), schema::Article::TAGS.meta(), User::ORDERS.meta()] {
         println!("  {}.{} → {} ({:?})", relation.table, relation.name, relation.target, relation.kind);
@@ -149,6 +171,24 @@ fn seed_blog(conn: &mut SqliteConnection) -> Result<Vec<Author>> {
         },
     ];
     diesel::insert_into(articles::table).values(&articles).execute(conn)?;
+
+    // Two tags, linked through article_tags (many-to-many).
+    use schema::{article_tags, tags, NewArticleTag, NewTag};
+    let tag_ids: Vec<i32> = diesel::insert_into(tags::table)
+        .values(&vec![NewTag::new("mathematics"), NewTag::new("computing")])
+        .returning(tags::id)
+        .get_results(conn)?;
+    let article_ids: Vec<(String, i32)> = articles::table.select((articles::title, articles::id)).load(conn)?;
+    let id_of = |title: &str| article_ids.iter().find(|(t, _)| t == title).map(|(_, id)| *id).unwrap_or_default();
+    let links = vec![
+        NewArticleTag::new(id_of("Notes on the Analytical Engine"), tag_ids[0]),
+        NewArticleTag::new(id_of("Notes on the Analytical Engine"), tag_ids[1]),
+        NewArticleTag::new(id_of("On Bernoulli numbers"), tag_ids[0]),
+        NewArticleTag::new(id_of("Computing Machinery and Intelligence"), tag_ids[1]),
+        NewArticleTag::new(id_of("On Computable Numbers"), tag_ids[0]),
+        NewArticleTag::new(id_of("On Computable Numbers"), tag_ids[1]),
+    ];
+    diesel::insert_into(article_tags::table).values(&links).execute(conn)?;
     Ok(authors)
 }
 
