@@ -89,6 +89,13 @@ pub enum Error {
         relation: &'static str,
         kind: crate::metadata::app::RelationKind,
     },
+    /// A `Pending` row handle from an earlier flush was given to
+    /// `add_child`, `add_with_parent` or `link`: that row is written, and
+    /// its key is in that flush's `Flushed`.
+    #[error(
+        "Pending<{model}>#{slot} was written by an earlier flush: pass RowRef::existing(flushed.key(pending)) instead"
+    )]
+    FlushedPending { model: &'static str, slot: usize },
     /// A flush could not write its rows: why, and for which table.
     #[error("flush of `{table}`: {problem}")]
     Flush {

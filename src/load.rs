@@ -65,6 +65,45 @@ pub trait LoadRows<C>: Relationship {
     fn load_rows(keys: Vec<Self::Key>, conn: &mut C) -> diesel::QueryResult<Vec<(Self::Key, Self::To)>>;
 }
 
+/// Filtering rows of `From` by their related rows: generated for every
+/// loadable relation, as `key IN (SELECT key FROM related WHERE predicate)`.
+/// Reached through [`Relation::any`] and [`Relation::has`].
+pub trait Matching<P>: Relationship {
+    /// The diesel expression: a boolean over `From`'s table.
+    type Output;
+    #[doc(hidden)]
+    fn matching(predicate: P) -> Self::Output;
+}
+
+impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
+    /// Rows with at least one related row for which `predicate` holds
+    /// (SQLAlchemy's `Author.articles.any(...)`), for has_many and
+    /// many_to_many relations:
+    /// `authors::table.filter(Author::ARTICLES.any(articles::views.gt(100)))`.
+    pub fn any<P>(self, predicate: P) -> N::Output
+    where
+        N: Matching<P> + Relationship<Cardinality = Many>,
+    {
+        N::matching(predicate)
+    }
+
+    /// Rows whose related row satisfies `predicate` (SQLAlchemy's
+    /// `Article.author.has(...)`), for belongs_to and has_one relations:
+    /// `articles::table.filter(Article::AUTHOR.has(authors::name.eq("Ada")))`.
+    pub fn has<P>(self, predicate: P) -> N::Output
+    where
+        N: Matching<P>,
+        N::Cardinality: ToOne,
+    {
+        N::matching(predicate)
+    }
+}
+
+/// [`One`] and [`Optional`]: relations that reach one row at most.
+pub trait ToOne: Cardinality {}
+impl ToOne for One {}
+impl ToOne for Optional {}
+
 /// How many related rows each row has, and the type that holds them.
 pub trait Cardinality {
     /// `Vec<T>`, `T` or `Option<T>`.

@@ -11,8 +11,10 @@
 //! and typed common table expressions: [`with`] and [`cte`].
 
 mod cte;
+mod subquery;
 
 pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
+pub use subquery::{in_subquery, InSubquery};
 
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping};

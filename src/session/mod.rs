@@ -448,6 +448,7 @@ impl<C: EngineConnection> Session<C> {
     {
         let set = relation.child_setter().ok_or_else(|| relation.wrong_kind("add_child", "a has_many or has_one"))?;
         let parent = parent.into();
+        self.queue.check_needs(&parent)?;
         let needs = unit_of_work::slot_of(&parent).into_iter().collect();
         Ok(self.queue.push(needs, unit_of_work::built_from_parent_key(child, parent, set)))
     }
@@ -468,6 +469,7 @@ impl<C: EngineConnection> Session<C> {
     {
         let set = relation.parent_setter().ok_or_else(|| relation.wrong_kind("add_with_parent", "a belongs_to"))?;
         let parent = parent.into();
+        self.queue.check_needs(&parent)?;
         let needs = unit_of_work::slot_of(&parent).into_iter().collect();
         Ok(self.queue.push(needs, unit_of_work::with_parent_key(row, parent, set)))
     }
@@ -489,6 +491,8 @@ impl<C: EngineConnection> Session<C> {
     {
         let link = relation.linker().ok_or_else(|| relation.wrong_kind("link", "a many_to_many"))?;
         let (a, b) = (a.into(), b.into());
+        self.queue.check_needs(&a)?;
+        self.queue.check_needs(&b)?;
         let needs = unit_of_work::slot_of(&a).into_iter().chain(unit_of_work::slot_of(&b)).collect();
         self.queue.push(needs, unit_of_work::linking(a, b, link));
         Ok(())
@@ -505,7 +509,7 @@ impl<C: EngineConnection> Session<C> {
             return Ok(Flushed::default());
         }
         self.fire(Event::BeforeFlush);
-        let mut queue = std::mem::take(&mut self.queue);
+        let mut queue = self.queue.take();
         let rows_per_statement = Self::rows_per_statement();
         let flushed = if queue.is_one_statement(rows_per_statement) {
             queue.flush(&mut self.conn, rows_per_statement)

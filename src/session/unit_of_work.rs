@@ -208,11 +208,14 @@ pub(crate) struct Queue<C> {
     buckets: Vec<Box<dyn Bucket<C>>>,
     by_type: HashMap<TypeId, usize>,
     next_slot: usize,
+    /// The first slot of what is queued now: a `Pending` below it was
+    /// flushed (or discarded) already.
+    first_slot: usize,
 }
 
 impl<C> Default for Queue<C> {
     fn default() -> Self {
-        Queue { buckets: Vec::new(), by_type: HashMap::new(), next_slot: 0 }
+        Queue { buckets: Vec::new(), by_type: HashMap::new(), next_slot: 0, first_slot: 0 }
     }
 }
 
@@ -221,9 +224,28 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         self.buckets.iter().all(|b| b.pending() == 0)
     }
 
+    /// Everything queued, to flush; what stays behind starts empty and
+    /// goes on numbering slots after the taken ones, so a `Pending` of the
+    /// taken rows never names a row queued later.
+    pub(crate) fn take(&mut self) -> Queue<C> {
+        let next_slot = self.next_slot;
+        std::mem::replace(self, Queue { next_slot, first_slot: next_slot, ..Queue::default() })
+    }
+
     pub(crate) fn clear(&mut self) {
         self.buckets.clear();
         self.by_type.clear();
+        self.first_slot = self.next_slot;
+    }
+
+    /// Refuses a row that waits for a `Pending` of an earlier flush: that
+    /// handle's key is in the earlier flush's `Flushed`, and waiting for it
+    /// here would wait forever.
+    pub(crate) fn check_needs<M: Model>(&self, row: &RowRef<M>) -> Result<()> {
+        match slot_of(row) {
+            Some(slot) if slot < self.first_slot => Err(crate::Error::FlushedPending { model: &M::MODEL.name, slot }),
+            _ => Ok(()),
+        }
     }
 
     fn bucket<N: FlushRows<C>>(&mut self) -> &mut TypedBucket<N> {

@@ -7,7 +7,7 @@
 use crate::common;
 
 use diesel::prelude::*;
-use quarry::Loaded;
+use quarry::{Loaded, RowRef};
 
 use crate::schema;
 use schema::{
@@ -215,6 +215,62 @@ common::engine_tests! {
             }
         }
         assert!(untagged > 0, "the seed has untagged articles");
+    }
+
+    fn any_and_has_filter_rows_by_their_related_rows(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        seed_blog(&mut session);
+        let rust = session.add(NewTag::new("rust"));
+        let rust = *session.flush().unwrap().key(rust).unwrap();
+        let first: Vec<Article> = session.all(articles::table.order(articles::id).limit(3)).unwrap();
+        for article in &first {
+            session.link(RowRef::existing(article.id), Article::TAGS, RowRef::existing(rust)).unwrap();
+        }
+        session.flush().unwrap();
+
+        // has_many: authors with an article published in the seed's first week.
+        let week = chrono::NaiveDate::from_ymd_opt(2024, 1, 8).unwrap();
+        let got: Vec<i32> = session
+            .all(authors::table.filter(Author::ARTICLES.any(articles::published.lt(week))).select(authors::id).order(authors::id))
+            .unwrap();
+        let expected: Vec<i32> = session
+            .all(articles::table.filter(articles::published.lt(week)).select(articles::author_id).order(articles::author_id).distinct())
+            .unwrap();
+        assert!(!expected.is_empty());
+        assert_eq!(got, expected);
+
+        // belongs_to: articles whose author is "author 3".
+        let got: Vec<i32> = session
+            .all(articles::table.filter(Article::AUTHOR.has(authors::name.eq("author 3"))).select(articles::id).order(articles::id))
+            .unwrap();
+        let expected: Vec<i32> = session
+            .all(articles::table.inner_join(authors::table).filter(authors::name.eq("author 3")).select(articles::id).order(articles::id))
+            .unwrap();
+        assert_eq!(got, expected);
+
+        // many_to_many: articles tagged "rust", and its negation.
+        let tagged: Vec<i32> = session
+            .all(articles::table.filter(Article::TAGS.any(tags::name.eq("rust"))).select(articles::id).order(articles::id))
+            .unwrap();
+        assert_eq!(tagged, first.iter().map(|a| a.id).collect::<Vec<_>>());
+        let untagged: i64 =
+            session.one(articles::table.filter(diesel::dsl::not(Article::TAGS.any(tags::name.eq("rust")))).count()).unwrap();
+        let all: i64 = session.one(articles::table.count()).unwrap();
+        assert_eq!(untagged, all - 3);
+
+        // A nullable self-reference: categories whose parent is named "root".
+        let root = session.add(NewCategory::new("root"));
+        session.add_with_parent(NewCategory::new("child"), Category::PARENT, root).unwrap();
+        session.flush().unwrap();
+        let names: Vec<String> = session
+            .all(categories::table.filter(Category::PARENT.has(categories::name.eq("root"))).select(categories::name))
+            .unwrap();
+        assert_eq!(names, ["child"]);
+        let parents: Vec<String> = session
+            .all(categories::table.filter(Category::CHILDREN.any(categories::name.eq("child"))).select(categories::name))
+            .unwrap();
+        assert_eq!(parents, ["root"]);
     }
 
     fn a_loaded_graph_serializes_with_its_relations_by_name(engine) {

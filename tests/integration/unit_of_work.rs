@@ -131,11 +131,20 @@ common::engine_tests! {
         session.add(NewAuthor::new("Ada"));
         // (`add_child` with a belongs_to relation does not compile:
         // tests/ui/add_child_with_belongs_to.rs.)
+        // A handle of a row an earlier flush wrote is refused by name, not
+        // left waiting for a key that never comes.
+        let tag = session.add(NewTag::new("written"));
+        let tag_id = *session.flush().unwrap().key(tag).unwrap();
+        let article = session.add(NewArticle::new("Notes", 1));
+        let error = session.link(article, Article::TAGS, tag).unwrap_err();
+        assert!(matches!(error, quarry::Error::FlushedPending { model: "Tag", .. }), "{error}");
+        session.link(article, Article::TAGS, RowRef::existing(tag_id)).unwrap();
         let error = session.commit().unwrap_err();
         assert!(matches!(error, quarry::Error::NoTransaction { operation: "commit" }), "{error}");
-        // Neither misuse lost the queued author.
+        // No misuse lost what was queued.
         session.flush().unwrap();
         assert_eq!(session.one(authors::table.count()).unwrap_or(0i64), 1);
+        assert_eq!(session.one(article_tags::table.count()).unwrap_or(0i64), 1);
     }
 
     fn commit_flushes_what_is_queued(engine) {

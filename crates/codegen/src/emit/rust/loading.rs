@@ -29,11 +29,12 @@ pub fn marker(table: &Table, relation: &Relation) -> TokenStream {
 /// cannot load yet (composite keys).
 pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Option<(TokenStream, TokenStream)> {
     let target = schema.table_by_struct(&relation.target)?;
-    let (key, from_key, cardinality, rows) = match relation.kind {
+    let (key, from_key, cardinality, rows, matching) = match relation.kind {
         RelationKind::ManyToMany => many_to_many(schema, table, target, relation)?,
         _ => direct(schema, table, target, relation)?,
     };
     let marker = marker(table, relation);
+    let matching = matching.tokens(&marker);
     let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));
     let name = &relation.field;
     let items = quote! {
@@ -49,6 +50,7 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
             }
         }
         quarry::__codegen::load_rows!(#marker, #rows);
+        #matching
     };
     Some((marker, items))
 }
@@ -81,8 +83,77 @@ fn order(target: &Table, relation: &Relation) -> Vec<TokenStream> {
 }
 
 /// The pieces of a loadable relation: key type, the `From` row's key,
-/// cardinality, and the arguments of `load_rows!`.
-type Pieces = (TokenStream, TokenStream, TokenStream, TokenStream);
+/// cardinality, the arguments of `load_rows!`, and the `IN (SELECT ...)`
+/// that filters `From` rows by their related rows.
+type Pieces = (TokenStream, TokenStream, TokenStream, TokenStream, Matching);
+
+/// `lhs IN (SELECT select FROM from WHERE predicate)`, as (type, expression) pairs.
+struct Matching {
+    lhs: (TokenStream, TokenStream),
+    from: (TokenStream, TokenStream),
+    select: (TokenStream, TokenStream),
+    /// For many-to-many: the predicate on `from` is itself an `IN` over the target.
+    inner: Option<Inner>,
+}
+
+/// The inner `IN (SELECT ...)` of a many-to-many filter.
+struct Inner {
+    bounds: TokenStream,
+    predicate_ty: TokenStream,
+    predicate: TokenStream,
+}
+
+impl Matching {
+    /// A column, or `assume_not_null` of it when nullable (the `IN` list
+    /// compares non-null keys; a NULL key never matches anyway).
+    fn column(module: &proc_macro2::Ident, column: &Column) -> (TokenStream, TokenStream) {
+        let field = ident(&column.field);
+        if column.nullable {
+            (
+                quote!(diesel::dsl::AssumeNotNull<#module::#field>),
+                quote!(diesel::NullableExpressionMethods::assume_not_null(#module::#field)),
+            )
+        } else {
+            (quote!(#module::#field), quote!(#module::#field))
+        }
+    }
+
+    /// `impl Matching<P> for marker`.
+    fn tokens(&self, marker: &TokenStream) -> TokenStream {
+        let ((lhs_ty, lhs), (from_ty, from), (select_ty, select)) = (&self.lhs, &self.from, &self.select);
+        let (bounds, predicate_ty, predicate) = match &self.inner {
+            Some(Inner { bounds, predicate_ty, predicate }) => {
+                (bounds.clone(), predicate_ty.clone(), predicate.clone())
+            }
+            None => (quote!(), quote!(P), quote!(predicate)),
+        };
+        quote! {
+            impl<P> quarry::load::Matching<P> for #marker
+            where
+                #bounds
+                #from_ty: diesel::query_dsl::methods::FilterDsl<#predicate_ty>,
+                diesel::dsl::Filter<#from_ty, #predicate_ty>: diesel::query_dsl::methods::SelectDsl<#select_ty>,
+                diesel::dsl::Select<diesel::dsl::Filter<#from_ty, #predicate_ty>, #select_ty>:
+                    diesel::query_builder::Query<SqlType = diesel::dsl::SqlTypeOf<#lhs_ty>>,
+            {
+                type Output = quarry::dsl::InSubquery<
+                    #lhs_ty,
+                    diesel::dsl::Select<diesel::dsl::Filter<#from_ty, #predicate_ty>, #select_ty>,
+                >;
+
+                fn matching(predicate: P) -> Self::Output {
+                    quarry::dsl::in_subquery(
+                        #lhs,
+                        diesel::query_dsl::methods::SelectDsl::select(
+                            diesel::query_dsl::methods::FilterDsl::filter(#from, #predicate),
+                            #select,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+}
 
 /// has_many, has_one, belongs_to: the key is one column of one table.
 fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -> Option<Pieces> {
@@ -116,7 +187,16 @@ fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -
         key |row: &#to| -> ::std::option::Option<#key> { #to_key },
         order [#(#order),*]
     };
-    Some((key, from_key, cardinality, rows))
+    // Rows of `table` whose key is among the matching target rows' keys.
+    let (from_module, to_module) = (ident(&table.module), ident(&target.module));
+    let (lhs, select) = match relation.kind {
+        RelationKind::BelongsTo => {
+            (Matching::column(&from_module, fk_column), Matching::column(&to_module, key_column))
+        }
+        _ => (Matching::column(&from_module, key_column), Matching::column(&to_module, fk_column)),
+    };
+    let matching = Matching { lhs, from: (quote!(#to_module::table), quote!(#to_module::table)), select, inner: None };
+    Some((key, from_key, cardinality, rows, matching))
 }
 
 /// many_to_many: the key is this table's primary key, matched by the
@@ -145,7 +225,34 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
         #target_module::table, #target_module::all_columns,
         order [#(#order),*]
     };
-    Some((key, key_of(key_column), quote!(quarry::load::Many), rows))
+    // Rows of `table` whose key the association table links to a matching
+    // target row: `id IN (SELECT link FROM through WHERE their_link IN
+    // (SELECT key FROM target WHERE predicate))`.
+    let from_module = ident(&table.module);
+    let my_key = ident(&key_column.field);
+    let inner_ty =
+        quote!(diesel::dsl::Select<diesel::dsl::Filter<#target_module::table, P>, #target_module::#their_key>);
+    let inner = quote!(diesel::query_dsl::methods::SelectDsl::select(
+        diesel::query_dsl::methods::FilterDsl::filter(#target_module::table, predicate),
+        #target_module::#their_key
+    ));
+    let linked_ty = quote!(quarry::dsl::InSubquery<#through_module::#their_link, #inner_ty>);
+    let matching = Matching {
+        lhs: (quote!(#from_module::#my_key), quote!(#from_module::#my_key)),
+        from: (quote!(#through_module::table), quote!(#through_module::table)),
+        select: (quote!(#through_module::#link), quote!(#through_module::#link)),
+        inner: Some(Inner {
+            bounds: quote! {
+                #target_module::table: diesel::query_dsl::methods::FilterDsl<P>,
+                diesel::dsl::Filter<#target_module::table, P>:
+                    diesel::query_dsl::methods::SelectDsl<#target_module::#their_key>,
+                #inner_ty: diesel::query_builder::Query<SqlType = diesel::dsl::SqlTypeOf<#through_module::#their_link>>,
+            },
+            predicate_ty: linked_ty,
+            predicate: quote!(quarry::dsl::in_subquery(#through_module::#their_link, #inner)),
+        }),
+    };
+    Some((key, key_of(key_column), quote!(quarry::load::Many), rows, matching))
 }
 
 /// `pub mod __quarry_relations { ... }`: one type per relation.
