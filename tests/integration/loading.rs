@@ -273,6 +273,39 @@ common::engine_tests! {
         assert_eq!(parents, ["root"]);
     }
 
+    fn many_parents_load_completely_in_chunks_under_the_bind_limit(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        // SQLite's limit (32,766 binds) is passed: its keys go in two
+        // statements; PostgreSQL's and MySQL's (65,535) hold 10,000 in one.
+        let sqlite = engine.url().backend() == quarry::engine::Backend::Sqlite;
+        let n: usize = if sqlite { 40_000 } else { 10_000 };
+        if sqlite {
+            session
+                .execute(diesel::sql_query(format!(
+                    "INSERT INTO authors (name) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+                     SELECT 'a' || i FROM n"
+                )))
+                .unwrap();
+        } else {
+            let rows: Vec<NewAuthor> = (0..n).map(|i| NewAuthor::new(format!("a{i}"))).collect();
+            session.insert_all(authors::table, &rows).unwrap();
+        }
+        session.execute(diesel::sql_query("INSERT INTO articles (title, author_id) SELECT name, id FROM authors")).unwrap();
+
+        engine.record_statements(true);
+        let loaded = session.load(authors::table, Author::ARTICLES).unwrap();
+        engine.record_statements(false);
+        let statements = engine.take_statements();
+        assert_eq!(selects(&statements), if sqlite { 3 } else { 2 });
+        assert_eq!(loaded.len(), n);
+        for author in &loaded {
+            let articles = author.get(Author::ARTICLES);
+            assert_eq!(articles.len(), 1, "{}", author.name);
+            assert_eq!((articles[0].author_id, articles[0].title.as_str()), (author.id, author.name.as_str()));
+        }
+    }
+
     fn a_loaded_graph_serializes_with_its_relations_by_name(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
