@@ -46,6 +46,7 @@
 //! | what went wrong | [`error`]: [`Error`] and its kinds |
 
 mod any;
+pub mod cascade;
 pub mod ddl;
 pub mod dsl;
 pub mod engine;

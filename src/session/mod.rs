@@ -580,22 +580,6 @@ impl<C: EngineConnection> Session<C> {
         Ok(())
     }
 
-    /// Deletes `row` by its primary key (SQLAlchemy's `delete`, flushed at
-    /// once); returns whether a row was deleted.
-    pub fn delete<M>(&mut self, row: &M) -> Result<bool>
-    where
-        M: Model,
-        M::Table: FindDsl<M::Key>,
-        Find<M::Table, M::Key>: diesel::query_builder::IntoUpdateTarget,
-        diesel::query_builder::DeleteStatement<
-            <Find<M::Table, M::Key> as diesel::associations::HasTable>::Table,
-            <Find<M::Table, M::Key> as diesel::query_builder::IntoUpdateTarget>::WhereClause,
-        >: ExecuteDsl<C> + RunQueryDsl<C>,
-    {
-        let deleted = diesel::delete(M::Table::default().find(row.key())).execute(&mut *self.conn)?;
-        Ok(deleted > 0)
-    }
-
     /// Runs an insert, update or delete; returns the rows affected.
     pub fn execute<Q>(&mut self, query: Q) -> Result<usize>
     where

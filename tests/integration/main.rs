@@ -11,6 +11,7 @@ mod schema {
 }
 
 mod bulk;
+mod cascade;
 #[cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod compile_fail;
 mod cte;

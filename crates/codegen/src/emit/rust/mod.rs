@@ -4,6 +4,7 @@
 //! The generated module names only `diesel::` and `quarry::__codegen::`, so
 //! that it compiles in any crate depending on both, whatever it imports.
 
+mod cascade;
 mod enums;
 mod fill;
 mod loading;

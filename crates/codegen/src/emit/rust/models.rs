@@ -17,7 +17,8 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) ->
     let changeset = changeset(table, options);
     let relations = relation_consts(schema, index, table);
     let unit_of_work = super::unit_of_work::model_impls(index, table);
-    quote!(#model #insertable #changeset #relations #unit_of_work)
+    let cascade = super::cascade::cascade_delete(schema, table);
+    quote!(#model #insertable #changeset #relations #unit_of_work #cascade)
 }
 
 fn serde_derive(options: &Options) -> Option<TokenStream> {
