@@ -1,5 +1,5 @@
 //! Nothing to use: this package's targets are its integration tests
-//! (`integration/`), the quickstart example and the session bench.
+//! (`integration/`), the quickstart example and the benches.
 //!
 //! The library exists for the compile-fail tests: the project trybuild
 //! generates depends on the package under test only through its library,
