@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 // The enums the IR shares with the schema model, unchanged.
 pub use quarry_schema::app::{Cascade, RelationKind};
-pub use quarry_schema::db::FkAction;
+pub use quarry_schema::db::{FkAction, ServerDefault};
 
 /// A place in a schema file, as byte offsets into its text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -201,22 +201,6 @@ impl ColumnType {
     pub fn is_integer(&self) -> bool {
         matches!(self, ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt)
     }
-}
-
-/// A default applied by the database.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ServerDefault {
-    /// A literal value: integer, float, bool or string, as SQL-neutral text.
-    Int(i64),
-    Float(String),
-    Bool(bool),
-    Str(String),
-    /// `current_timestamp`
-    CurrentTimestamp,
-    /// `current_date`
-    CurrentDate,
-    /// `sql("...")`: an SQL expression, copied verbatim.
-    Sql(String),
 }
 
 /// A unique constraint.

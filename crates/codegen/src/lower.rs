@@ -117,7 +117,7 @@ fn column(schema: &Schema, column: &ir::Column) -> db::Column {
         sql_type: sql_type(schema, &column.ty),
         nullable: column.nullable,
         autoincrement: column.autoincrement,
-        server_default: column.server_default.as_ref().map(server_default),
+        server_default: column.server_default.clone(),
         comment: column.doc.clone().map(Into::into),
         renamed_from: column.renamed_from.clone().map(Into::into),
     }
@@ -144,19 +144,6 @@ fn sql_type(schema: &Schema, ty: &ColumnType) -> SqlType {
         ColumnType::Enum(rust) => {
             SqlType::Enum(schema.enum_by_name(rust).map_or_else(|| rust.clone(), |e| e.sql_name.clone()).into())
         }
-    }
-}
-
-fn server_default(default: &ir::ServerDefault) -> db::ServerDefault {
-    use ir::ServerDefault as D;
-    match default {
-        D::Int(v) => db::ServerDefault::Int(*v),
-        D::Float(v) => db::ServerDefault::Float(v.clone().into()),
-        D::Bool(v) => db::ServerDefault::Bool(*v),
-        D::Str(v) => db::ServerDefault::Str(v.clone().into()),
-        D::CurrentTimestamp => db::ServerDefault::CurrentTimestamp,
-        D::CurrentDate => db::ServerDefault::CurrentDate,
-        D::Sql(v) => db::ServerDefault::Sql(v.clone().into()),
     }
 }
 

@@ -869,14 +869,14 @@ fn server_default(expr: &Expr) -> syn::Result<ServerDefault> {
     Ok(match expr {
         Expr::Lit(ExprLit { lit, .. }) => match lit {
             Lit::Int(i) => ServerDefault::Int(i.base10_parse()?),
-            Lit::Float(f) => ServerDefault::Float(f.base10_digits().to_owned()),
+            Lit::Float(f) => ServerDefault::Float(f.base10_digits().to_owned().into()),
             Lit::Bool(b) => ServerDefault::Bool(b.value),
-            Lit::Str(s) => ServerDefault::Str(s.value()),
+            Lit::Str(s) => ServerDefault::Str(s.value().into()),
             _ => return Err(fail()),
         },
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match server_default(&u.expr)? {
             ServerDefault::Int(i) => ServerDefault::Int(-i),
-            ServerDefault::Float(f) => ServerDefault::Float(format!("-{f}")),
+            ServerDefault::Float(f) => ServerDefault::Float(format!("-{f}").into()),
             _ => return Err(fail()),
         },
         Expr::Path(p) => match p.path.to_token_stream().to_string().as_str() {
@@ -885,7 +885,9 @@ fn server_default(expr: &Expr) -> syn::Result<ServerDefault> {
             _ => return Err(fail()),
         },
         Expr::Call(call) if matches!(&*call.func, Expr::Path(p) if p.path.is_ident("sql")) => match call.args.first() {
-            Some(Expr::Lit(ExprLit { lit: Lit::Str(s), .. })) if call.args.len() == 1 => ServerDefault::Sql(s.value()),
+            Some(Expr::Lit(ExprLit { lit: Lit::Str(s), .. })) if call.args.len() == 1 => {
+                ServerDefault::Sql(s.value().into())
+            }
             _ => return Err(fail()),
         },
         _ => return Err(fail()),

@@ -143,7 +143,6 @@ fn is_false(value: &bool) -> bool {
 /// The SQL type of a column, independent of backend.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum SqlType {
     SmallInt,
     Integer,
@@ -181,7 +180,6 @@ impl SqlType {
 /// A default the database applies, independent of backend.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum ServerDefault {
     Int(i64),
     /// A float literal, as written.
