@@ -8,17 +8,18 @@
 //! compile (SQLAlchemy's `lazy="raise"`, moved to compile time).
 //!
 //! ```ignore
+//! // (the demo schema's types; tests/integration/loading.rs runs this on every backend)
 //! let authors = session.load(
 //!     authors::table.order(authors::name),
-//!     (Author::ARTICLES.with(Article::COMMENTS), Author::PROFILE),
-//! )?;                                                 // 3 statements, whatever the row count
+//!     Author::ARTICLES.with((Article::TAGS, Article::COMMENTS)),
+//! )?;                                                 // 4 statements, whatever the row count
 //! for author in &authors {
 //!     println!("{} has {} articles", author.name, author.get(Author::ARTICLES).len());
 //!     for article in author.get(Author::ARTICLES) {
 //!         let comments: &Vec<Loaded<Comment>> = article.get(Article::COMMENTS);
 //!     }
 //! }
-//! // author.get(Author::TAGS) would not compile: not loaded.
+//! // article.get(Article::AUTHOR) would not compile: not loaded.
 //! ```
 //!
 //! [`Session::related`] loads one relation for rows already in hand, on
