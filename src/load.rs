@@ -66,6 +66,85 @@ pub trait LoadRows<C>: Relationship {
     fn load_rows(keys: Vec<Self::Key>, conn: &mut C) -> diesel::QueryResult<Vec<(Self::Key, Self::To)>>;
 }
 
+/// Related rows, each with the key it matched.
+pub type KeyedRows<N> = Vec<(<N as Relationship>::Key, <N as Relationship>::To)>;
+
+/// Loading the related rows of some keys that also satisfy a predicate
+/// `P` on connection `C` (a relation's extra criteria, SQLAlchemy's
+/// `selectinload(A.b.and_(...))`); generated for has_many, has_one and
+/// belongs_to relations.
+pub trait LoadRowsWhere<C, P>: Relationship {
+    #[doc(hidden)]
+    fn load_rows_where(
+        keys: Vec<Self::Key>,
+        predicate: P,
+        conn: &mut C,
+    ) -> diesel::QueryResult<Vec<(Self::Key, Self::To)>>;
+}
+
+/// A relation whose related rows must also satisfy a predicate:
+/// `Author::ARTICLES.filter(articles::views.gt(100))`.
+#[derive(Debug, Clone, Copy)]
+pub struct Filtered<R, P> {
+    relation: R,
+    predicate: P,
+}
+
+impl<R, P> Filtered<R, P> {
+    /// These rows, with `nested` loaded for each of them.
+    pub fn with<S>(self, nested: S) -> With<Self, S> {
+        With { relation: self, nested }
+    }
+}
+
+/// Where a load takes related rows from: a relation, or a relation with
+/// extra criteria.
+pub trait RelatedRows<C> {
+    /// The relation's type.
+    type Name: Relationship;
+    /// How many rows each parent gets: the relation's, or under criteria
+    /// [`Cardinality::Filtered`].
+    type Cardinality: Cardinality;
+    #[doc(hidden)]
+    fn relation_name(&self) -> &'static str;
+    #[doc(hidden)]
+    fn rows(
+        &self,
+        keys: Vec<<Self::Name as Relationship>::Key>,
+        conn: &mut C,
+    ) -> diesel::QueryResult<KeyedRows<Self::Name>>;
+}
+
+impl<From: Model, To: Model, Via, N: LoadRows<C>, C> RelatedRows<C> for Relation<From, To, Via, N> {
+    type Name = N;
+    type Cardinality = N::Cardinality;
+
+    fn relation_name(&self) -> &'static str {
+        &self.meta().name
+    }
+
+    fn rows(&self, keys: Vec<N::Key>, conn: &mut C) -> diesel::QueryResult<Vec<(N::Key, N::To)>> {
+        N::load_rows(keys, conn)
+    }
+}
+
+impl<From: Model, To: Model, Via, N, P, C> RelatedRows<C> for Filtered<Relation<From, To, Via, N>, P>
+where
+    N: LoadRowsWhere<C, P>,
+    P: Clone,
+{
+    type Name = N;
+    type Cardinality = <N::Cardinality as Cardinality>::Filtered;
+
+    fn relation_name(&self) -> &'static str {
+        &self.relation.meta().name
+    }
+
+    fn rows(&self, keys: Vec<N::Key>, conn: &mut C) -> diesel::QueryResult<Vec<(N::Key, N::To)>> {
+        N::load_rows_where(keys, self.predicate.clone(), conn)
+    }
+}
+
 /// Filtering rows of `From` by their related rows: generated for every
 /// loadable relation, as `key IN (SELECT key FROM related WHERE predicate)`.
 /// Reached through [`Relation::any`] and [`Relation::has`].
@@ -109,6 +188,9 @@ impl ToOne for Optional {}
 pub trait Cardinality {
     /// `Vec<T>`, `T` or `Option<T>`.
     type Out<T>;
+    /// What the relation holds under extra criteria, which may leave a
+    /// required row out: [`One`] becomes [`Optional`].
+    type Filtered: Cardinality;
 
     #[doc(hidden)]
     fn collect<T>(rows: Vec<T>, relation: &'static str) -> Result<Self::Out<T>>;
@@ -130,6 +212,7 @@ pub struct Optional;
 
 impl Cardinality for Many {
     type Out<T> = Vec<T>;
+    type Filtered = Many;
 
     fn collect<T>(rows: Vec<T>, _: &'static str) -> Result<Vec<T>> {
         Ok(rows)
@@ -142,6 +225,7 @@ impl Cardinality for Many {
 
 impl Cardinality for One {
     type Out<T> = T;
+    type Filtered = Optional;
 
     fn collect<T>(rows: Vec<T>, relation: &'static str) -> Result<T> {
         let count = rows.len();
@@ -159,6 +243,7 @@ impl Cardinality for One {
 
 impl Cardinality for Optional {
     type Out<T> = Option<T>;
+    type Filtered = Optional;
 
     fn collect<T>(rows: Vec<T>, relation: &'static str) -> Result<Option<T>> {
         let count = rows.len();
@@ -339,6 +424,13 @@ pub struct With<R, S> {
 }
 
 impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
+    /// This relation's rows that also satisfy `predicate`, for a load:
+    /// `session.load(authors::table, Author::ARTICLES.filter(articles::views.gt(100)))`.
+    /// The predicate is checked against the related table by rustc.
+    pub fn filter<P>(self, predicate: P) -> Filtered<Self, P> {
+        Filtered { relation: self, predicate }
+    }
+
     /// This relation, with `nested` loaded for each of its rows:
     /// `Author::ARTICLES.with((Article::TAGS, Article::COMMENTS))`.
     pub fn with<S>(self, nested: S) -> With<Self, S> {
@@ -373,25 +465,30 @@ impl<M, C> LoadSpec<M, C> for () {
     }
 }
 
-impl<From, To, Via, N, C, S> LoadItem<From, C> for With<Relation<From, To, Via, N>, S>
+impl<R, S, C> LoadItem<<R::Name as Relationship>::From, C> for With<R, S>
 where
-    From: Model,
-    To: Model + Clone,
-    N: LoadRows<C, From = From, To = To>,
-    S: LoadSpec<To, C>,
+    R: RelatedRows<C>,
+    S: LoadSpec<<R::Name as Relationship>::To, C>,
     S::Loaded: Clone,
 {
-    type Name = N;
-    type Value = <N::Cardinality as Cardinality>::Out<Loaded<To, S::Loaded>>;
+    type Name = R::Name;
+    type Value = <R::Cardinality as Cardinality>::Out<Loaded<<R::Name as Relationship>::To, S::Loaded>>;
 
-    fn fetch(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Value>> {
-        let name: &'static str = &self.relation.meta().name;
+    fn fetch(
+        &self,
+        rows: &[<R::Name as Relationship>::From],
+        conn: &mut C,
+        bind_limit: usize,
+    ) -> Result<Vec<Self::Value>> {
+        type N<R, C> = <R as RelatedRows<C>>::Name;
+        let name = self.relation.relation_name();
         // The distinct keys, in row order, and for each row the group of
         // related rows it gets: one hash per row here and one per related
         // row below (what diesel's `grouped_by` costs), nothing after.
-        let parent_keys: Vec<Option<N::Key>> = rows.iter().map(N::parent_key).collect();
-        let mut index: HashMap<&N::Key, usize> = HashMap::with_capacity(rows.len());
-        let mut keys: Vec<N::Key> = Vec::new();
+        let parent_keys: Vec<Option<<N<R, C> as Relationship>::Key>> =
+            rows.iter().map(<N<R, C> as Relationship>::parent_key).collect();
+        let mut index: HashMap<&<N<R, C> as Relationship>::Key, usize> = HashMap::with_capacity(rows.len());
+        let mut keys: Vec<<N<R, C> as Relationship>::Key> = Vec::new();
         let groups_of: Vec<Option<usize>> = parent_keys
             .iter()
             .map(|key| {
@@ -406,17 +503,18 @@ where
         let children = if keys.is_empty() {
             Vec::new()
         } else if keys.len() <= bind_limit {
-            N::load_rows(keys, conn)?
+            self.relation.rows(keys, conn)?
         } else {
             let mut children = Vec::new();
             for chunk in keys.chunks(bind_limit) {
-                children.extend(N::load_rows(chunk.to_vec(), conn)?);
+                children.extend(self.relation.rows(chunk.to_vec(), conn)?);
             }
             children
         };
-        let (child_keys, children): (Vec<N::Key>, Vec<To>) = children.into_iter().unzip();
+        let (child_keys, children): (Vec<_>, Vec<_>) = children.into_iter().unzip();
         let nested = self.nested.fetch_all(&children, conn, bind_limit)?;
-        let mut groups: Vec<Vec<Loaded<To, S::Loaded>>> = (0..index.len()).map(|_| Vec::new()).collect();
+        let mut groups: Vec<Vec<Loaded<<N<R, C> as Relationship>::To, S::Loaded>>> =
+            (0..index.len()).map(|_| Vec::new()).collect();
         for ((key, row), with) in child_keys.into_iter().zip(children).zip(nested) {
             if let Some(&group) = index.get(&key) {
                 groups[group].push(Loaded { row, with });
@@ -441,7 +539,7 @@ where
                     }
                 }
             };
-            values.push(N::Cardinality::collect(related, name)?);
+            values.push(<R::Cardinality as Cardinality>::collect(related, name)?);
         }
         Ok(values)
     }
@@ -458,6 +556,34 @@ where
 
     fn fetch(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Value>> {
         self.with(()).fetch(rows, conn, bind_limit)
+    }
+}
+
+impl<From, To, Via, N, P, C> LoadItem<From, C> for Filtered<Relation<From, To, Via, N>, P>
+where
+    From: Model,
+    To: Model + Clone,
+    N: LoadRowsWhere<C, P, From = From, To = To>,
+    P: Clone,
+{
+    type Name = N;
+    type Value = <<N::Cardinality as Cardinality>::Filtered as Cardinality>::Out<Loaded<To, ()>>;
+
+    fn fetch(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Value>> {
+        With { relation: self.clone(), nested: () }.fetch(rows, conn, bind_limit)
+    }
+}
+
+impl<From, To, Via, N, P, C> LoadSpec<From, C> for Filtered<Relation<From, To, Via, N>, P>
+where
+    Self: LoadItem<From, C>,
+    From: Model,
+    To: Model,
+{
+    type Loaded = (Slot<<Self as LoadItem<From, C>>::Name, <Self as LoadItem<From, C>>::Value>, ());
+
+    fn fetch_all(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
+        Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
     }
 }
 
@@ -587,6 +713,45 @@ macro_rules! __load_rows {
             let key = $key;
             ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
         });
+        $crate::__if_sqlite! { $crate::__load_rows!(@where diesel::SqliteConnection, diesel::sqlite::Sqlite, $name, $table, $column, key $key, [$($order),*]); }
+        $crate::__if_postgres! { $crate::__load_rows!(@where diesel::PgConnection, diesel::pg::Pg, $name, $table, $column, key $key, [$($order),*]); }
+        $crate::__if_mysql! { $crate::__load_rows!(@where diesel::MysqlConnection, diesel::mysql::Mysql, $name, $table, $column, key $key, [$($order),*]); }
+    };
+    // With extra criteria: the query is boxed, so that any predicate the
+    // boxed query accepts (checked against the related table) can be added.
+    (@where $conn_ty:ty, $db:ty, $name:ty, $table:path, $column:path, key $key:expr, [$($order:expr),*]) => {
+        impl<P> $crate::load::LoadRowsWhere<$conn_ty, P> for $name
+        where
+            diesel::dsl::IntoBoxed<
+                'static,
+                diesel::dsl::Filter<$table, diesel::dsl::EqAny<$column, ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>>>,
+                $db,
+            >: diesel::query_dsl::methods::FilterDsl<
+                P,
+                Output = diesel::dsl::IntoBoxed<
+                    'static,
+                    diesel::dsl::Filter<$table, diesel::dsl::EqAny<$column, ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>>>,
+                    $db,
+                >,
+            >,
+        {
+            fn load_rows_where(
+                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
+                predicate: P,
+                conn: &mut $conn_ty,
+            ) -> diesel::QueryResult<
+                ::std::vec::Vec<(<Self as $crate::load::Relationship>::Key, <Self as $crate::load::Relationship>::To)>,
+            > {
+                let boxed = diesel::QueryDsl::into_boxed::<$db>(
+                    diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys)),
+                );
+                let query = diesel::query_dsl::methods::FilterDsl::filter(boxed, predicate);
+                let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> =
+                    $crate::__load_rows!(@ordered query, conn, [$($order),*])?;
+                let key = $key;
+                ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
+            }
+        }
     };
     ($name:ty, through $through:path, $link:path, on $on:expr, $table:path, $columns:path, order [$($order:expr),*]) => {
         $crate::__load_rows!(@backends $name, |keys, conn| {

@@ -306,6 +306,56 @@ common::engine_tests! {
         }
     }
 
+    fn a_relation_loads_with_extra_criteria_and_nested_relations(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        seed_blog(&mut session);
+        let day = chrono::NaiveDate::from_ymd_opt(2024, 1, 20).unwrap();
+
+        engine.record_statements(true);
+        let loaded = session
+            .load(
+                authors::table.order(authors::id),
+                Author::ARTICLES.filter(articles::published.gt(day)).with(Article::COMMENTS),
+            )
+            .unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 3);
+
+        let mut some_left_out = false;
+        for author in &loaded {
+            let expected: Vec<Article> = session
+                .all(
+                    articles::table
+                        .filter(articles::author_id.eq(author.id))
+                        .filter(articles::published.gt(day))
+                        .order(articles::published.desc()),
+                )
+                .unwrap();
+            let all: i64 = session.one(articles::table.filter(articles::author_id.eq(author.id)).count()).unwrap();
+            some_left_out |= (expected.len() as i64) < all;
+            let got: Vec<Article> = author.get(Author::ARTICLES).iter().map(|a| a.row().clone()).collect();
+            assert_eq!(got, expected, "{}", author.name);
+            for article in author.get(Author::ARTICLES) {
+                let comments: i64 =
+                    session.one(comments::table.filter(comments::article_id.eq(article.id)).count()).unwrap();
+                assert_eq!(article.get(Article::COMMENTS).len() as i64, comments);
+            }
+        }
+        assert!(some_left_out, "the criteria leave some articles out");
+
+        // A required belongs_to under criteria may find no row: it loads as
+        // an Option, Some only where the author matches.
+        let articles = session
+            .load(articles::table.order(articles::id), Article::AUTHOR.filter(authors::name.eq("author 3")))
+            .unwrap();
+        let author_3: Author = session.one(authors::table.filter(authors::name.eq("author 3"))).unwrap();
+        for article in &articles {
+            let found: Option<&Author> = article.get(Article::AUTHOR).as_ref().map(|a| a.row());
+            assert_eq!(found, (article.author_id == author_3.id).then_some(&author_3), "{}", article.title);
+        }
+    }
+
     fn a_loaded_graph_serializes_with_its_relations_by_name(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
