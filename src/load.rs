@@ -513,8 +513,7 @@ where
         };
         let (child_keys, children): (Vec<_>, Vec<_>) = children.into_iter().unzip();
         let nested = self.nested.fetch_all(&children, conn, bind_limit)?;
-        let mut groups: Vec<Vec<Loaded<<N<R, C> as Relationship>::To, S::Loaded>>> =
-            (0..index.len()).map(|_| Vec::new()).collect();
+        let mut groups: Vec<Vec<Loaded<_, S::Loaded>>> = (0..index.len()).map(|_| Vec::new()).collect();
         for ((key, row), with) in child_keys.into_iter().zip(children).zip(nested) {
             if let Some(&group) = index.get(&key) {
                 groups[group].push(Loaded { row, with });
