@@ -573,42 +573,26 @@ where
     }
 }
 
-impl<From, To, Via, N, P, C> LoadSpec<From, C> for Filtered<Relation<From, To, Via, N>, P>
-where
-    Self: LoadItem<From, C>,
-    From: Model,
-    To: Model,
-{
-    type Loaded = (Slot<<Self as LoadItem<From, C>>::Name, <Self as LoadItem<From, C>>::Value>, ());
+/// A relation alone, filtered, or with nested relations, is a load of one.
+macro_rules! single_spec {
+    ($(impl[$($generics:tt)*] for $ty:ty;)*) => {$(
+        impl<M, C, $($generics)*> LoadSpec<M, C> for $ty
+        where
+            Self: LoadItem<M, C>,
+        {
+            type Loaded = (Slot<<Self as LoadItem<M, C>>::Name, <Self as LoadItem<M, C>>::Value>, ());
 
-    fn fetch_all(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
-        Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
-    }
+            fn fetch_all(&self, rows: &[M], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
+                Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
+            }
+        }
+    )*};
 }
 
-/// A relation alone, or with nested relations, is a load of one.
-impl<From, To, Via, N, C> LoadSpec<From, C> for Relation<From, To, Via, N>
-where
-    Self: LoadItem<From, C>,
-    From: Model,
-    To: Model,
-{
-    type Loaded = (Slot<<Self as LoadItem<From, C>>::Name, <Self as LoadItem<From, C>>::Value>, ());
-
-    fn fetch_all(&self, rows: &[From], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
-        Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
-    }
-}
-
-impl<R, S, M, C> LoadSpec<M, C> for With<R, S>
-where
-    Self: LoadItem<M, C>,
-{
-    type Loaded = (Slot<<Self as LoadItem<M, C>>::Name, <Self as LoadItem<M, C>>::Value>, ());
-
-    fn fetch_all(&self, rows: &[M], conn: &mut C, bind_limit: usize) -> Result<Vec<Self::Loaded>> {
-        Ok(self.fetch(rows, conn, bind_limit)?.into_iter().map(|value| (Slot::new(value), ())).collect())
-    }
+single_spec! {
+    impl[From: Model, To: Model, Via, N] for Relation<From, To, Via, N>;
+    impl[From: Model, To: Model, Via, N, P] for Filtered<Relation<From, To, Via, N>, P>;
+    impl[R, S] for With<R, S>;
 }
 
 /// Tuples of relations: each is loaded, and each row carries all of them.
