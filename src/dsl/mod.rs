@@ -12,9 +12,11 @@
 
 mod cte;
 mod subquery;
+mod tuple_in;
 
 pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
 pub use subquery::{in_subquery, InSubquery};
+pub use tuple_in::{tuple_in, RowValue, TupleIn};
 
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping};
