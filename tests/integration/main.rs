@@ -22,6 +22,7 @@ mod generated_cases;
 mod inspect;
 mod loading;
 mod loading_failures;
+mod loading_property;
 mod migrate_runner;
 mod migrations;
 mod query_guide;
