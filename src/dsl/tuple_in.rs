@@ -18,8 +18,11 @@ pub struct TupleIn<Columns, Values> {
 
 /// `(a, b, ...) IN ((?, ?, ...), ...)`: true where the columns equal one
 /// of `values`, element by element, each bound with its column's SQL type.
-/// Every backend quarry supports takes this row-value form; an empty
-/// `values` renders `1 = 0`. Tuples of two to four columns.
+/// SQLite and MySQL get this row-value form; PostgreSQL gets
+/// `IN (VALUES (?, ?), ...)`, which it plans as a join against the list
+/// (the plain list becomes one `OR` per tuple there, and thousands of them
+/// exceed its stack depth limit). An empty `values` renders `1 = 0`.
+/// Tuples of two to four columns.
 ///
 /// ```
 /// use diesel::prelude::*;
@@ -107,18 +110,21 @@ impl<Columns: ValidGrouping<GB>, Values, GB> ValidGrouping<GB> for TupleIn<Colum
     type IsAggregate = Columns::IsAggregate;
 }
 
-impl<Columns, Values, DB> QueryFragment<DB> for TupleIn<Columns, Values>
-where
-    DB: Backend,
-    Columns: RowValue<Values, DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl<Columns, Values> TupleIn<Columns, Values> {
+    /// `(a, b) IN ((?, ?), ...)`, or with `VALUES` before the list, which
+    /// PostgreSQL plans as a join against the list instead of one `OR` per
+    /// tuple (a long `OR` chain exceeds its stack depth limit).
+    fn walk<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>, values_list: bool) -> QueryResult<()>
+    where
+        DB: Backend,
+        Columns: RowValue<Values, DB>,
+    {
         if self.values.is_empty() {
             out.push_sql("1 = 0");
             return Ok(());
         }
         self.columns.walk_columns(&mut out)?;
-        out.push_sql(" IN (");
+        out.push_sql(if values_list { " IN (VALUES " } else { " IN (" });
         for (i, values) in self.values.iter().enumerate() {
             if i > 0 {
                 out.push_sql(", ");
@@ -127,5 +133,30 @@ where
         }
         out.push_sql(")");
         Ok(())
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<Columns: RowValue<Values, diesel::pg::Pg>, Values> QueryFragment<diesel::pg::Pg> for TupleIn<Columns, Values> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        self.walk(out, true)
+    }
+}
+
+#[cfg(feature = "sqlite")]
+impl<Columns: RowValue<Values, diesel::sqlite::Sqlite>, Values> QueryFragment<diesel::sqlite::Sqlite>
+    for TupleIn<Columns, Values>
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        self.walk(out, false)
+    }
+}
+
+#[cfg(feature = "mysql")]
+impl<Columns: RowValue<Values, diesel::mysql::Mysql>, Values> QueryFragment<diesel::mysql::Mysql>
+    for TupleIn<Columns, Values>
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::mysql::Mysql>) -> QueryResult<()> {
+        self.walk(out, false)
     }
 }

@@ -25,6 +25,7 @@
 //! [`Session::related`] loads one relation for rows already in hand, on
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;
+mod composite;
 mod loaded;
 mod relationship;
 mod rows;

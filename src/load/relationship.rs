@@ -20,6 +20,9 @@ pub trait Relationship: Copy + 'static {
     type Cardinality: Cardinality;
     /// The relation's field name in the schema (also its key in JSON).
     const NAME: &'static str;
+    /// How many columns the key has: each key of an `IN (...)` list takes
+    /// this many bind parameters.
+    const KEY_COLUMNS: usize = 1;
 
     /// The key of `row` that related rows match (`None`: a NULL foreign key).
     fn parent_key(row: &Self::From) -> Option<Self::Key>;

@@ -153,14 +153,14 @@ where
                 }))
             })
             .collect();
-        let bind_limit = bind_limit.max(1);
+        let keys_per_statement = (bind_limit / <N<R, C> as Relationship>::KEY_COLUMNS).max(1);
         let children = if keys.is_empty() {
             Vec::new()
-        } else if keys.len() <= bind_limit {
+        } else if keys.len() <= keys_per_statement {
             self.relation.rows(keys, conn)?
         } else {
             let mut children = Vec::new();
-            for chunk in keys.chunks(bind_limit) {
+            for chunk in keys.chunks(keys_per_statement) {
                 children.extend(self.relation.rows(chunk.to_vec(), conn)?);
             }
             children

@@ -14,6 +14,7 @@ mod bulk;
 mod cascade;
 #[cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod compile_fail;
+mod composite_keys;
 mod cte;
 mod ddl_introspection;
 mod dsl_sql;

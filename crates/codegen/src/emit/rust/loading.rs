@@ -34,9 +34,13 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
         _ => direct(schema, table, target, relation)?,
     };
     let marker = marker(table, relation);
-    let matching = matching.tokens(&marker);
+    let matching = matching.map(|matching| matching.tokens(&marker));
     let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));
     let name = &relation.field;
+    let width =
+        relation.foreign_key.as_deref().and_then(|fk| schema.foreign_key(fk)).map_or(1, |(_, fk)| fk.columns.len());
+    let width = proc_macro2::Literal::usize_unsuffixed(width);
+    let key_columns = (width.to_string() != "1").then(|| quote!(const KEY_COLUMNS: usize = #width;));
     let items = quote! {
         impl quarry::load::Relationship for #marker {
             type From = #from;
@@ -44,12 +48,13 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
             type Key = #key;
             type Cardinality = #cardinality;
             const NAME: &'static str = #name;
+            #key_columns
 
             fn parent_key(row: &#from) -> ::std::option::Option<#key> {
                 #from_key
             }
         }
-        quarry::__codegen::load_rows!(#marker, #rows);
+        #rows
         #matching
     };
     Some((marker, items))
@@ -83,9 +88,10 @@ fn order(target: &Table, relation: &Relation) -> Vec<TokenStream> {
 }
 
 /// The pieces of a loadable relation: key type, the `From` row's key,
-/// cardinality, the arguments of `load_rows!`, and the `IN (SELECT ...)`
-/// that filters `From` rows by their related rows.
-type Pieces = (TokenStream, TokenStream, TokenStream, TokenStream, Matching);
+/// cardinality, the `load_rows!` invocation, and the `IN (SELECT ...)`
+/// that filters `From` rows by their related rows (not yet for composite
+/// keys).
+type Pieces = (TokenStream, TokenStream, TokenStream, TokenStream, Option<Matching>);
 
 /// `lhs IN (SELECT select FROM from WHERE predicate)`, as (type, expression) pairs.
 struct Matching {
@@ -155,37 +161,67 @@ impl Matching {
     }
 }
 
-/// has_many, has_one, belongs_to: the key is one column of one table.
+/// `Some(key)` from `row`'s `columns`: the value, or a tuple of them, and
+/// `None` when any of them is NULL.
+fn key_from(columns: &[&Column]) -> TokenStream {
+    if let [column] = columns {
+        return key_of(column);
+    }
+    let parts = columns.iter().map(|column| {
+        let field = ident(&column.field);
+        if column.nullable {
+            quote!(::std::clone::Clone::clone(&row.#field)?)
+        } else {
+            quote!(::std::clone::Clone::clone(&row.#field))
+        }
+    });
+    quote!(::std::option::Option::Some((#(#parts),*)))
+}
+
+/// has_many, has_one, belongs_to: the key is the foreign key's columns of
+/// one table, referencing the other's whole primary key.
 fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -> Option<Pieces> {
-    let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
-    let ([fk_field], [ref_field]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else { return None };
+    let (holder, fk) = super::unit_of_work::full_key(schema, relation.foreign_key.as_deref())?;
     let (parent, child) = match relation.kind {
         RelationKind::HasMany | RelationKind::HasOne if holder.name == target.name => (table, target),
         RelationKind::BelongsTo if holder.name == table.name => (target, table),
         _ => return None,
     };
-    if parent.primary_key != [ref_field.clone()] {
-        return None;
-    }
-    let key_column = parent.column(ref_field)?;
-    let fk_column = child.column(fk_field)?;
-    let key = value_type(&key_column.ty);
-    // (the `From` side's key, the `To` side's key, the `To` column filtered on)
+    // The parent's key columns and the child's, pairwise in the foreign key's order.
+    let key_columns: Vec<&Column> = fk.ref_columns.iter().map(|c| parent.column(c)).collect::<Option<_>>()?;
+    let fk_columns: Vec<&Column> = fk.columns.iter().map(|c| child.column(c)).collect::<Option<_>>()?;
+    let types: Vec<TokenStream> = key_columns.iter().map(|c| value_type(&c.ty)).collect();
+    let key = match types.as_slice() {
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    };
+    // (the `From` side's key, the `To` side's key, the `To` columns filtered on)
     let (from_key, to_key, filter) = match relation.kind {
-        RelationKind::BelongsTo => (key_of(fk_column), key_of(key_column), key_column),
-        _ => (key_of(key_column), key_of(fk_column), fk_column),
+        RelationKind::BelongsTo => (key_from(&fk_columns), key_from(&key_columns), &key_columns),
+        _ => (key_from(&key_columns), key_from(&fk_columns), &fk_columns),
     };
     let cardinality = match relation.kind {
         RelationKind::HasMany => quote!(quarry::load::Many),
-        RelationKind::BelongsTo if !fk_column.nullable => quote!(quarry::load::One),
+        RelationKind::BelongsTo if fk_columns.iter().all(|c| !c.nullable) => quote!(quarry::load::One),
         _ => quote!(quarry::load::Optional),
     };
-    let (module, column, to) = (ident(&target.module), ident(&filter.field), ident(&target.struct_name));
+    let (module, to, marker) = (ident(&target.module), ident(&target.struct_name), marker(table, relation));
     let order = order(target, relation);
-    let rows = quote! {
-        #module::table, #module::#column,
-        key |row: &#to| -> ::std::option::Option<#key> { #to_key },
-        order [#(#order),*]
+    let filter: Vec<_> = filter.iter().map(|c| ident(&c.field)).collect();
+    let rows = match filter.as_slice() {
+        [column] => quote! {
+            quarry::__codegen::load_rows!(#marker, #module::table, #module::#column,
+                key |row: &#to| -> ::std::option::Option<#key> { #to_key },
+                order [#(#order),*]);
+        },
+        columns => quote! {
+            quarry::__codegen::load_rows_composite!(#marker, #module::table, (#(#module::#columns),*),
+                key |row: &#to| -> ::std::option::Option<#key> { #to_key },
+                order [#(#order),*]);
+        },
+    };
+    let ([key_column], [fk_column]) = (key_columns.as_slice(), fk_columns.as_slice()) else {
+        return Some((key, from_key, cardinality, rows, None));
     };
     // Rows of `table` whose key is among the matching target rows' keys.
     let (from_module, to_module) = (ident(&table.module), ident(&target.module));
@@ -196,7 +232,7 @@ fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -
         _ => (Matching::column(&from_module, key_column), Matching::column(&to_module, fk_column)),
     };
     let matching = Matching { lhs, from: (quote!(#to_module::table), quote!(#to_module::table)), select, inner: None };
-    Some((key, from_key, cardinality, rows, matching))
+    Some((key, from_key, cardinality, rows, Some(matching)))
 }
 
 /// many_to_many: the key is this table's primary key, matched by the
@@ -219,11 +255,13 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
     let (link, their_link, their_key) =
         (ident(&link_column.field), ident(&through.column(their_link)?.field), ident(&target.column(their_key)?.field));
     let order = order(target, relation);
+    let marker = marker(table, relation);
     let rows = quote! {
-        through #through_module::table, #through_module::#link,
-        on diesel::ExpressionMethods::eq(#through_module::#their_link, #target_module::#their_key),
-        #target_module::table, #target_module::all_columns,
-        order [#(#order),*]
+        quarry::__codegen::load_rows!(#marker,
+            through #through_module::table, #through_module::#link,
+            on diesel::ExpressionMethods::eq(#through_module::#their_link, #target_module::#their_key),
+            #target_module::table, #target_module::all_columns,
+            order [#(#order),*]);
     };
     // Rows of `table` whose key the association table links to a matching
     // target row: `id IN (SELECT link FROM through WHERE their_link IN
@@ -252,7 +290,7 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
             predicate: quote!(quarry::dsl::in_subquery(#through_module::#their_link, #inner)),
         }),
     };
-    Some((key, key_of(key_column), quote!(quarry::load::Many), rows, matching))
+    Some((key, key_of(key_column), quote!(quarry::load::Many), rows, Some(matching)))
 }
 
 /// `pub mod __quarry_relations { ... }`: one type per relation.

@@ -228,17 +228,44 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
 /// The foreign key a relation follows, if the unit of work can write it:
 /// one column referencing the whole (one-column) primary key.
 fn simple_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
-    let (holder, fk) = schema.foreign_key(name?)?;
-    let parent = schema.table(&fk.ref_table)?;
-    (fk.columns.len() == 1 && parent.primary_key == fk.ref_columns).then_some((holder, fk))
+    let (holder, fk) = full_key(schema, name)?;
+    (fk.columns.len() == 1).then_some((holder, fk))
 }
 
-/// `row.field = key` with the field's insert type (`Some(key)` for an
-/// optional field).
-fn assign(holder: &Table, field: &str) -> Option<TokenStream> {
+/// The foreign key a relation follows when it references the whole primary
+/// key of its table (in any column order), with that table.
+pub(super) fn full_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
+    let (holder, fk) = schema.foreign_key(name?)?;
+    let parent = schema.table(&fk.ref_table)?;
+    let (mut referenced, mut primary) = (fk.ref_columns.clone(), parent.primary_key.clone());
+    referenced.sort();
+    primary.sort();
+    (!primary.is_empty() && referenced == primary && fk.columns.len() == fk.ref_columns.len()).then_some((holder, fk))
+}
+
+/// Sets each column of `fk` in a new row from the parent's key `key` (a
+/// tuple in primary-key order when the key has several columns).
+fn assign_key(schema: &Schema, holder: &Table, fk: &ForeignKey) -> Option<TokenStream> {
+    let parent = schema.table(&fk.ref_table)?;
+    let sets = fk.columns.iter().zip(&fk.ref_columns).map(|(column, referenced)| {
+        let value = match parent.primary_key.as_slice() {
+            [_] => quote!(key),
+            primary => {
+                let index = syn::Index::from(primary.iter().position(|k| k == referenced)?);
+                quote!(&key.#index)
+            }
+        };
+        assign(holder, column, value)
+    });
+    sets.collect::<Option<Vec<_>>>().map(|sets| quote!(#(#sets)*))
+}
+
+/// `row.field = value` (cloned) with the field's insert type (`Some(..)`
+/// for an optional field).
+fn assign(holder: &Table, field: &str, value: TokenStream) -> Option<TokenStream> {
     let column = holder.column(field)?;
     let target = ident(&column.field);
-    let value = quote!(::std::clone::Clone::clone(key));
+    let value = quote!(::std::clone::Clone::clone(#value));
     let optional = matches!(fill(column), Fill::Absent) || column.nullable;
     Some(if optional {
         quote!(row.#target = ::std::option::Option::Some(#value);)
@@ -263,8 +290,8 @@ pub fn relation_value(
         (ident(&ident::insertable_name(&table.struct_name)), ident(&ident::insertable_name(&target.struct_name)));
     match relation.kind {
         RelationKind::HasMany | RelationKind::HasOne => {
-            let Some((holder, fk)) = simple_key(schema, relation.foreign_key.as_deref()) else { return plain };
-            let Some(set) = assign(holder, &fk.columns[0]) else { return plain };
+            let Some((holder, fk)) = full_key(schema, relation.foreign_key.as_deref()) else { return plain };
+            let Some(set) = assign_key(schema, holder, fk) else { return plain };
             let function = quote! {
                 #[doc(hidden)]
                 pub fn #helper(row: &mut #to_new, key: &#from_key) { #set }
@@ -272,8 +299,8 @@ pub fn relation_value(
             (quote!(), quote!(quarry::Relation::__child(#meta, Self::#helper)), Some(function))
         }
         RelationKind::BelongsTo => {
-            let Some((holder, fk)) = simple_key(schema, relation.foreign_key.as_deref()) else { return plain };
-            let Some(set) = assign(holder, &fk.columns[0]) else { return plain };
+            let Some((holder, fk)) = full_key(schema, relation.foreign_key.as_deref()) else { return plain };
+            let Some(set) = assign_key(schema, holder, fk) else { return plain };
             let function = quote! {
                 #[doc(hidden)]
                 pub fn #helper(row: &mut #from_new, key: &#to_key) { #set }

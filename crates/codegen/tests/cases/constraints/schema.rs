@@ -28,6 +28,10 @@ pub struct Bin {
     pub label: String,
     #[column(max_length = 30)]
     pub barcode: Option<String>,
+    #[relation(has_many, foreign_key = fk_stock_bin, back_populates = bin, order_by = id)]
+    pub stock: Vec<Stock>,
+    #[relation(has_many, foreign_key = fk_counts_bin, back_populates = bin)]
+    pub counts: Vec<Count>,
 }
 
 /// A composite foreign key and every referential action.
@@ -45,4 +49,23 @@ pub struct Stock {
     pub origin_id: Option<i32>,
     #[column(server_default = 1, references = warehouses.id, on_delete = set_default)]
     pub home_id: i32,
+    #[relation(belongs_to, foreign_key = fk_stock_bin, back_populates = stock)]
+    pub bin: Bin,
+}
+
+/// A composite foreign key with nullable columns: a count of one bin, or
+/// (any column NULL) of no bin in particular.
+#[table(name = "counts")]
+#[foreign_key(columns(warehouse_id, aisle, shelf), references = bins(warehouse_id, aisle, shelf),
+              on_delete = cascade, name = "fk_counts_bin")]
+pub struct Count {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references = warehouses.id)]
+    pub warehouse_id: i32,
+    pub aisle: Option<i16>,
+    pub shelf: Option<i16>,
+    pub counted: i32,
+    #[relation(belongs_to, foreign_key = fk_counts_bin, back_populates = counts)]
+    pub bin: Option<Bin>,
 }

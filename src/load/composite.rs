@@ -1,0 +1,61 @@
+//! Loading relations over composite foreign keys: the related rows of some
+//! keys in one `WHERE (a, b) IN ((?, ?), ...)` per chunk.
+
+/// `LoadRows` and `LoadRowsWhere` for a relation whose foreign key has
+/// several columns, for every backend quarry is built with:
+///
+/// ```text
+/// load_rows_composite!(Bin__stock, stock::table, (stock::warehouse_id, stock::aisle, stock::shelf),
+///     key |row: &Stock| .., order [])
+///     // SELECT stock.* FROM stock WHERE (warehouse_id, aisle, shelf) IN ((?, ?, ?), ...)
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __load_rows_composite {
+    ($name:ty, $table:path, ($($column:path),+), key $key:expr, order [$($order:expr),*]) => {
+        $crate::__load_rows!(@backends $name, |keys, conn| {
+            let query = diesel::QueryDsl::filter($table, $crate::dsl::tuple_in(($($column,)+), keys));
+            let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> =
+                $crate::__load_rows!(@ordered query, conn, [$($order),*])?;
+            let key = $key;
+            ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
+        });
+        $crate::__if_sqlite! { $crate::__load_rows_composite!(@where diesel::SqliteConnection, diesel::sqlite::Sqlite, $name, $table, ($($column),+), key $key, [$($order),*]); }
+        $crate::__if_postgres! { $crate::__load_rows_composite!(@where diesel::PgConnection, diesel::pg::Pg, $name, $table, ($($column),+), key $key, [$($order),*]); }
+        $crate::__if_mysql! { $crate::__load_rows_composite!(@where diesel::MysqlConnection, diesel::mysql::Mysql, $name, $table, ($($column),+), key $key, [$($order),*]); }
+    };
+    (@where $conn_ty:ty, $db:ty, $name:ty, $table:path, ($($column:path),+), key $key:expr, [$($order:expr),*]) => {
+        impl<P> $crate::load::LoadRowsWhere<$conn_ty, P> for $name
+        where
+            diesel::dsl::IntoBoxed<
+                'static,
+                diesel::dsl::Filter<$table, $crate::dsl::TupleIn<($($column,)+), <Self as $crate::load::Relationship>::Key>>,
+                $db,
+            >: diesel::query_dsl::methods::FilterDsl<
+                P,
+                Output = diesel::dsl::IntoBoxed<
+                    'static,
+                    diesel::dsl::Filter<$table, $crate::dsl::TupleIn<($($column,)+), <Self as $crate::load::Relationship>::Key>>,
+                    $db,
+                >,
+            >,
+        {
+            fn load_rows_where(
+                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
+                predicate: P,
+                conn: &mut $conn_ty,
+            ) -> diesel::QueryResult<
+                ::std::vec::Vec<(<Self as $crate::load::Relationship>::Key, <Self as $crate::load::Relationship>::To)>,
+            > {
+                let boxed = diesel::QueryDsl::into_boxed::<$db>(
+                    diesel::QueryDsl::filter($table, $crate::dsl::tuple_in(($($column,)+), keys)),
+                );
+                let query = diesel::query_dsl::methods::FilterDsl::filter(boxed, predicate);
+                let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> =
+                    $crate::__load_rows!(@ordered query, conn, [$($order),*])?;
+                let key = $key;
+                ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
+            }
+        }
+    };
+}

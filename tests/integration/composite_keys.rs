@@ -1,0 +1,150 @@
+//! Relations over composite foreign keys (the `constraints` case: bins keyed
+//! by warehouse, aisle and shelf; stock and counts referencing them), on
+//! every backend: loading both ways matches a naive per-row loop (rows that
+//! share some key columns but not all stay apart; a partly NULL key has no
+//! parent), with extra criteria, on demand, in chunks under the bind limit,
+//! and the unit of work writes a child from its parent's composite key.
+
+use crate::common;
+use crate::generated_cases::constraints;
+
+use diesel::prelude::*;
+use quarry::Loaded;
+
+use constraints::{bins, counts, stock, warehouses, Bin, Count, NewBin, NewCount, NewStock, NewWarehouse, Stock};
+
+/// SELECT statements among `statements`.
+fn selects(statements: &[String]) -> usize {
+    statements.iter().filter(|s| s.trim_start().starts_with("SELECT")).count()
+}
+
+/// Plain rows of a loaded relation.
+fn rows<T: Clone, W>(loaded: &[Loaded<T, W>]) -> Vec<T> {
+    loaded.iter().map(|l| l.row().clone()).collect()
+}
+
+common::engine_tests! {
+    fn composite_keys_load_both_ways_like_a_naive_loop(engine) {
+        let mut session = engine.session().unwrap();
+        constraints::create_all(session.connection()).unwrap();
+        let conn = session.connection();
+        diesel::insert_into(warehouses::table)
+            .values(&vec![NewWarehouse::new("W1", "Leeds"), NewWarehouse::new("W2", "York")])
+            .execute(conn)
+            .unwrap();
+        let w: Vec<i32> = warehouses::table.order(warehouses::id).select(warehouses::id).load(conn).unwrap();
+        // (W1, 1, 1) and (W2, 1, 1) share aisle and shelf; (W1, 1, 2) shares
+        // warehouse and aisle; (W1, 2, 1) has nothing.
+        for (warehouse, aisle, shelf, label) in [(w[0], 1, 1, "a"), (w[1], 1, 1, "b"), (w[0], 1, 2, "c"), (w[0], 2, 1, "d")] {
+            diesel::insert_into(bins::table).values(NewBin::new(warehouse, aisle, shelf, label)).execute(conn).unwrap();
+        }
+        let stock_of = |warehouse: i32, aisle: i16, shelf: i16| NewStock { home_id: Some(warehouse), ..NewStock::new(warehouse, aisle, shelf) };
+        for row in [stock_of(w[0], 1, 1), stock_of(w[1], 1, 1), stock_of(w[0], 1, 1), stock_of(w[0], 1, 2)] {
+            diesel::insert_into(stock::table).values(row).execute(conn).unwrap();
+        }
+        let count = |warehouse: i32, aisle: Option<i16>, shelf: Option<i16>, counted: i32| NewCount {
+            aisle,
+            shelf,
+            ..NewCount::new(warehouse, counted)
+        };
+        for row in [count(w[0], Some(1), Some(1), 5), count(w[0], None, Some(1), 7), count(w[1], Some(1), Some(1), 9)] {
+            diesel::insert_into(counts::table).values(row).execute(conn).unwrap();
+        }
+
+        engine.record_statements(true);
+        let loaded = session.load(bins::table.order(bins::label), (Bin::STOCK, Bin::COUNTS)).unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 3);
+        assert_eq!(loaded.len(), 4);
+        for bin in &loaded {
+            let expected: Vec<Stock> = session
+                .all(
+                    stock::table
+                        .filter(stock::warehouse_id.eq(bin.warehouse_id))
+                        .filter(stock::aisle.eq(bin.aisle))
+                        .filter(stock::shelf.eq(bin.shelf))
+                        .order(stock::id),
+                )
+                .unwrap();
+            assert_eq!(rows(bin.get(Bin::STOCK)), expected, "stock of bin {}", bin.label);
+            let mut expected: Vec<Count> = session
+                .all(
+                    counts::table
+                        .filter(counts::warehouse_id.eq(bin.warehouse_id))
+                        .filter(counts::aisle.eq(bin.aisle))
+                        .filter(counts::shelf.eq(bin.shelf)),
+                )
+                .unwrap();
+            let mut got = rows(bin.get(Bin::COUNTS));
+            expected.sort_by_key(|c| c.id);
+            got.sort_by_key(|c| c.id);
+            assert_eq!(got, expected, "counts of bin {}", bin.label);
+        }
+        let sizes: Vec<usize> = loaded.iter().map(|b| b.get(Bin::STOCK).len()).collect();
+        assert_eq!(sizes, [2, 1, 1, 0], "bins a, b, c, d");
+
+        // belongs_to over a NOT NULL composite key: the row itself.
+        let loaded = session.load(stock::table.order(stock::id), Stock::BIN).unwrap();
+        let labels: Vec<&str> = loaded.iter().map(|s| s.get(Stock::BIN).label.as_str()).collect();
+        assert_eq!(labels, ["a", "b", "a", "c"]);
+        // ... over a partly nullable one: None where any column is NULL.
+        let counted: Vec<Count> = session.all(counts::table.order(counts::id)).unwrap();
+        engine.record_statements(true);
+        let bins_of: Vec<Option<Bin>> = session.related(&counted, Count::BIN).unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 1);
+        let labels: Vec<Option<&str>> = bins_of.iter().map(|b| b.as_ref().map(|b| b.label.as_str())).collect();
+        assert_eq!(labels, [Some("a"), None, Some("b")]);
+
+        // Extra criteria apply to the composite-key query too.
+        let loaded = session.load(bins::table.order(bins::label), Bin::STOCK.filter(stock::warehouse_id.eq(w[1]))).unwrap();
+        let sizes: Vec<usize> = loaded.iter().map(|b| b.get(Bin::STOCK).len()).collect();
+        assert_eq!(sizes, [0, 1, 0, 0]);
+        constraints::drop_all(session.connection()).unwrap();
+    }
+
+    fn composite_keys_load_in_chunks_under_the_bind_limit(engine) {
+        let mut session = engine.session().unwrap();
+        constraints::create_all(session.connection()).unwrap();
+        let conn = session.connection();
+        diesel::insert_into(warehouses::table).values(NewWarehouse::new("W1", "Leeds")).execute(conn).unwrap();
+        let w: i32 = warehouses::table.select(warehouses::id).first(conn).unwrap();
+        // 12,000 bins: 36,000 key values, over SQLite's 32,766 binds.
+        let bins: Vec<NewBin> =
+            (0..12_000).map(|i| NewBin::new(w, (1 + i / 1_000) as i16, (i % 1_000) as i16, format!("bin {i}"))).collect();
+        session.insert_all(bins::table, &bins).unwrap();
+        let conn = session.connection();
+        diesel::insert_into(stock::table)
+            .values(&vec![NewStock { home_id: Some(w), ..NewStock::new(w, 1, 0) }, NewStock { home_id: Some(w), ..NewStock::new(w, 12, 999) }])
+            .execute(conn)
+            .unwrap();
+
+        engine.record_statements(true);
+        let loaded = session.load(bins::table, Bin::STOCK).unwrap();
+        engine.record_statements(false);
+        let sqlite = matches!(engine.url().backend(), quarry::engine::Backend::Sqlite);
+        assert_eq!(selects(&engine.take_statements()), if sqlite { 3 } else { 2 }, "one more chunk on SQLite");
+        assert_eq!(loaded.len(), 12_000);
+        assert_eq!(loaded.iter().map(|b| b.get(Bin::STOCK).len()).sum::<usize>(), 2);
+        constraints::drop_all(session.connection()).unwrap();
+    }
+
+    fn the_unit_of_work_writes_children_from_a_composite_key(engine) {
+        let mut session = engine.session().unwrap();
+        constraints::create_all(session.connection()).unwrap();
+        let warehouse = session.add(NewWarehouse::new("W1", "Leeds"));
+        let flushed = session.flush().unwrap();
+        let w = *flushed.key(warehouse).unwrap();
+        let bin = session.add(NewBin::new(w, 3, 4, "x"));
+        // The closure gets the bin's key, (warehouse, aisle, shelf); the
+        // flush sets all three columns of the child's foreign key from it.
+        session.add_child(bin, Bin::STOCK, move |(warehouse, _, _)| NewStock { home_id: Some(warehouse), ..NewStock::new(warehouse, 0, 0) }).unwrap();
+        session.add_with_parent(NewCount::new(w, 11), Count::BIN, bin).unwrap();
+        session.flush().unwrap();
+        let stored: Vec<Stock> = session.all(stock::table).unwrap();
+        assert_eq!(stored.iter().map(|s| (s.warehouse_id, s.aisle, s.shelf)).collect::<Vec<_>>(), [(w, 3, 4)]);
+        let counted: Vec<Count> = session.all(counts::table).unwrap();
+        assert_eq!(counted.iter().map(|c| (c.aisle, c.shelf)).collect::<Vec<_>>(), [(Some(3), Some(4))]);
+        constraints::drop_all(session.connection()).unwrap();
+    }
+}
