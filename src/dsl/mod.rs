@@ -16,7 +16,7 @@ mod tuple_in;
 
 pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
 pub use subquery::{in_subquery, InSubquery};
-pub use tuple_in::{tuple_in, RowValue, TupleIn};
+pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};
 
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping};

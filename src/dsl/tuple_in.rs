@@ -160,3 +160,47 @@ impl<Columns: RowValue<Values, diesel::mysql::Mysql>, Values> QueryFragment<dies
         self.walk(out, false)
     }
 }
+
+/// See [`row`].
+#[derive(Debug, Clone, Copy, QueryId)]
+pub struct Row<T>(T);
+
+/// A tuple of expressions as one row value, `(a, b)`, to compare with a
+/// subquery selecting as many columns:
+/// `in_subquery(row((bins::warehouse, bins::aisle)), stock.select((stock::warehouse, stock::aisle)))`.
+///
+/// ```
+/// use diesel::prelude::*;
+/// diesel::table! { bins (warehouse, aisle) { warehouse -> Integer, aisle -> SmallInt } }
+/// diesel::table! { stock (id) { id -> Integer, warehouse -> Integer, aisle -> SmallInt, qty -> Integer } }
+/// diesel::allow_tables_to_appear_in_same_query!(bins, stock);
+///
+/// let stocked = stock::table.filter(stock::qty.gt(0)).select((stock::warehouse, stock::aisle));
+/// let query = bins::table.filter(quarry::dsl::in_subquery(quarry::dsl::row((bins::warehouse, bins::aisle)), stocked));
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&query).to_string();
+/// assert!(sql.contains("WHERE (`bins`.`warehouse`, `bins`.`aisle`) IN (SELECT `stock`.`warehouse`, `stock`.`aisle` FROM `stock`"), "{sql}");
+/// ```
+pub fn row<T: Expression>(columns: T) -> Row<T> {
+    Row(columns)
+}
+
+impl<T: Expression> Expression for Row<T> {
+    type SqlType = T::SqlType;
+}
+
+impl<T: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for Row<T> {}
+
+impl<T: SelectableExpression<QS>, QS> SelectableExpression<QS> for Row<T> {}
+
+impl<T: ValidGrouping<GB>, GB> ValidGrouping<GB> for Row<T> {
+    type IsAggregate = T::IsAggregate;
+}
+
+impl<T: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for Row<T> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql("(");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}

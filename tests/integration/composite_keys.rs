@@ -2,7 +2,7 @@
 //! by warehouse, aisle and shelf; stock and counts referencing them), on
 //! every backend: loading both ways matches a naive per-row loop (rows that
 //! share some key columns but not all stay apart; a partly NULL key has no
-//! parent), with extra criteria, on demand, in chunks under the bind limit,
+//! parent), with extra criteria, on demand, as `any`/`has` filters, in chunks under the bind limit,
 //! and the unit of work writes a child from its parent's composite key.
 
 use crate::common;
@@ -100,6 +100,16 @@ common::engine_tests! {
         let loaded = session.load(bins::table.order(bins::label), Bin::STOCK.filter(stock::warehouse_id.eq(w[1]))).unwrap();
         let sizes: Vec<usize> = loaded.iter().map(|b| b.get(Bin::STOCK).len()).collect();
         assert_eq!(sizes, [0, 1, 0, 0]);
+
+        // Filtering by related rows compares the whole row value.
+        let stocked: Vec<String> = session
+            .all(bins::table.filter(Bin::STOCK.any(stock::warehouse_id.eq(w[1]))).select(bins::label))
+            .unwrap();
+        assert_eq!(stocked, ["b"], "only the W2 bin, not W1's bin at the same aisle and shelf");
+        let mut counted: Vec<i32> =
+            session.all(counts::table.filter(Count::BIN.has(bins::label.eq_any(["a", "b"]))).select(counts::counted)).unwrap();
+        counted.sort();
+        assert_eq!(counted, [5, 9], "the count with a NULL aisle has no bin");
         constraints::drop_all(session.connection()).unwrap();
     }
 

@@ -34,7 +34,7 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
         _ => direct(schema, table, target, relation)?,
     };
     let marker = marker(table, relation);
-    let matching = matching.map(|matching| matching.tokens(&marker));
+    let matching = matching.tokens(&marker);
     let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));
     let name = &relation.field;
     let width =
@@ -89,9 +89,8 @@ fn order(target: &Table, relation: &Relation) -> Vec<TokenStream> {
 
 /// The pieces of a loadable relation: key type, the `From` row's key,
 /// cardinality, the `load_rows!` invocation, and the `IN (SELECT ...)`
-/// that filters `From` rows by their related rows (not yet for composite
-/// keys).
-type Pieces = (TokenStream, TokenStream, TokenStream, TokenStream, Option<Matching>);
+/// that filters `From` rows by their related rows.
+type Pieces = (TokenStream, TokenStream, TokenStream, TokenStream, Matching);
 
 /// `lhs IN (SELECT select FROM from WHERE predicate)`, as (type, expression) pairs.
 struct Matching {
@@ -122,6 +121,24 @@ impl Matching {
         } else {
             (quote!(#module::#field), quote!(#module::#field))
         }
+    }
+
+    /// Columns to select: one, or a tuple of them.
+    fn columns(module: &proc_macro2::Ident, columns: &[&Column]) -> (TokenStream, TokenStream) {
+        if let [column] = columns {
+            return Self::column(module, column);
+        }
+        let (types, exprs): (Vec<_>, Vec<_>) = columns.iter().map(|c| Self::column(module, c)).unzip();
+        (quote!((#(#types),*)), quote!((#(#exprs),*)))
+    }
+
+    /// Columns to compare with a subquery: one, or a row value `(a, b)`.
+    fn row(module: &proc_macro2::Ident, columns: &[&Column]) -> (TokenStream, TokenStream) {
+        if let [column] = columns {
+            return Self::column(module, column);
+        }
+        let (types, exprs) = Self::columns(module, columns);
+        (quote!(quarry::dsl::Row<#types>), quote!(quarry::dsl::row(#exprs)))
     }
 
     /// `impl Matching<P> for marker`.
@@ -220,19 +237,16 @@ fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -
                 order [#(#order),*]);
         },
     };
-    let ([key_column], [fk_column]) = (key_columns.as_slice(), fk_columns.as_slice()) else {
-        return Some((key, from_key, cardinality, rows, None));
-    };
     // Rows of `table` whose key is among the matching target rows' keys.
     let (from_module, to_module) = (ident(&table.module), ident(&target.module));
     let (lhs, select) = match relation.kind {
         RelationKind::BelongsTo => {
-            (Matching::column(&from_module, fk_column), Matching::column(&to_module, key_column))
+            (Matching::row(&from_module, &fk_columns), Matching::columns(&to_module, &key_columns))
         }
-        _ => (Matching::column(&from_module, key_column), Matching::column(&to_module, fk_column)),
+        _ => (Matching::row(&from_module, &key_columns), Matching::columns(&to_module, &fk_columns)),
     };
     let matching = Matching { lhs, from: (quote!(#to_module::table), quote!(#to_module::table)), select, inner: None };
-    Some((key, from_key, cardinality, rows, Some(matching)))
+    Some((key, from_key, cardinality, rows, matching))
 }
 
 /// many_to_many: the key is this table's primary key, matched by the
@@ -290,7 +304,7 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
             predicate: quote!(quarry::dsl::in_subquery(#through_module::#their_link, #inner)),
         }),
     };
-    Some((key, key_of(key_column), quote!(quarry::load::Many), rows, Some(matching)))
+    Some((key, key_of(key_column), quote!(quarry::load::Many), rows, matching))
 }
 
 /// `pub mod __quarry_relations { ... }`: one type per relation.
