@@ -32,6 +32,7 @@ pub struct Employee {
     pub badge: Option<Vec<u8>>,
     #[relation(belongs_to, foreign_key = manager_id, back_populates = reports)]
     pub manager: Option<Employee>,
-    #[relation(has_many, foreign_key = manager_id, back_populates = manager)]
+    /// Left to `ON DELETE SET NULL`: deleting a manager is one statement.
+    #[relation(has_many, foreign_key = manager_id, back_populates = manager, passive_deletes)]
     pub reports: Vec<Employee>,
 }

@@ -1,8 +1,11 @@
-//! Deleting through the session with the schema's cascades: a row's
-//! dependants go first, in foreign-key order, as its relations declare
-//! (SQLAlchemy's `cascade="delete"`), all in one transaction.
+//! Deleting and unlinking through the session with the schema's cascades:
+//! a row's dependants go first, in foreign-key order, as its relations
+//! declare (SQLAlchemy's `cascade="delete"`), all in one transaction.
 //!
 //! For each has_many / has_one relation of the deleted rows:
+//! - with `passive_deletes`: nothing is done here; the foreign key's
+//!   `ON DELETE` does it in the database (the code generator checks there
+//!   is one);
 //! - with `cascade = "delete"` (or `"all"`): the related rows are deleted,
 //!   their own dependants first, one `DELETE ... WHERE fk IN (...)` per
 //!   relation and level;
@@ -12,20 +15,68 @@
 //!   database decides (its `ON DELETE CASCADE`, or a foreign-key error that
 //!   rolls the whole delete back).
 //!
-//! A many-to-many relation's association rows are always deleted.
+//! A many-to-many relation's association rows are deleted (unless it says
+//! `passive_deletes`).
+//!
+//! [`Session::unlink`] undoes one link: an orphan is deleted (with the
+//! cascades above), a nullable key cleared, an association row deleted.
+//! Each statement that changes rows fires an
+//! [`Event::Cascade`](crate::engine::Event::Cascade).
 
-use crate::engine::EngineConnection;
+use crate::engine::{CascadeAction, CascadeEvent, EngineConnection};
 use crate::error::Result;
 use crate::model::Model;
+use crate::relation::Relation;
 use crate::session::Session;
+
+/// Where cascade code reports what each statement did.
+#[doc(hidden)]
+pub type Events<'a> = &'a dyn Fn(CascadeEvent);
 
 /// Deleting rows of a model with its relations' cascades, on connection
 /// `C`; generated for every model.
 pub trait CascadeDelete<C>: Model {
-    /// Deletes the rows whose keys are `keys` and their dependants;
-    /// returns how many rows of this model were deleted.
+    /// Deletes the rows whose keys are `keys` and their dependants,
+    /// reporting each statement to `events` (this model's own rows as
+    /// `action`); returns how many rows of this model were deleted.
     #[doc(hidden)]
-    fn delete_cascade(keys: Vec<Self::Key>, conn: &mut C) -> diesel::QueryResult<usize>;
+    fn delete_cascade(
+        keys: Vec<Self::Key>,
+        action: CascadeAction,
+        conn: &mut C,
+        events: Events<'_>,
+    ) -> diesel::QueryResult<usize>;
+}
+
+/// Unlinking a row of `To` from a row of `From` through the relation
+/// whose type this is, on connection `C`: generated, for every backend, for
+/// the relations [`kind::Unlink`](crate::relation::kind::Unlink) marks.
+#[diagnostic::on_unimplemented(
+    message = "`unlink` cannot let go of rows through `{Self}`",
+    label = "not a relation `unlink` can undo",
+    note = "`unlink` takes a many_to_many relation, or a has_many, has_one or belongs_to one over a nullable foreign key or with cascade \"delete-orphan\" (on the has_many/has_one side); all with one-column keys",
+    note = "over a NOT NULL key without delete-orphan, delete the child with `session.delete`, or declare `cascade = \"all, delete-orphan\"`"
+)]
+pub trait UnlinkRows<C, From: Model, To: Model>: crate::relation::kind::Unlink {
+    /// Undoes the link between the rows keyed `from` and `to`, if they are
+    /// linked; returns how many rows it changed (0: they were not).
+    #[doc(hidden)]
+    fn unlink_rows(from: &From::Key, to: &To::Key, conn: &mut C, events: Events<'_>) -> diesel::QueryResult<usize>;
+}
+
+/// Reports a statement that changed `rows` rows of `table`, if any.
+#[doc(hidden)]
+pub fn report(events: Events<'_>, action: CascadeAction, table: &'static str, rows: usize) -> usize {
+    if rows > 0 {
+        events(CascadeEvent::new(action, table, rows));
+    }
+    rows
+}
+
+/// The SQL name of `M`'s table.
+#[doc(hidden)]
+pub fn table_of<M: Model>() -> &'static str {
+    &M::MODEL.table
 }
 
 impl<C: EngineConnection> Session<C> {
@@ -33,11 +84,53 @@ impl<C: EngineConnection> Session<C> {
     /// cascades reach (see [the module](crate::cascade)), in one transaction
     /// (a savepoint inside an open one): if any statement fails, nothing is
     /// deleted. Returns whether the row was there.
+    ///
+    /// Each statement that changes rows fires an
+    /// [`Event::Cascade`](crate::engine::Event::Cascade) as it runs, the
+    /// row itself last (a [`CascadeAction::Delete`] of its table).
     pub fn delete<M: CascadeDelete<C>>(&mut self, row: &M) -> Result<bool> {
         let key = row.key();
         let deleted =
-            self.transaction(|session| -> Result<usize> { Ok(M::delete_cascade(vec![key], session.connection())?) })?;
+            self.cascading(|conn, events| M::delete_cascade(vec![key], CascadeAction::Delete, conn, events))?;
         Ok(deleted > 0)
+    }
+
+    /// Undoes the link between `from` and `to` through `relation`, at once,
+    /// in one transaction (a savepoint inside an open one), SQLAlchemy's
+    /// `parent.children.remove(child)` / `child.parent = None` /
+    /// `a.bs.remove(b)` followed by a flush:
+    ///
+    /// - has_many / has_one with `cascade = "delete-orphan"`: the child is
+    ///   deleted, with everything its own relations' cascades reach (as
+    ///   [`delete`](Self::delete));
+    /// - has_many / has_one over a nullable key: the child's key is set to
+    ///   NULL;
+    /// - belongs_to: the same, seen from the child (`from`); deleted when
+    ///   the parent's relation over that key says delete-orphan;
+    /// - many_to_many: the association row is deleted, and only it.
+    ///
+    /// Only the pair given is touched: a child of another parent, or two
+    /// rows that are not linked, are left alone, and `false` says so.
+    /// Relations over a NOT NULL key without delete-orphan do not compile
+    /// (the child cannot be left without a parent); neither do relations
+    /// over composite keys.
+    ///
+    /// ```ignore
+    /// session.unlink(&ada, Author::ARTICLES, &draft)?;      // delete-orphan: the article goes
+    /// session.unlink(&root, Category::CHILDREN, &books)?;   // books.parent_id = NULL
+    /// session.unlink(&books, Category::PARENT, &root)?;     // the same, from the child
+    /// session.unlink(&article, Article::TAGS, &rust)?;      // the article_tags row goes
+    /// ```
+    pub fn unlink<From, To, V, N>(&mut self, from: &From, relation: Relation<From, To, V, N>, to: &To) -> Result<bool>
+    where
+        From: Model,
+        To: Model,
+        N: UnlinkRows<C, From, To>,
+    {
+        let _ = relation;
+        let (from, to) = (from.key(), to.key());
+        let changed = self.cascading(|conn, events| N::unlink_rows(&from, &to, conn, events))?;
+        Ok(changed > 0)
     }
 }
 
@@ -52,9 +145,9 @@ pub fn bind_limit<C: EngineConnection>(_: &C) -> usize {
 ///
 /// ```text
 /// cascade_delete!(Author, authors::table, authors::id, [
-///     delete articles::table, articles::author_id, articles::id, Article;   // cascade = "delete"
-///     nullify categories::table, categories::parent_id;                     // nullable key, no cascade
-///     unlink article_tags::table, article_tags::article_id;                 // many-to-many
+///     delete "articles" articles::table, articles::author_id, articles::id, Article;   // cascade = "delete"
+///     nullify "categories" categories::table, categories::parent_id;                   // nullable key, no cascade
+///     unlink "article_tags" article_tags::table, article_tags::article_id;             // many-to-many
 /// ])
 /// cascade_delete!(OrderLine, order_lines::table, composite)                  // deleted by key, one by one
 /// ```
@@ -62,63 +155,164 @@ pub fn bind_limit<C: EngineConnection>(_: &C) -> usize {
 #[macro_export]
 macro_rules! __cascade_delete {
     ($model:ty, $table:path, composite) => {
-        $crate::__cascade_delete!(@backends $model, |keys, conn| {
+        $crate::__cascade_delete!(@backends $model, |keys, action, conn, events| {
             let mut deleted = 0;
             for key in keys {
                 deleted += diesel::RunQueryDsl::execute(diesel::delete(diesel::QueryDsl::find($table, key)), conn)?;
             }
-            ::std::result::Result::Ok(deleted)
+            ::std::result::Result::Ok($crate::cascade::report(events, action, $crate::cascade::table_of::<$model>(), deleted))
         });
     };
-    ($model:ty, $table:path, $key:path, [$($kind:ident $($arg:path),+);* $(;)?]) => {
-        $crate::__cascade_delete!(@backends $model, |keys, conn| {
+    ($model:ty, $table:path, $key:path, [$($kind:ident $name:literal $($arg:path),+);* $(;)?]) => {
+        $crate::__cascade_delete!(@backends $model, |keys, action, conn, events| {
             let mut deleted = 0;
             for chunk in keys.chunks($crate::cascade::bind_limit(&*conn)) {
-                $( $crate::__cascade_delete!(@step $kind chunk, conn, $($arg),+); )*
-                deleted += diesel::RunQueryDsl::execute(
+                $( $crate::__cascade_delete!(@step $kind chunk, conn, events, $name, $($arg),+); )*
+                let rows = diesel::RunQueryDsl::execute(
                     diesel::delete(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($key, chunk.to_vec()))),
                     conn,
                 )?;
+                deleted += $crate::cascade::report(events, action, $crate::cascade::table_of::<$model>(), rows);
             }
             ::std::result::Result::Ok(deleted)
         });
     };
-    (@step delete $keys:ident, $conn:ident, $table:path, $fk:path, $child_key:path, $child:path) => {
+    (@step delete $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $fk:path, $child_key:path, $child:path) => {
         let children = diesel::RunQueryDsl::load(
             diesel::QueryDsl::select(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($fk, $keys.to_vec())), $child_key),
             $conn,
         )?;
-        <$child as $crate::cascade::CascadeDelete<_>>::delete_cascade(children, $conn)?;
+        if !children.is_empty() {
+            <$child as $crate::cascade::CascadeDelete<_>>::delete_cascade(
+                children,
+                $crate::engine::CascadeAction::Delete,
+                $conn,
+                $events,
+            )?;
+        }
     };
-    (@step delete_rows $keys:ident, $conn:ident, $table:path, $fk:path) => {
-        diesel::RunQueryDsl::execute(
+    (@step delete_rows $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $fk:path) => {
+        let rows = diesel::RunQueryDsl::execute(
             diesel::delete(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($fk, $keys.to_vec()))),
             $conn,
         )?;
+        $crate::cascade::report($events, $crate::engine::CascadeAction::Delete, $name, rows);
     };
-    (@step nullify $keys:ident, $conn:ident, $table:path, $fk:path) => {
-        diesel::RunQueryDsl::execute(
+    (@step nullify $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $fk:path) => {
+        let rows = diesel::RunQueryDsl::execute(
             diesel::update(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($fk, $keys.to_vec())))
                 .set(diesel::ExpressionMethods::eq($fk, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$fk>>("NULL"))),
             $conn,
         )?;
+        $crate::cascade::report($events, $crate::engine::CascadeAction::Nullify, $name, rows);
     };
-    (@step unlink $keys:ident, $conn:ident, $table:path, $link:path) => {
-        diesel::RunQueryDsl::execute(
+    (@step unlink $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $link:path) => {
+        let rows = diesel::RunQueryDsl::execute(
             diesel::delete(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($link, $keys.to_vec()))),
             $conn,
         )?;
+        $crate::cascade::report($events, $crate::engine::CascadeAction::Unlink, $name, rows);
     };
-    (@backends $model:ty, |$keys:ident, $conn:ident| $body:block) => {
-        $crate::__if_sqlite! { $crate::__cascade_delete!(@impl diesel::SqliteConnection, $model, |$keys, $conn| $body); }
-        $crate::__if_postgres! { $crate::__cascade_delete!(@impl diesel::PgConnection, $model, |$keys, $conn| $body); }
-        $crate::__if_mysql! { $crate::__cascade_delete!(@impl diesel::MysqlConnection, $model, |$keys, $conn| $body); }
+    (@backends $model:ty, |$keys:ident, $action:ident, $conn:ident, $events:ident| $body:block) => {
+        $crate::__if_sqlite! { $crate::__cascade_delete!(@impl diesel::SqliteConnection, $model, |$keys, $action, $conn, $events| $body); }
+        $crate::__if_postgres! { $crate::__cascade_delete!(@impl diesel::PgConnection, $model, |$keys, $action, $conn, $events| $body); }
+        $crate::__if_mysql! { $crate::__cascade_delete!(@impl diesel::MysqlConnection, $model, |$keys, $action, $conn, $events| $body); }
     };
-    (@impl $conn_ty:ty, $model:ty, |$keys:ident, $conn:ident| $body:block) => {
+    (@impl $conn_ty:ty, $model:ty, |$keys:ident, $action:ident, $conn:ident, $events:ident| $body:block) => {
         impl $crate::cascade::CascadeDelete<$conn_ty> for $model {
             fn delete_cascade(
                 $keys: ::std::vec::Vec<<Self as $crate::Model>::Key>,
+                $action: $crate::engine::CascadeAction,
                 $conn: &mut $conn_ty,
+                $events: $crate::cascade::Events<'_>,
+            ) -> diesel::QueryResult<usize> $body
+        }
+    };
+}
+
+/// `UnlinkRows` for every backend quarry is built with, for one relation's
+/// type; generated code invokes it once per relation `unlink` can undo:
+///
+/// ```text
+/// unlink!(Author__articles, Author, Article, children orphan articles::table, articles::id, articles::author_id, Article);
+/// unlink!(Category__children, Category, Category, children nullify categories::table, categories::id, categories::parent_id, "categories");
+/// unlink!(Category__parent, Category, Category, parent nullify categories::table, categories::id, categories::parent_id, "categories");
+/// unlink!(Article__tags, Article, Tag, link article_tags::table, article_tags::article_id, article_tags::tag_id, "article_tags");
+/// ```
+///
+/// `children`: `From` is the parent, `To` the child; `parent`: the
+/// reverse. Every statement is filtered by both keys, so a pair that is not
+/// linked changes nothing.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __unlink {
+    ($rel:ty, $from:ty, $to:ty, children $action:ident $($arg:tt)*) => {
+        $crate::__unlink!(@backends $rel, $from, $to, |parent, child, conn, events| {
+            $crate::__unlink!(@$action parent, child, conn, events, $($arg)*)
+        });
+    };
+    ($rel:ty, $from:ty, $to:ty, parent $action:ident $($arg:tt)*) => {
+        $crate::__unlink!(@backends $rel, $from, $to, |child, parent, conn, events| {
+            $crate::__unlink!(@$action parent, child, conn, events, $($arg)*)
+        });
+    };
+    ($rel:ty, $from:ty, $to:ty, link $table:path, $mine:path, $theirs:path, $name:literal) => {
+        $crate::__unlink!(@backends $rel, $from, $to, |mine, theirs, conn, events| {
+            let rows = diesel::RunQueryDsl::execute(
+                diesel::delete(diesel::QueryDsl::filter(
+                    diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq($mine, ::std::clone::Clone::clone(mine))),
+                    diesel::ExpressionMethods::eq($theirs, ::std::clone::Clone::clone(theirs)),
+                )),
+                conn,
+            )?;
+            ::std::result::Result::Ok($crate::cascade::report(events, $crate::engine::CascadeAction::Unlink, $name, rows))
+        });
+    };
+    (@orphan $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $key:path, $fk:path, $model:ty) => {{
+        let linked = diesel::RunQueryDsl::load(
+            diesel::QueryDsl::select(
+                diesel::QueryDsl::filter(
+                    diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq($key, ::std::clone::Clone::clone($child))),
+                    diesel::ExpressionMethods::eq($fk, ::std::clone::Clone::clone($parent)),
+                ),
+                $key,
+            ),
+            $conn,
+        )?;
+        if linked.is_empty() {
+            ::std::result::Result::Ok(0)
+        } else {
+            <$model as $crate::cascade::CascadeDelete<_>>::delete_cascade(
+                linked,
+                $crate::engine::CascadeAction::DeleteOrphan,
+                $conn,
+                $events,
+            )
+        }
+    }};
+    (@nullify $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $key:path, $fk:path, $name:literal) => {{
+        let rows = diesel::RunQueryDsl::execute(
+            diesel::update(diesel::QueryDsl::filter(
+                diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq($key, ::std::clone::Clone::clone($child))),
+                diesel::ExpressionMethods::eq($fk, ::std::clone::Clone::clone($parent)),
+            ))
+            .set(diesel::ExpressionMethods::eq($fk, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$fk>>("NULL"))),
+            $conn,
+        )?;
+        ::std::result::Result::Ok($crate::cascade::report($events, $crate::engine::CascadeAction::Nullify, $name, rows))
+    }};
+    (@backends $rel:ty, $from:ty, $to:ty, |$a:ident, $b:ident, $conn:ident, $events:ident| $body:block) => {
+        $crate::__if_sqlite! { $crate::__unlink!(@impl diesel::SqliteConnection, $rel, $from, $to, |$a, $b, $conn, $events| $body); }
+        $crate::__if_postgres! { $crate::__unlink!(@impl diesel::PgConnection, $rel, $from, $to, |$a, $b, $conn, $events| $body); }
+        $crate::__if_mysql! { $crate::__unlink!(@impl diesel::MysqlConnection, $rel, $from, $to, |$a, $b, $conn, $events| $body); }
+    };
+    (@impl $conn_ty:ty, $rel:ty, $from:ty, $to:ty, |$a:ident, $b:ident, $conn:ident, $events:ident| $body:block) => {
+        impl $crate::cascade::UnlinkRows<$conn_ty, $from, $to> for $rel {
+            fn unlink_rows(
+                $a: &<$from as $crate::Model>::Key,
+                $b: &<$to as $crate::Model>::Key,
+                $conn: &mut $conn_ty,
+                $events: $crate::cascade::Events<'_>,
             ) -> diesel::QueryResult<usize> $body
         }
     };

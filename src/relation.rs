@@ -51,6 +51,19 @@ pub mod kind {
         note = "a has_many or has_one relation is written with `add_child`, a belongs_to one with `add_with_parent`"
     )]
     pub trait Link {}
+
+    /// Relations [`Session::unlink`](crate::Session::unlink) can undo,
+    /// all over one-column keys: many_to_many (the association row is
+    /// deleted), has_many / has_one with `cascade = "delete-orphan"` (the
+    /// child is deleted) or over a nullable key (the key is cleared), and
+    /// belongs_to over a nullable key or whose parent side says
+    /// delete-orphan. Not a has_many / has_one / belongs_to over a NOT NULL
+    /// key without delete-orphan: the child cannot be left without a parent.
+    #[diagnostic::on_unimplemented(
+        message = "`unlink` cannot let go of rows through `{Self}`",
+        note = "`unlink` takes a many_to_many relation, or a has_many, has_one or belongs_to one over a nullable foreign key or with cascade \"delete-orphan\"; all with one-column keys"
+    )]
+    pub trait Unlink {}
 }
 
 /// Sets a new row's foreign key (`row`) to a parent's key.

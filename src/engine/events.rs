@@ -20,6 +20,91 @@ pub enum Event {
     Checkout,
     /// A connection went back to the pool.
     Checkin,
+    /// A session deleted, detached or unlinked rows on its own, following
+    /// the schema's relations: one event per statement that changed rows,
+    /// as it runs, in the order the statements run (dependants before the
+    /// rows they depend on). Fired by
+    /// [`Session::delete`](crate::Session::delete) (the deleted row
+    /// included) and [`Session::unlink`](crate::Session::unlink); listen
+    /// with [`EventKind::Cascade`]. The statements run in a transaction:
+    /// if a later one fails, the rows reported are back, and an
+    /// [`AfterRollback`](Event::AfterRollback) follows when it was the
+    /// outermost one.
+    Cascade(CascadeEvent),
+}
+
+/// What one cascade statement did: see [`Event::Cascade`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct CascadeEvent {
+    pub action: CascadeAction,
+    /// The SQL name of the table whose rows changed.
+    pub table: &'static str,
+    /// How many rows changed (never 0: a statement that changes nothing
+    /// fires no event).
+    pub rows: usize,
+}
+
+impl CascadeEvent {
+    #[doc(hidden)]
+    pub const fn new(action: CascadeAction, table: &'static str, rows: usize) -> Self {
+        CascadeEvent { action, table, rows }
+    }
+}
+
+/// What a cascade did to the rows of a [`CascadeEvent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CascadeAction {
+    /// Rows deleted: the row given to `Session::delete`, and its dependants
+    /// under `cascade = "delete"` (or `"all"`), at any depth.
+    Delete,
+    /// A child deleted because `Session::unlink` left it without its parent
+    /// under `cascade = "delete-orphan"` (its own dependants are `Delete`s).
+    DeleteOrphan,
+    /// Rows whose foreign key was set to NULL: children of a deleted parent
+    /// over a nullable key without `cascade = "delete"`, or a child unlinked
+    /// from its parent.
+    Nullify,
+    /// Association rows of a many_to_many relation deleted.
+    Unlink,
+}
+
+/// Which events a listener hears: an [`Event`] without its data. Every
+/// `Event` converts into its kind, so `listen(Event::AfterCommit, ..)`
+/// and `listen(EventKind::AfterCommit, ..)` are the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EventKind {
+    BeforeFlush,
+    AfterFlush,
+    AfterCommit,
+    AfterRollback,
+    Checkout,
+    Checkin,
+    /// Every [`Event::Cascade`], whatever its action, table and count.
+    Cascade,
+}
+
+impl Event {
+    /// The event without its data.
+    pub const fn kind(&self) -> EventKind {
+        match self {
+            Event::BeforeFlush => EventKind::BeforeFlush,
+            Event::AfterFlush => EventKind::AfterFlush,
+            Event::AfterCommit => EventKind::AfterCommit,
+            Event::AfterRollback => EventKind::AfterRollback,
+            Event::Checkout => EventKind::Checkout,
+            Event::Checkin => EventKind::Checkin,
+            Event::Cascade(_) => EventKind::Cascade,
+        }
+    }
+}
+
+impl From<Event> for EventKind {
+    fn from(event: Event) -> Self {
+        event.kind()
+    }
 }
 
 /// A registered listener.
@@ -28,17 +113,17 @@ pub type Listener = Arc<dyn Fn(Event) + Send + Sync>;
 /// Listeners by event, shared by an engine and its sessions.
 #[derive(Default)]
 pub(crate) struct Listeners {
-    listeners: RwLock<Vec<(Event, Listener)>>,
+    listeners: RwLock<Vec<(EventKind, Listener)>>,
 }
 
 impl Listeners {
-    pub(crate) fn add(&self, event: Event, listener: Listener) {
-        self.listeners.write().unwrap_or_else(|e| e.into_inner()).push((event, listener));
+    pub(crate) fn add(&self, kind: EventKind, listener: Listener) {
+        self.listeners.write().unwrap_or_else(|e| e.into_inner()).push((kind, listener));
     }
 
     pub(crate) fn fire(&self, event: Event) {
         let listeners = self.listeners.read().unwrap_or_else(|e| e.into_inner());
-        for (_, listener) in listeners.iter().filter(|(e, _)| *e == event) {
+        for (_, listener) in listeners.iter().filter(|(kind, _)| *kind == event.kind()) {
             listener(event);
         }
     }

@@ -36,7 +36,7 @@ use std::time::Duration;
 use diesel::r2d2::{Pool, PooledConnection};
 
 pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
-pub use events::{Event, Listener};
+pub use events::{CascadeAction, CascadeEvent, Event, EventKind, Listener};
 pub use pool::Manager;
 pub use quarry_schema::Backend;
 pub use url::{redact, DatabaseUrl};
@@ -145,10 +145,11 @@ impl<C: EngineConnection> Engine<C> {
         std::mem::take(&mut *self.shared.recorded.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Calls `listener` whenever `event` happens on this engine or any of
-    /// its sessions.
-    pub fn listen(&self, event: Event, listener: impl Fn(Event) + Send + Sync + 'static) {
-        self.shared.listeners.add(event, Arc::new(listener));
+    /// Calls `listener` whenever an event of this kind happens on this
+    /// engine or any of its sessions (`Event::AfterCommit`, or an
+    /// [`EventKind`] such as `EventKind::Cascade`).
+    pub fn listen(&self, kind: impl Into<EventKind>, listener: impl Fn(Event) + Send + Sync + 'static) {
+        self.shared.listeners.add(kind.into(), Arc::new(listener));
     }
 
     /// `(connections open, connections idle)`.

@@ -38,7 +38,7 @@ use diesel::dsl::{Find, Limit, Offset};
 use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery, OffsetDsl};
 use diesel::RunQueryDsl;
 
-use crate::engine::{Connection, Engine, EngineConnection, Event, Shared, TransactionOptions};
+use crate::engine::{CascadeEvent, Connection, Engine, EngineConnection, Event, EventKind, Shared, TransactionOptions};
 use crate::error::{Error, Result};
 use crate::model::{FlushRows, Model};
 use crate::relation::Relation;
@@ -70,7 +70,7 @@ pub struct Session<C: EngineConnection> {
     /// Rows added and not yet flushed.
     queue: Queue<C>,
     /// Listeners of this session only.
-    listeners: Vec<(Event, crate::engine::Listener)>,
+    listeners: Vec<(EventKind, crate::engine::Listener)>,
 }
 
 impl<C: EngineConnection> Engine<C> {
@@ -109,17 +109,29 @@ impl<C: EngineConnection> Session<C> {
         self.options = options;
     }
 
-    /// Calls `listener` whenever `event` happens in this session (engine
-    /// listeners hear it too).
-    pub fn listen(&mut self, event: Event, listener: impl Fn(Event) + Send + Sync + 'static) {
-        self.listeners.push((event, std::sync::Arc::new(listener)));
+    /// Calls `listener` whenever an event of this kind happens in this
+    /// session (`Event::AfterCommit`, or an [`EventKind`] such as
+    /// `EventKind::Cascade`); engine listeners hear it too.
+    pub fn listen(&mut self, kind: impl Into<EventKind>, listener: impl Fn(Event) + Send + Sync + 'static) {
+        self.listeners.push((kind.into(), std::sync::Arc::new(listener)));
     }
 
     fn fire(&self, event: Event) {
-        self.shared.listeners.fire(event);
-        for (_, listener) in self.listeners.iter().filter(|(e, _)| *e == event) {
-            listener(event);
-        }
+        fire(&self.shared, &self.listeners, event);
+    }
+
+    /// Runs `work` on the connection in a transaction (a savepoint inside an
+    /// open one), handing it a sink that fires each [`CascadeEvent`] at
+    /// once, to the engine's listeners and this session's.
+    pub(crate) fn cascading<T>(
+        &mut self,
+        work: impl FnOnce(&mut C, &dyn Fn(CascadeEvent)) -> diesel::QueryResult<T>,
+    ) -> Result<T> {
+        self.transaction(|session| {
+            let Session { conn, shared, listeners, .. } = session;
+            let sink = |event: CascadeEvent| fire(shared, listeners, Event::Cascade(event));
+            Ok(work(&mut **conn, &sink)?)
+        })
     }
 
     /// Transactions open: 0 outside, 1 in a transaction, more in savepoints.
@@ -592,6 +604,14 @@ impl<C: EngineConnection> Session<C> {
         for sql in std::mem::take(&mut self.after_end) {
             let _ = self.conn.batch_execute(&sql);
         }
+    }
+}
+
+/// Fires `event` to the engine's listeners, then the session's.
+fn fire(shared: &Shared, listeners: &[(EventKind, crate::engine::Listener)], event: Event) {
+    shared.listeners.fire(event);
+    for (_, listener) in listeners.iter().filter(|(kind, _)| *kind == event.kind()) {
+        listener(event);
     }
 }
 

@@ -6,7 +6,7 @@ mod names;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{ColumnType, Schema, ServerDefault, Span};
+use crate::ir::{ColumnType, FkAction, RelationKind, Schema, ServerDefault, Span};
 use crate::resolve::type_name;
 
 /// Columns per table that diesel is built for (its `32-column-tables`).
@@ -20,6 +20,7 @@ pub fn check(schema: &Schema) -> Result<(), Diagnostics> {
     constraint_names(schema, &mut errors);
     enums(schema, &mut errors);
     numerics(schema, &mut errors);
+    passive_deletes(schema, &mut errors);
     errors.propagate()
 }
 
@@ -180,6 +181,62 @@ fn enums(schema: &Schema, errors: &mut Diagnostics) {
                     format!("enum `{}` stores the value `{}` twice", db_enum.rust_name, variant.value),
                 ));
             }
+        }
+    }
+}
+
+/// `passive_deletes` hands a relation's dependants to the database, so the
+/// foreign key must say what the database does with them: `ON DELETE
+/// CASCADE` (or `SET NULL` / `SET DEFAULT` for has_many and has_one), and
+/// `CASCADE` when the relation also cascades deletes. On a belongs_to it
+/// means nothing (deleting a row never touches its parent), so it is an
+/// error rather than a silent no-op.
+fn passive_deletes(schema: &Schema, errors: &mut Diagnostics) {
+    for table in &schema.tables {
+        for relation in table.relations.iter().filter(|r| r.passive_deletes) {
+            let name = format!("{}.{}", table.struct_name, relation.field);
+            if relation.kind == RelationKind::BelongsTo {
+                errors.push(
+                    Diagnostic::new(
+                        relation.span,
+                        format!("`passive_deletes` on the belongs_to relation `{name}` means nothing"),
+                    )
+                    .label("deleting this row never touches its parent")
+                    .hint("declare `passive_deletes` on the has_many or has_one relation of the parent"),
+                );
+                continue;
+            }
+            let Some((holder, fk)) = relation.foreign_key.as_deref().and_then(|k| schema.foreign_key(k)) else {
+                continue;
+            };
+            let column = fk.columns.join(", ");
+            let deletes = relation.cascade.delete || relation.kind == RelationKind::ManyToMany;
+            let fits = match fk.on_delete {
+                Some(FkAction::Cascade) => true,
+                Some(FkAction::SetNull | FkAction::SetDefault) => !deletes,
+                _ => false,
+            };
+            if fits {
+                continue;
+            }
+            let what = match fk.on_delete {
+                None => "has no `on_delete` action".to_owned(),
+                Some(action) => format!("has ON DELETE {}", action.sql()),
+            };
+            let (want, why) = if deletes {
+                ("`on_delete = cascade`", "its rows must be deleted with the parent")
+            } else {
+                ("`on_delete = cascade` or `on_delete = set_null`", "the database must delete or detach them")
+            };
+            errors.push(
+                Diagnostic::new(
+                    relation.span,
+                    format!("`passive_deletes` on `{name}` leaves `{}` rows to the database, but its foreign key `{}.{column}` {what}", holder.name, holder.struct_name),
+                )
+                .label(format!("{why}, and the session will not"))
+                .note(fk.span, "the foreign key")
+                .hint(format!("add {want} to `#[column(references = ...)]` on `{}.{column}`, or drop `passive_deletes`", holder.struct_name)),
+            );
         }
     }
 }

@@ -284,6 +284,11 @@ pub struct Relation {
     /// The relation field on the target that mirrors this one.
     pub back_populates: Option<String>,
     pub cascade: Cascade,
+    /// `passive_deletes`: deleting a row through the session leaves this
+    /// relation's dependants to the foreign key's `ON DELETE` (SQLAlchemy's
+    /// `passive_deletes=True`).
+    #[serde(default)]
+    pub passive_deletes: bool,
     pub order_by: Vec<OrderBy>,
     #[serde(skip)]
     pub span: Span,

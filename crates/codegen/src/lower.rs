@@ -179,6 +179,7 @@ fn relation(schema: &Schema, table: &Table, relation: &ir::Relation) -> app::Rel
         through,
         back_populates: relation.back_populates.clone().map(Into::into),
         cascade: relation.cascade,
+        passive_deletes: relation.passive_deletes,
         order_by: relation
             .order_by
             .iter()

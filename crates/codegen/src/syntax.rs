@@ -39,7 +39,7 @@ const COLUMN_KEYS: &[&str] = &[
     "renamed_from",
 ];
 const RELATION_KINDS: &[&str] = &["has_many", "has_one", "belongs_to", "many_to_many"];
-const RELATION_KEYS: &[&str] = &["back_populates", "cascade", "order_by", "foreign_key", "through"];
+const RELATION_KEYS: &[&str] = &["back_populates", "cascade", "passive_deletes", "order_by", "foreign_key", "through"];
 const FK_ACTIONS: &[&str] = &["cascade", "set_null", "set_default", "restrict", "no_action"];
 const CASCADE_WORDS: &[&str] =
     &["all", "save-update", "merge", "delete", "delete-orphan", "refresh-expire", "expunge", "none"];
@@ -519,12 +519,17 @@ impl Parser<'_> {
             through_target_key: None,
             back_populates: None,
             cascade: Cascade::default(),
+            passive_deletes: false,
             order_by: Vec::new(),
             span: self.span(field.ident.as_ref().map_or(field.span(), |i| i.span())),
         };
         let mut cascade_error = None;
         let result = attr.parse_nested_meta(|meta| {
             let key = meta_key(&meta);
+            if key == "passive_deletes" {
+                relation.passive_deletes = optional_bool(&meta)?;
+                return Ok(());
+            }
             if !meta.input.peek(syn::Token![=]) && !meta.input.peek(syn::token::Paren) {
                 let found = match key.as_str() {
                     "has_many" => RelationKind::HasMany,

@@ -674,3 +674,106 @@ pub struct Price {
     error: could not generate the schema due to 3 previous errors
     ");
 }
+
+#[test]
+fn passive_deletes_needs_an_on_delete_action() {
+    insta::assert_snapshot!(errors(r#"
+#[table(name = "users")]
+pub struct User {
+    #[column(primary_key)]
+    pub id: i32,
+    #[relation(has_many, back_populates = user, passive_deletes)]
+    pub posts: Vec<Post>,
+    #[relation(has_many, cascade = "all", passive_deletes = true)]
+    pub notes: Vec<Note>,
+}
+
+#[table(name = "posts")]
+pub struct Post {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references = users.id)]
+    pub user_id: i32,
+    #[relation(belongs_to, back_populates = posts, passive_deletes)]
+    pub user: User,
+}
+
+#[table(name = "notes")]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references = users.id, on_delete = set_null)]
+    pub user_id: Option<i32>,
+}
+"#), @"
+    error: `passive_deletes` on `User.posts` leaves `posts` rows to the database, but its foreign key `Post.user_id` has no `on_delete` action
+       ┌─ schema/app.rs:7:9
+       │
+     7 │     pub posts: Vec<Post>,
+       │         ^^^^^ the database must delete or detach them, and the session will not
+       ·
+    16 │     #[column(references = users.id)]
+       │                           -------- the foreign key
+       │
+       = help: add `on_delete = cascade` or `on_delete = set_null` to `#[column(references = ...)]` on `Post.user_id`, or drop `passive_deletes`
+
+    error: `passive_deletes` on `User.notes` leaves `notes` rows to the database, but its foreign key `Note.user_id` has ON DELETE SET NULL
+       ┌─ schema/app.rs:9:9
+       │
+     9 │     pub notes: Vec<Note>,
+       │         ^^^^^ its rows must be deleted with the parent, and the session will not
+       ·
+    26 │     #[column(references = users.id, on_delete = set_null)]
+       │                           -------- the foreign key
+       │
+       = help: add `on_delete = cascade` to `#[column(references = ...)]` on `Note.user_id`, or drop `passive_deletes`
+
+    error: `passive_deletes` on the belongs_to relation `Post.user` means nothing
+       ┌─ schema/app.rs:19:9
+       │
+    19 │     pub user: User,
+       │         ^^^^ deleting this row never touches its parent
+       │
+       = help: declare `passive_deletes` on the has_many or has_one relation of the parent
+
+    error: could not generate the schema due to 3 previous errors
+    ");
+}
+
+#[test]
+fn passive_deletes_over_an_on_delete_action_is_accepted() {
+    let schema = quarry_codegen::load_str(
+        "schema/app.rs",
+        r#"
+#[table(name = "users")]
+pub struct User {
+    #[column(primary_key)]
+    pub id: i32,
+    #[relation(has_many, cascade = "all, delete-orphan", passive_deletes)]
+    pub posts: Vec<Post>,
+    #[relation(has_many, passive_deletes = false)]
+    pub notes: Vec<Note>,
+}
+
+#[table(name = "posts")]
+pub struct Post {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references = users.id, on_delete = cascade)]
+    pub user_id: i32,
+}
+
+#[table(name = "notes")]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(references = users.id)]
+    pub user_id: i32,
+}
+"#,
+    )
+    .unwrap_or_else(|_| panic!("the schema was refused"));
+    let users = schema.table_by_struct("User").unwrap();
+    assert!(users.relations[0].passive_deletes);
+    assert!(!users.relations[1].passive_deletes);
+}

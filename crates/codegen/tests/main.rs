@@ -4,6 +4,7 @@
 //! it is declared below).
 
 mod builder;
+mod cascades;
 mod cases;
 mod ddl;
 mod diagnostics;

@@ -92,6 +92,11 @@ pub struct Relation {
     /// The relation on the target that mirrors this one.
     pub back_populates: Option<Str>,
     pub cascade: Cascade,
+    /// Deleting a row through the session leaves this relation's dependants
+    /// to the foreign key's `ON DELETE` (SQLAlchemy's `passive_deletes=True`):
+    /// the session issues no statement for them.
+    #[serde(default)]
+    pub passive_deletes: bool,
     /// The declared order of related rows.
     pub order_by: List<OrderBy>,
 }

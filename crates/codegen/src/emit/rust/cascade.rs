@@ -1,11 +1,13 @@
-//! `quarry::__codegen::cascade_delete!` per model: what deleting its rows
-//! through the session does to related rows, from its relations' cascades.
+//! Per model, what the session does to related rows from its relations'
+//! cascades: `quarry::__codegen::cascade_delete!` (deleting its rows) and,
+//! per relation `Session::unlink` can undo, `quarry::__codegen::unlink!`
+//! with the relation's `kind::Unlink` marker.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ident::ident;
-use crate::ir::{RelationKind, Schema, Table};
+use crate::ir::{ForeignKey, Relation, RelationKind, Schema, Table};
 
 /// The `cascade_delete!` invocation for `table`.
 pub fn cascade_delete(schema: &Schema, table: &Table) -> TokenStream {
@@ -15,30 +17,109 @@ pub fn cascade_delete(schema: &Schema, table: &Table) -> TokenStream {
     };
     let Some(key) = table.column(key) else { return quote!() };
     let key = ident(&key.field);
-    let steps = table.relations.iter().filter_map(|relation| {
+    // `passive_deletes`: the foreign key's ON DELETE does it, not the session.
+    let steps = table.relations.iter().filter(|relation| !relation.passive_deletes).filter_map(|relation| {
         let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
         let [fk_field] = fk.columns.as_slice() else { return None };
         let fk_column = holder.column(fk_field)?;
         let (holder_module, fk_ident) = (ident(&holder.module), ident(&fk_column.field));
+        let name = &holder.name;
         match relation.kind {
             RelationKind::HasMany | RelationKind::HasOne if relation.cascade.delete => {
                 let child = ident(&holder.struct_name);
                 match holder.primary_key.as_slice() {
                     [child_key] => {
                         let child_key = ident(&holder.column(child_key)?.field);
-                        Some(quote!(delete #holder_module::table, #holder_module::#fk_ident, #holder_module::#child_key, #child))
+                        Some(
+                            quote!(delete #name #holder_module::table, #holder_module::#fk_ident, #holder_module::#child_key, #child),
+                        )
                     }
                     // Rows with a composite key are deleted in one statement;
                     // their own dependants are the database's to handle.
-                    _ => Some(quote!(delete_rows #holder_module::table, #holder_module::#fk_ident)),
+                    _ => Some(quote!(delete_rows #name #holder_module::table, #holder_module::#fk_ident)),
                 }
             }
             RelationKind::HasMany | RelationKind::HasOne if fk_column.nullable => {
-                Some(quote!(nullify #holder_module::table, #holder_module::#fk_ident))
+                Some(quote!(nullify #name #holder_module::table, #holder_module::#fk_ident))
             }
-            RelationKind::ManyToMany => Some(quote!(unlink #holder_module::table, #holder_module::#fk_ident)),
+            RelationKind::ManyToMany => Some(quote!(unlink #name #holder_module::table, #holder_module::#fk_ident)),
             _ => None,
         }
     });
     quote!(quarry::__codegen::cascade_delete!(#model, #module::table, #module::#key, [#(#steps);*]);)
+}
+
+/// `unlink!` and `impl kind::Unlink` for each relation of `table` that
+/// `Session::unlink` can undo; nothing for the others, so that passing one
+/// does not compile.
+pub fn unlink(schema: &Schema, table: &Table) -> TokenStream {
+    let from = ident(&table.struct_name);
+    let items = table.relations.iter().filter_map(|relation| {
+        let target = schema.table_by_struct(&relation.target)?;
+        let to = ident(&target.struct_name);
+        let how = unlink_step(schema, table, relation)?;
+        let marker = super::loading::marker(table, relation);
+        Some(quote! {
+            impl quarry::relation::kind::Unlink for #marker {}
+            quarry::__codegen::unlink!(#marker, #from, #to, #how);
+        })
+    });
+    quote!(#(#items)*)
+}
+
+/// What unlinking through `relation` does, as `unlink!` arguments.
+fn unlink_step(schema: &Schema, table: &Table, relation: &Relation) -> Option<TokenStream> {
+    if relation.kind == RelationKind::ManyToMany {
+        let (through, mine) = one_column_key(schema, relation.foreign_key.as_deref())?;
+        let (_, theirs) = one_column_key(schema, relation.through_target_key.as_deref())?;
+        if mine.columns[0] == theirs.columns[0] {
+            return None;
+        }
+        let module = ident(&through.module);
+        let (mine, theirs) = (ident(&through.column(&mine.columns[0])?.field), ident(&theirs_field(through, theirs)?));
+        let name = &through.name;
+        return Some(quote!(link #module::table, #module::#mine, #module::#theirs, #name));
+    }
+    let (holder, fk) = one_column_key(schema, relation.foreign_key.as_deref())?;
+    let [child_key] = holder.primary_key.as_slice() else { return None };
+    let fk_column = holder.column(&fk.columns[0])?;
+    let (module, child) = (ident(&holder.module), ident(&holder.struct_name));
+    let (key, fk_ident) = (ident(&holder.column(child_key)?.field), ident(&fk_column.field));
+    let orphan = match relation.kind {
+        RelationKind::HasMany | RelationKind::HasOne => relation.cascade.delete_orphan,
+        // The parent's side of the same key decides, as SQLAlchemy's
+        // orphan detection does for `child.parent = None`.
+        _ => schema.table_by_struct(&relation.target).is_some_and(|parent| {
+            parent.relations.iter().any(|r| {
+                matches!(r.kind, RelationKind::HasMany | RelationKind::HasOne)
+                    && r.target == table.struct_name
+                    && r.foreign_key == relation.foreign_key
+                    && r.cascade.delete_orphan
+            })
+        }),
+    };
+    let side = match relation.kind {
+        RelationKind::BelongsTo => quote!(parent),
+        _ => quote!(children),
+    };
+    let name = &holder.name;
+    if orphan {
+        Some(quote!(#side orphan #module::table, #module::#key, #module::#fk_ident, #child))
+    } else if fk_column.nullable {
+        Some(quote!(#side nullify #module::table, #module::#key, #module::#fk_ident, #name))
+    } else {
+        None
+    }
+}
+
+fn theirs_field(through: &Table, theirs: &ForeignKey) -> Option<String> {
+    Some(through.column(&theirs.columns[0])?.field.clone())
+}
+
+/// The foreign key `name` and the table holding it, when it is one column
+/// referencing its parent's one-column primary key.
+fn one_column_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
+    let (holder, fk) = schema.foreign_key(name?)?;
+    let parent = schema.table(&fk.ref_table)?;
+    (fk.columns.len() == 1 && parent.primary_key == fk.ref_columns).then_some((holder, fk))
 }

@@ -304,6 +304,7 @@ impl Lit for Relation {
             through,
             back_populates,
             cascade,
+            passive_deletes,
             order_by,
         } = self;
         let (name, kind, table, target) = (name.lit(), kind.lit(), table.lit(), target.lit());
@@ -320,6 +321,7 @@ impl Lit for Relation {
                 through: #through,
                 back_populates: #back_populates,
                 cascade: #cascade,
+                passive_deletes: #passive_deletes,
                 order_by: #order_by,
             }
         }

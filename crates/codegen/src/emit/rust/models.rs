@@ -18,7 +18,8 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) ->
     let relations = relation_consts(schema, index, table);
     let unit_of_work = super::unit_of_work::model_impls(index, table);
     let cascade = super::cascade::cascade_delete(schema, table);
-    quote!(#model #insertable #changeset #relations #unit_of_work #cascade)
+    let unlink = super::cascade::unlink(schema, table);
+    quote!(#model #insertable #changeset #relations #unit_of_work #cascade #unlink)
 }
 
 fn serde_derive(options: &Options) -> Option<TokenStream> {
