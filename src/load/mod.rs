@@ -25,7 +25,9 @@
 //! [`Session::related`] loads one relation for rows already in hand, on
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;
+mod criteria;
 mod loaded;
+mod query;
 mod relationship;
 mod rows;
 mod spec;
@@ -33,10 +35,14 @@ mod spec;
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::RunQueryDsl;
 
-pub use cardinality::{Cardinality, Many, One, Optional, ToOne};
+pub use cardinality::{Cardinality, Many, One, Optional, ToMany, ToOne};
+pub use criteria::{
+    AllRows, Criteria, DeclaredOrder, Filtered, Limit, OrderBy, RowFilter, RowLimit, RowOrder, Unlimited, Where,
+};
 pub use loaded::{Get, Here, Loadable, Loaded, Slot, Slots, There};
+pub use query::RelatedQuery;
 pub use relationship::{KeyedRows, LoadRows, LoadRowsWhere, Matching, Relationship};
-pub use spec::{Filtered, LoadItem, LoadSpec, RelatedRows, With};
+pub use spec::{LoadItem, LoadSpec, RelatedRows, With};
 
 use crate::engine::EngineConnection;
 use crate::error::Result;
