@@ -46,8 +46,6 @@ pub use spec::{LoadItem, LoadSpec, RelatedRows, With};
 
 use crate::engine::EngineConnection;
 use crate::error::Result;
-use crate::model::Model;
-use crate::relation::Relation;
 use crate::session::Session;
 
 /// Bind parameters per `IN (...)` list: the backend's limit, with room left
@@ -55,6 +53,11 @@ use crate::session::Session;
 fn bind_limit<C: EngineConnection>() -> usize {
     C::MAX_BIND_PARAMETERS.saturating_sub(16).max(1)
 }
+
+/// What [`Session::related`] returns per row: the related rows, without
+/// relations of their own, held as the relation's cardinality says.
+type RelatedOf<R, C> =
+    <<R as RelatedRows<C>>::Cardinality as Cardinality>::Out<<<R as RelatedRows<C>>::Name as Relationship>::To>;
 
 impl<C: EngineConnection> Session<C> {
     /// Runs `query` and loads `relations` for its rows: one statement for
@@ -75,18 +78,14 @@ impl<C: EngineConnection> Session<C> {
     /// Loads `relation` for rows already in hand, in one statement (more
     /// only past the bind limit): what SQLAlchemy's lazy loading does, made
     /// explicit so that a loop of these is a visible choice. Returns one
-    /// value per row, in row order.
-    pub fn related<From, To, Via, N>(
-        &mut self,
-        rows: &[From],
-        relation: Relation<From, To, Via, N>,
-    ) -> Result<Vec<<N::Cardinality as Cardinality>::Out<To>>>
+    /// value per row, in row order. `relation` may carry criteria:
+    /// `session.related(&authors, Author::ARTICLES.order_by(articles::views.desc()).limit(3))`.
+    pub fn related<From, R>(&mut self, rows: &[From], relation: R) -> Result<Vec<RelatedOf<R, C>>>
     where
-        From: Model,
-        To: Model + Clone,
-        N: LoadRows<C, From = From, To = To>,
+        R: RelatedRows<C>,
+        R::Name: Relationship<From = From>,
     {
-        let values = relation.with(()).fetch(rows, self.connection(), bind_limit::<C>())?;
-        Ok(values.into_iter().map(|value| N::Cardinality::map(value, Loaded::into_row)).collect())
+        let values = With { relation, nested: () }.fetch(rows, self.connection(), bind_limit::<C>())?;
+        Ok(values.into_iter().map(|value| R::Cardinality::map(value, Loaded::into_row)).collect())
     }
 }

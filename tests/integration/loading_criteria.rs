@@ -382,6 +382,36 @@ common::engine_tests! {
         }
     }
 
+    fn related_takes_criteria_for_rows_in_hand_in_one_statement(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        seed(&mut session);
+        let authors: Vec<Author> = session.all(authors::table.order(authors::id)).unwrap();
+
+        engine.record_statements(true);
+        let top: Vec<Vec<Article>> =
+            session.related(&authors, Author::ARTICLES.filter(articles::views.lt(40)).order_by(articles::views.desc()).limit(2)).unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 1);
+        assert_eq!(top.len(), authors.len());
+        for (author, got) in authors.iter().zip(&top) {
+            let expected =
+                naive(articles_of!(session, author.id), |a| a.views < 40, |a, b| b.views.cmp(&a.views), |a| a.id, Some(2));
+            assert_eq!(got, &expected, "{}", author.name);
+        }
+
+        // A required belongs_to under a predicate: an Option per row.
+        let articles: Vec<Article> = session.all(articles::table.order(articles::id)).unwrap();
+        let name = authors.iter().find(|a| a.id == articles[0].author_id).unwrap().name.clone();
+        let found: Vec<Option<Author>> =
+            session.related(&articles, Article::AUTHOR.filter(authors::name.eq(name.clone()))).unwrap();
+        for (article, author) in articles.iter().zip(&found) {
+            let expected = authors.iter().find(|a| a.id == article.author_id && a.name == name);
+            assert_eq!(author.as_ref(), expected, "{}", article.title);
+        }
+        assert!(found.iter().any(Option::is_some));
+    }
+
     fn a_limited_load_sends_one_window_function_statement_per_level(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
