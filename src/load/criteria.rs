@@ -48,32 +48,64 @@ pub struct Criteria<R, F = AllRows, O = DeclaredOrder, L = Unlimited> {
 }
 
 /// A relation whose related rows must also satisfy a predicate `P`:
-/// `Author::ARTICLES.filter(articles::views.gt(100))`.
+///
+/// ```ignore
+/// let popular: Filtered<_, _> = Author::ARTICLES.filter(articles::views.gt(100));
+/// ```
 pub type Filtered<R, P> = Criteria<R, Where<P>>;
 
-/// No predicate: every related row.
+/// No predicate: every related row (what `Author::ARTICLES.limit(3)` holds
+/// before a `.filter(..)`).
+///
+/// ```ignore
+/// let newest: Criteria<_, AllRows, DeclaredOrder, Limit> = Author::ARTICLES.limit(3);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AllRows;
 
 /// The related rows that satisfy a predicate (a diesel boolean expression
-/// over the related table).
+/// over the related table), as [`Relation::filter`] makes it.
+///
+/// ```ignore
+/// let popular: Criteria<_, Where<_>> = Author::ARTICLES.filter(articles::views.gt(100));
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Where<P>(pub P);
 
-/// The relation's `order_by` from the schema (none: the primary key).
+/// The relation's `order_by` from the schema (none: the primary key),
+/// until [`Criteria::order_by`] gives another.
+///
+/// ```ignore
+/// // Ranked by the declared `published.desc()`.
+/// let newest: Criteria<_, AllRows, DeclaredOrder, Limit> = Author::ARTICLES.limit(3);
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeclaredOrder;
 
 /// An order given for one load: a diesel ordering expression over the
-/// related table, or a tuple of them.
+/// related table, or a tuple of them, as [`Relation::order_by`] makes it.
+///
+/// ```ignore
+/// let by_title: Criteria<_, AllRows, OrderBy<_>> = Author::ARTICLES.order_by(articles::title.asc());
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct OrderBy<O>(pub O);
 
-/// No limit: every related row of every parent.
+/// No limit: every related row of every parent, until
+/// [`Criteria::limit`] sets one.
+///
+/// ```ignore
+/// let by_title: Criteria<_, AllRows, OrderBy<_>, Unlimited> = Author::ARTICLES.order_by(articles::title.asc());
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Unlimited;
 
-/// At most this many related rows per parent (none when it is not positive).
+/// At most this many related rows per parent (none when it is not
+/// positive), as [`Relation::limit`] makes it.
+///
+/// ```ignore
+/// let newest: Criteria<_, AllRows, DeclaredOrder, Limit> = Author::ARTICLES.limit(3);
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Limit(pub i64);
 
@@ -171,7 +203,13 @@ impl<From: Model, To: Model, Via, N, F, O, L> Criteria<Relation<From, To, Via, N
 
 /// A predicate slot of [`Criteria`] over table `T` on backend `DB`:
 /// [`AllRows`], or [`Where`] with a boolean expression that appears on `T`
-/// (checked by rustc).
+/// (checked by rustc). Generated loading code requires it:
+///
+/// ```ignore
+/// fn check<F: RowFilter<articles::table, diesel::sqlite::Sqlite>>(_: F) {}
+/// check(Where(articles::views.gt(100)));      // compiles
+/// // check(Where(comments::score.gt(1.0)));   // does not: another table
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a predicate over the related table `{T}`",
     note = "a relation's `.filter(..)` takes a boolean expression over the related table's columns"
@@ -200,7 +238,12 @@ where
 
 /// An order slot of [`Criteria`] over table `T` on backend `DB`:
 /// [`DeclaredOrder`], or [`OrderBy`] with ordering expressions that
-/// appear on `T` (checked by rustc).
+/// appear on `T` (checked by rustc). Generated loading code requires it:
+///
+/// ```ignore
+/// fn check<O: RowOrder<articles::table, diesel::sqlite::Sqlite>>(_: O) {}
+/// check(OrderBy((articles::views.desc(), articles::title)));   // compiles
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an order over the related table `{T}`",
     note = "a relation's `.order_by(..)` takes columns of the related table, `.asc()`/`.desc()` of them, or a tuple of these"
@@ -227,6 +270,12 @@ where
 }
 
 /// A limit slot of [`Criteria`]: [`Unlimited`] or [`Limit`].
+///
+/// ```
+/// use quarry::load::{Limit, RowLimit, Unlimited};
+/// assert_eq!(Limit(3).per_parent(), Some(3));
+/// assert_eq!(Unlimited.per_parent(), None);
+/// ```
 pub trait RowLimit {
     #[doc(hidden)]
     fn per_parent(&self) -> Option<i64>;

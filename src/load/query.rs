@@ -44,6 +44,16 @@ type Fragment<DB> = Box<dyn QueryFragment<DB>>;
 /// table) and partitions by it. The order always ends with the related
 /// table's primary key, so ties rank the same way on every run.
 ///
+/// ```ignore
+/// // What generated code does for `Author::ARTICLES.limit(3)` on SQLite:
+/// let query = RelatedQuery::<Sqlite, SqlTypeOf<articles::AllColumns>>::new(
+///     articles::table, articles::all_columns, articles::author_id,
+///     articles::author_id.eq_any(keys), articles::table.primary_key(),
+/// )
+/// .criteria(None, Some(Box::new(articles::published.desc())), Some(3));
+/// let rows: Vec<Article> = query.load(conn)?;
+/// ```
+///
 /// The derived table takes the table's bare name: a table in a database
 /// schema (namespace) of its own cannot be loaded with a limit yet.
 pub struct RelatedQuery<DB: Backend, ST> {

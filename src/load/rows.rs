@@ -10,6 +10,9 @@
 ///            on article_tags::tag_id.eq(tags::id), tags::table, tags::all_columns, order [])
 ///     // SELECT article_tags.article_id, tags.* FROM tags JOIN article_tags ON ... WHERE article_id IN (keys)
 /// ```
+///
+/// and `LoadRowsWhere` (a relation under criteria: filter, order, limit per
+/// parent) through a [`RelatedQuery`](crate::load::RelatedQuery) for both kinds.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __load_rows {
