@@ -7,6 +7,21 @@ pub trait ToOne: Cardinality {}
 impl ToOne for One {}
 impl ToOne for Optional {}
 
+/// [`Many`]: relations that reach any number of rows, which an order or a
+/// limit per parent applies to.
+///
+/// ```ignore
+/// Author::ARTICLES.limit(3);   // has_many: compiles
+/// Article::AUTHOR.limit(3);    // belongs_to: "`.order_by(..)` and `.limit(..)` take a has_many or many_to_many relation"
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`.order_by(..)` and `.limit(..)` take a has_many or many_to_many relation; this one reaches at most one row (`{Self}`)",
+    label = "a to-one relation",
+    note = "a belongs_to or has_one relation loads one row per parent: there is nothing to order or limit"
+)]
+pub trait ToMany: Cardinality {}
+impl ToMany for Many {}
+
 /// How many related rows each row has, and the type that holds them.
 pub trait Cardinality {
     /// `Vec<T>`, `T` or `Option<T>`.

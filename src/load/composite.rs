@@ -25,34 +25,32 @@ macro_rules! __load_rows_composite {
         $crate::__if_mysql! { $crate::__load_rows_composite!(@where diesel::MysqlConnection, diesel::mysql::Mysql, $name, $table, ($($column),+), key $key, [$($order),*]); }
     };
     (@where $conn_ty:ty, $db:ty, $name:ty, $table:path, ($($column:path),+), key $key:expr, [$($order:expr),*]) => {
-        impl<P> $crate::load::LoadRowsWhere<$conn_ty, P> for $name
+        impl<F, O, L> $crate::load::LoadRowsWhere<$conn_ty, (F, O, L)> for $name
         where
-            diesel::dsl::IntoBoxed<
-                'static,
-                diesel::dsl::Filter<$table, $crate::dsl::TupleIn<($($column,)+), <Self as $crate::load::Relationship>::Key>>,
-                $db,
-            >: diesel::query_dsl::methods::FilterDsl<
-                P,
-                Output = diesel::dsl::IntoBoxed<
-                    'static,
-                    diesel::dsl::Filter<$table, $crate::dsl::TupleIn<($($column,)+), <Self as $crate::load::Relationship>::Key>>,
-                    $db,
-                >,
-            >,
+            F: $crate::load::RowFilter<$table, $db>,
+            O: $crate::load::RowOrder<$table, $db>,
+            L: $crate::load::RowLimit,
         {
             fn load_rows_where(
                 keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
-                predicate: P,
+                (filter, order, limit): (F, O, L),
                 conn: &mut $conn_ty,
             ) -> diesel::QueryResult<
                 ::std::vec::Vec<(<Self as $crate::load::Relationship>::Key, <Self as $crate::load::Relationship>::To)>,
             > {
-                let boxed = diesel::QueryDsl::into_boxed::<$db>(
-                    diesel::QueryDsl::filter($table, $crate::dsl::tuple_in(($($column,)+), keys)),
+                let query = $crate::load::RelatedQuery::<$db, diesel::dsl::SqlTypeOf<<$table as diesel::Table>::AllColumns>>::new(
+                    $table,
+                    <$table as diesel::Table>::all_columns(),
+                    ($($column,)+),
+                    $crate::dsl::tuple_in(($($column,)+), keys),
+                    diesel::Table::primary_key(&$table),
+                )
+                .criteria(
+                    <F as $crate::load::RowFilter<$table, $db>>::boxed(filter),
+                    <O as $crate::load::RowOrder<$table, $db>>::boxed(order, $crate::__load_rows!(@declared $db, [$($order),*])),
+                    $crate::load::RowLimit::per_parent(&limit),
                 );
-                let query = diesel::query_dsl::methods::FilterDsl::filter(boxed, predicate);
-                let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> =
-                    $crate::__load_rows!(@ordered query, conn, [$($order),*])?;
+                let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> = diesel::RunQueryDsl::load(query, conn)?;
                 let key = $key;
                 ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
             }

@@ -26,7 +26,9 @@
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;
 mod composite;
+mod criteria;
 mod loaded;
+mod query;
 mod relationship;
 mod rows;
 mod spec;
@@ -34,15 +36,17 @@ mod spec;
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::RunQueryDsl;
 
-pub use cardinality::{Cardinality, Many, One, Optional, ToOne};
+pub use cardinality::{Cardinality, Many, One, Optional, ToMany, ToOne};
+pub use criteria::{
+    AllRows, Criteria, DeclaredOrder, Filtered, Limit, OrderBy, RowFilter, RowLimit, RowOrder, Unlimited, Where,
+};
 pub use loaded::{Get, Here, Loadable, Loaded, Slot, Slots, There};
+pub use query::RelatedQuery;
 pub use relationship::{KeyedRows, LoadRows, LoadRowsWhere, Matching, Relationship};
-pub use spec::{Filtered, LoadItem, LoadSpec, RelatedRows, With};
+pub use spec::{LoadItem, LoadSpec, RelatedRows, With};
 
 use crate::engine::EngineConnection;
 use crate::error::Result;
-use crate::model::Model;
-use crate::relation::Relation;
 use crate::session::Session;
 
 /// Bind parameters per `IN (...)` list: the backend's limit, with room left
@@ -50,6 +54,11 @@ use crate::session::Session;
 fn bind_limit<C: EngineConnection>() -> usize {
     C::MAX_BIND_PARAMETERS.saturating_sub(16).max(1)
 }
+
+/// What [`Session::related`] returns per row: the related rows, without
+/// relations of their own, held as the relation's cardinality says.
+type RelatedOf<R, C> =
+    <<R as RelatedRows<C>>::Cardinality as Cardinality>::Out<<<R as RelatedRows<C>>::Name as Relationship>::To>;
 
 impl<C: EngineConnection> Session<C> {
     /// Runs `query` and loads `relations` for its rows: one statement for
@@ -70,18 +79,14 @@ impl<C: EngineConnection> Session<C> {
     /// Loads `relation` for rows already in hand, in one statement (more
     /// only past the bind limit): what SQLAlchemy's lazy loading does, made
     /// explicit so that a loop of these is a visible choice. Returns one
-    /// value per row, in row order.
-    pub fn related<From, To, Via, N>(
-        &mut self,
-        rows: &[From],
-        relation: Relation<From, To, Via, N>,
-    ) -> Result<Vec<<N::Cardinality as Cardinality>::Out<To>>>
+    /// value per row, in row order. `relation` may carry criteria:
+    /// `session.related(&authors, Author::ARTICLES.order_by(articles::views.desc()).limit(3))`.
+    pub fn related<From, R>(&mut self, rows: &[From], relation: R) -> Result<Vec<RelatedOf<R, C>>>
     where
-        From: Model,
-        To: Model + Clone,
-        N: LoadRows<C, From = From, To = To>,
+        R: RelatedRows<C>,
+        R::Name: Relationship<From = From>,
     {
-        let values = relation.with(()).fetch(rows, self.connection(), bind_limit::<C>())?;
-        Ok(values.into_iter().map(|value| N::Cardinality::map(value, Loaded::into_row)).collect())
+        let values = With { relation, nested: () }.fetch(rows, self.connection(), bind_limit::<C>())?;
+        Ok(values.into_iter().map(|value| R::Cardinality::map(value, Loaded::into_row)).collect())
     }
 }

@@ -40,15 +40,17 @@ pub trait LoadRows<C>: Relationship {
 /// Related rows, each with the key it matched.
 pub type KeyedRows<N> = Vec<(<N as Relationship>::Key, <N as Relationship>::To)>;
 
-/// Loading the related rows of some keys that also satisfy a predicate
-/// `P` on connection `C` (a relation's extra criteria, SQLAlchemy's
-/// `selectinload(A.b.and_(...))`); generated for has_many, has_one and
-/// belongs_to relations.
-pub trait LoadRowsWhere<C, P>: Relationship {
+/// Loading the related rows of some keys under criteria `Q` on connection
+/// `C`: a `(filter, order, limit)` triple of a [`Criteria`](super::Criteria)
+/// (a relation's extra criteria, SQLAlchemy's `selectinload(A.b.and_(...))`,
+/// an order for this load, and a limit per parent), as one
+/// [`RelatedQuery`](super::RelatedQuery); generated for every loadable
+/// relation.
+pub trait LoadRowsWhere<C, Q>: Relationship {
     #[doc(hidden)]
     fn load_rows_where(
         keys: Vec<Self::Key>,
-        predicate: P,
+        criteria: Q,
         conn: &mut C,
     ) -> diesel::QueryResult<Vec<(Self::Key, Self::To)>>;
 }

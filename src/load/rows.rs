@@ -10,6 +10,9 @@
 ///            on article_tags::tag_id.eq(tags::id), tags::table, tags::all_columns, order [])
 ///     // SELECT article_tags.article_id, tags.* FROM tags JOIN article_tags ON ... WHERE article_id IN (keys)
 /// ```
+///
+/// and `LoadRowsWhere` (a relation under criteria: filter, order, limit per
+/// parent) through a [`RelatedQuery`](crate::load::RelatedQuery) for both kinds.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __load_rows {
@@ -25,41 +28,82 @@ macro_rules! __load_rows {
         $crate::__if_postgres! { $crate::__load_rows!(@where diesel::PgConnection, diesel::pg::Pg, $name, $table, $column, key $key, [$($order),*]); }
         $crate::__if_mysql! { $crate::__load_rows!(@where diesel::MysqlConnection, diesel::mysql::Mysql, $name, $table, $column, key $key, [$($order),*]); }
     };
-    // With extra criteria: the query is boxed, so that any predicate the
-    // boxed query accepts (checked against the related table) can be added.
+    // Under criteria: a `RelatedQuery`, whose pieces are boxed so that any
+    // predicate and order the slots accept (checked against the related
+    // table) can be added, with a limit per parent as a window function.
     (@where $conn_ty:ty, $db:ty, $name:ty, $table:path, $column:path, key $key:expr, [$($order:expr),*]) => {
-        impl<P> $crate::load::LoadRowsWhere<$conn_ty, P> for $name
+        impl<F, O, L> $crate::load::LoadRowsWhere<$conn_ty, (F, O, L)> for $name
         where
-            diesel::dsl::IntoBoxed<
-                'static,
-                diesel::dsl::Filter<$table, diesel::dsl::EqAny<$column, ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>>>,
-                $db,
-            >: diesel::query_dsl::methods::FilterDsl<
-                P,
-                Output = diesel::dsl::IntoBoxed<
-                    'static,
-                    diesel::dsl::Filter<$table, diesel::dsl::EqAny<$column, ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>>>,
-                    $db,
-                >,
-            >,
+            F: $crate::load::RowFilter<$table, $db>,
+            O: $crate::load::RowOrder<$table, $db>,
+            L: $crate::load::RowLimit,
         {
             fn load_rows_where(
                 keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
-                predicate: P,
+                (filter, order, limit): (F, O, L),
                 conn: &mut $conn_ty,
             ) -> diesel::QueryResult<
                 ::std::vec::Vec<(<Self as $crate::load::Relationship>::Key, <Self as $crate::load::Relationship>::To)>,
             > {
-                let boxed = diesel::QueryDsl::into_boxed::<$db>(
-                    diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($column, keys)),
+                let query = $crate::load::RelatedQuery::<$db, diesel::dsl::SqlTypeOf<<$table as diesel::Table>::AllColumns>>::new(
+                    $table,
+                    <$table as diesel::Table>::all_columns(),
+                    $column,
+                    diesel::ExpressionMethods::eq_any($column, keys),
+                    diesel::Table::primary_key(&$table),
+                )
+                .criteria(
+                    <F as $crate::load::RowFilter<$table, $db>>::boxed(filter),
+                    <O as $crate::load::RowOrder<$table, $db>>::boxed(order, $crate::__load_rows!(@declared $db, [$($order),*])),
+                    $crate::load::RowLimit::per_parent(&limit),
                 );
-                let query = diesel::query_dsl::methods::FilterDsl::filter(boxed, predicate);
-                let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> =
-                    $crate::__load_rows!(@ordered query, conn, [$($order),*])?;
+                let rows: ::std::vec::Vec<<Self as $crate::load::Relationship>::To> = diesel::RunQueryDsl::load(query, conn)?;
                 let key = $key;
                 ::std::result::Result::Ok(rows.into_iter().filter_map(|row| ::std::option::Option::Some((key(&row)?, row))).collect())
             }
         }
+    };
+    (@where $conn_ty:ty, $db:ty, $name:ty, through $through:path, $link:path, on $on:expr, $table:path, $columns:path, [$($order:expr),*]) => {
+        impl<F, O, L> $crate::load::LoadRowsWhere<$conn_ty, (F, O, L)> for $name
+        where
+            F: $crate::load::RowFilter<$table, $db>,
+            O: $crate::load::RowOrder<$table, $db>,
+            L: $crate::load::RowLimit,
+        {
+            fn load_rows_where(
+                keys: ::std::vec::Vec<<Self as $crate::load::Relationship>::Key>,
+                (filter, order, limit): (F, O, L),
+                conn: &mut $conn_ty,
+            ) -> diesel::QueryResult<
+                ::std::vec::Vec<(<Self as $crate::load::Relationship>::Key, <Self as $crate::load::Relationship>::To)>,
+            > {
+                let query = $crate::load::RelatedQuery::<
+                    $db,
+                    (diesel::dsl::SqlTypeOf<$link>, diesel::dsl::SqlTypeOf<<$table as diesel::Table>::AllColumns>),
+                >::new(
+                    $table,
+                    $columns,
+                    $link,
+                    diesel::ExpressionMethods::eq_any($link, keys),
+                    diesel::Table::primary_key(&$table),
+                )
+                .through($through, $on)
+                .criteria(
+                    <F as $crate::load::RowFilter<$table, $db>>::boxed(filter),
+                    <O as $crate::load::RowOrder<$table, $db>>::boxed(order, $crate::__load_rows!(@declared $db, [$($order),*])),
+                    $crate::load::RowLimit::per_parent(&limit),
+                );
+                diesel::RunQueryDsl::load(query, conn)
+            }
+        }
+    };
+    (@declared $db:ty, []) => {
+        ::std::option::Option::None
+    };
+    (@declared $db:ty, [$($order:expr),+]) => {
+        ::std::option::Option::Some(
+            ::std::boxed::Box::new(($($order,)+)) as ::std::boxed::Box<dyn diesel::query_builder::QueryFragment<$db>>
+        )
     };
     ($name:ty, through $through:path, $link:path, on $on:expr, $table:path, $columns:path, order [$($order:expr),*]) => {
         $crate::__load_rows!(@backends $name, |keys, conn| {
@@ -73,6 +117,9 @@ macro_rules! __load_rows {
             );
             $crate::__load_rows!(@ordered query, conn, [$($order),*])
         });
+        $crate::__if_sqlite! { $crate::__load_rows!(@where diesel::SqliteConnection, diesel::sqlite::Sqlite, $name, through $through, $link, on $on, $table, $columns, [$($order),*]); }
+        $crate::__if_postgres! { $crate::__load_rows!(@where diesel::PgConnection, diesel::pg::Pg, $name, through $through, $link, on $on, $table, $columns, [$($order),*]); }
+        $crate::__if_mysql! { $crate::__load_rows!(@where diesel::MysqlConnection, diesel::mysql::Mysql, $name, through $through, $link, on $on, $table, $columns, [$($order),*]); }
     };
     (@backends $name:ty, |$keys:ident, $conn:ident| $body:block) => {
         $crate::__if_sqlite! { $crate::__load_rows!(@impl diesel::SqliteConnection, $name, |$keys, $conn| $body); }

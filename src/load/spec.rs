@@ -1,26 +1,11 @@
-//! What to load: relations, filtered or nested, and tuples of them.
+//! What to load: relations, under criteria or nested, and tuples of them.
 
 use std::collections::HashMap;
 
-use super::{Cardinality, KeyedRows, LoadRows, LoadRowsWhere, Loaded, Relationship, Slot};
+use super::{Cardinality, Criteria, KeyedRows, LoadRows, LoadRowsWhere, Loaded, Relationship, Slot};
 use crate::error::Result;
 use crate::model::Model;
 use crate::relation::Relation;
-
-/// A relation whose related rows must also satisfy a predicate:
-/// `Author::ARTICLES.filter(articles::views.gt(100))`.
-#[derive(Debug, Clone, Copy)]
-pub struct Filtered<R, P> {
-    relation: R,
-    predicate: P,
-}
-
-impl<R, P> Filtered<R, P> {
-    /// These rows, with `nested` loaded for each of them.
-    pub fn with<S>(self, nested: S) -> With<Self, S> {
-        With { relation: self, nested }
-    }
-}
 
 /// Where a load takes related rows from: a relation, or a relation with
 /// extra criteria.
@@ -53,10 +38,12 @@ impl<From: Model, To: Model, Via, N: LoadRows<C>, C> RelatedRows<C> for Relation
     }
 }
 
-impl<From: Model, To: Model, Via, N, P, C> RelatedRows<C> for Filtered<Relation<From, To, Via, N>, P>
+impl<From: Model, To: Model, Via, N, F, O, L, C> RelatedRows<C> for Criteria<Relation<From, To, Via, N>, F, O, L>
 where
-    N: LoadRowsWhere<C, P>,
-    P: Clone,
+    N: LoadRowsWhere<C, (F, O, L)>,
+    F: Clone,
+    O: Clone,
+    L: Clone,
 {
     type Name = N;
     type Cardinality = <N::Cardinality as Cardinality>::Filtered;
@@ -66,25 +53,18 @@ where
     }
 
     fn rows(&self, keys: Vec<N::Key>, conn: &mut C) -> diesel::QueryResult<Vec<(N::Key, N::To)>> {
-        N::load_rows_where(keys, self.predicate.clone(), conn)
+        N::load_rows_where(keys, (self.filter.clone(), self.order.clone(), self.limit.clone()), conn)
     }
 }
 
 /// A relation to load, with the relations to load for its rows in turn.
 #[derive(Debug, Clone, Copy)]
 pub struct With<R, S> {
-    relation: R,
-    nested: S,
+    pub(super) relation: R,
+    pub(super) nested: S,
 }
 
 impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
-    /// This relation's rows that also satisfy `predicate`, for a load:
-    /// `session.load(authors::table, Author::ARTICLES.filter(articles::views.gt(100)))`.
-    /// The predicate is checked against the related table by rustc.
-    pub fn filter<P>(self, predicate: P) -> Filtered<Self, P> {
-        Filtered { relation: self, predicate }
-    }
-
     /// This relation, with `nested` loaded for each of its rows:
     /// `Author::ARTICLES.with((Article::TAGS, Article::COMMENTS))`.
     pub fn with<S>(self, nested: S) -> With<Self, S> {
@@ -212,12 +192,14 @@ where
     }
 }
 
-impl<From, To, Via, N, P, C> LoadItem<From, C> for Filtered<Relation<From, To, Via, N>, P>
+impl<From, To, Via, N, F, O, L, C> LoadItem<From, C> for Criteria<Relation<From, To, Via, N>, F, O, L>
 where
     From: Model,
     To: Model + Clone,
-    N: LoadRowsWhere<C, P, From = From, To = To>,
-    P: Clone,
+    N: LoadRowsWhere<C, (F, O, L), From = From, To = To>,
+    F: Clone,
+    O: Clone,
+    L: Clone,
 {
     type Name = N;
     type Value = <<N::Cardinality as Cardinality>::Filtered as Cardinality>::Out<Loaded<To, ()>>;
@@ -227,7 +209,7 @@ where
     }
 }
 
-/// A relation alone, filtered, or with nested relations, is a load of one.
+/// A relation alone, under criteria, or with nested relations, is a load of one.
 macro_rules! single_spec {
     ($(impl[$($generics:tt)*] for $ty:ty;)*) => {$(
         impl<M, C, $($generics)*> LoadSpec<M, C> for $ty
@@ -245,7 +227,7 @@ macro_rules! single_spec {
 
 single_spec! {
     impl[From: Model, To: Model, Via, N] for Relation<From, To, Via, N>;
-    impl[From: Model, To: Model, Via, N, P] for Filtered<Relation<From, To, Via, N>, P>;
+    impl[From: Model, To: Model, Via, N, F, O, L] for Criteria<Relation<From, To, Via, N>, F, O, L>;
     impl[R, S] for With<R, S>;
 }
 

@@ -100,6 +100,11 @@ common::engine_tests! {
         let loaded = session.load(bins::table.order(bins::label), Bin::STOCK.filter(stock::warehouse_id.eq(w[1]))).unwrap();
         let sizes: Vec<usize> = loaded.iter().map(|b| b.get(Bin::STOCK).len()).collect();
         assert_eq!(sizes, [0, 1, 0, 0]);
+        // ... and a limit per parent partitions by the whole key.
+        let loaded = session.load(bins::table.order(bins::label), Bin::STOCK.order_by(stock::id.desc()).limit(1)).unwrap();
+        let newest: Vec<Vec<i64>> = loaded.iter().map(|b| b.get(Bin::STOCK).iter().map(|s| s.id).collect()).collect();
+        let all: Vec<Stock> = session.all(stock::table.order(stock::id)).unwrap();
+        assert_eq!(newest, [vec![all[2].id], vec![all[1].id], vec![all[3].id], vec![]]);
 
         // Filtering by related rows compares the whole row value.
         let stocked: Vec<String> = session

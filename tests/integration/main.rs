@@ -22,6 +22,7 @@ mod engine;
 mod generated_cases;
 mod inspect;
 mod loading;
+mod loading_criteria;
 mod loading_failures;
 mod loading_property;
 mod migrate_runner;
