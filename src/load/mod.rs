@@ -29,6 +29,7 @@ mod loaded;
 mod relationship;
 mod rows;
 mod spec;
+mod tree;
 
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::RunQueryDsl;
@@ -37,6 +38,9 @@ pub use cardinality::{Cardinality, Many, One, Optional, ToOne};
 pub use loaded::{Get, Here, Loadable, Loaded, Slot, Slots, There};
 pub use relationship::{KeyedRows, LoadRows, LoadRowsWhere, Matching, Relationship};
 pub use spec::{Filtered, LoadItem, LoadSpec, RelatedRows, With};
+pub use tree::{
+    Direction, Down, MaxDepth, NoQuery, Nodes, Roots, SelfReferential, SubtreeOf, Tree, Up, WalkQuery, WalkRows,
+};
 
 use crate::engine::EngineConnection;
 use crate::error::Result;
