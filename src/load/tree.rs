@@ -42,9 +42,11 @@ use crate::session::Session;
 /// accept no other relation.
 ///
 /// ```ignore
-/// // Category { id, parent_id: Option<i32>, parent: Option<Category>, children: Vec<Category> }
-/// fn depth_first<N: quarry::load::SelfReferential<Direction = quarry::load::Down>>() {}
-/// depth_first::<__quarry_relations::Category__children>();
+/// // schema: Category { parent_id: Option<i32>, parent: Option<Category> (belongs_to),
+/// //                    children: Vec<Category> (has_many over parent_id) }
+/// session.subtree(&root, Category::CHILDREN)?;     // Category__children: SelfReferential<Direction = Down>
+/// session.ancestors(&leaf, Category::PARENT)?;     // Category__parent: SelfReferential<Direction = Up>
+/// session.subtree(&ada, Author::ARTICLES)?;        // error: `Author__articles` is not a self-referential relation
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a self-referential relation",
@@ -85,7 +87,12 @@ impl Direction for Up {
 
 /// The recursive query of a [`SelfReferential`] relation on connection
 /// `C`, starting from the rows that `Roots` name (a list of keys, or a
-/// query of rows). Generated for every backend quarry is built with.
+/// query of rows `Q`). Generated for every backend quarry is built with.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a self-referential relation",
+    label = "subtrees and ancestors follow a relation from a table to itself",
+    note = "pass a has_many (for subtrees) or belongs_to (for ancestors) relation over a nullable foreign key to the table's own primary key, such as `Category::CHILDREN` or `Category::PARENT`"
+)]
 pub trait WalkRows<C, Q = NoQuery>: SelfReferential {
     #[doc(hidden)]
     fn walk_rows(
@@ -681,43 +688,24 @@ where
     }
 }
 
-/// `WalkRows` and `SelfReferential` for a self-referential relation, for
-/// every backend quarry is built with; generated code invokes it once per
-/// such relation:
+/// `WalkRows` for a self-referential relation, for every backend quarry
+/// is built with; generated code invokes it once per such relation, next to
+/// its `SelfReferential` impl:
 ///
 /// ```text
-/// walk_rows!(Category__children, down, categories::table, categories::id, categories::parent_id,
-///            id |row: &Category| row.id, parent |row: &Category| row.parent_id, order [asc(categories::name)])
-/// walk_rows!(Category__parent, up, categories::table, categories::id, categories::parent_id,
-///            id |row: &Category| row.id, parent |row: &Category| row.parent_id, order [])
+/// walk_rows!(Category__children, categories::table, categories::id, categories::parent_id,
+///            order [asc(categories::name)])      // ORDER BY name, id
+/// walk_rows!(Category__parent, categories::table, categories::id, categories::parent_id, order [])
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __walk_rows {
-    ($name:ty, $direction:ident, $table:path, $id:path, $parent_id:path,
-     id $row_id:expr, parent $row_parent:expr, order [$($order:expr),*]) => {
-        impl $crate::load::SelfReferential for $name {
-            type Direction = $crate::__walk_rows!(@direction $direction);
-
-            fn id(row: &<Self as $crate::load::Relationship>::From) -> <Self as $crate::load::Relationship>::Key {
-                ($row_id)(row)
-            }
-
-            fn parent_id(
-                row: &<Self as $crate::load::Relationship>::From,
-            ) -> ::std::option::Option<<Self as $crate::load::Relationship>::Key> {
-                ($row_parent)(row)
-            }
-        }
-        $crate::__if_sqlite! { $crate::__walk_rows!(@impl diesel::SqliteConnection, diesel::sqlite::Sqlite, $name, $direction, $table, $id, $parent_id, [$($order),*]); }
-        $crate::__if_postgres! { $crate::__walk_rows!(@impl diesel::PgConnection, diesel::pg::Pg, $name, $direction, $table, $id, $parent_id, [$($order),*]); }
-        $crate::__if_mysql! { $crate::__walk_rows!(@impl diesel::MysqlConnection, diesel::mysql::Mysql, $name, $direction, $table, $id, $parent_id, [$($order),*]); }
+    ($name:ty, $table:path, $id:path, $parent_id:path, order [$($order:expr),*]) => {
+        $crate::__if_sqlite! { $crate::__walk_rows!(@impl diesel::SqliteConnection, diesel::sqlite::Sqlite, $name, $table, $id, $parent_id, [$($order),*]); }
+        $crate::__if_postgres! { $crate::__walk_rows!(@impl diesel::PgConnection, diesel::pg::Pg, $name, $table, $id, $parent_id, [$($order),*]); }
+        $crate::__if_mysql! { $crate::__walk_rows!(@impl diesel::MysqlConnection, diesel::mysql::Mysql, $name, $table, $id, $parent_id, [$($order),*]); }
     };
-    (@direction down) => { $crate::load::Down };
-    (@direction up) => { $crate::load::Up };
-    (@up down) => { false };
-    (@up up) => { true };
-    (@impl $conn_ty:ty, $db:ty, $name:ty, $direction:ident, $table:path, $id:path, $parent_id:path, [$($order:expr),*]) => {
+    (@impl $conn_ty:ty, $db:ty, $name:ty, $table:path, $id:path, $parent_id:path, [$($order:expr),*]) => {
         impl<Q: diesel::query_builder::QueryFragment<$db>> $crate::load::WalkRows<$conn_ty, Q> for $name {
             fn walk_rows(
                 roots: $crate::load::Roots<<Self as $crate::load::Relationship>::Key, Q>,
@@ -727,7 +715,7 @@ macro_rules! __walk_rows {
                 let query = $crate::load::WalkQuery::<_, $id, $parent_id, _, Q, _>::new(
                     $table,
                     roots,
-                    $crate::__walk_rows!(@up $direction),
+                    <<Self as $crate::load::SelfReferential>::Direction as $crate::load::Direction>::UP,
                     max_depth,
                     ($($order,)* $id,),
                 );

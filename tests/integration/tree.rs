@@ -394,3 +394,73 @@ common::engine_tests! {
         assert_eq!(employees_json["name"], "solo");
     }
 }
+
+/// The statement each backend gets, pinned without a database: down with
+/// and without a depth limit, from keys and from a query, and up.
+mod sql {
+    use diesel::prelude::*;
+    use quarry::load::{NoQuery, Roots, WalkQuery};
+
+    use super::schema::categories;
+
+    macro_rules! sql {
+        ($backend:ty, $roots:expr, $up:expr, $limit:expr, $order:expr) => {{
+            let query = WalkQuery::<_, categories::id, categories::parent_id, i32, _, _>::new(
+                categories::table,
+                $roots,
+                $up,
+                $limit,
+                $order,
+            );
+            diesel::debug_query::<$backend, _>(&query).to_string()
+        }};
+    }
+
+    macro_rules! cases {
+        ($backend:ty) => {{
+            let keys = || Roots::<i32, NoQuery>::Keys(vec![1, 2]);
+            let order = (categories::name.asc(), categories::id);
+            let roots = categories::table.filter(categories::parent_id.is_null());
+            [
+                sql!($backend, keys(), false, None, order),
+                sql!($backend, keys(), false, Some(3), order),
+                sql!($backend, Roots::<i32, _>::Query(roots), false, None, order),
+                sql!($backend, keys(), true, None, (categories::id,)),
+            ]
+            .join("\n")
+        }};
+    }
+
+    #[cfg(feature = "sqlite")]
+    #[test]
+    fn sqlite() {
+        insta::assert_snapshot!(cases!(diesel::sqlite::Sqlite), @r#"
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (?, ?) UNION SELECT `categories`.`id`, 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`parent_id` = `__quarry_tree`.`__quarry_id`) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`name` ASC, `categories`.`id` -- binds: [1, 2]
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (?, ?) UNION SELECT `categories`.`id`, `__quarry_tree`.`__quarry_depth` + 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`parent_id` = `__quarry_tree`.`__quarry_id` WHERE `__quarry_tree`.`__quarry_depth` < ?) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`name` ASC, `categories`.`id` -- binds: [1, 2, 3]
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (SELECT `__quarry_roots`.`id` FROM (SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id` FROM `categories` WHERE (`categories`.`parent_id` IS NULL)) `__quarry_roots`) UNION SELECT `categories`.`id`, 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`parent_id` = `__quarry_tree`.`__quarry_id`) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`name` ASC, `categories`.`id` -- binds: []
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (?, ?) UNION SELECT `categories`.`parent_id`, 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` WHERE `categories`.`parent_id` IS NOT NULL) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`id` -- binds: [1, 2]
+        "#);
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn postgres() {
+        insta::assert_snapshot!(cases!(diesel::pg::Pg), @r#"
+        WITH RECURSIVE "__quarry_tree" ("__quarry_id", "__quarry_depth") AS (SELECT "categories"."id", 0 FROM "categories" WHERE "categories"."id" IN ($1, $2) UNION SELECT "categories"."id", 1 FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."parent_id" = "__quarry_tree"."__quarry_id") SELECT "categories"."id", "categories"."name", "categories"."parent_id", "__quarry_tree"."__quarry_depth" FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."id" = "__quarry_tree"."__quarry_id" ORDER BY "categories"."name" ASC, "categories"."id" -- binds: [1, 2]
+        WITH RECURSIVE "__quarry_tree" ("__quarry_id", "__quarry_depth") AS (SELECT "categories"."id", 0 FROM "categories" WHERE "categories"."id" IN ($1, $2) UNION SELECT "categories"."id", "__quarry_tree"."__quarry_depth" + 1 FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."parent_id" = "__quarry_tree"."__quarry_id" WHERE "__quarry_tree"."__quarry_depth" < $3) SELECT "categories"."id", "categories"."name", "categories"."parent_id", "__quarry_tree"."__quarry_depth" FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."id" = "__quarry_tree"."__quarry_id" ORDER BY "categories"."name" ASC, "categories"."id" -- binds: [1, 2, 3]
+        WITH RECURSIVE "__quarry_tree" ("__quarry_id", "__quarry_depth") AS (SELECT "categories"."id", 0 FROM "categories" WHERE "categories"."id" IN (SELECT "__quarry_roots"."id" FROM (SELECT "categories"."id", "categories"."name", "categories"."parent_id" FROM "categories" WHERE ("categories"."parent_id" IS NULL)) "__quarry_roots") UNION SELECT "categories"."id", 1 FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."parent_id" = "__quarry_tree"."__quarry_id") SELECT "categories"."id", "categories"."name", "categories"."parent_id", "__quarry_tree"."__quarry_depth" FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."id" = "__quarry_tree"."__quarry_id" ORDER BY "categories"."name" ASC, "categories"."id" -- binds: []
+        WITH RECURSIVE "__quarry_tree" ("__quarry_id", "__quarry_depth") AS (SELECT "categories"."id", 0 FROM "categories" WHERE "categories"."id" IN ($1, $2) UNION SELECT "categories"."parent_id", 1 FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."id" = "__quarry_tree"."__quarry_id" WHERE "categories"."parent_id" IS NOT NULL) SELECT "categories"."id", "categories"."name", "categories"."parent_id", "__quarry_tree"."__quarry_depth" FROM "categories" INNER JOIN "__quarry_tree" ON "categories"."id" = "__quarry_tree"."__quarry_id" ORDER BY "categories"."id" -- binds: [1, 2]
+        "#);
+    }
+
+    #[cfg(feature = "mysql")]
+    #[test]
+    fn mysql() {
+        insta::assert_snapshot!(cases!(diesel::mysql::Mysql), @r#"
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (?, ?) UNION SELECT `categories`.`id`, 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`parent_id` = `__quarry_tree`.`__quarry_id`) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`name` ASC, `categories`.`id` -- binds: [1, 2]
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (?, ?) UNION SELECT `categories`.`id`, `__quarry_tree`.`__quarry_depth` + 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`parent_id` = `__quarry_tree`.`__quarry_id` WHERE `__quarry_tree`.`__quarry_depth` < ?) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`name` ASC, `categories`.`id` -- binds: [1, 2, 3]
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (SELECT `__quarry_roots`.`id` FROM (SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id` FROM `categories` WHERE (`categories`.`parent_id` IS NULL)) `__quarry_roots`) UNION SELECT `categories`.`id`, 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`parent_id` = `__quarry_tree`.`__quarry_id`) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`name` ASC, `categories`.`id` -- binds: []
+        WITH RECURSIVE `__quarry_tree` (`__quarry_id`, `__quarry_depth`) AS (SELECT `categories`.`id`, 0 FROM `categories` WHERE `categories`.`id` IN (?, ?) UNION SELECT `categories`.`parent_id`, 1 FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` WHERE `categories`.`parent_id` IS NOT NULL) SELECT `categories`.`id`, `categories`.`name`, `categories`.`parent_id`, `__quarry_tree`.`__quarry_depth` FROM `categories` INNER JOIN `__quarry_tree` ON `categories`.`id` = `__quarry_tree`.`__quarry_id` ORDER BY `categories`.`id` -- binds: [1, 2]
+        "#);
+    }
+}

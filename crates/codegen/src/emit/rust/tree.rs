@@ -1,7 +1,7 @@
 //! What `Session::subtree`, `subtrees` and `ancestors` need per
-//! self-referential relation: through `quarry::__codegen::walk_rows!`, the
-//! `SelfReferential` marker (which way the relation walks, how a row names
-//! itself and its parent) and the recursive query for each backend.
+//! self-referential relation: the `SelfReferential` marker (which way the
+//! relation walks, how a row names itself and its parent) and, through
+//! `quarry::__codegen::walk_rows!`, the recursive query for each backend.
 //!
 //! A relation is self-referential when it is a has_many or belongs_to
 //! from a table to itself over a one-column, nullable foreign key to the
@@ -13,15 +13,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::loading::{marker, order};
+use super::value_type;
 use crate::ident::ident;
 use crate::ir::{Relation, RelationKind, Schema, Table};
 
-/// `walk_rows!(...)` for `relation` of `table`, or `None` when the relation
-/// is not self-referential.
+/// The `SelfReferential` impl and `walk_rows!(...)` for `relation` of
+/// `table`, or `None` when the relation is not self-referential.
 pub fn self_referential(schema: &Schema, table: &Table, relation: &Relation) -> Option<TokenStream> {
     let direction = match relation.kind {
-        RelationKind::HasMany => quote!(down),
-        RelationKind::BelongsTo => quote!(up),
+        RelationKind::HasMany => quote!(quarry::load::Down),
+        RelationKind::BelongsTo => quote!(quarry::load::Up),
         _ => return None,
     };
     if relation.target != table.struct_name {
@@ -44,12 +45,21 @@ pub fn self_referential(schema: &Schema, table: &Table, relation: &Relation) -> 
         _ => Vec::new(),
     };
     let marker = marker(table, relation);
+    let key = value_type(&id.ty);
     Some(quote! {
+        impl quarry::load::SelfReferential for #marker {
+            type Direction = #direction;
+
+            fn id(row: &#model) -> #key {
+                ::std::clone::Clone::clone(&row.#id_field)
+            }
+
+            fn parent_id(row: &#model) -> ::std::option::Option<#key> {
+                ::std::clone::Clone::clone(&row.#parent_field)
+            }
+        }
         quarry::__codegen::walk_rows!(
-            #marker, #direction, #module::table, #module::#id_field, #module::#parent_field,
-            id |row: &#model| ::std::clone::Clone::clone(&row.#id_field),
-            parent |row: &#model| ::std::clone::Clone::clone(&row.#parent_field),
-            order [#(#order),*]
+            #marker, #module::table, #module::#id_field, #module::#parent_field, order [#(#order),*]
         );
     })
 }
