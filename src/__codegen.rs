@@ -14,6 +14,7 @@ pub use crate::__load_rows as load_rows;
 pub use crate::__load_rows_composite as load_rows_composite;
 pub use crate::__unlink as unlink;
 pub use crate::__upsert_rows as upsert_rows;
+pub use crate::__walk_rows as walk_rows;
 pub use crate::ddl::{create_all, drop_all};
 pub use crate::engine::{Backend, EngineConnection};
 pub use crate::error::UnknownEnumValue;

@@ -32,6 +32,7 @@ mod query;
 mod relationship;
 mod rows;
 mod spec;
+mod tree;
 
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::RunQueryDsl;
@@ -44,6 +45,9 @@ pub use loaded::{Get, Here, Loadable, Loaded, Slot, Slots, There};
 pub use query::RelatedQuery;
 pub use relationship::{KeyedRows, LoadRows, LoadRowsWhere, Matching, Relationship};
 pub use spec::{LoadItem, LoadSpec, RelatedRows, With};
+pub use tree::{
+    Direction, Down, MaxDepth, NoQuery, Nodes, Roots, SelfReferential, SubtreeOf, Tree, Up, WalkQuery, WalkRows,
+};
 
 use crate::engine::EngineConnection;
 use crate::error::Result;

@@ -29,5 +29,6 @@ mod migrate_runner;
 mod migrations;
 mod query_guide;
 mod session;
+mod tree;
 mod unit_of_work;
 mod values;

@@ -71,7 +71,7 @@ fn key_of(column: &Column) -> TokenStream {
 }
 
 /// The relation's declared order, as diesel expressions on `target`.
-fn order(target: &Table, relation: &Relation) -> Vec<TokenStream> {
+pub(super) fn order(target: &Table, relation: &Relation) -> Vec<TokenStream> {
     let module = ident(&target.module);
     relation
         .order_by

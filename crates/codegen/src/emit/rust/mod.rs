@@ -11,6 +11,7 @@ mod loading;
 mod metadata;
 mod models;
 mod tables;
+mod tree;
 mod unit_of_work;
 
 use proc_macro2::TokenStream;

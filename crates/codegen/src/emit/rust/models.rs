@@ -264,11 +264,13 @@ fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream 
         .collect();
     let loading =
         table.relations.iter().filter_map(|r| super::loading::relationship(schema, table, r)).map(|(_, items)| items);
+    let trees = table.relations.iter().filter_map(|r| super::tree::self_referential(schema, table, r));
     quote! {
         impl #name {
             #(#consts)*
         }
         #(#kinds)*
         #(#loading)*
+        #(#trees)*
     }
 }
