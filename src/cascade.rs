@@ -113,7 +113,8 @@ impl<C: EngineConnection> Session<C> {
     /// rows that are not linked, are left alone, and `false` says so.
     /// Relations over a NOT NULL key without delete-orphan do not compile
     /// (the child cannot be left without a parent); neither do relations
-    /// over composite keys.
+    /// over composite foreign keys (a child with a composite primary key,
+    /// as `Order::ITEMS`, is fine).
     ///
     /// ```ignore
     /// session.unlink(&ada, Author::ARTICLES, &draft)?;      // delete-orphan: the article goes
@@ -234,9 +235,9 @@ macro_rules! __cascade_delete {
 /// type; generated code invokes it once per relation `unlink` can undo:
 ///
 /// ```text
-/// unlink!(Author__articles, Author, Article, children orphan articles::table, articles::id, articles::author_id, Article);
-/// unlink!(Category__children, Category, Category, children nullify categories::table, categories::id, categories::parent_id, "categories");
-/// unlink!(Category__parent, Category, Category, parent nullify categories::table, categories::id, categories::parent_id, "categories");
+/// unlink!(Author__articles, Author, Article, children orphan articles::table, articles::author_id, Article);
+/// unlink!(Category__children, Category, Category, children nullify categories::table, categories::parent_id, "categories");
+/// unlink!(Category__parent, Category, Category, parent nullify categories::table, categories::parent_id, "categories");
 /// unlink!(Article__tags, Article, Tag, link article_tags::table, article_tags::article_id, article_tags::tag_id, "article_tags");
 /// ```
 ///
@@ -268,14 +269,14 @@ macro_rules! __unlink {
             ::std::result::Result::Ok($crate::cascade::report(events, $crate::engine::CascadeAction::Unlink, $name, rows))
         });
     };
-    (@orphan $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $key:path, $fk:path, $model:ty) => {{
+    (@orphan $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $fk:path, $model:ty) => {{
         let linked = diesel::RunQueryDsl::load(
             diesel::QueryDsl::select(
                 diesel::QueryDsl::filter(
-                    diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq($key, ::std::clone::Clone::clone($child))),
+                    diesel::QueryDsl::find($table, ::std::clone::Clone::clone($child)),
                     diesel::ExpressionMethods::eq($fk, ::std::clone::Clone::clone($parent)),
                 ),
-                $key,
+                diesel::Table::primary_key(&$table),
             ),
             $conn,
         )?;
@@ -290,10 +291,10 @@ macro_rules! __unlink {
             )
         }
     }};
-    (@nullify $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $key:path, $fk:path, $name:literal) => {{
+    (@nullify $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $fk:path, $name:literal) => {{
         let rows = diesel::RunQueryDsl::execute(
             diesel::update(diesel::QueryDsl::filter(
-                diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq($key, ::std::clone::Clone::clone($child))),
+                diesel::QueryDsl::find($table, ::std::clone::Clone::clone($child)),
                 diesel::ExpressionMethods::eq($fk, ::std::clone::Clone::clone($parent)),
             ))
             .set(diesel::ExpressionMethods::eq($fk, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$fk>>("NULL"))),

@@ -246,6 +246,43 @@ common::engine_tests! {
         let _ = other;
     }
 
+    fn unlinking_an_association_object_with_a_composite_key_deletes_only_that_item(engine) {
+        use schema::{order_items, NewOrder, NewOrderItem, NewProduct, NewUser, Order, OrderItem};
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let ada = session.add(NewUser::new("ada", "ada@example.com"));
+        let (pen, ink) = (session.add(NewProduct::new("pen", "Pen", 2, true)), session.add(NewProduct::new("ink", "Ink", 3, true)));
+        let flushed = session.flush().unwrap();
+        let (pen, ink) = (*flushed.key(pen).unwrap(), *flushed.key(ink).unwrap());
+        let first = session.add(NewOrder::new(*flushed.key(ada).unwrap()));
+        let second = session.add(NewOrder::new(*flushed.key(ada).unwrap()));
+        for order in [first, second] {
+            for product in [pen, ink] {
+                session.add_child(order, Order::ITEMS, move |id| NewOrderItem::new(id, product, 1)).unwrap();
+            }
+        }
+        session.flush().unwrap();
+        let orders: Vec<Order> = session.all(schema::orders::table.order(schema::orders::id)).unwrap();
+        let item = |s: &mut quarry::Session<_>, order: i32, product: i32| -> OrderItem {
+            s.one(order_items::table.find((order, product))).unwrap()
+        };
+        let pen_of_first = item(&mut session, orders[0].id, pen);
+        let events = heard(&mut session, &[EventKind::Cascade]);
+
+        // Order.items says delete-orphan: the (order, product) row goes, by its two-column key.
+        assert!(session.unlink(&orders[0], Order::ITEMS, &pen_of_first).unwrap());
+        assert_eq!(*events.lock().unwrap(), [cascade(CascadeAction::DeleteOrphan, "order_items", 1)]);
+        let left: Vec<(i32, i32)> = session
+            .all(order_items::table.select((order_items::order_id, order_items::product_id)).order((order_items::order_id, order_items::product_id)))
+            .unwrap();
+        assert_eq!(left, [(orders[0].id, ink), (orders[1].id, pen), (orders[1].id, ink)]);
+        // The same item through another order is not linked to it: nothing changes.
+        let ink_of_first = item(&mut session, orders[0].id, ink);
+        assert!(!session.unlink(&orders[1], Order::ITEMS, &ink_of_first).unwrap());
+        let count: i64 = session.one(order_items::table.count()).unwrap();
+        assert_eq!(count, 3);
+    }
+
     fn unlinking_a_child_over_a_nullable_key_clears_the_key(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();

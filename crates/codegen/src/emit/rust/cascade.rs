@@ -81,10 +81,8 @@ fn unlink_step(schema: &Schema, table: &Table, relation: &Relation) -> Option<To
         return Some(quote!(link #module::table, #module::#mine, #module::#theirs, #name));
     }
     let (holder, fk) = one_column_key(schema, relation.foreign_key.as_deref())?;
-    let [child_key] = holder.primary_key.as_slice() else { return None };
     let fk_column = holder.column(&fk.columns[0])?;
-    let (module, child) = (ident(&holder.module), ident(&holder.struct_name));
-    let (key, fk_ident) = (ident(&holder.column(child_key)?.field), ident(&fk_column.field));
+    let (module, child, fk_ident) = (ident(&holder.module), ident(&holder.struct_name), ident(&fk_column.field));
     let orphan = match relation.kind {
         RelationKind::HasMany | RelationKind::HasOne => relation.cascade.delete_orphan,
         // The parent's side of the same key decides, as SQLAlchemy's
@@ -104,9 +102,9 @@ fn unlink_step(schema: &Schema, table: &Table, relation: &Relation) -> Option<To
     };
     let name = &holder.name;
     if orphan {
-        Some(quote!(#side orphan #module::table, #module::#key, #module::#fk_ident, #child))
+        Some(quote!(#side orphan #module::table, #module::#fk_ident, #child))
     } else if fk_column.nullable {
-        Some(quote!(#side nullify #module::table, #module::#key, #module::#fk_ident, #name))
+        Some(quote!(#side nullify #module::table, #module::#fk_ident, #name))
     } else {
         None
     }
