@@ -21,6 +21,7 @@ mod engine;
 mod generated_cases;
 mod inspect;
 mod loading;
+mod loading_joined;
 mod migrate_runner;
 mod migrations;
 mod query_guide;
