@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 
-use diesel::query_builder::AsQuery;
+// diesel names its statement types only in its hidden `internal` module
+// (for `#[derive(MultiConnection)]`); a limit is visible only there.
+use diesel::internal::derives::multiconnection::{LimitOffsetClause, NoLimitClause, NoOffsetClause, SelectStatement};
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::RunQueryDsl;
 
@@ -21,8 +23,16 @@ use crate::model::Model;
 use crate::relation::Relation;
 
 /// A relation to load with a `LEFT OUTER JOIN` in the parent rows' own
-/// statement, with `nested` loaded for its rows by selectin:
-/// `Author::ARTICLES.joined().with(Article::COMMENTS)`.
+/// statement, with `nested` loaded for its rows by selectin. Made by
+/// [`Relation::joined`]:
+///
+/// ```ignore
+/// // 2 statements: authors LEFT OUTER JOIN articles, then the comments by selectin.
+/// let authors = session.load(authors::table.order(authors::name), Author::ARTICLES.joined().with(Article::COMMENTS))?;
+/// for article in authors[0].get(Author::ARTICLES) {
+///     let comments = article.get(Article::COMMENTS);
+/// }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Joined<R, S = ()> {
     relation: R,
@@ -65,7 +75,14 @@ impl<R> Joined<R, ()> {
 /// OUTER JOIN`ed, on connection `C`: each row of the result with its related
 /// row, `None` where the join found none. Generated for every loadable
 /// relation, with diesel's bounds on the query type `Q` (a table or a
-/// `SELECT` over it, filtered and ordered as you like).
+/// `SELECT` over it, filtered and ordered as you like). You use it through
+/// [`Relation::joined`]; the generated impl for `Article::AUTHOR` runs
+///
+/// ```ignore
+/// query.left_join(authors::table.on(authors::id.eq(articles::author_id)))
+///     .select((articles::all_columns, authors::all_columns.nullable()))
+///     .load::<(Article, Option<Author>)>(conn)
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be joined to this query",
     label = "joined loading needs a query over the relation's own table",
@@ -83,25 +100,32 @@ pub trait JoinRows<Q, C>: Relationship {
 }
 
 /// The rows of a joined statement: each parent row with its related row,
-/// `None` where the `LEFT OUTER JOIN` found none.
+/// `None` where the `LEFT OUTER JOIN` found none; for `Author::ARTICLES`,
+/// `Vec<(Author, Option<Article>)>`, one per article (and one per author
+/// without articles).
 pub type JoinedRows<N> = Vec<(<N as Relationship>::From, Option<<N as Relationship>::To>)>;
 
-/// A query without `LIMIT` or `OFFSET`: a table `T`, or a `SELECT` over it
-/// whose limit and offset are still diesel's defaults. What a joined
-/// to-many relation requires, since a limit would cut its collections.
+/// A query without `LIMIT` or `OFFSET`, for the to-many relation `N`: the
+/// relation's `From` table (generated), or a `SELECT` whose limit and offset
+/// are still diesel's defaults. What a joined to-many relation requires,
+/// since a limit would cut its collections; a boxed query, whose limit
+/// the type does not tell, is refused too.
+///
+/// ```ignore
+/// session.load(authors::table.filter(authors::name.like("A%")), Author::ARTICLES.joined())?; // compiles
+/// session.load(authors::table.limit(10), Author::ARTICLES.joined())?;  // error: may have a LIMIT or OFFSET
+/// session.load(authors::table.limit(10), Author::ARTICLES)?;           // selectin: fine
+/// session.load(articles::table.limit(10), Article::AUTHOR.joined())?;  // to-one: fine
+/// ```
 #[diagnostic::on_unimplemented(
-    message = "a joined to-many relation cannot load from a query with LIMIT or OFFSET: `{Self}`",
-    label = "this query may be limited: the LIMIT would cut the joined collections",
+    message = "a joined to-many relation cannot load from this query, which may have a LIMIT or OFFSET: `{Self}`",
+    label = "a LIMIT/OFFSET here would cut the joined collections",
     note = "load the relation with the selectin strategy instead (the relation without `.joined()`), or drop the limit"
 )]
-pub trait Unlimited<T> {}
+pub trait Unlimited<N> {}
 
-impl<Q, T, L> Unlimited<T> for Q
-where
-    T: AsQuery,
-    T::Query: diesel::internal::derives::multiconnection::SelectStatementAccessor<LimitOffset = L>,
-    Q: AsQuery,
-    Q::Query: diesel::internal::derives::multiconnection::SelectStatementAccessor<LimitOffset = L>,
+impl<N, F, S, D, W, O, G, H, LC> Unlimited<N>
+    for SelectStatement<F, S, D, W, O, LimitOffsetClause<NoLimitClause, NoOffsetClause>, G, H, LC>
 {
 }
 
@@ -110,6 +134,12 @@ where
 /// `relation.with(..)`, `relation.filter(..)`, a tuple of them: every
 /// [`LoadSpec`]), a joined relation ([`Relation::joined`]), or a tuple whose
 /// first item is a joined relation and whose others are selectin.
+///
+/// ```ignore
+/// session.load(articles::table, (Article::TAGS, Article::COMMENTS))?;                 // selectin: 3 statements
+/// session.load(articles::table, Article::AUTHOR.joined())?;                           // joined: 1 statement
+/// session.load(articles::table, (Article::AUTHOR.joined(), Article::TAGS))?;          // joined + selectin: 2
+/// ```
 pub trait LoadPlan<Q, M, C> {
     /// The loaded relations each row carries.
     type Loaded;
@@ -190,7 +220,6 @@ where
     To: Model + Clone,
     N: JoinRows<Q, C, From = From, To = To>,
     S: LoadSpec<To, C>,
-    S::Loaded: Clone,
 {
     type Loaded = (Slot<N, <N::Cardinality as Cardinality>::Out<Loaded<To, S::Loaded>>>, ());
 
@@ -268,7 +297,6 @@ macro_rules! joined_tuple {
             To: Model + Clone,
             N: JoinRows<Q, C, From = From, To = To>,
             S: LoadSpec<To, C>,
-            S::Loaded: Clone,
             $($item: Clone,)+
             ($($item,)+): LoadSpec<From, C>,
         {

@@ -22,6 +22,10 @@
 //! // article.get(Article::AUTHOR) would not compile: not loaded.
 //! ```
 //!
+//! [`Relation::joined`] loads a relation in the query's own statement
+//! instead, with a `LEFT OUTER JOIN` (SQLAlchemy's `joinedload`), into the
+//! same row types: `session.load(articles::table, Article::AUTHOR.joined())`.
+//!
 //! [`Session::related`] loads one relation for rows already in hand, on
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;

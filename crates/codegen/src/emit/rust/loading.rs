@@ -351,7 +351,8 @@ fn on_eq(
 /// query `Q` diesel can `LEFT OUTER JOIN` the target to and load as
 /// `(From, Option<To>)`. A to-many relation also orders the children by the
 /// relation's declared order (after the query's own) and requires a query
-/// without LIMIT/OFFSET (`quarry::load::Unlimited`).
+/// without LIMIT/OFFSET (`quarry::load::Unlimited`, implemented here for
+/// the `From` table itself).
 fn join_rows(
     schema: &Schema,
     table: &Table,
@@ -360,7 +361,7 @@ fn join_rows(
     marker: &TokenStream,
 ) -> Option<TokenStream> {
     let parent = Source::table(table);
-    let mut alias_item = quote!();
+    let mut extra_items = quote!();
     let rhs = if target.name == table.name {
         if relation.kind == RelationKind::ManyToMany {
             return None;
@@ -369,7 +370,7 @@ fn join_rows(
         let (konst, ty, sql) =
             (ident(&format!("__quarry_join_{name}")), ident(&format!("__QuarryJoin_{name}")), ident(&relation.field));
         let module = ident(&target.module);
-        alias_item = quote! {
+        extra_items = quote! {
             diesel::alias! {
                 pub const #konst: Alias<#ty> = #module as #sql;
             }
@@ -427,7 +428,11 @@ fn join_rows(
             params.push(param);
         };
     if to_many {
-        bounds.push(quote!(Q: quarry::load::Unlimited<#parent_module::table>));
+        bounds.push(quote!(Q: quarry::load::Unlimited<#marker>));
+        extra_items = quote! {
+            #extra_items
+            impl quarry::load::Unlimited<#marker> for #parent_module::table {}
+        };
     }
     for ((source_ty, source), (on_ty, on)) in &joins {
         next(
@@ -472,7 +477,7 @@ fn join_rows(
         #query: diesel::RunQueryDsl<C> + diesel::query_dsl::LoadQuery<'static, C, (#from, ::std::option::Option<#to>)>
     });
     Some(quote! {
-        #alias_item
+        #extra_items
         impl<Q, C, #(#params),*> quarry::load::JoinRows<Q, C> for #marker
         where
             #(#bounds,)*
