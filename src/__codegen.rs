@@ -21,3 +21,6 @@ pub use crate::error::UnknownEnumValue;
 pub use crate::sql_types;
 pub use crate::types::unchecked;
 pub use crate::types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};
+/// The `LEFT OUTER JOIN` kind, for the generated joined loading (diesel
+/// names it only in its hidden `internal` module).
+pub use diesel::internal::table_macro::LeftOuter;

@@ -118,10 +118,17 @@ impl<N: Relationship, V: serde::Serialize, T: Slots> Slots for (Slot<N, V>, T) {
 }
 
 /// One loaded relation of a row, named by its relation type `N`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Slot<N, V> {
     pub(super) value: V,
     _name: PhantomData<N>,
+}
+
+/// Equal values: the relation type is only a name.
+impl<N, V: PartialEq> PartialEq for Slot<N, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
 }
 
 impl<N, V> Slot<N, V> {

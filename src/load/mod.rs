@@ -22,11 +22,16 @@
 //! // article.get(Article::AUTHOR) would not compile: not loaded.
 //! ```
 //!
+//! [`Relation::joined`] loads a relation in the query's own statement
+//! instead, with a `LEFT OUTER JOIN` (SQLAlchemy's `joinedload`), into the
+//! same row types: `session.load(articles::table, Article::AUTHOR.joined())`.
+//!
 //! [`Session::related`] loads one relation for rows already in hand, on
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;
 mod composite;
 mod criteria;
+mod joined;
 mod loaded;
 mod query;
 mod relationship;
@@ -34,13 +39,11 @@ mod rows;
 mod spec;
 mod tree;
 
-use diesel::query_dsl::methods::LoadQuery;
-use diesel::RunQueryDsl;
-
 pub use cardinality::{Cardinality, Many, One, Optional, ToMany, ToOne};
 pub use criteria::{
     AllRows, Criteria, DeclaredOrder, Filtered, Limit, OrderBy, RowFilter, RowLimit, RowOrder, Unlimited, Where,
 };
+pub use joined::{Join, JoinRows, Joined, JoinedRows, LoadPlan, PlanBy, Selectin, Strategy, UnlimitedQuery};
 pub use loaded::{Get, Here, Loadable, Loaded, Slot, Slots, There};
 pub use query::RelatedQuery;
 pub use relationship::{KeyedRows, LoadRows, LoadRowsWhere, Matching, Relationship};
@@ -70,14 +73,16 @@ impl<C: EngineConnection> Session<C> {
     /// exceed the backend's bind limit). `relations` is a relation
     /// (`Author::ARTICLES`), one with nested relations
     /// (`Author::ARTICLES.with(Article::TAGS)`), or a tuple of them.
-    pub fn load<'q, Q, M, S>(&mut self, query: Q, relations: S) -> Result<Vec<Loaded<M, S::Loaded>>>
+    ///
+    /// With a joined relation (`Article::AUTHOR.joined()`, see
+    /// [`Relation::joined`]) the relation comes in the query's own
+    /// statement, by a `LEFT OUTER JOIN`; `(Article::AUTHOR.joined(),
+    /// Article::TAGS)` adds selectin relations for the same rows.
+    pub fn load<Q, M, S>(&mut self, query: Q, relations: S) -> Result<Vec<Loaded<M, S::Loaded>>>
     where
-        Q: RunQueryDsl<C> + LoadQuery<'q, C, M>,
-        S: LoadSpec<M, C>,
+        S: LoadPlan<Q, M, C>,
     {
-        let rows: Vec<M> = query.load(self.connection())?;
-        let with = relations.fetch_all(&rows, self.connection(), bind_limit::<C>())?;
-        Ok(rows.into_iter().zip(with).map(|(row, with)| Loaded { row, with }).collect())
+        relations.run(query, self.connection(), bind_limit::<C>())
     }
 
     /// Loads `relation` for rows already in hand, in one statement (more

@@ -24,6 +24,7 @@ mod inspect;
 mod loading;
 mod loading_criteria;
 mod loading_failures;
+mod loading_joined;
 mod loading_property;
 mod migrate_runner;
 mod migrations;

@@ -35,6 +35,7 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
     };
     let marker = marker(table, relation);
     let matching = matching.tokens(&marker);
+    let joined = join_rows(schema, table, target, relation, &marker).unwrap_or_default();
     let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));
     let name = &relation.field;
     let width =
@@ -56,6 +57,7 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
         }
         #rows
         #matching
+        #joined
     };
     Some((marker, items))
 }
@@ -329,4 +331,218 @@ pub fn markers(schema: &Schema) -> TokenStream {
             #(#structs)*
         }
     }
+}
+
+/// One side of a join: a table, or for a self-referential relation the
+/// alias its rows are joined under.
+struct Source {
+    /// The table's module.
+    module: proc_macro2::Ident,
+    /// The alias's name (a const and a type), or `None` for the table itself.
+    alias: Option<proc_macro2::Ident>,
+}
+
+impl Source {
+    fn table(table: &Table) -> Self {
+        Source { module: ident(&table.module), alias: None }
+    }
+
+    /// The source in a `JOIN`: (type, expression).
+    fn from(&self) -> (TokenStream, TokenStream) {
+        let module = &self.module;
+        match &self.alias {
+            Some(alias) => (quote!(#alias), quote!(#alias)),
+            None => (quote!(#module::table), quote!(#module::table)),
+        }
+    }
+
+    /// A column of the source, wrapped in `assume_not_null` when `unwrap`.
+    fn column(&self, column: &Column, unwrap: bool) -> (TokenStream, TokenStream) {
+        let (module, field) = (&self.module, ident(&column.field));
+        let (ty, expr) = match &self.alias {
+            Some(alias) => (quote!(diesel::dsl::Field<#alias, #module::#field>), quote!(#alias.field(#module::#field))),
+            None => (quote!(#module::#field), quote!(#module::#field)),
+        };
+        if unwrap {
+            (quote!(diesel::dsl::AssumeNotNull<#ty>), quote!(diesel::NullableExpressionMethods::assume_not_null(#expr)))
+        } else {
+            (ty, expr)
+        }
+    }
+
+    /// All the source's columns, nullable (the right side of a LEFT JOIN).
+    fn nullable_columns(&self) -> (TokenStream, TokenStream) {
+        let module = &self.module;
+        let (ty, expr) = match &self.alias {
+            Some(alias) => (
+                quote!(diesel::dsl::Fields<#alias, <#module::table as diesel::Table>::AllColumns>),
+                quote!(#alias.fields(#module::all_columns)),
+            ),
+            None => (quote!(<#module::table as diesel::Table>::AllColumns), quote!(#module::all_columns)),
+        };
+        (quote!(diesel::dsl::Nullable<#ty>), quote!(diesel::NullableExpressionMethods::nullable(#expr)))
+    }
+}
+
+/// `left = right` for an `ON` clause: (type, expression). A nullable column
+/// compared with a NOT NULL one is read with `assume_not_null` (a NULL key
+/// matches nothing either way).
+fn on_eq(
+    (left, left_column): (&Source, &Column),
+    (right, right_column): (&Source, &Column),
+) -> (TokenStream, TokenStream) {
+    let unwrap_left = left_column.nullable && !right_column.nullable;
+    let unwrap_right = right_column.nullable && !left_column.nullable;
+    let (lt, le) = left.column(left_column, unwrap_left);
+    let (rt, re) = right.column(right_column, unwrap_right);
+    (quote!(diesel::dsl::Eq<#lt, #rt>), quote!(diesel::ExpressionMethods::eq(#le, #re)))
+}
+
+/// The joined strategy for a relation: an alias of the target table when
+/// the relation is self-referential, and `impl JoinRows<Q, C>` for any
+/// query `Q` diesel can `LEFT OUTER JOIN` the target to and load as
+/// `(From, Option<To>)`. A to-many relation also orders the children by the
+/// relation's declared order (after the query's own) and requires a query
+/// without LIMIT/OFFSET (`quarry::load::UnlimitedQuery`, implemented here for
+/// the `From` table itself).
+fn join_rows(
+    schema: &Schema,
+    table: &Table,
+    target: &Table,
+    relation: &Relation,
+    marker: &TokenStream,
+) -> Option<TokenStream> {
+    let parent = Source::table(table);
+    let mut extra_items = quote!();
+    let rhs = if target.name == table.name {
+        if relation.kind == RelationKind::ManyToMany {
+            return None;
+        }
+        let name = format!("{}__{}", table.struct_name, relation.field);
+        let (konst, ty, sql) =
+            (ident(&format!("__quarry_join_{name}")), ident(&format!("__QuarryJoin_{name}")), ident(&relation.field));
+        let module = ident(&target.module);
+        extra_items = quote! {
+            diesel::alias! {
+                pub const #konst: Alias<#ty> = #module as #sql;
+            }
+        };
+        Source { module: ident(&target.module), alias: Some(konst) }
+    } else {
+        Source::table(target)
+    };
+    // The joins: (source, ON) each, in order.
+    let joins: Vec<((TokenStream, TokenStream), (TokenStream, TokenStream))> = match relation.kind {
+        RelationKind::ManyToMany => {
+            let (through, mine) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
+            let (_, theirs) = schema.foreign_key(relation.through_target_key.as_deref()?)?;
+            let ([link], [my_key]) = (mine.columns.as_slice(), mine.ref_columns.as_slice()) else { return None };
+            let ([their_link], [their_key]) = (theirs.columns.as_slice(), theirs.ref_columns.as_slice()) else {
+                return None;
+            };
+            let via = Source::table(through);
+            let first = on_eq((&via, through.column(link)?), (&parent, table.column(my_key)?));
+            let second = on_eq((&rhs, target.column(their_key)?), (&via, through.column(their_link)?));
+            vec![(via.from(), first), (rhs.from(), second)]
+        }
+        _ => {
+            let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
+            let ([fk_field], [ref_field]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else { return None };
+            let on = match relation.kind {
+                RelationKind::HasMany | RelationKind::HasOne if holder.name == target.name => {
+                    on_eq((&rhs, target.column(fk_field)?), (&parent, table.column(ref_field)?))
+                }
+                RelationKind::BelongsTo if holder.name == table.name => {
+                    on_eq((&rhs, target.column(ref_field)?), (&parent, table.column(fk_field)?))
+                }
+                _ => return None,
+            };
+            vec![(rhs.from(), on)]
+        }
+    };
+    let to_many = matches!(relation.kind, RelationKind::HasMany | RelationKind::ManyToMany);
+    let grouped = relation.kind != RelationKind::BelongsTo;
+    let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));
+    let parent_module = &parent.module;
+
+    // The query's type after each step (a type parameter bound to the
+    // step's output: a projection of `Q` in a bound overflows rustc's trait
+    // solver), the bounds that make each step possible, and the steps.
+    let mut params = Vec::new();
+    let mut bounds = Vec::new();
+    let mut steps = Vec::new();
+    let mut query = quote!(Q);
+    let mut next =
+        |bounds: &mut Vec<TokenStream>, (bound, args): (TokenStream, TokenStream), query: &mut TokenStream| {
+            let param = ident(&format!("Q{}", params.len() + 1));
+            let current = std::mem::replace(query, quote!(#param));
+            bounds.push(quote!(#current: #bound<#args, Output = #param>));
+            params.push(param);
+        };
+    if to_many {
+        bounds.push(quote!(Q: quarry::load::UnlimitedQuery<#marker>));
+        extra_items = quote! {
+            #extra_items
+            impl quarry::load::UnlimitedQuery<#marker> for #parent_module::table {}
+        };
+    }
+    for ((source_ty, source), (on_ty, on)) in &joins {
+        next(
+            &mut bounds,
+            (quote!(diesel::query_dsl::InternalJoinDsl), quote!(#source_ty, quarry::__codegen::LeftOuter, #on_ty)),
+            &mut query,
+        );
+        steps.push(quote! {
+            let query = diesel::query_dsl::InternalJoinDsl::join(query, #source, quarry::__codegen::LeftOuter, #on);
+        });
+    }
+    let (columns_ty, columns) = rhs.nullable_columns();
+    let select_ty = quote!((<#parent_module::table as diesel::Table>::AllColumns, #columns_ty));
+    next(&mut bounds, (quote!(diesel::query_dsl::methods::SelectDsl), select_ty), &mut query);
+    steps.push(quote! {
+        let query = diesel::query_dsl::methods::SelectDsl::select(query, (#parent_module::all_columns, #columns));
+    });
+    let order: Vec<(TokenStream, TokenStream)> = if to_many {
+        relation
+            .order_by
+            .iter()
+            .filter_map(|o| {
+                let (ty, expr) = rhs.column(target.column(&o.column)?, false);
+                Some(if o.desc {
+                    (quote!(diesel::dsl::Desc<#ty>), quote!(diesel::ExpressionMethods::desc(#expr)))
+                } else {
+                    (quote!(diesel::dsl::Asc<#ty>), quote!(diesel::ExpressionMethods::asc(#expr)))
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !order.is_empty() {
+        let (types, exprs): (Vec<_>, Vec<_>) = order.into_iter().unzip();
+        next(&mut bounds, (quote!(diesel::query_dsl::methods::ThenOrderDsl), quote!((#(#types,)*))), &mut query);
+        steps.push(quote! {
+            let query = diesel::query_dsl::methods::ThenOrderDsl::then_order_by(query, (#(#exprs,)*));
+        });
+    }
+    bounds.push(quote! {
+        #query: diesel::RunQueryDsl<C> + diesel::query_dsl::LoadQuery<'static, C, (#from, ::std::option::Option<#to>)>
+    });
+    Some(quote! {
+        #extra_items
+        impl<Q, C, #(#params),*> quarry::load::JoinRows<Q, C> for #marker
+        where
+            #(#bounds,)*
+        {
+            const GROUPED: bool = #grouped;
+
+            fn join_rows(
+                query: Q,
+                conn: &mut C,
+            ) -> diesel::QueryResult<::std::vec::Vec<(#from, ::std::option::Option<#to>)>> {
+                #(#steps)*
+                diesel::RunQueryDsl::load(query, conn)
+            }
+        }
+    })
 }
