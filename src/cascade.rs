@@ -142,35 +142,31 @@ pub fn bind_limit<C: EngineConnection>(_: &C) -> usize {
 }
 
 /// `CascadeDelete` for every backend quarry is built with; generated code
-/// invokes it once per model:
+/// invokes it once per model, with the primary key's columns and a step per
+/// relation the session acts on, each naming the foreign key's columns in
+/// the primary key's order:
 ///
 /// ```text
-/// cascade_delete!(Author, authors::table, authors::id, [
-///     delete "articles" articles::table, articles::author_id, articles::id, Article;   // cascade = "delete"
-///     nullify "categories" categories::table, categories::parent_id;                   // nullable key, no cascade
-///     unlink "article_tags" article_tags::table, article_tags::article_id;             // many-to-many
+/// cascade_delete!(Author, authors::table, [authors::id], [
+///     { delete "articles" articles::table, [articles::author_id], Article }          // cascade = "delete"
+///     { nullify "categories" categories::table, [categories::parent_id], [categories::parent_id] }  // nullable key
+///     { unlink "article_tags" article_tags::table, [article_tags::article_id] }      // many-to-many
 /// ])
-/// cascade_delete!(OrderLine, order_lines::table, composite)                  // deleted by key, one by one
+/// cascade_delete!(Bin, bins::table, [bins::warehouse_id, bins::aisle, bins::shelf], [
+///     { nullify "counts" counts::table, [counts::warehouse_id, counts::aisle, counts::shelf], [counts::aisle, counts::shelf] }
+/// ])   // composite keys: WHERE (warehouse_id, aisle, shelf) IN ((?, ?, ?), ...)
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __cascade_delete {
-    ($model:ty, $table:path, composite) => {
+    ($model:ty, $table:path, [$($key:path),+], [$({ $kind:ident $name:literal $($arg:tt)* })*]) => {
         $crate::__cascade_delete!(@backends $model, |keys, action, conn, events| {
             let mut deleted = 0;
-            for key in keys {
-                deleted += diesel::RunQueryDsl::execute(diesel::delete(diesel::QueryDsl::find($table, key)), conn)?;
-            }
-            ::std::result::Result::Ok($crate::cascade::report(events, action, $crate::cascade::table_of::<$model>(), deleted))
-        });
-    };
-    ($model:ty, $table:path, $key:path, [$($kind:ident $name:literal $($arg:path),+);* $(;)?]) => {
-        $crate::__cascade_delete!(@backends $model, |keys, action, conn, events| {
-            let mut deleted = 0;
-            for chunk in keys.chunks($crate::cascade::bind_limit(&*conn)) {
-                $( $crate::__cascade_delete!(@step $kind chunk, conn, events, $name, $($arg),+); )*
+            let width = [$(stringify!($key)),+].len();
+            for chunk in keys.chunks(($crate::cascade::bind_limit(&*conn) / width).max(1)) {
+                $( $crate::__cascade_delete!(@step $kind chunk, conn, events, $name, $($arg)*); )*
                 let rows = diesel::RunQueryDsl::execute(
-                    diesel::delete(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($key, chunk.to_vec()))),
+                    diesel::delete(diesel::QueryDsl::filter($table, $crate::__cascade_delete!(@in [$($key),+], chunk))),
                     conn,
                 )?;
                 deleted += $crate::cascade::report(events, action, $crate::cascade::table_of::<$model>(), rows);
@@ -178,9 +174,19 @@ macro_rules! __cascade_delete {
             ::std::result::Result::Ok(deleted)
         });
     };
-    (@step delete $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $fk:path, $child_key:path, $child:path) => {
+    // `key IN (...)` for one column, `(a, b) IN ((?, ?), ...)` for several.
+    (@in [$column:path], $keys:ident) => {
+        diesel::ExpressionMethods::eq_any($column, $keys.to_vec())
+    };
+    (@in [$($column:path),+], $keys:ident) => {
+        $crate::dsl::tuple_in(($($column,)+), $keys.to_vec())
+    };
+    (@step delete $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, [$($fk:path),+], $child:ty) => {
         let children = diesel::RunQueryDsl::load(
-            diesel::QueryDsl::select(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($fk, $keys.to_vec())), $child_key),
+            diesel::QueryDsl::select(
+                diesel::QueryDsl::filter($table, $crate::__cascade_delete!(@in [$($fk),+], $keys)),
+                diesel::Table::primary_key(&$table),
+            ),
             $conn,
         )?;
         if !children.is_empty() {
@@ -192,24 +198,17 @@ macro_rules! __cascade_delete {
             )?;
         }
     };
-    (@step delete_rows $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $fk:path) => {
+    (@step nullify $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, [$($fk:path),+], [$($null:path),+]) => {
         let rows = diesel::RunQueryDsl::execute(
-            diesel::delete(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($fk, $keys.to_vec()))),
-            $conn,
-        )?;
-        $crate::cascade::report($events, $crate::engine::CascadeAction::Delete, $name, rows);
-    };
-    (@step nullify $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $fk:path) => {
-        let rows = diesel::RunQueryDsl::execute(
-            diesel::update(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($fk, $keys.to_vec())))
-                .set(diesel::ExpressionMethods::eq($fk, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$fk>>("NULL"))),
+            diesel::update(diesel::QueryDsl::filter($table, $crate::__cascade_delete!(@in [$($fk),+], $keys)))
+                .set(($(diesel::ExpressionMethods::eq($null, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$null>>("NULL")),)+)),
             $conn,
         )?;
         $crate::cascade::report($events, $crate::engine::CascadeAction::Nullify, $name, rows);
     };
-    (@step unlink $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, $link:path) => {
+    (@step unlink $keys:ident, $conn:ident, $events:ident, $name:literal, $table:path, [$($link:path),+]) => {
         let rows = diesel::RunQueryDsl::execute(
-            diesel::delete(diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq_any($link, $keys.to_vec()))),
+            diesel::delete(diesel::QueryDsl::filter($table, $crate::__cascade_delete!(@in [$($link),+], $keys))),
             $conn,
         )?;
         $crate::cascade::report($events, $crate::engine::CascadeAction::Unlink, $name, rows);

@@ -162,4 +162,63 @@ common::engine_tests! {
         assert_eq!(counted.iter().map(|c| (c.aisle, c.shelf)).collect::<Vec<_>>(), [(Some(3), Some(4))]);
         constraints::drop_all(session.connection()).unwrap();
     }
+
+    fn deleting_through_the_session_follows_composite_foreign_keys(engine) {
+        let mut session = engine.session().unwrap();
+        constraints::create_all(session.connection()).unwrap();
+        let conn = session.connection();
+        diesel::insert_into(warehouses::table)
+            .values(&vec![NewWarehouse::new("W1", "Leeds"), NewWarehouse::new("W2", "York")])
+            .execute(conn)
+            .unwrap();
+        let w: Vec<i32> = warehouses::table.order(warehouses::id).select(warehouses::id).load(conn).unwrap();
+        for (warehouse, aisle, shelf, label) in [(w[0], 1, 1, "a"), (w[0], 1, 2, "b"), (w[1], 1, 1, "c"), (w[1], 2, 2, "d")] {
+            diesel::insert_into(bins::table).values(NewBin::new(warehouse, aisle, shelf, label)).execute(conn).unwrap();
+        }
+        let count = |warehouse: i32, aisle: i16, shelf: i16| NewCount { aisle: Some(aisle), shelf: Some(shelf), ..NewCount::new(warehouse, 1) };
+        diesel::insert_into(counts::table).values(&vec![count(w[0], 1, 1), count(w[0], 1, 2)]).execute(conn).unwrap();
+        let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heard = events.clone();
+        session.listen(quarry::engine::EventKind::Cascade, move |event| heard.lock().unwrap().push(event));
+
+        // Bin.counts has no cascade over a partly nullable composite key:
+        // the nullable part is cleared, in one UPDATE ... WHERE (w, a, s) IN (...).
+        let bin_a: Bin = session.one(bins::table.filter(bins::label.eq("a"))).unwrap();
+        assert!(session.delete(&bin_a).unwrap());
+        let left: Vec<(Option<i16>, Option<i16>)> =
+            session.all(counts::table.order(counts::id).select((counts::aisle, counts::shelf))).unwrap();
+        assert_eq!(left, [(None, None), (Some(1), Some(2))], "bin b's count keeps its bin");
+
+        // Warehouse.bins cascades: W2's bins (a composite primary key) go
+        // first, by their whole keys, then the warehouse.
+        let w2: constraints::Warehouse = session.one(warehouses::table.find(w[1])).unwrap();
+        events.lock().unwrap().clear();
+        assert!(session.delete(&w2).unwrap());
+        let labels: Vec<String> = session.all(bins::table.order(bins::label).select(bins::label)).unwrap();
+        assert_eq!(labels, ["b"]);
+        let tables: Vec<(&str, usize)> = events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|e| match e {
+                quarry::engine::Event::Cascade(c) => Some((c.table, c.rows)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables, [("bins", 2), ("warehouses", 1)]);
+
+        // A RESTRICT key stops the whole delete: nothing changes.
+        session.connection();
+        diesel::insert_into(stock::table)
+            .values(NewStock { home_id: Some(w[0]), ..NewStock::new(w[0], 1, 2) })
+            .execute(session.connection())
+            .unwrap();
+        let w1: constraints::Warehouse = session.one(warehouses::table.find(w[0])).unwrap();
+        assert!(session.delete(&w1).is_err());
+        let labels: Vec<String> = session.all(bins::table.select(bins::label)).unwrap();
+        assert_eq!(labels, ["b"], "the bin stays with its stock");
+        let count: i64 = session.one(warehouses::table.count()).unwrap();
+        assert_eq!(count, 1);
+        constraints::drop_all(session.connection()).unwrap();
+    }
 }

@@ -64,9 +64,9 @@ fn passive_deletes_relations_get_no_delete_step() {
     let code = generated();
     // User: posts (passive, nullable) and groups (passive many_to_many) are
     // the database's; notes is NOT NULL without cascade: the database's too.
-    assert!(code.contains("cascade_delete!(User, users::table, users::id, []);"), "{code}");
+    assert!(code.contains("cascade_delete!(User, users::table, [users::id], []);"), "{code}");
     // Group's side of the same association table is not passive.
-    assert!(code.contains(r#"[unlink "user_groups" user_groups::table, user_groups::group_id]"#), "{code}");
+    assert!(code.contains(r#"[{ unlink "user_groups" user_groups::table, [user_groups::group_id] }]"#), "{code}");
 }
 
 #[test]

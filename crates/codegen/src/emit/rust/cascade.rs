@@ -7,46 +7,58 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ident::ident;
-use crate::ir::{ForeignKey, Relation, RelationKind, Schema, Table};
+use crate::ir::{Column, ForeignKey, Relation, RelationKind, Schema, Table};
 
 /// The `cascade_delete!` invocation for `table`.
 pub fn cascade_delete(schema: &Schema, table: &Table) -> TokenStream {
     let (model, module) = (ident(&table.struct_name), ident(&table.module));
-    let [key] = table.primary_key.as_slice() else {
-        return quote!(quarry::__codegen::cascade_delete!(#model, #module::table, composite););
+    let Some(keys) = table.primary_key.iter().map(|k| table.column(k)).collect::<Option<Vec<_>>>() else {
+        return quote!();
     };
-    let Some(key) = table.column(key) else { return quote!() };
-    let key = ident(&key.field);
+    if keys.is_empty() {
+        return quote!();
+    }
+    let keys = keys.iter().map(|k| ident(&k.field));
     // `passive_deletes`: the foreign key's ON DELETE does it, not the session.
     let steps = table.relations.iter().filter(|relation| !relation.passive_deletes).filter_map(|relation| {
         let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
-        let [fk_field] = fk.columns.as_slice() else { return None };
-        let fk_column = holder.column(fk_field)?;
-        let (holder_module, fk_ident) = (ident(&holder.module), ident(&fk_column.field));
+        let fk_columns = in_key_order(table, holder, fk)?;
+        let holder_module = ident(&holder.module);
+        let fks = fk_columns.iter().map(|c| ident(&c.field));
+        let fks = quote!([#(#holder_module::#fks),*]);
         let name = &holder.name;
+        let nullable: Vec<_> = fk_columns.iter().filter(|c| c.nullable).map(|c| ident(&c.field)).collect();
         match relation.kind {
             RelationKind::HasMany | RelationKind::HasOne if relation.cascade.delete => {
                 let child = ident(&holder.struct_name);
-                match holder.primary_key.as_slice() {
-                    [child_key] => {
-                        let child_key = ident(&holder.column(child_key)?.field);
-                        Some(
-                            quote!(delete #name #holder_module::table, #holder_module::#fk_ident, #holder_module::#child_key, #child),
-                        )
-                    }
-                    // Rows with a composite key are deleted in one statement;
-                    // their own dependants are the database's to handle.
-                    _ => Some(quote!(delete_rows #name #holder_module::table, #holder_module::#fk_ident)),
-                }
+                Some(quote!({ delete #name #holder_module::table, #fks, #child }))
             }
-            RelationKind::HasMany | RelationKind::HasOne if fk_column.nullable => {
-                Some(quote!(nullify #name #holder_module::table, #holder_module::#fk_ident))
+            // A nullable key (or the nullable part of a composite one) is
+            // cleared: the row no longer references the deleted one.
+            RelationKind::HasMany | RelationKind::HasOne if !nullable.is_empty() => {
+                Some(quote!({ nullify #name #holder_module::table, #fks, [#(#holder_module::#nullable),*] }))
             }
-            RelationKind::ManyToMany => Some(quote!(unlink #name #holder_module::table, #holder_module::#fk_ident)),
+            RelationKind::ManyToMany => Some(quote!({ unlink #name #holder_module::table, #fks })),
             _ => None,
         }
     });
-    quote!(quarry::__codegen::cascade_delete!(#model, #module::table, #module::#key, [#(#steps);*]);)
+    quote!(quarry::__codegen::cascade_delete!(#model, #module::table, [#(#module::#keys),*], [#(#steps)*]);)
+}
+
+/// The columns of `fk` (in `holder`) that reference `table`'s primary key,
+/// in the primary key's order; `None` unless they reference all of it.
+fn in_key_order<'a>(table: &Table, holder: &'a Table, fk: &ForeignKey) -> Option<Vec<&'a Column>> {
+    if fk.ref_table != table.name || fk.ref_columns.len() != table.primary_key.len() {
+        return None;
+    }
+    table
+        .primary_key
+        .iter()
+        .map(|key| {
+            let position = fk.ref_columns.iter().position(|r| r == key)?;
+            holder.column(&fk.columns[position])
+        })
+        .collect()
 }
 
 /// `unlink!` and `impl kind::Unlink` for each relation of `table` that

@@ -8,6 +8,8 @@ pub struct Warehouse {
     pub code: String,
     #[column(max_length = 100, index)]
     pub city: String,
+    #[relation(has_many, back_populates = warehouse, cascade = "all")]
+    pub bins: Vec<Bin>,
 }
 
 /// A composite primary key, composite unique constraints and indexes.
@@ -28,6 +30,8 @@ pub struct Bin {
     pub label: String,
     #[column(max_length = 30)]
     pub barcode: Option<String>,
+    #[relation(belongs_to, back_populates = bins)]
+    pub warehouse: Warehouse,
     #[relation(has_many, foreign_key = fk_stock_bin, back_populates = bin, order_by = id)]
     pub stock: Vec<Stock>,
     #[relation(has_many, foreign_key = fk_counts_bin, back_populates = bin)]
