@@ -61,6 +61,9 @@ pub struct RelatedQuery<DB: Backend, ST> {
     columns: Fragment<DB>,
     through: Option<(Fragment<DB>, Fragment<DB>)>,
     key: Fragment<DB>,
+    /// The key's columns one by one, when it has several (a composite key
+    /// through an association table): each gets its own alias.
+    key_columns: Vec<Fragment<DB>>,
     keys: Fragment<DB>,
     primary_key: Fragment<DB>,
     filter: Option<Fragment<DB>>,
@@ -85,6 +88,7 @@ impl<DB: Backend, ST> RelatedQuery<DB, ST> {
             columns: Box::new(columns),
             through: None,
             key: Box::new(key),
+            key_columns: Vec::new(),
             keys: Box::new(keys),
             primary_key: Box::new(primary_key),
             filter: None,
@@ -100,6 +104,37 @@ impl<DB: Backend, ST> RelatedQuery<DB, ST> {
     pub fn through(mut self, through: impl QueryFragment<DB> + 'static, on: impl QueryFragment<DB> + 'static) -> Self {
         self.through = Some((Box::new(through), Box::new(on)));
         self
+    }
+
+    /// The key's columns one by one, for a key of several columns selected
+    /// through an association table.
+    #[doc(hidden)]
+    pub fn key_columns(mut self, columns: Vec<Box<dyn QueryFragment<DB>>>) -> Self {
+        self.key_columns = columns;
+        self
+    }
+
+    /// `__quarry_key` for a one-column key, `__quarry_key_0, __quarry_key_1, ...`
+    /// for a composite one; with `from`, `column AS alias` for each.
+    fn walk_key_aliases<'b>(&'b self, mut out: AstPass<'_, 'b, DB>, from: bool) -> QueryResult<()> {
+        if self.key_columns.is_empty() {
+            if from {
+                self.key.walk_ast(out.reborrow())?;
+                out.push_sql(" AS ");
+            }
+            return out.push_identifier(KEY);
+        }
+        for (i, column) in self.key_columns.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            if from {
+                column.walk_ast(out.reborrow())?;
+                out.push_sql(" AS ");
+            }
+            out.push_identifier(&format!("{KEY}_{i}"))?;
+        }
+        Ok(())
     }
 
     /// The criteria: an extra predicate, an order before the primary key,
@@ -171,15 +206,13 @@ where
             return self.walk_order(out.reborrow());
         };
         if self.through.is_some() {
-            out.push_identifier(KEY)?;
+            self.walk_key_aliases(out.reborrow(), false)?;
             out.push_sql(", ");
         }
         self.columns.walk_ast(out.reborrow())?;
         out.push_sql(" FROM (SELECT ");
         if self.through.is_some() {
-            self.key.walk_ast(out.reborrow())?;
-            out.push_sql(" AS ");
-            out.push_identifier(KEY)?;
+            self.walk_key_aliases(out.reborrow(), true)?;
             out.push_sql(", ");
         }
         self.table.walk_ast(out.reborrow())?;

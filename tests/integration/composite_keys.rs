@@ -11,7 +11,10 @@ use crate::generated_cases::constraints;
 use diesel::prelude::*;
 use quarry::Loaded;
 
-use constraints::{bins, counts, stock, warehouses, Bin, Count, NewBin, NewCount, NewStock, NewWarehouse, Stock};
+use constraints::{
+    bin_labels, bins, counts, labels, stock, warehouses, Bin, Count, Label, NewBin, NewCount, NewLabel, NewStock,
+    NewWarehouse, Stock,
+};
 
 /// SELECT statements among `statements`.
 fn selects(statements: &[String]) -> usize {
@@ -94,6 +97,18 @@ common::engine_tests! {
         engine.record_statements(false);
         assert_eq!(selects(&engine.take_statements()), 1);
         let labels: Vec<Option<&str>> = bins_of.iter().map(|b| b.as_ref().map(|b| b.label.as_str())).collect();
+        assert_eq!(labels, [Some("a"), None, Some("b")]);
+
+        // The joined strategy over composite keys: one statement each, the
+        // same rows as selectin.
+        engine.record_statements(true);
+        let joined = session.load(bins::table.order(bins::label), Bin::STOCK.joined()).unwrap();
+        let parents = session.load(counts::table.order(counts::id), Count::BIN.joined()).unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 2);
+        let selectin = session.load(bins::table.order(bins::label), Bin::STOCK).unwrap();
+        assert_eq!(joined, selectin);
+        let labels: Vec<Option<&str>> = parents.iter().map(|c| c.get(Count::BIN).as_ref().map(|b| b.label.as_str())).collect();
         assert_eq!(labels, [Some("a"), None, Some("b")]);
 
         // Extra criteria apply to the composite-key query too.
@@ -219,6 +234,64 @@ common::engine_tests! {
         assert_eq!(labels, ["b"], "the bin stays with its stock");
         let count: i64 = session.one(warehouses::table.count()).unwrap();
         assert_eq!(count, 1);
+        constraints::drop_all(session.connection()).unwrap();
+    }
+
+    fn many_to_many_over_a_composite_key_loads_links_and_filters(engine) {
+        let mut session = engine.session().unwrap();
+        constraints::create_all(session.connection()).unwrap();
+        let warehouse = session.add(NewWarehouse::new("W1", "Leeds"));
+        let flushed = session.flush().unwrap();
+        let w = *flushed.key(warehouse).unwrap();
+        let (fragile, cold, heavy) =
+            (session.add(NewLabel::new("fragile")), session.add(NewLabel::new("cold")), session.add(NewLabel::new("heavy")));
+        let a = session.add(NewBin::new(w, 1, 1, "a"));
+        let b = session.add(NewBin::new(w, 1, 2, "b"));
+        session.add(NewBin::new(w, 2, 1, "c"));
+        // The unit of work writes the association row from a composite key and a plain one.
+        session.link(a, Bin::LABELS, fragile).unwrap();
+        session.link(a, Bin::LABELS, cold).unwrap();
+        session.link(b, Bin::LABELS, cold).unwrap();
+        let _ = heavy;
+        session.flush().unwrap();
+        let links: i64 = session.one(bin_labels::table.count()).unwrap();
+        assert_eq!(links, 3);
+
+        engine.record_statements(true);
+        let loaded = session.load(bins::table.order(bins::label), Bin::LABELS).unwrap();
+        engine.record_statements(false);
+        assert_eq!(selects(&engine.take_statements()), 2);
+        let names: Vec<Vec<&str>> =
+            loaded.iter().map(|bin| bin.get(Bin::LABELS).iter().map(|l| l.name.as_str()).collect()).collect();
+        assert_eq!(names, [vec!["cold", "fragile"], vec!["cold"], vec![]], "in the declared order, by name");
+        let joined = session.load(bins::table.order(bins::label), Bin::LABELS.joined()).unwrap();
+        assert_eq!(joined, loaded, "joined through the association table: the same rows");
+        let loaded = session.load(labels::table.order(labels::name), Label::BINS).unwrap();
+        let bins_of: Vec<Vec<&str>> =
+            loaded.iter().map(|l| { let mut b: Vec<&str> = l.get(Label::BINS).iter().map(|b| b.label.as_str()).collect(); b.sort(); b }).collect();
+        assert_eq!(bins_of, [vec!["a", "b"], vec!["a"], vec![]], "cold, fragile, heavy");
+
+        // Criteria through the association table, with a limit per composite key.
+        let loaded = session.load(bins::table.order(bins::label), Bin::LABELS.order_by(labels::name.desc()).limit(1)).unwrap();
+        let first: Vec<Vec<&str>> =
+            loaded.iter().map(|bin| bin.get(Bin::LABELS).iter().map(|l| l.name.as_str()).collect()).collect();
+        assert_eq!(first, [vec!["fragile"], vec!["cold"], vec![]]);
+
+        // any / has through the association table, both directions.
+        let cold_bins: Vec<String> =
+            session.all(bins::table.filter(Bin::LABELS.any(labels::name.eq("cold"))).order(bins::label).select(bins::label)).unwrap();
+        assert_eq!(cold_bins, ["a", "b"]);
+        let on_b: Vec<String> =
+            session.all(labels::table.filter(Label::BINS.any(bins::label.eq("b"))).select(labels::name)).unwrap();
+        assert_eq!(on_b, ["cold"]);
+
+        // Deleting a bin through the session removes its association rows first.
+        let bin_a: Bin = session.one(bins::table.filter(bins::label.eq("a"))).unwrap();
+        assert!(session.delete(&bin_a).unwrap());
+        let left: Vec<(i16, i16, i32)> =
+            session.all(bin_labels::table.select((bin_labels::aisle, bin_labels::shelf, bin_labels::label_id))).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!((left[0].0, left[0].1), (1, 2));
         constraints::drop_all(session.connection()).unwrap();
     }
 }

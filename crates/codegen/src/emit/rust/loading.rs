@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::value_type;
 use crate::ident::ident;
-use crate::ir::{Column, Relation, RelationKind, Schema, Table};
+use crate::ir::{Column, ForeignKey, Relation, RelationKind, Schema, Table};
 
 /// The hidden module holding the relation types.
 pub const MODULE: &str = "__quarry_relations";
@@ -251,62 +251,96 @@ fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -
     Some((key, from_key, cardinality, rows, matching))
 }
 
-/// many_to_many: the key is this table's primary key, matched by the
-/// association table's column that references it.
+/// The association table's columns of `fk` and the columns of `referenced`
+/// they point at, pairwise, when they cover its whole primary key and none
+/// of the association table's is nullable.
+fn links<'a>(through: &'a Table, fk: &ForeignKey, referenced: &'a Table) -> Option<(Vec<&'a Column>, Vec<&'a Column>)> {
+    let (mut columns, mut primary) = (fk.ref_columns.clone(), referenced.primary_key.clone());
+    columns.sort();
+    primary.sort();
+    if columns != primary || fk.columns.len() != fk.ref_columns.len() {
+        return None;
+    }
+    let links: Vec<&Column> = fk.columns.iter().map(|c| through.column(c)).collect::<Option<_>>()?;
+    let keys: Vec<&Column> = fk.ref_columns.iter().map(|c| referenced.column(c)).collect::<Option<_>>()?;
+    (!links.iter().any(|c| c.nullable)).then_some((links, keys))
+}
+
+/// many_to_many: the key is this table's primary key (a tuple when it has
+/// several columns), matched by the association table's columns that
+/// reference it.
 fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -> Option<Pieces> {
     let (through, mine) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
     let (_, theirs) = schema.foreign_key(relation.through_target_key.as_deref()?)?;
-    let ([link], [my_key]) = (mine.columns.as_slice(), mine.ref_columns.as_slice()) else { return None };
-    let ([their_link], [their_key]) = (theirs.columns.as_slice(), theirs.ref_columns.as_slice()) else { return None };
-    if table.primary_key != [my_key.clone()] || target.primary_key != [their_key.clone()] {
-        return None;
-    }
-    let link_column = through.column(link)?;
-    if link_column.nullable {
-        return None;
-    }
-    let key_column = table.column(my_key)?;
-    let key = value_type(&key_column.ty);
+    let (my_links, my_keys) = links(through, mine, table)?;
+    let (their_links, their_keys) = links(through, theirs, target)?;
+    let types: Vec<TokenStream> = my_keys.iter().map(|c| value_type(&c.ty)).collect();
+    let key = match types.as_slice() {
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    };
     let (through_module, target_module) = (ident(&through.module), ident(&target.module));
-    let (link, their_link, their_key) =
-        (ident(&link_column.field), ident(&through.column(their_link)?.field), ident(&target.column(their_key)?.field));
+    let field = |module: &proc_macro2::Ident, column: &Column| {
+        let field = ident(&column.field);
+        quote!(#module::#field)
+    };
+    // `through.their_link = target.their_key [AND ...]`.
+    let on = their_links
+        .iter()
+        .zip(&their_keys)
+        .map(|(link, key)| {
+            let (link, key) = (field(&through_module, link), field(&target_module, key));
+            quote!(diesel::ExpressionMethods::eq(#link, #key))
+        })
+        .reduce(|all, one| quote!(diesel::BoolExpressionMethods::and(#all, #one)))?;
     let order = order(target, relation);
     let marker = marker(table, relation);
-    let rows = quote! {
-        quarry::__codegen::load_rows!(#marker,
-            through #through_module::table, #through_module::#link,
-            on diesel::ExpressionMethods::eq(#through_module::#their_link, #target_module::#their_key),
-            #target_module::table, #target_module::all_columns,
-            order [#(#order),*]);
+    let links_of_mine: Vec<TokenStream> = my_links.iter().map(|c| field(&through_module, c)).collect();
+    let rows = match links_of_mine.as_slice() {
+        [link] => quote! {
+            quarry::__codegen::load_rows!(#marker,
+                through #through_module::table, #link,
+                on #on,
+                #target_module::table, #target_module::all_columns,
+                order [#(#order),*]);
+        },
+        links => quote! {
+            quarry::__codegen::load_rows_composite!(#marker,
+                through #through_module::table, (#(#links),*),
+                on #on,
+                #target_module::table, #target_module::all_columns,
+                order [#(#order),*]);
+        },
     };
     // Rows of `table` whose key the association table links to a matching
     // target row: `id IN (SELECT link FROM through WHERE their_link IN
-    // (SELECT key FROM target WHERE predicate))`.
+    // (SELECT key FROM target WHERE predicate))`, with row values `(a, b)`
+    // where a key has several columns.
     let from_module = ident(&table.module);
-    let my_key = ident(&key_column.field);
-    let inner_ty =
-        quote!(diesel::dsl::Select<diesel::dsl::Filter<#target_module::table, P>, #target_module::#their_key>);
+    let (their_key_ty, their_key) = Matching::columns(&target_module, &their_keys);
+    let (their_link_ty, their_link) = Matching::row(&through_module, &their_links);
+    let inner_ty = quote!(diesel::dsl::Select<diesel::dsl::Filter<#target_module::table, P>, #their_key_ty>);
     let inner = quote!(diesel::query_dsl::methods::SelectDsl::select(
         diesel::query_dsl::methods::FilterDsl::filter(#target_module::table, predicate),
-        #target_module::#their_key
+        #their_key
     ));
-    let linked_ty = quote!(quarry::dsl::InSubquery<#through_module::#their_link, #inner_ty>);
+    let linked_ty = quote!(quarry::dsl::InSubquery<#their_link_ty, #inner_ty>);
     let matching = Matching {
-        lhs: (quote!(#from_module::#my_key), quote!(#from_module::#my_key)),
+        lhs: Matching::row(&from_module, &my_keys),
         from: (quote!(#through_module::table), quote!(#through_module::table)),
-        select: (quote!(#through_module::#link), quote!(#through_module::#link)),
+        select: Matching::columns(&through_module, &my_links),
         inner: Some(Inner {
             bounds: quote! {
                 #target_module::table: diesel::query_dsl::methods::FilterDsl<P>,
                 diesel::dsl::Filter<#target_module::table, P>:
-                    diesel::query_dsl::methods::SelectDsl<#target_module::#their_key>,
-                #inner_ty: diesel::query_builder::Query<SqlType = diesel::dsl::SqlTypeOf<#through_module::#their_link>>,
+                    diesel::query_dsl::methods::SelectDsl<#their_key_ty>,
+                #inner_ty: diesel::query_builder::Query<SqlType = diesel::dsl::SqlTypeOf<#their_link_ty>>,
             },
             predicate_ty: linked_ty,
-            predicate: quote!(quarry::dsl::in_subquery(#through_module::#their_link, #inner)),
+            predicate: quote!(quarry::dsl::in_subquery(#their_link, #inner)),
         }),
     };
-    Some((key, key_of(key_column), quote!(quarry::load::Many), rows, matching))
+    Some((key, key_from(&my_keys), quote!(quarry::load::Many), rows, matching))
 }
 
 /// `pub mod __quarry_relations { ... }`: one type per relation.
@@ -398,6 +432,13 @@ fn on_eq(
     (quote!(diesel::dsl::Eq<#lt, #rt>), quote!(diesel::ExpressionMethods::eq(#le, #re)))
 }
 
+/// `a = b AND c = d ...` over column pairs, as (type, expression).
+fn on_all(pairs: Vec<(TokenStream, TokenStream)>) -> Option<(TokenStream, TokenStream)> {
+    pairs.into_iter().reduce(|(all_ty, all), (ty, one)| {
+        (quote!(diesel::dsl::And<#all_ty, #ty>), quote!(diesel::BoolExpressionMethods::and(#all, #one)))
+    })
+}
+
 /// The joined strategy for a relation: an alias of the target table when
 /// the relation is self-referential, and `impl JoinRows<Q, C>` for any
 /// query `Q` diesel can `LEFT OUTER JOIN` the target to and load as
@@ -436,28 +477,31 @@ fn join_rows(
         RelationKind::ManyToMany => {
             let (through, mine) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
             let (_, theirs) = schema.foreign_key(relation.through_target_key.as_deref()?)?;
-            let ([link], [my_key]) = (mine.columns.as_slice(), mine.ref_columns.as_slice()) else { return None };
-            let ([their_link], [their_key]) = (theirs.columns.as_slice(), theirs.ref_columns.as_slice()) else {
-                return None;
-            };
             let via = Source::table(through);
-            let first = on_eq((&via, through.column(link)?), (&parent, table.column(my_key)?));
-            let second = on_eq((&rhs, target.column(their_key)?), (&via, through.column(their_link)?));
+            let (my_links, my_keys) = links(through, mine, table)?;
+            let (their_links, their_keys) = links(through, theirs, target)?;
+            let first = on_all(my_links.iter().zip(&my_keys).map(|(l, k)| on_eq((&via, *l), (&parent, *k))).collect())?;
+            let second =
+                on_all(their_keys.iter().zip(&their_links).map(|(k, l)| on_eq((&rhs, *k), (&via, *l))).collect())?;
             vec![(via.from(), first), (rhs.from(), second)]
         }
         _ => {
-            let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
-            let ([fk_field], [ref_field]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else { return None };
-            let on = match relation.kind {
-                RelationKind::HasMany | RelationKind::HasOne if holder.name == target.name => {
-                    on_eq((&rhs, target.column(fk_field)?), (&parent, table.column(ref_field)?))
-                }
-                RelationKind::BelongsTo if holder.name == table.name => {
-                    on_eq((&rhs, target.column(ref_field)?), (&parent, table.column(fk_field)?))
-                }
+            let (holder, fk) = super::unit_of_work::full_key(schema, relation.foreign_key.as_deref())?;
+            let pairs = fk.columns.iter().zip(&fk.ref_columns);
+            let on: Option<Vec<_>> = match relation.kind {
+                RelationKind::HasMany | RelationKind::HasOne if holder.name == target.name => pairs
+                    .map(|(fk_field, ref_field)| {
+                        Some(on_eq((&rhs, target.column(fk_field)?), (&parent, table.column(ref_field)?)))
+                    })
+                    .collect(),
+                RelationKind::BelongsTo if holder.name == table.name => pairs
+                    .map(|(fk_field, ref_field)| {
+                        Some(on_eq((&rhs, target.column(ref_field)?), (&parent, table.column(fk_field)?)))
+                    })
+                    .collect(),
                 _ => return None,
             };
-            vec![(rhs.from(), on)]
+            vec![(rhs.from(), on_all(on?)?)]
         }
     };
     let to_many = matches!(relation.kind, RelationKind::HasMany | RelationKind::ManyToMany);

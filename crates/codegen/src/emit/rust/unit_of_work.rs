@@ -225,13 +225,6 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
     ))
 }
 
-/// The foreign key a relation follows, if the unit of work can write it:
-/// one column referencing the whole (one-column) primary key.
-fn simple_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
-    let (holder, fk) = full_key(schema, name)?;
-    (fk.columns.len() == 1).then_some((holder, fk))
-}
-
 /// The foreign key a relation follows when it references the whole primary
 /// key of its table (in any column order), with that table.
 pub(super) fn full_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
@@ -309,25 +302,38 @@ pub fn relation_value(
         }
         RelationKind::ManyToMany => {
             let (Some((through, mine)), Some((_, theirs))) = (
-                simple_key(schema, relation.foreign_key.as_deref()),
-                simple_key(schema, relation.through_target_key.as_deref()),
+                full_key(schema, relation.foreign_key.as_deref()),
+                full_key(schema, relation.through_target_key.as_deref()),
             ) else {
                 return plain;
+            };
+            // Each association column's value: `mine` or `theirs` (a field
+            // of it, for a composite key in primary-key order).
+            let value_of = |field: &str| -> Option<TokenStream> {
+                for (fk, key, name) in [(mine, table, quote!(mine)), (theirs, target, quote!(theirs))] {
+                    if let Some(i) = fk.columns.iter().position(|c| c == field) {
+                        let referenced = &fk.ref_columns[i];
+                        return Some(match key.primary_key.as_slice() {
+                            [_] => quote!(::std::clone::Clone::clone(#name)),
+                            primary => {
+                                let index = syn::Index::from(primary.iter().position(|k| k == referenced)?);
+                                quote!(::std::clone::Clone::clone(&#name.#index))
+                            }
+                        });
+                    }
+                }
+                None
             };
             // The association row can be made from the two keys only when
             // its other columns need no value.
             let required: Vec<_> = through.columns.iter().filter(|c| matches!(fill(c), Fill::Required)).collect();
-            let only_keys = required.iter().all(|c| c.field == mine.columns[0] || c.field == theirs.columns[0]);
-            if !only_keys || mine.columns[0] == theirs.columns[0] {
+            let shared = mine.columns.iter().any(|c| theirs.columns.contains(c));
+            let Some(args) = required.iter().map(|c| value_of(&c.field)).collect::<Option<Vec<_>>>() else {
+                return plain;
+            };
+            if shared {
                 return plain;
             }
-            let args = required.iter().map(|c| {
-                if c.field == mine.columns[0] {
-                    quote!(::std::clone::Clone::clone(mine))
-                } else {
-                    quote!(::std::clone::Clone::clone(theirs))
-                }
-            });
             let via = ident(&ident::insertable_name(&through.struct_name));
             let function = quote! {
                 #[doc(hidden)]

@@ -32,6 +32,8 @@ pub struct Bin {
     pub barcode: Option<String>,
     #[relation(belongs_to, back_populates = bins)]
     pub warehouse: Warehouse,
+    #[relation(many_to_many, through = bin_labels, back_populates = bins, order_by = name)]
+    pub labels: Vec<Label>,
     #[relation(has_many, foreign_key = fk_stock_bin, back_populates = bin, order_by = id)]
     pub stock: Vec<Stock>,
     #[relation(has_many, foreign_key = fk_counts_bin, back_populates = bin)]
@@ -72,4 +74,29 @@ pub struct Count {
     pub counted: i32,
     #[relation(belongs_to, foreign_key = fk_counts_bin, back_populates = counts)]
     pub bin: Option<Bin>,
+}
+
+/// A tag for bins.
+#[table(name = "labels")]
+pub struct Label {
+    #[column(primary_key)]
+    pub id: i32,
+    #[column(max_length = 30)]
+    pub name: String,
+    #[relation(many_to_many, through = bin_labels, back_populates = labels)]
+    pub bins: Vec<Bin>,
+}
+
+/// Links bins (a composite key) and labels: a many-to-many relation over a
+/// composite key on one side.
+#[table(name = "bin_labels")]
+#[primary_key(label_id, warehouse_id, aisle, shelf)]
+#[foreign_key(columns(warehouse_id, aisle, shelf), references = bins(warehouse_id, aisle, shelf),
+              on_delete = cascade, name = "fk_bin_labels_bin")]
+pub struct BinLabel {
+    pub warehouse_id: i32,
+    pub aisle: i16,
+    pub shelf: i16,
+    #[column(references = labels.id, on_delete = cascade)]
+    pub label_id: i32,
 }
