@@ -112,9 +112,9 @@ impl<C: EngineConnection> Session<C> {
     /// Only the pair given is touched: a child of another parent, or two
     /// rows that are not linked, are left alone, and `false` says so.
     /// Relations over a NOT NULL key without delete-orphan do not compile
-    /// (the child cannot be left without a parent); neither do relations
-    /// over composite foreign keys (a child with a composite primary key,
-    /// as `Order::ITEMS`, is fine).
+    /// (the child cannot be left without a parent). Composite keys work
+    /// alike; over a partly nullable composite foreign key, its nullable
+    /// columns are set to NULL.
     ///
     /// ```ignore
     /// session.unlink(&ada, Author::ARTICLES, &draft)?;      // delete-orphan: the article goes
@@ -234,10 +234,10 @@ macro_rules! __cascade_delete {
 /// type; generated code invokes it once per relation `unlink` can undo:
 ///
 /// ```text
-/// unlink!(Author__articles, Author, Article, children orphan articles::table, articles::author_id, Article);
-/// unlink!(Category__children, Category, Category, children nullify categories::table, categories::parent_id, "categories");
-/// unlink!(Category__parent, Category, Category, parent nullify categories::table, categories::parent_id, "categories");
-/// unlink!(Article__tags, Article, Tag, link article_tags::table, article_tags::article_id, article_tags::tag_id, "article_tags");
+/// unlink!(Author__articles, Author, Article, children orphan articles::table, [articles::author_id], Article);
+/// unlink!(Category__children, Category, Category, children nullify categories::table, [categories::parent_id], [categories::parent_id], "categories");
+/// unlink!(Category__parent, Category, Category, parent nullify categories::table, [categories::parent_id], [categories::parent_id], "categories");
+/// unlink!(Article__tags, Article, Tag, link article_tags::table, [article_tags::article_id], [article_tags::tag_id], "article_tags");
 /// ```
 ///
 /// `children`: `From` is the parent, `To` the child; `parent`: the
@@ -256,24 +256,31 @@ macro_rules! __unlink {
             $crate::__unlink!(@$action parent, child, conn, events, $($arg)*)
         });
     };
-    ($rel:ty, $from:ty, $to:ty, link $table:path, $mine:path, $theirs:path, $name:literal) => {
+    ($rel:ty, $from:ty, $to:ty, link $table:path, [$($mine:path),+], [$($theirs:path),+], $name:literal) => {
         $crate::__unlink!(@backends $rel, $from, $to, |mine, theirs, conn, events| {
             let rows = diesel::RunQueryDsl::execute(
                 diesel::delete(diesel::QueryDsl::filter(
-                    diesel::QueryDsl::filter($table, diesel::ExpressionMethods::eq($mine, ::std::clone::Clone::clone(mine))),
-                    diesel::ExpressionMethods::eq($theirs, ::std::clone::Clone::clone(theirs)),
+                    diesel::QueryDsl::filter($table, $crate::__unlink!(@is [$($mine),+], mine)),
+                    $crate::__unlink!(@is [$($theirs),+], theirs),
                 )),
                 conn,
             )?;
             ::std::result::Result::Ok($crate::cascade::report(events, $crate::engine::CascadeAction::Unlink, $name, rows))
         });
     };
-    (@orphan $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $fk:path, $model:ty) => {{
+    // The columns equal a key: `col = ?`, or `(a, b) IN ((?, ?))` for a composite one.
+    (@is [$column:path], $key:ident) => {
+        diesel::ExpressionMethods::eq($column, ::std::clone::Clone::clone($key))
+    };
+    (@is [$($column:path),+], $key:ident) => {
+        $crate::dsl::tuple_in(($($column,)+), ::std::vec![::std::clone::Clone::clone($key)])
+    };
+    (@orphan $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, [$($fk:path),+], $model:ty) => {{
         let linked = diesel::RunQueryDsl::load(
             diesel::QueryDsl::select(
                 diesel::QueryDsl::filter(
                     diesel::QueryDsl::find($table, ::std::clone::Clone::clone($child)),
-                    diesel::ExpressionMethods::eq($fk, ::std::clone::Clone::clone($parent)),
+                    $crate::__unlink!(@is [$($fk),+], $parent),
                 ),
                 diesel::Table::primary_key(&$table),
             ),
@@ -290,13 +297,13 @@ macro_rules! __unlink {
             )
         }
     }};
-    (@nullify $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, $fk:path, $name:literal) => {{
+    (@nullify $parent:ident, $child:ident, $conn:ident, $events:ident, $table:path, [$($fk:path),+], [$($null:path),+], $name:literal) => {{
         let rows = diesel::RunQueryDsl::execute(
             diesel::update(diesel::QueryDsl::filter(
                 diesel::QueryDsl::find($table, ::std::clone::Clone::clone($child)),
-                diesel::ExpressionMethods::eq($fk, ::std::clone::Clone::clone($parent)),
+                $crate::__unlink!(@is [$($fk),+], $parent),
             ))
-            .set(diesel::ExpressionMethods::eq($fk, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$fk>>("NULL"))),
+            .set(($(diesel::ExpressionMethods::eq($null, diesel::dsl::sql::<diesel::dsl::SqlTypeOf<$null>>("NULL")),)+)),
             $conn,
         )?;
         ::std::result::Result::Ok($crate::cascade::report($events, $crate::engine::CascadeAction::Nullify, $name, rows))

@@ -9,7 +9,7 @@ use crate::common;
 use crate::generated_cases::constraints;
 
 use diesel::prelude::*;
-use quarry::Loaded;
+use quarry::{Loaded, Model, RowRef};
 
 use constraints::{
     bin_labels, bins, counts, labels, stock, warehouses, Bin, Count, Label, NewBin, NewCount, NewLabel, NewStock,
@@ -204,6 +204,18 @@ common::engine_tests! {
             session.all(counts::table.order(counts::id).select((counts::aisle, counts::shelf))).unwrap();
         assert_eq!(left, [(None, None), (Some(1), Some(2))], "bin b's count keeps its bin");
 
+        // Unlinking a count from its bin clears the nullable part of the key.
+        let bin_b: Bin = session.one(bins::table.filter(bins::label.eq("b"))).unwrap();
+        let of_b: Count = session.one(counts::table.filter(counts::aisle.eq(1)).filter(counts::shelf.eq(2))).unwrap();
+        assert!(!session.unlink(&bin_a, Bin::COUNTS, &of_b).unwrap(), "bin a is gone, and was never b's count's bin");
+        assert!(session.unlink(&bin_b, Bin::COUNTS, &of_b).unwrap());
+        let of_b: Count = session.one(counts::table.find(of_b.id)).unwrap();
+        assert_eq!((of_b.warehouse_id, of_b.aisle, of_b.shelf), (w[0], None, None));
+        diesel::update(counts::table.find(of_b.id))
+            .set((counts::aisle.eq(1), counts::shelf.eq(2)))
+            .execute(session.connection())
+            .unwrap();
+
         // Warehouse.bins cascades: W2's bins (a composite primary key) go
         // first, by their whole keys, then the warehouse.
         let w2: constraints::Warehouse = session.one(warehouses::table.find(w[1])).unwrap();
@@ -284,6 +296,18 @@ common::engine_tests! {
         let on_b: Vec<String> =
             session.all(labels::table.filter(Label::BINS.any(bins::label.eq("b"))).select(labels::name)).unwrap();
         assert_eq!(on_b, ["cold"]);
+
+        // Unlinking a pair deletes only its association row, from either side.
+        let (bin_b, cold_label): (Bin, Label) = (
+            session.one(bins::table.filter(bins::label.eq("b"))).unwrap(),
+            session.one(labels::table.filter(labels::name.eq("cold"))).unwrap(),
+        );
+        assert!(session.unlink(&cold_label, Label::BINS, &bin_b).unwrap());
+        assert!(!session.unlink(&bin_b, Bin::LABELS, &cold_label).unwrap(), "no longer linked");
+        let links: i64 = session.one(bin_labels::table.count()).unwrap();
+        assert_eq!(links, 2, "bin a keeps both of its labels");
+        session.link(RowRef::existing(bin_b.key()), Bin::LABELS, RowRef::existing(cold_label.id)).unwrap();
+        session.flush().unwrap();
 
         // Deleting a bin through the session removes its association rows first.
         let bin_a: Bin = session.one(bins::table.filter(bins::label.eq("a"))).unwrap();

@@ -79,22 +79,30 @@ pub fn unlink(schema: &Schema, table: &Table) -> TokenStream {
     quote!(#(#items)*)
 }
 
-/// What unlinking through `relation` does, as `unlink!` arguments.
+/// What unlinking through `relation` does, as `unlink!` arguments. Key
+/// columns are listed in the referenced primary key's order, so that they
+/// match the key (a tuple when it has several columns).
 fn unlink_step(schema: &Schema, table: &Table, relation: &Relation) -> Option<TokenStream> {
     if relation.kind == RelationKind::ManyToMany {
-        let (through, mine) = one_column_key(schema, relation.foreign_key.as_deref())?;
-        let (_, theirs) = one_column_key(schema, relation.through_target_key.as_deref())?;
-        if mine.columns[0] == theirs.columns[0] {
+        let (through, mine) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
+        let (_, theirs) = schema.foreign_key(relation.through_target_key.as_deref()?)?;
+        let target = schema.table_by_struct(&relation.target)?;
+        let (mine, theirs) = (in_key_order(table, through, mine)?, in_key_order(target, through, theirs)?);
+        if mine.iter().any(|c| theirs.iter().any(|t| t.field == c.field)) {
             return None;
         }
         let module = ident(&through.module);
-        let (mine, theirs) = (ident(&through.column(&mine.columns[0])?.field), ident(&theirs_field(through, theirs)?));
+        let (mine, theirs) = (mine.iter().map(|c| ident(&c.field)), theirs.iter().map(|c| ident(&c.field)));
         let name = &through.name;
-        return Some(quote!(link #module::table, #module::#mine, #module::#theirs, #name));
+        return Some(quote!(link #module::table, [#(#module::#mine),*], [#(#module::#theirs),*], #name));
     }
-    let (holder, fk) = one_column_key(schema, relation.foreign_key.as_deref())?;
-    let fk_column = holder.column(&fk.columns[0])?;
-    let (module, child, fk_ident) = (ident(&holder.module), ident(&holder.struct_name), ident(&fk_column.field));
+    let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
+    let parent = schema.table(&fk.ref_table)?;
+    let fk_columns = in_key_order(parent, holder, fk)?;
+    let (module, child) = (ident(&holder.module), ident(&holder.struct_name));
+    let fks = fk_columns.iter().map(|c| ident(&c.field));
+    let fks = quote!([#(#module::#fks),*]);
+    let nullable: Vec<_> = fk_columns.iter().filter(|c| c.nullable).map(|c| ident(&c.field)).collect();
     let orphan = match relation.kind {
         RelationKind::HasMany | RelationKind::HasOne => relation.cascade.delete_orphan,
         // The parent's side of the same key decides, as SQLAlchemy's
@@ -114,22 +122,10 @@ fn unlink_step(schema: &Schema, table: &Table, relation: &Relation) -> Option<To
     };
     let name = &holder.name;
     if orphan {
-        Some(quote!(#side orphan #module::table, #module::#fk_ident, #child))
-    } else if fk_column.nullable {
-        Some(quote!(#side nullify #module::table, #module::#fk_ident, #name))
+        Some(quote!(#side orphan #module::table, #fks, #child))
+    } else if !nullable.is_empty() {
+        Some(quote!(#side nullify #module::table, #fks, [#(#module::#nullable),*], #name))
     } else {
         None
     }
-}
-
-fn theirs_field(through: &Table, theirs: &ForeignKey) -> Option<String> {
-    Some(through.column(&theirs.columns[0])?.field.clone())
-}
-
-/// The foreign key `name` and the table holding it, when it is one column
-/// referencing its parent's one-column primary key.
-fn one_column_key<'a>(schema: &'a Schema, name: Option<&str>) -> Option<(&'a Table, &'a ForeignKey)> {
-    let (holder, fk) = schema.foreign_key(name?)?;
-    let parent = schema.table(&fk.ref_table)?;
-    (fk.columns.len() == 1 && parent.primary_key == fk.ref_columns).then_some((holder, fk))
 }
