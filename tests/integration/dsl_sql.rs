@@ -19,6 +19,8 @@ fn sqlite() {
     insta::assert_snapshot!(sql!(Sqlite, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT `articles`.`id` FROM `articles` WHERE LOWER(`articles`.`title`) LIKE LOWER(?) -- binds: ["ada%"]"#);
     insta::assert_snapshot!(sql!(Sqlite, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` ORDER BY `articles`.`published` ASC NULLS FIRST, `articles`.`views` DESC NULLS LAST -- binds: []");
     insta::assert_snapshot!(sql!(Sqlite, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT json_extract(`profiles`.`settings`, ?) FROM `profiles` -- binds: ["$.\"theme\""]"#);
+    use schema::article_tags;
+    insta::assert_snapshot!(sql!(Sqlite, article_tags::table.filter(tuple_in((article_tags::article_id, article_tags::tag_id), vec![(1, 2), (3, 4)])).count()), @"SELECT COUNT(*) FROM `article_tags` WHERE (`article_tags`.`article_id`, `article_tags`.`tag_id`) IN ((?, ?), (?, ?)) -- binds: [1, 2, 3, 4]");
 }
 
 #[cfg(feature = "postgres")]
