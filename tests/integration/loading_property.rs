@@ -4,7 +4,8 @@
 //! products (an association object), authors with and without articles,
 //! tags shared by articles, a category forest and a management chain with
 //! NULL parents. Eager loads (`Session::load`) and on-demand ones
-//! (`Session::related`) both take one statement per relation and level.
+//! (`Session::related`) both take one statement per relation and level,
+//! and the joined strategy loads the same graph in one statement.
 
 use crate::common;
 
@@ -152,6 +153,28 @@ where
         links.into_iter().map(|(article, tag)| schema::NewArticleTag::new(*flushed.key(article).unwrap(), tag)),
     );
     session.flush().unwrap();
+}
+
+/// The joined strategy loads, in one statement, the graph selectin loads:
+/// the same parents in the same order, each with the same related rows
+/// (compared by key, since a relation without a declared order has none).
+macro_rules! joined_equals_selectin {
+    ($session:expr, $engine:expr, $context:expr, $query:expr, $($relation:expr),+ $(,)?) => {$({
+        let selectin = $session.load($query, $relation).unwrap();
+        let (joined, n) = selects(&$engine, || $session.load($query, $relation.joined()).unwrap());
+        assert_eq!(n, 1, "{}: a joined load is one statement", $context);
+        assert_eq!(joined.len(), selectin.len(), "{}", $context);
+        for (joined, selectin) in joined.iter().zip(&selectin) {
+            assert_eq!(joined.row(), selectin.row(), "{}", $context);
+            assert_eq!(
+                by_key(joined.get($relation).rows()),
+                by_key(selectin.get($relation).rows()),
+                "{}: {}",
+                $context,
+                stringify!($relation),
+            );
+        }
+    })+};
 }
 
 /// SELECT statements recorded while `f` ran.
@@ -304,6 +327,17 @@ common::engine_tests! {
                     session.all(employees::table.filter(employees::manager_id.eq(employee.id))).unwrap();
                 assert_eq!(by_key(loaded.get(Employee::REPORTS).rows()), by_key(reports), "{context}");
             }
+            joined_equals_selectin!(session, engine, context, users::table.order(users::id), User::PROFILE, User::ORDERS);
+            joined_equals_selectin!(session, engine, context, profiles::table.order(profiles::id), Profile::USER);
+            joined_equals_selectin!(session, engine, context, orders::table.order(orders::id), Order::CUSTOMER, Order::ITEMS);
+            joined_equals_selectin!(session, engine, context, order_items::table.order((order_items::order_id, order_items::product_id)), OrderItem::PRODUCT, OrderItem::ORDER);
+            joined_equals_selectin!(session, engine, context, products::table.order(products::id), Product::ORDER_ITEMS);
+            joined_equals_selectin!(session, engine, context, authors::table.order(authors::id), Author::ARTICLES);
+            joined_equals_selectin!(session, engine, context, articles::table.order(articles::id), Article::AUTHOR, Article::TAGS, Article::COMMENTS);
+            joined_equals_selectin!(session, engine, context, tags::table.order(tags::id), Tag::ARTICLES);
+            joined_equals_selectin!(session, engine, context, comments::table.order(comments::id), Comment::ARTICLE);
+            joined_equals_selectin!(session, engine, context, categories::table.order(categories::id), Category::PARENT, Category::CHILDREN);
+            joined_equals_selectin!(session, engine, context, employees::table.order(employees::id), Employee::MANAGER, Employee::REPORTS);
         }
         assert!(seen.iter().all(|&n| n > 0), "the seeds cover both sides of each case: {seen:?}");
     }
