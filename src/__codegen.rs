@@ -11,7 +11,6 @@ pub use quarry_schema::{app, db};
 pub use crate::__cascade_delete as cascade_delete;
 pub use crate::__flush_rows as flush_rows;
 pub use crate::__load_rows as load_rows;
-pub use crate::__load_rows_composite as load_rows_composite;
 pub use crate::__unlink as unlink;
 pub use crate::__upsert_rows as upsert_rows;
 pub use crate::__walk_rows as walk_rows;

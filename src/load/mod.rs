@@ -29,7 +29,6 @@
 //! [`Session::related`] loads one relation for rows already in hand, on
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;
-mod composite;
 mod criteria;
 mod joined;
 mod loaded;

@@ -316,3 +316,30 @@ pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("the bound address").port()
 }
+
+/// A small deterministic generator (a linear congruential one): the same
+/// data on every run and backend.
+pub struct Seeded(pub u64);
+
+impl Seeded {
+    /// A number in `0..n` (`0` when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// SELECT statements among `statements`.
+pub fn selects(statements: &[String]) -> usize {
+    statements.iter().filter(|s| s.trim_start().starts_with("SELECT")).count()
+}
+
+/// The rows of a loaded relation, without their own relations.
+pub fn rows<T: Clone, W>(loaded: &[quarry::Loaded<T, W>]) -> Vec<T> {
+    loaded.iter().map(|l| l.row().clone()).collect()
+}

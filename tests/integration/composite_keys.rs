@@ -6,25 +6,16 @@
 //! and the unit of work writes a child from its parent's composite key.
 
 use crate::common;
+use crate::common::{rows, selects};
 use crate::generated_cases::constraints;
 
 use diesel::prelude::*;
-use quarry::{Loaded, Model, RowRef};
+use quarry::{Model, RowRef};
 
 use constraints::{
     bin_labels, bins, counts, labels, stock, warehouses, Bin, Count, Label, NewBin, NewCount, NewLabel, NewStock,
     NewWarehouse, Stock,
 };
-
-/// SELECT statements among `statements`.
-fn selects(statements: &[String]) -> usize {
-    statements.iter().filter(|s| s.trim_start().starts_with("SELECT")).count()
-}
-
-/// Plain rows of a loaded relation.
-fn rows<T: Clone, W>(loaded: &[Loaded<T, W>]) -> Vec<T> {
-    loaded.iter().map(|l| l.row().clone()).collect()
-}
 
 common::engine_tests! {
     fn composite_keys_load_both_ways_like_a_naive_loop(engine) {

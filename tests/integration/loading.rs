@@ -5,6 +5,7 @@
 //! relation and level.
 
 use crate::common;
+use crate::common::{selects, Seeded};
 
 use diesel::prelude::*;
 use quarry::{Loaded, RowRef};
@@ -14,22 +15,6 @@ use schema::{
     article_tags, articles, authors, categories, comments, profiles, tags, users, Article, Author, Category, Comment,
     NewArticle, NewAuthor, NewCategory, NewComment, NewProfile, NewTag, NewUser, Profile, Tag, User,
 };
-
-/// A small deterministic generator (a linear congruential one): the same
-/// data on every run and backend.
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-/// SELECT statements among `statements`.
-fn selects(statements: &[String]) -> usize {
-    statements.iter().filter(|s| s.trim_start().starts_with("SELECT")).count()
-}
 
 /// 25 authors with 0..4 articles each (distinct publication dates, so the
 /// declared order is total), each article with 0..3 comments.

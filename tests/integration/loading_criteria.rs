@@ -8,38 +8,16 @@
 use std::cmp::Ordering;
 
 use crate::common;
+use crate::common::{rows, selects, Seeded};
 
 use diesel::prelude::*;
 use quarry::engine::{Backend, EngineConnection};
-
-use quarry::Loaded;
 
 use crate::schema;
 use schema::{
     article_tags, articles, authors, comments, tags, Article, Author, Comment, NewArticle, NewAuthor, NewComment,
     NewTag, Tag,
 };
-
-/// A small deterministic generator (a linear congruential one): the same
-/// data on every run and backend.
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-/// SELECT statements among `statements`.
-fn selects(statements: &[String]) -> usize {
-    statements.iter().filter(|s| s.trim_start().starts_with("SELECT")).count()
-}
-
-/// The rows of a loaded relation, without their own relations.
-fn rows<T: Clone, W>(loaded: &[Loaded<T, W>]) -> Vec<T> {
-    loaded.iter().map(|l| l.row().clone()).collect()
-}
 
 /// What a load under criteria must return for one parent, computed
 /// naively from all its related rows: keep, sort (`order`, then the

@@ -8,6 +8,7 @@
 //! and the joined strategy loads the same graph in one statement.
 
 use crate::common;
+use crate::common::Seeded;
 
 use diesel::prelude::*;
 use quarry::engine::EngineConnection;
@@ -19,20 +20,6 @@ use schema::{
     users, Article, Author, Category, Comment, Employee, NewArticle, NewAuthor, NewCategory, NewComment, NewEmployee,
     NewOrder, NewOrderItem, NewProduct, NewProfile, NewTag, NewUser, Order, OrderItem, Product, Profile, Tag, User,
 };
-
-/// A small deterministic generator (a linear congruential one).
-struct Seeded(u64);
-
-impl Seeded {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// The related rows a loaded relation holds, as plain rows.
 trait Rows<T> {

@@ -227,17 +227,10 @@ fn direct(schema: &Schema, table: &Table, target: &Table, relation: &Relation) -
     let (module, to, marker) = (ident(&target.module), ident(&target.struct_name), marker(table, relation));
     let order = order(target, relation);
     let filter: Vec<_> = filter.iter().map(|c| ident(&c.field)).collect();
-    let rows = match filter.as_slice() {
-        [column] => quote! {
-            quarry::__codegen::load_rows!(#marker, #module::table, #module::#column,
-                key |row: &#to| -> ::std::option::Option<#key> { #to_key },
-                order [#(#order),*]);
-        },
-        columns => quote! {
-            quarry::__codegen::load_rows_composite!(#marker, #module::table, (#(#module::#columns),*),
-                key |row: &#to| -> ::std::option::Option<#key> { #to_key },
-                order [#(#order),*]);
-        },
+    let rows = quote! {
+        quarry::__codegen::load_rows!(#marker, #module::table, [#(#module::#filter),*],
+            key |row: &#to| -> ::std::option::Option<#key> { #to_key },
+            order [#(#order),*]);
     };
     // Rows of `table` whose key is among the matching target rows' keys.
     let (from_module, to_module) = (ident(&table.module), ident(&target.module));
@@ -296,21 +289,12 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
     let order = order(target, relation);
     let marker = marker(table, relation);
     let links_of_mine: Vec<TokenStream> = my_links.iter().map(|c| field(&through_module, c)).collect();
-    let rows = match links_of_mine.as_slice() {
-        [link] => quote! {
-            quarry::__codegen::load_rows!(#marker,
-                through #through_module::table, #link,
-                on #on,
-                #target_module::table, #target_module::all_columns,
-                order [#(#order),*]);
-        },
-        links => quote! {
-            quarry::__codegen::load_rows_composite!(#marker,
-                through #through_module::table, (#(#links),*),
-                on #on,
-                #target_module::table, #target_module::all_columns,
-                order [#(#order),*]);
-        },
+    let rows = quote! {
+        quarry::__codegen::load_rows!(#marker,
+            through #through_module::table, [#(#links_of_mine),*],
+            on #on,
+            #target_module::table, #target_module::all_columns,
+            order [#(#order),*]);
     };
     // Rows of `table` whose key the association table links to a matching
     // target row: `id IN (SELECT link FROM through WHERE their_link IN
