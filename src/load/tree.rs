@@ -590,6 +590,17 @@ where
             out.push_sql(".");
             out.push_identifier(column)
         };
+        // ` FROM t INNER JOIN __quarry_tree ON column = __quarry_tree.__quarry_id`
+        let join_tree = |out: &mut AstPass<'_, 'b, DB>, column: &'b dyn QueryFragment<DB>| -> QueryResult<()> {
+            out.push_sql(" FROM ");
+            self.table.walk_ast(out.reborrow())?;
+            out.push_sql(" INNER JOIN ");
+            out.push_identifier(CTE)?;
+            out.push_sql(" ON ");
+            column.walk_ast(out.reborrow())?;
+            out.push_sql(" = ");
+            cte_column(out, CTE_ID)
+        };
         // WITH RECURSIVE __quarry_tree (__quarry_id, __quarry_depth) AS (
         out.push_sql("WITH RECURSIVE ");
         out.push_identifier(CTE)?;
@@ -631,14 +642,8 @@ where
         if self.up {
             //   SELECT t.parent_id, 1 FROM t JOIN tree ON t.id = tree.id WHERE t.parent_id IS NOT NULL
             parent_id.walk_ast(out.reborrow())?;
-            out.push_sql(", 1 FROM ");
-            self.table.walk_ast(out.reborrow())?;
-            out.push_sql(" INNER JOIN ");
-            out.push_identifier(CTE)?;
-            out.push_sql(" ON ");
-            id.walk_ast(out.reborrow())?;
-            out.push_sql(" = ");
-            cte_column(&mut out, CTE_ID)?;
+            out.push_sql(", 1");
+            join_tree(&mut out, id)?;
             out.push_sql(" WHERE ");
             parent_id.walk_ast(out.reborrow())?;
             out.push_sql(" IS NOT NULL");
@@ -654,14 +659,7 @@ where
             } else {
                 out.push_sql("1");
             }
-            out.push_sql(" FROM ");
-            self.table.walk_ast(out.reborrow())?;
-            out.push_sql(" INNER JOIN ");
-            out.push_identifier(CTE)?;
-            out.push_sql(" ON ");
-            parent_id.walk_ast(out.reborrow())?;
-            out.push_sql(" = ");
-            cte_column(&mut out, CTE_ID)?;
+            join_tree(&mut out, parent_id)?;
             if let Some(limit) = &self.max_depth {
                 out.push_sql(" WHERE ");
                 cte_column(&mut out, CTE_DEPTH)?;
@@ -674,14 +672,7 @@ where
         self.columns.walk_ast(out.reborrow())?;
         out.push_sql(", ");
         cte_column(&mut out, CTE_DEPTH)?;
-        out.push_sql(" FROM ");
-        self.table.walk_ast(out.reborrow())?;
-        out.push_sql(" INNER JOIN ");
-        out.push_identifier(CTE)?;
-        out.push_sql(" ON ");
-        id.walk_ast(out.reborrow())?;
-        out.push_sql(" = ");
-        cte_column(&mut out, CTE_ID)?;
+        join_tree(&mut out, id)?;
         out.push_sql(" ORDER BY ");
         self.order.walk_ast(out.reborrow())?;
         Ok(())
