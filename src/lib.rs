@@ -39,7 +39,8 @@
 //! | transactions, queries, the unit of work | [`session`]: [`Session`] |
 //! | what each type holds on each backend | [`types`], [`sql_types`], docs/values.md |
 //! | query pieces diesel lacks (CTEs, `ilike`, NULLS FIRST) | [`dsl`], docs/query-guide.md |
-//! | relations the schema declares, loading them without N+1 | [`load`]: [`Session::load`], [`Loaded`]; [`relation`], docs/relationships.md |
+//! | relations the schema declares, loading them without N+1 | [`load`]: [`Session::load`], [`Loaded`], [`load::Tree`]; [`relation`], docs/relationships.md |
+//! | deleting and unlinking with the schema's cascades | [`cascade`]: [`Session::delete`], [`Session::unlink`] |
 //! | the schema model `METADATA` is a value of (tables by SQL name, the Rust mapping, [`metadata::Backend`]), its DDL and diff | [`metadata`], the `quarry_schema` crate, docs/architecture.md |
 //! | migrations | [`migrate`], [`embed_migrations!`], the `quarry` CLI, docs/migrations.md |
 //! | what a live database holds (tables, columns, constraint and index names) | [`inspect`] |

@@ -22,7 +22,7 @@
 //! // article.get(Article::AUTHOR) would not compile: not loaded.
 //! ```
 //!
-//! [`Relation::joined`] loads a relation in the query's own statement
+//! [`Relation::joined`](crate::Relation::joined) loads a relation in the query's own statement
 //! instead, with a `LEFT OUTER JOIN` (SQLAlchemy's `joinedload`), into the
 //! same row types: `session.load(articles::table, Article::AUTHOR.joined())`.
 //!
@@ -74,7 +74,7 @@ impl<C: EngineConnection> Session<C> {
     /// (`Author::ARTICLES.with(Article::TAGS)`), or a tuple of them.
     ///
     /// With a joined relation (`Article::AUTHOR.joined()`, see
-    /// [`Relation::joined`]) the relation comes in the query's own
+    /// [`Relation::joined`](crate::Relation::joined)) the relation comes in the query's own
     /// statement, by a `LEFT OUTER JOIN`; `(Article::AUTHOR.joined(),
     /// Article::TAGS)` adds selectin relations for the same rows.
     pub fn load<Q, M, S>(&mut self, query: Q, relations: S) -> Result<Vec<Loaded<M, S::Loaded>>>

@@ -16,7 +16,7 @@ pub trait Relationship: Copy + 'static {
     type To: Model + Clone;
     /// The value that joins the two: the parent's key, the child's foreign key.
     type Key: Eq + Hash + Clone + std::fmt::Debug;
-    /// How many `To` rows each `From` row has: [`Many`], [`One`] or [`Optional`].
+    /// How many `To` rows each `From` row has: [`Many`], [`One`](super::One) or [`Optional`](super::Optional).
     type Cardinality: Cardinality;
     /// The relation's field name in the schema (also its key in JSON).
     const NAME: &'static str;

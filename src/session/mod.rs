@@ -52,7 +52,7 @@ use unit_of_work::Queue;
 pub use unit_of_work::{Flushed, Pending, RowRef};
 
 /// A unit of work on one connection. Not `Sync`: a session belongs to one
-/// thread; open one per thread from a shared [`Engine`](crate::engine::Engine).
+/// thread; open one per thread from a shared [`Engine`].
 ///
 /// Outside a transaction, each statement commits on its own (autocommit).
 /// [`begin`](Self::begin) / [`commit`](Self::commit) /
