@@ -110,6 +110,10 @@ pub enum Error {
     /// The database records a migration the program does not embed.
     #[error("migration {version} is applied but not among the embedded migrations")]
     UnknownMigration { version: String },
+    /// A revision target that names no revision, or several
+    /// ([`quarry_schema::Error::UnknownRevision`], `AmbiguousRevision`, ...).
+    #[error(transparent)]
+    Revision(#[from] quarry_schema::Error),
     /// An embedded migration has no script for the connected backend.
     #[error("migration {version} has no script for {backend}")]
     MissingScript { version: String, backend: &'static str },

@@ -286,16 +286,58 @@ pub fn run_pending<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
 pub fn stamp<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<()> {
     conn.with_lock(|conn| {
         conn.bookkeeping()?;
-        for migration in migrations {
-            let Some(script) = migration.script(C::BACKEND) else { continue };
-            conn.record(&Applied {
-                version: migration.version.to_string(),
-                checksum: checksum(&script.up),
-                statements: split_statements(&script.up).len() as i32,
-                complete: true,
-            })?;
-        }
+        record_applied(conn, &migrations.iter().collect::<Vec<_>>())?;
         Ok(())
+    })
+}
+
+/// Records each of `migrations` that has a script for this backend as
+/// completely applied; returns their versions.
+fn record_applied<C: MigrationConnection>(conn: &mut C, migrations: &[&Migration]) -> Result<Vec<String>> {
+    let mut recorded = Vec::new();
+    for migration in migrations {
+        let Some(script) = migration.script(C::BACKEND) else { continue };
+        conn.record(&Applied {
+            version: migration.version.to_string(),
+            checksum: checksum(&script.up),
+            statements: split_statements(&script.up).len() as i32,
+            complete: true,
+        })?;
+        recorded.push(migration.version.to_string());
+    }
+    Ok(recorded)
+}
+
+/// What [`stamp_to`] changed in the bookkeeping table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stamped {
+    /// Versions now recorded as applied that were not (or not completely).
+    pub recorded: Vec<String>,
+    /// Versions no longer recorded (an incomplete record included).
+    pub removed: Vec<String>,
+}
+
+/// Moves the record to exactly `target`, in either direction, without
+/// running anything (Alembic's `stamp`): afterwards the database records as
+/// applied the migrations up to and including it
+/// ([`Target::stamped`]), and nothing else, incomplete records included.
+/// An unknown or ambiguous version is an error and changes nothing.
+pub fn stamp_to<C: MigrationConnection>(conn: &mut C, migrations: &[Migration], target: &Target) -> Result<Stamped> {
+    conn.with_lock(|conn| {
+        conn.bookkeeping()?;
+        let records = conn.applied()?;
+        let complete: Vec<&str> = records.iter().filter(|a| a.complete).map(|a| a.version.as_str()).collect();
+        let wanted = target.stamped(migrations, &complete)?;
+        let mut stamped = Stamped::default();
+        for record in &records {
+            if !wanted.iter().any(|m| m.version == record.version.as_str()) {
+                conn.forget(&record.version)?;
+                stamped.removed.push(record.version.clone());
+            }
+        }
+        let missing: Vec<&Migration> = wanted.into_iter().filter(|m| !complete.contains(&&*m.version)).collect();
+        stamped.recorded = record_applied(conn, &missing)?;
+        Ok(stamped)
     })
 }
 

@@ -2,14 +2,14 @@
 //! even with eight runners starting together; an applied migration that
 //! changed is an error; a migration that fails halfway leaves nothing on
 //! SQLite and PostgreSQL and reports exactly what ran on MariaDB; the last
-//! migration reverts.
+//! migration reverts; stamping moves the record either way, running nothing.
 
 use crate::common;
 
 use std::sync::Arc;
 
 use diesel::prelude::*;
-use quarry::migrate::{applied, revert_last, run_pending, Migration};
+use quarry::migrate::{applied, revert_last, run_pending, stamp_to, Migration, Stamped, Target};
 use quarry::Error;
 
 static MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/fixture_migrations.rs"));
@@ -53,6 +53,30 @@ common::engine_tests! {
         assert!(diesel::sql_query("SELECT author FROM notes").execute(conn).is_err(), "the column is gone");
         assert_eq!(run_pending(conn, MIGRATIONS).unwrap(), ["0003"]);
         assert!(diesel::sql_query("SELECT author FROM notes").execute(conn).is_ok());
+    }
+
+    fn stamping_moves_the_record_exactly_to_the_target_either_way(engine) {
+        let mut conn = engine.connection().unwrap();
+        let conn = &mut *conn;
+        let versions = |conn: &mut _| applied(conn).unwrap().into_iter().map(|r| (r.version, r.complete)).collect::<Vec<_>>();
+        let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let stamped = stamp_to(conn, MIGRATIONS, &"0002".parse::<Target>().unwrap()).unwrap();
+        assert_eq!(stamped, Stamped { recorded: owned(&["0001", "0002"]), removed: vec![] });
+        assert!(!exists!(conn, "notes"), "nothing ran");
+        // Back, then forward by one.
+        let stamped = stamp_to(conn, MIGRATIONS, &"0001".parse::<Target>().unwrap()).unwrap();
+        assert_eq!(stamped, Stamped { recorded: vec![], removed: owned(&["0002"]) });
+        stamp_to(conn, MIGRATIONS, &Target::Relative(1)).unwrap();
+        assert_eq!(versions(conn), [("0001".to_owned(), true), ("0002".to_owned(), true)]);
+        // Unknown and ambiguous versions change nothing.
+        assert!(matches!(stamp_to(conn, MIGRATIONS, &"0042".parse::<Target>().unwrap()), Err(Error::Revision(_))));
+        let ambiguous = stamp_to(conn, MIGRATIONS, &"000".parse::<Target>().unwrap()).unwrap_err();
+        assert!(ambiguous.to_string().contains("`000` could be any of 0001, 0002, 0003"), "{ambiguous}");
+        assert_eq!(versions(conn).len(), 2);
+        // base clears the record; the migrations then apply from the start.
+        stamp_to(conn, MIGRATIONS, &Target::Base).unwrap();
+        assert!(versions(conn).is_empty());
+        assert_eq!(run_pending(conn, MIGRATIONS).unwrap(), ["0001", "0002", "0003"]);
     }
 
     fn eight_runners_starting_together_apply_each_migration_once(engine) {

@@ -97,18 +97,15 @@ pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<()> {
     Ok(())
 }
 
-/// Records the migrations an upgrade to `target` would apply as applied,
-/// without running them.
+/// Moves the database's record to exactly `target`, either way, without
+/// running anything.
 pub fn stamp(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
     let engine = engine(url)?;
-    let count = quarry::with_engine!(engine, |engine| {
+    let stamped = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(Error::database(url))?;
-        let done = complete(applied(&mut *conn).map_err(Error::database(url))?);
-        let chosen: Vec<Migration> =
-            target.resolve(Direction::Upgrade, migrations, &done)?.into_iter().cloned().collect();
-        migrate::stamp(&mut *conn, &chosen).map_err(Error::database(url))?;
-        chosen.len()
+        migrate::stamp_to(&mut *conn, migrations, target).map_err(Error::database(url))?
     });
-    println!("Stamped {count} revisions as applied.");
+    let list = |versions: &[String]| if versions.is_empty() { "none".to_owned() } else { versions.join(", ") };
+    println!("Stamped at {target}: recorded {}; removed {}.", list(&stamped.recorded), list(&stamped.removed));
     Ok(())
 }

@@ -64,6 +64,28 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// The error as the command prints it: rendered schema diagnostics as
     /// they are (each has its own `error:`), anything else after `error: `.
+    /// The process's exit code: 2 for a command given wrongly (no
+    /// database, a malformed, unknown or ambiguous revision target, a
+    /// range where none is taken), 1 for anything that failed.
+    pub fn exit_code(&self) -> u8 {
+        use quarry_schema::Error as Revisions;
+        let usage = |error: &Revisions| {
+            matches!(
+                error,
+                Revisions::BadTarget { .. }
+                    | Revisions::UnknownRevision { .. }
+                    | Revisions::AmbiguousRevision { .. }
+                    | Revisions::WrongDirection { .. }
+            )
+        };
+        match self {
+            Error::NoUrl | Error::RangeOnline { .. } => 2,
+            Error::Migrations(error) if usage(error) => 2,
+            Error::Database { source: quarry::Error::Revision(error), .. } if usage(error) => 2,
+            _ => 1,
+        }
+    }
+
     pub fn report(&self) -> String {
         match self {
             Error::Schema(error) => error.report(),

@@ -113,7 +113,7 @@ fn main() -> ExitCode {
         Err(error) => {
             // Schema diagnostics arrive rendered, each with its own `error:`.
             eprintln!("{}", error.report());
-            ExitCode::FAILURE
+            ExitCode::from(error.exit_code())
         }
     }
 }

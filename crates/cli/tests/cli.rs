@@ -17,6 +17,12 @@ pub struct Note { #[column(primary_key)] pub id: i32, pub body: String, #[column
 
 /// Runs `quarry` in `dir`; returns (success, stdout + stderr).
 fn quarry(dir: &Path, args: &[&str]) -> (bool, String) {
+    let (code, text) = quarry_code(dir, args);
+    (code == Some(0), text)
+}
+
+/// Runs `quarry` in `dir`; returns (exit code, stdout + stderr).
+fn quarry_code(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_quarry"))
         .args(args)
         .current_dir(dir)
@@ -24,7 +30,7 @@ fn quarry(dir: &Path, args: &[&str]) -> (bool, String) {
         .output()
         .expect("run quarry");
     let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+    (output.status.code(), text)
 }
 
 /// A fresh project folder for one test (tests run in parallel).
@@ -98,9 +104,10 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
     assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "two"]).0);
 
+    // A command given wrongly exits with 2, as a usage error.
     let fails = |args: &[&str], message: &str| {
-        let (ok, out) = quarry(&dir, args);
-        assert!(!ok && out.contains(message), "{args:?}: {out}");
+        let (code, out) = quarry_code(&dir, args);
+        assert!(code == Some(2) && out.contains(message), "{args:?}: {code:?} {out}");
         assert!(!out.contains("error: error"), "{out}");
     };
     let offline = ["--sql", "--backend", "sqlite"];
@@ -115,6 +122,8 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     fails(&["downgrade", "+1", &url], "`+1` counts forward: a downgrade takes -N");
     fails(&["downgrade", "--sql", "--backend", "mysql", "+1"], "`+1` counts forward: a downgrade takes -N");
     fails(&["stamp", "0009", &url], "no revision `0009`");
+    fails(&["stamp", "00", &url], "`00` could be any of 0001, 0002: give more of the version");
+    fails(&["downgrade", "3", &url], "no revision `3`");
     fails(&["upgrade", "--sql", "--backend", "oracle"], "unknown backend `oracle`");
     assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "base (nothing applied)", "nothing ran");
 
@@ -126,6 +135,19 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     assert!(ok && out.contains("Reverted 0002.\nReverted 0001."), "{out}");
     let (ok, sql) = quarry(&dir, &["upgrade", "--sql", "--backend", "sqlite", "+1:head"]);
     assert!(ok && sql.starts_with("-- 0002 two (up)") && !sql.contains("0001"), "{sql}");
+
+    // A unique prefix names its revision; stamp moves the record exactly
+    // there, forward or back, and runs nothing.
+    let (ok, out) = quarry(&dir, &["stamp", "0002", &url]);
+    assert!(ok && out.contains("Stamped at 0002: recorded 0001, 0002; removed none."), "{out}");
+    let (ok, out) = quarry(&dir, &["stamp", "0001", &url]);
+    assert!(ok && out.contains("Stamped at 0001: recorded none; removed 0002."), "{out}");
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
+    let (ok, out) = quarry(&dir, &["stamp", "base", &url]);
+    assert!(ok && out.contains("removed 0001."), "{out}");
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "base (nothing applied)");
+    assert!(quarry(&dir, &["upgrade", "0001", &url]).0, "the schema is at base again: 0001 applies");
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
 }
 
 /// Errors name what failed: the snapshot file, the database (its password

@@ -53,6 +53,13 @@ pub enum Error {
         /// The versions there are, in order.
         known: Vec<String>,
     },
+    /// A version prefix that more than one revision starts with.
+    #[error("`{revision}` could be any of {}: give more of the version", candidates.join(", "))]
+    AmbiguousRevision {
+        revision: String,
+        /// The versions that start with it, in order.
+        candidates: Vec<String>,
+    },
     /// A relative target counting away from where the command goes
     /// (`upgrade -1`, `downgrade +1`).
     #[error("`{target}` counts {}", wrong_way(*direction))]

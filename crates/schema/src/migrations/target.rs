@@ -136,19 +136,19 @@ impl Target {
         let mut ordered: Vec<&Migration> = migrations.iter().collect();
         ordered.sort_by(|a, b| a.version.cmp(&b.version));
         let is_applied = |version: &str| applied.iter().any(|a| a.as_ref() == version);
-        if let Target::Version(version) = self {
-            if !ordered.iter().any(|m| m.version == version.as_str()) {
-                return Err(Error::UnknownRevision {
-                    revision: version.clone(),
-                    known: ordered.iter().map(|m| m.version.to_string()).collect(),
-                });
+        let exact;
+        let target = match self {
+            Target::Version(version) => {
+                exact = Target::Version(revision(&ordered, version)?.to_owned());
+                &exact
             }
-        }
+            other => other,
+        };
         let wrong_way = || Err(Error::WrongDirection { target: self.to_string(), direction });
         match direction {
             Direction::Upgrade => {
                 let pending = ordered.into_iter().filter(|m| !is_applied(&m.version));
-                Ok(match self {
+                Ok(match target {
                     Target::Head => pending.collect(),
                     Target::Base => Vec::new(),
                     Target::Relative(n) if *n > 0 => pending.take(n.unsigned_abs() as usize).collect(),
@@ -160,7 +160,7 @@ impl Target {
                 let mut done: Vec<&str> = applied.iter().map(AsRef::as_ref).collect();
                 done.sort_unstable_by(|a, b| b.cmp(a));
                 done.dedup();
-                let revert: Vec<&str> = match self {
+                let revert: Vec<&str> = match target {
                     Target::Head => Vec::new(),
                     Target::Base => done,
                     Target::Relative(n) if *n < 0 => done.into_iter().take(n.unsigned_abs() as usize).collect(),
@@ -179,6 +179,70 @@ impl Target {
                     .collect()
             }
         }
+    }
+}
+
+impl Target {
+    /// The migrations a database stamped at this target records as
+    /// applied (Alembic's `stamp`, which moves the record either way): up
+    /// to and including a version, all for `head`, none for `base`; `+N` /
+    /// `-N` count from what `applied` holds.
+    ///
+    /// ```
+    /// use quarry_schema::migrations::{Migration, Target};
+    ///
+    /// let migrations: Vec<Migration> = ["0001", "0002", "0003"].map(|v| Migration::new(v, "")).into();
+    /// let versions = |ms: Vec<&Migration>| ms.iter().map(|m| m.version.to_string()).collect::<Vec<_>>();
+    /// let at_three = ["0001", "0002", "0003"];
+    /// assert_eq!(versions("0001".parse::<Target>()?.stamped(&migrations, &at_three)?), ["0001"]);
+    /// assert_eq!(versions("-2".parse::<Target>()?.stamped(&migrations, &at_three)?), ["0001"]);
+    /// assert_eq!(versions(Target::Head.stamped(&migrations, &["0001"])?), ["0001", "0002", "0003"]);
+    /// # Ok::<(), quarry_schema::Error>(())
+    /// ```
+    pub fn stamped<'m>(&self, migrations: &'m [Migration], applied: &[impl AsRef<str>]) -> Result<Vec<&'m Migration>> {
+        let mut ordered: Vec<&Migration> = migrations.iter().collect();
+        ordered.sort_by(|a, b| a.version.cmp(&b.version));
+        let is_applied = |m: &&Migration| applied.iter().any(|a| a.as_ref() == &*m.version);
+        Ok(match self {
+            Target::Head => ordered,
+            Target::Base => Vec::new(),
+            Target::Version(version) => {
+                let version = revision(&ordered, version)?.to_owned();
+                ordered.into_iter().filter(|m| *m.version <= *version).collect()
+            }
+            Target::Relative(n) if *n > 0 => {
+                let added = self.resolve(Direction::Upgrade, migrations, applied)?;
+                ordered.into_iter().filter(|m| is_applied(m) || added.iter().any(|a| a.version == m.version)).collect()
+            }
+            Target::Relative(_) => {
+                let removed = self.resolve(Direction::Downgrade, migrations, applied)?;
+                ordered
+                    .into_iter()
+                    .filter(|m| is_applied(m) && !removed.iter().any(|r| r.version == m.version))
+                    .collect()
+            }
+        })
+    }
+}
+
+/// The version `text` names among `ordered`: itself, or the one version it
+/// is a prefix of (`3` for `0003_…` is not: versions are matched from
+/// their start).
+fn revision<'m>(ordered: &[&'m Migration], text: &str) -> Result<&'m str> {
+    if let Some(exact) = ordered.iter().find(|m| m.version == text) {
+        return Ok(&exact.version);
+    }
+    let candidates: Vec<&str> = ordered.iter().filter(|m| m.version.starts_with(text)).map(|m| &*m.version).collect();
+    match candidates.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Error::UnknownRevision {
+            revision: text.to_owned(),
+            known: ordered.iter().map(|m| m.version.to_string()).collect(),
+        }),
+        many => Err(Error::AmbiguousRevision {
+            revision: text.to_owned(),
+            candidates: many.iter().map(|v| v.to_string()).collect(),
+        }),
     }
 }
 
