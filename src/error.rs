@@ -55,13 +55,17 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// A migration statement failed. On MySQL/MariaDB the statements
-    /// before it stay applied (`applied` of them) and are recorded.
-    #[error("migration {version} failed at statement {} ({applied} applied before it): {source}\n  statement: {statement}", applied + 1)]
+    /// A migration statement failed. Where DDL is transactional (SQLite,
+    /// PostgreSQL) the whole migration was rolled back; on MySQL/MariaDB
+    /// the statements before it stay applied (`applied` of them); an
+    /// upgrade records them, and the next `upgrade` resumes after them.
+    #[error("migration {version} failed at statement {}: {source}\n  statement: {statement}\n  {}", applied + 1, kept(*applied, *rolled_back))]
     Migration {
         version: String,
         /// Statements of the migration that ran before the failing one.
         applied: usize,
+        /// Whether they were rolled back with it.
+        rolled_back: bool,
         statement: String,
         source: DieselError,
     },
@@ -596,6 +600,15 @@ impl fmt::Display for UnknownEnumValue {
 }
 
 impl std::error::Error for UnknownEnumValue {}
+
+/// What stays of a migration that failed after `applied` statements.
+fn kept(applied: usize, rolled_back: bool) -> String {
+    match (applied, rolled_back) {
+        (_, true) => "the migration was rolled back: nothing of it is applied".to_owned(),
+        (0, false) => "nothing of the migration was applied".to_owned(),
+        (n, false) => format!("the {n} statement(s) before it stay applied: DDL is not transactional on this backend"),
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -361,6 +361,7 @@ pub fn revert_last<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
                 conn.batch_execute(statement).map_err(|source| Error::Migration {
                     version: migration.version.to_string(),
                     applied: i,
+                    rolled_back: C::BACKEND.transactional_ddl(),
                     statement: statement.clone(),
                     source,
                 })?;
@@ -384,9 +385,11 @@ fn apply<C: MigrationConnection>(conn: &mut C, version: &str, up: &str, sum: &st
         statements: statements as i32,
         complete,
     };
+    let rolled_back = C::BACKEND.transactional_ddl();
     let failed = |i: usize, statement: &String, source| Error::Migration {
         version: version.to_owned(),
         applied: i,
+        rolled_back,
         statement: statement.clone(),
         source,
     };
