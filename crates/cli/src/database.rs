@@ -80,19 +80,35 @@ pub fn current(url: &str) -> Result<()> {
 }
 
 pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<()> {
-    let done: Vec<String> = match url {
+    // The database's records, with the backend whose scripts they ran.
+    let (records, backend) = match url {
         Some(url) => {
             let engine = engine(&url)?;
             quarry::with_engine!(engine, |engine| {
                 let mut conn = engine.connection().map_err(Error::database(&url))?;
-                complete(applied(&mut *conn).map_err(Error::database(&url))?)
+                (applied(&mut *conn).map_err(Error::database(&url))?, Some(engine.url().backend()))
             })
         }
-        None => Vec::new(),
+        None => (Vec::new(), None),
     };
     for m in migrations {
-        let mark = if done.iter().any(|d| *d == *m.version) { "[applied]" } else { "[pending]" };
-        println!("{} {:<9} {}", m.version, mark, m.name);
+        let record = records.iter().find(|r| r.version == *m.version);
+        let script = backend.and_then(|backend| m.script(backend));
+        let mark = match record {
+            None => "[pending]",
+            Some(record) if !record.complete => "[incomplete]",
+            Some(record) if script.is_some_and(|s| migrate::checksum(&s.up) != record.checksum) => "[changed]",
+            Some(_) => "[applied]",
+        };
+        println!("{} {:<12} {}", m.version, mark, m.name);
+    }
+    // Records of revisions the folder no longer holds, and the way out.
+    for record in records.iter().filter(|r| !migrations.iter().any(|m| *m.version == r.version)) {
+        let before = migrations.iter().rev().find(|m| *m.version < *record.version).map_or("base", |m| &m.version);
+        println!(
+            "{} {:<12} no such revision folder: restore it, or `quarry stamp {before}` to drop the record",
+            record.version, "[missing]"
+        );
     }
     Ok(())
 }

@@ -308,3 +308,38 @@ fn check_passes_on_a_migrated_demo_database() {
     let (ok, out) = quarry(&dir, &["check", &url, &schema, &migrations]);
     assert!(!ok && out.contains("ix_articles_author_id_published on articles is missing"), "{out}");
 }
+
+/// `history` says what each revision is to the database: applied, pending,
+/// changed since it was applied, or recorded with no folder any more (and
+/// how to drop that record).
+#[test]
+fn history_marks_changed_and_missing_revisions() {
+    let dir = project("history_marks");
+    let url = format!("--url=sqlite://{}", dir.join("app.db").display());
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
+    std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "two"]).0);
+    assert!(quarry(&dir, &["upgrade", &url]).0);
+
+    let up = dir.join("migrations/sqlite/0001_one/up.sql");
+    let sql = std::fs::read_to_string(&up).unwrap();
+    std::fs::write(&up, format!("{sql}\n-- edited after it was applied\n")).unwrap();
+    let (ok, history) = quarry(&dir, &["history", &url]);
+    assert!(ok && history.contains("0001 [changed]") && history.contains("0002 [applied]"), "{history}");
+    std::fs::write(&up, sql).unwrap();
+
+    for backend in ["sqlite", "postgres", "mysql"] {
+        std::fs::remove_dir_all(dir.join(format!("migrations/{backend}/0002_two"))).unwrap();
+    }
+    let (ok, history) = quarry(&dir, &["history", &url]);
+    assert!(ok && history.contains("0001 [applied]"), "{history}");
+    assert!(
+        history.contains("0002 [missing]") && history.contains("`quarry stamp 0001` to drop the record"),
+        "{history}"
+    );
+    assert!(quarry(&dir, &["stamp", "0001", &url]).0);
+    let (_, history) = quarry(&dir, &["history", &url]);
+    assert!(!history.contains("0002"), "{history}");
+}
