@@ -9,6 +9,9 @@ pub enum Error {
     /// A command that needs a database was given none.
     #[error("no database: pass --url or set DATABASE_URL")]
     NoUrl,
+    /// `--sql` without `--backend`, and no URL to take it from.
+    #[error("--sql needs --backend (sqlite, postgres, mysql), or a --url or DATABASE_URL naming one")]
+    NoBackend,
     /// The database at `url` could not be opened, or refused a command
     /// (the source names the migration and statement where there is one).
     #[error("{}", naming(url, source))]
@@ -79,7 +82,7 @@ impl Error {
             )
         };
         match self {
-            Error::NoUrl | Error::RangeOnline { .. } => 2,
+            Error::NoUrl | Error::NoBackend | Error::RangeOnline { .. } => 2,
             Error::Migrations(error) if usage(error) => 2,
             Error::Database { source: quarry::Error::Revision(error), .. } if usage(error) => 2,
             _ => 1,

@@ -74,9 +74,10 @@ enum Command {
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: TargetRange,
         /// Print the SQL instead of running it (no database needed).
-        #[arg(long, requires = "backend")]
+        #[arg(long)]
         sql: bool,
-        /// With --sql: the backend (sqlite, postgres, mysql).
+        /// With --sql: the backend (sqlite, postgres, mysql); by default
+        /// the one --url or DATABASE_URL names.
         #[arg(long, requires = "sql")]
         backend: Option<Backend>,
     },
@@ -87,9 +88,10 @@ enum Command {
         #[arg(default_value = "-1", allow_hyphen_values = true)]
         target: TargetRange,
         /// Print the SQL instead of running it (no database needed).
-        #[arg(long, requires = "backend")]
+        #[arg(long)]
         sql: bool,
-        /// With --sql: the backend (sqlite, postgres, mysql).
+        /// With --sql: the backend (sqlite, postgres, mysql); by default
+        /// the one --url or DATABASE_URL names.
         #[arg(long, requires = "sql")]
         backend: Option<Backend>,
     },
@@ -126,6 +128,17 @@ fn online(range: TargetRange) -> Result<Target> {
         None => Ok(range.to),
         Some(_) => Err(Error::RangeOnline { range: range.to_string() }),
     }
+}
+
+/// The backend offline SQL is written for: `--backend`, else the one the
+/// URL names (nothing connects).
+fn offline_backend(backend: Option<Backend>, url: Option<String>) -> Result<Backend> {
+    if let Some(backend) = backend {
+        return Ok(backend);
+    }
+    let url = url.or_else(|| std::env::var("DATABASE_URL").ok()).ok_or(Error::NoBackend)?;
+    let parsed = quarry::engine::DatabaseUrl::parse(&url).map_err(Error::database(&url))?;
+    Ok(parsed.backend())
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -178,10 +191,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Upgrade { target, sql: true, backend: Some(backend) } => {
+        Command::Upgrade { target, sql: true, backend } => {
+            let backend = offline_backend(backend, cli.url)?;
             print!("{}", folder.offline_sql(&target, backend, Direction::Upgrade)?);
         }
-        Command::Downgrade { target, sql: true, backend: Some(backend) } => {
+        Command::Downgrade { target, sql: true, backend } => {
+            let backend = offline_backend(backend, cli.url)?;
             print!("{}", folder.offline_sql(&target, backend, Direction::Downgrade)?);
         }
         Command::Upgrade { target, .. } => {

@@ -126,6 +126,7 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     fails(&["stamp", "00", &url], "`00` could be any of 0001, 0002: give more of the version");
     fails(&["downgrade", "3", &url], "no revision `3`");
     fails(&["upgrade", "--sql", "--backend", "oracle"], "unknown backend `oracle`");
+    fails(&["upgrade", "--sql"], "--sql needs --backend");
     assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "base (nothing applied)", "nothing ran");
 
     // -N counts from the newest applied revision, online as offline.
@@ -136,6 +137,9 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     assert!(ok && out.contains("Reverted 0002.\nReverted 0001."), "{out}");
     let (ok, sql) = quarry(&dir, &["upgrade", "--sql", "--backend", "sqlite", "+1:head"]);
     assert!(ok && sql.starts_with("-- 0002 two (up)") && !sql.contains("0001"), "{sql}");
+    // --sql takes the backend from the URL, connecting to nothing.
+    let (ok, from_url) = quarry(&dir, &["upgrade", "--sql", "+1:head", "--url=sqlite:///nowhere/at/all.db"]);
+    assert!(ok && from_url == sql, "{from_url}");
 
     // A unique prefix names its revision; stamp moves the record exactly
     // there, forward or back, and runs nothing.
