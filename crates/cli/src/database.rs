@@ -79,38 +79,70 @@ pub fn current(url: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<()> {
+/// Each revision's state in the database at `url` (`None`: no database,
+/// all pending), then the records whose revision folder is gone.
+fn states(url: Option<&str>, migrations: &[Migration]) -> Result<(Vec<&'static str>, Vec<migrate::Applied>)> {
     // The database's records, with the backend whose scripts they ran.
     let (records, backend) = match url {
         Some(url) => {
-            let engine = engine(&url)?;
+            let engine = engine(url)?;
             quarry::with_engine!(engine, |engine| {
-                let mut conn = engine.connection().map_err(Error::database(&url))?;
-                (applied(&mut *conn).map_err(Error::database(&url))?, Some(engine.url().backend()))
+                let mut conn = engine.connection().map_err(Error::database(url))?;
+                (applied(&mut *conn).map_err(Error::database(url))?, Some(engine.url().backend()))
             })
         }
         None => (Vec::new(), None),
     };
-    for m in migrations {
-        let record = records.iter().find(|r| r.version == *m.version);
-        let script = backend.and_then(|backend| m.script(backend));
-        let mark = match record {
-            None => "[pending]",
-            Some(record) if !record.complete => "[incomplete]",
-            Some(record) if script.is_some_and(|s| migrate::checksum(&s.up) != record.checksum) => "[changed]",
-            Some(_) => "[applied]",
-        };
+    let marks = migrations
+        .iter()
+        .map(|m| {
+            let record = records.iter().find(|r| r.version == *m.version);
+            let script = backend.and_then(|backend| m.script(backend));
+            match record {
+                None => "[pending]",
+                Some(record) if !record.complete => "[incomplete]",
+                Some(record) if script.is_some_and(|s| migrate::checksum(&s.up) != record.checksum) => "[changed]",
+                Some(_) => "[applied]",
+            }
+        })
+        .collect();
+    let missing = records.into_iter().filter(|r| !migrations.iter().any(|m| *m.version == r.version)).collect();
+    Ok((marks, missing))
+}
+
+/// The way out of a record whose revision folder is gone.
+fn missing_note(migrations: &[Migration], version: &str) -> String {
+    let before = migrations.iter().rev().find(|m| *m.version < *version).map_or("base", |m| &m.version);
+    format!("no such revision folder: restore it, or `quarry stamp {before}` to drop the record")
+}
+
+pub fn history(url: Option<String>, migrations: &[Migration]) -> Result<()> {
+    let (marks, missing) = states(url.as_deref(), migrations)?;
+    for (m, mark) in migrations.iter().zip(marks) {
         println!("{} {:<12} {}", m.version, mark, m.name);
     }
-    // Records of revisions the folder no longer holds, and the way out.
-    for record in records.iter().filter(|r| !migrations.iter().any(|m| *m.version == r.version)) {
-        let before = migrations.iter().rev().find(|m| *m.version < *record.version).map_or("base", |m| &m.version);
-        println!(
-            "{} {:<12} no such revision folder: restore it, or `quarry stamp {before}` to drop the record",
-            record.version, "[missing]"
-        );
+    for record in missing {
+        println!("{} {:<12} {}", record.version, "[missing]", missing_note(migrations, &record.version));
     }
     Ok(())
+}
+
+/// What `check` reports of the migrations at `url`: revisions changed
+/// since they were applied, incomplete ones, records without a folder.
+pub fn revision_problems(url: &str, migrations: &[Migration]) -> Result<Vec<String>> {
+    let (marks, missing) = states(Some(url), migrations)?;
+    let mut problems: Vec<String> = migrations
+        .iter()
+        .zip(marks)
+        .filter_map(|(m, mark)| match mark {
+            "[changed]" => Some(format!("revision {} changed since it was applied", m.version)),
+            "[incomplete]" => Some(format!("revision {} is only partly applied", m.version)),
+            _ => None,
+        })
+        .collect();
+    problems
+        .extend(missing.iter().map(|r| format!("revision {}: {}", r.version, missing_note(migrations, &r.version))));
+    Ok(problems)
 }
 
 /// Moves the database's record to exactly `target`, either way, without

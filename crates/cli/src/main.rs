@@ -176,6 +176,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             // With a database: does it hold what the schema describes?
             if let Some(url) = cli.url.or_else(|| std::env::var("DATABASE_URL").ok()) {
+                let problems = database::revision_problems(&url, &folder.migrations()?)?;
+                if !problems.is_empty() {
+                    clean = false;
+                    println!("The database's migrations need attention:");
+                    for problem in &problems {
+                        println!("  {problem}");
+                    }
+                }
                 let differences = check::live_differences(&url, &schema)?;
                 if differences.is_empty() {
                     println!("The database matches the schema.");

@@ -315,7 +315,7 @@ fn check_passes_on_a_migrated_demo_database() {
 
 /// `history` says what each revision is to the database: applied, pending,
 /// changed since it was applied, or recorded with no folder any more (and
-/// how to drop that record).
+/// how to drop that record); `check` fails on the same problems.
 #[test]
 fn history_marks_changed_and_missing_revisions() {
     let dir = project("history_marks");
@@ -332,7 +332,10 @@ fn history_marks_changed_and_missing_revisions() {
     std::fs::write(&up, format!("{sql}\n-- edited after it was applied\n")).unwrap();
     let (ok, history) = quarry(&dir, &["history", &url]);
     assert!(ok && history.contains("0001 [changed]") && history.contains("0002 [applied]"), "{history}");
+    let (ok, out) = quarry(&dir, &["check", &url]);
+    assert!(!ok && out.contains("revision 0001 changed since it was applied"), "{out}");
     std::fs::write(&up, sql).unwrap();
+    assert!(quarry(&dir, &["check", &url]).0);
 
     for backend in ["sqlite", "postgres", "mysql"] {
         std::fs::remove_dir_all(dir.join(format!("migrations/{backend}/0002_two"))).unwrap();
