@@ -118,6 +118,17 @@ pub enum Error {
     /// ([`quarry_schema::Error::UnknownRevision`], `AmbiguousRevision`, ...).
     #[error(transparent)]
     Revision(#[from] quarry_schema::Error),
+    /// Another runner held this database's migration lock longer than the
+    /// timeout (`quarry::migrate::Options::lock_timeout`); nothing ran.
+    #[error(
+        "could not get the migration lock within {waited:?}: another process is migrating this database; nothing ran"
+    )]
+    MigrationLockTimeout { waited: std::time::Duration },
+    /// A partly applied migration cannot be reverted exactly: its
+    /// `down.sql` does not say which statements revert which statement of
+    /// `up.sql` (`-- reverts up.sql statement N` lines). Nothing changed.
+    #[error("migration {version} is partly applied ({applied} of {total} statements) and its down.sql does not mark which statements revert which (`-- reverts up.sql statement N` lines); resume it with `quarry upgrade`, or undo those statements by hand and `quarry stamp` the revision before it")]
+    PartialRevert { version: String, applied: usize, total: usize },
     /// An embedded migration has no script for the connected backend.
     #[error("migration {version} has no script for {backend}")]
     MissingScript { version: String, backend: &'static str },

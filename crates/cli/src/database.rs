@@ -1,7 +1,7 @@
 //! Commands that run against a database, on whichever backend its URL
 //! names. Which migrations they run, [`Target::resolve`] decides.
 
-use quarry::migrate::{self, applied, revert_last, run_pending, Direction, Migration, Target};
+use quarry::migrate::{self, applied, Migration, Options, Target};
 use quarry::AnyEngine;
 
 use crate::error::{Error, Result};
@@ -17,25 +17,11 @@ pub fn engine(url: &str) -> Result<AnyEngine> {
         .map_err(Error::database(url))
 }
 
-/// The versions a database records as completely applied.
-fn complete(records: Vec<migrate::Applied>) -> Vec<String> {
-    records.into_iter().filter(|a| a.complete).map(|a| a.version).collect()
-}
-
 pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
     let engine = engine(url)?;
-    let ran: Vec<String> = quarry::with_engine!(engine, |engine| {
+    let ran = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(Error::database(url))?;
-        let done = complete(applied(&mut *conn).map_err(Error::database(url))?);
-        let steps = target.resolve(Direction::Upgrade, migrations, &done)?;
-        // The applied migrations go along, so that run_pending checks
-        // that none of them changed since.
-        let chosen: Vec<Migration> = migrations
-            .iter()
-            .filter(|m| done.iter().any(|d| *d == *m.version) || steps.iter().any(|s| s.version == m.version))
-            .cloned()
-            .collect();
-        run_pending(&mut *conn, &chosen).map_err(Error::database(url))?.into_iter().map(str::to_owned).collect()
+        migrate::upgrade(&mut *conn, migrations, target, &Options::default()).map_err(Error::database(url))?
     });
     if ran.is_empty() {
         println!("Nothing to upgrade.");
@@ -48,18 +34,16 @@ pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<(
 
 pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
     let engine = engine(url)?;
-    quarry::with_engine!(engine, |engine| {
+    let reverted = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(Error::database(url))?;
-        let done = complete(applied(&mut *conn).map_err(Error::database(url))?);
-        // revert_last reverts the newest applied migration: the order the
-        // steps come in.
-        for _ in target.resolve(Direction::Downgrade, migrations, &done)? {
-            match revert_last(&mut *conn, migrations).map_err(Error::database(url))? {
-                Some(version) => println!("Reverted {version}."),
-                None => break,
-            }
-        }
+        migrate::downgrade(&mut *conn, migrations, target, &Options::default()).map_err(Error::database(url))?
     });
+    if reverted.is_empty() {
+        println!("Nothing to downgrade.");
+    }
+    for version in reverted {
+        println!("Reverted {version}.");
+    }
     Ok(())
 }
 

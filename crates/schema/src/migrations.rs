@@ -41,8 +41,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod bookkeeping;
 mod target;
 
+pub use bookkeeping::checksum;
 pub use target::{Direction, Target, TargetRange};
 
 use std::collections::BTreeMap;

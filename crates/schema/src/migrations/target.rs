@@ -183,6 +183,32 @@ impl Target {
 }
 
 impl Target {
+    /// This target with a version's prefix replaced by the one version it
+    /// names among `migrations`; an unknown or ambiguous one is an error.
+    ///
+    /// ```
+    /// use quarry_schema::migrations::{Migration, Target};
+    ///
+    /// let migrations: Vec<Migration> = ["0001", "0002"].map(|v| Migration::new(v, "")).into();
+    /// assert_eq!(Target::Version("0002".into()).exact(&migrations)?, Target::Version("0002".into()));
+    /// assert_eq!(Target::Version("0001".into()).exact(&migrations)?, Target::Version("0001".into()));
+    /// assert!(Target::Version("000".into()).exact(&migrations).is_err(), "ambiguous");
+    /// assert_eq!(Target::Head.exact(&migrations)?, Target::Head);
+    /// # Ok::<(), quarry_schema::Error>(())
+    /// ```
+    pub fn exact(&self, migrations: &[Migration]) -> Result<Target> {
+        match self {
+            Target::Version(version) => {
+                let mut ordered: Vec<&Migration> = migrations.iter().collect();
+                ordered.sort_by(|a, b| a.version.cmp(&b.version));
+                Ok(Target::Version(revision(&ordered, version)?.to_owned()))
+            }
+            other => Ok(other.clone()),
+        }
+    }
+}
+
+impl Target {
     /// The migrations a database stamped at this target records as
     /// applied (Alembic's `stamp`, which moves the record either way): up
     /// to and including a version, all for `head`, none for `base`; `+N` /
