@@ -615,7 +615,7 @@ impl std::error::Error for UnknownEnumValue {}
 /// What stays of a migration that failed after `applied` statements.
 fn kept(applied: usize, rolled_back: bool) -> String {
     match (applied, rolled_back) {
-        (_, true) => "the migration was rolled back: nothing of it is applied".to_owned(),
+        (_, true) => "rolled back with every migration this run applied: the database is as it was".to_owned(),
         (0, false) => "nothing of the migration was applied".to_owned(),
         (n, false) => format!("the {n} statement(s) before it stay applied: DDL is not transactional on this backend"),
     }

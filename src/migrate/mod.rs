@@ -38,8 +38,9 @@ use crate::engine::Backend;
 use crate::error::{Error, Result};
 
 pub use connection::MigrationConnection;
-pub use quarry_schema::migrations::{checksum, read_dir, Direction, Migration, Script, Target, TargetRange};
-pub use undo::MARKER as REVERTS_MARKER;
+pub use quarry_schema::migrations::{
+    checksum, read_dir, Direction, Migration, Script, Target, TargetRange, REVERTS_MARKER,
+};
 
 diesel::table! {
     /// What has been applied, and how far (see
@@ -179,7 +180,8 @@ fn with_bookkeeping<C: MigrationConnection, T>(
 ///
 /// An applied migration whose `up.sql` changed since is an error
 /// ([`Error::MigrationChanged`]), not a silent skip. On SQLite and
-/// PostgreSQL a migration that fails leaves nothing of itself. On
+/// PostgreSQL a migration that fails leaves the database as it was before
+/// the call (all its migrations run in one transaction). On
 /// MySQL/MariaDB, whose DDL commits as it goes, the error
 /// ([`Error::Migration`]) says how many of its statements ran, the record
 /// keeps that count, and the next run resumes after them; a client killed
@@ -209,15 +211,30 @@ pub fn upgrade<'m, C: MigrationConnection>(
                 return Err(Error::MigrationChanged { version: record.version.clone() });
             }
         }
+        let steps = target.resolve(Direction::Upgrade, migrations, &complete)?;
         let mut ran = Vec::new();
-        for migration in target.resolve(Direction::Upgrade, migrations, &complete)? {
-            let Some(script) = migration.script(C::BACKEND) else { continue };
-            let record = records.iter().find(|r| r.version == *migration.version);
-            apply(conn, &migration.version, &script.up, record)?;
-            ran.push(&*migration.version);
-        }
+        whole_run(conn, |conn| {
+            for migration in steps {
+                let Some(script) = migration.script(C::BACKEND) else { continue };
+                let record = records.iter().find(|r| r.version == *migration.version);
+                apply(conn, &migration.version, &script.up, record)?;
+                ran.push(&*migration.version);
+            }
+            Ok(())
+        })?;
         Ok(ran)
     })
+}
+
+/// Runs `work`, the migrations of one command, atomically where DDL is
+/// transactional (as Alembic does by default): a failure leaves the
+/// database as it was before the command.
+fn whole_run<C: MigrationConnection>(conn: &mut C, work: impl FnOnce(&mut C) -> Result<()>) -> Result<()> {
+    if C::BACKEND.transactional_ddl() {
+        conn.atomically(work)
+    } else {
+        work(conn)
+    }
 }
 
 /// Records `migrations` as applied without running them (Alembic's
@@ -322,25 +339,28 @@ pub fn downgrade<'m, C: MigrationConnection>(
             None => Vec::new(),
         };
         let mut reverted = Vec::new();
-        if let Some(record) = partial {
-            let migration = known(migrations, &record.version)?;
-            let script = script(migration, C::BACKEND)?;
-            let statements =
-                undo::partial_down(&script.down, record.statements as usize, C::BACKEND).ok_or_else(|| {
-                    Error::PartialRevert {
-                        version: record.version.clone(),
-                        applied: record.statements as usize,
-                        total: split_statements(&script.up, C::BACKEND).len(),
-                    }
-                })?;
-            revert(conn, migration, &statements)?;
-            reverted.push(&*migration.version);
-        }
-        for migration in steps {
-            let statements = split_statements(&script(migration, C::BACKEND)?.down, C::BACKEND);
-            revert(conn, migration, &statements)?;
-            reverted.push(&*migration.version);
-        }
+        whole_run(conn, |conn| {
+            if let Some(record) = partial {
+                let migration = known(migrations, &record.version)?;
+                let script = script(migration, C::BACKEND)?;
+                let statements =
+                    undo::partial_down(&script.down, record.statements as usize, C::BACKEND).ok_or_else(|| {
+                        Error::PartialRevert {
+                            version: record.version.clone(),
+                            applied: record.statements as usize,
+                            total: split_statements(&script.up, C::BACKEND).len(),
+                        }
+                    })?;
+                revert(conn, migration, &statements)?;
+                reverted.push(&*migration.version);
+            }
+            for migration in steps {
+                let statements = split_statements(&script(migration, C::BACKEND)?.down, C::BACKEND);
+                revert(conn, migration, &statements)?;
+                reverted.push(&*migration.version);
+            }
+            Ok(())
+        })?;
         Ok(reverted)
     })
 }

@@ -18,7 +18,6 @@
 //! a grant) is run again after such a kill; so is a data change on a
 //! table whose engine has no transactions (MyISAM).
 
-
 use super::{Applied, MigrationConnection};
 use crate::error::{Error, Result};
 

@@ -18,8 +18,7 @@
 use super::split_statements;
 use crate::engine::Backend;
 
-/// What starts a marker line.
-pub const MARKER: &str = "-- reverts up.sql statement ";
+pub use quarry_schema::migrations::REVERTS_MARKER as MARKER;
 
 /// The statements of `down` that revert the first `applied` statements of
 /// `up.sql`, in order; `None` when `down` does not mark each of them (or

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use quarry::migrate::{read_dir, Direction, Migration, TargetRange};
 use quarry_codegen::SourceFile;
-use quarry_schema::autogenerate::{diff, reverse, statements, Operation};
+use quarry_schema::autogenerate::{diff, scripts, Operation};
 use quarry_schema::db::Schema;
 use quarry_schema::{snapshot, Backend};
 
@@ -135,19 +135,10 @@ impl Folder {
                 path: dir.clone(),
                 source,
             })?;
-            let script = |statements: Vec<String>| {
-                let mut text = format!("-- {message}\n");
-                for statement in statements {
-                    text.push_str(&statement);
-                    text.push_str(";\n\n");
-                }
-                text
-            };
-            let up = statements(&operations, &head, &target, backend);
-            let down = statements(&reverse(&operations), &target, &head, backend);
+            let scripts = scripts(&operations, &head, &target, backend, message);
             let written = |path: PathBuf| move |source| Error::Io { action: "write", path, source };
-            std::fs::write(dir.join("up.sql"), script(up)).map_err(written(dir.join("up.sql")))?;
-            std::fs::write(dir.join("down.sql"), script(down)).map_err(written(dir.join("down.sql")))?;
+            std::fs::write(dir.join("up.sql"), scripts.up).map_err(written(dir.join("up.sql")))?;
+            std::fs::write(dir.join("down.sql"), scripts.down).map_err(written(dir.join("down.sql")))?;
         }
         self.write_snapshot(&target)?;
         Ok(Some(version))

@@ -52,6 +52,11 @@ use std::path::{Path, PathBuf};
 
 use crate::{Backend, Error, Result, Str};
 
+/// What starts a line of `down.sql` saying which statement of `up.sql`
+/// the statements after it revert (`-- reverts up.sql statement 3`), so
+/// that a partly applied migration can be undone exactly (MySQL/MariaDB).
+pub const REVERTS_MARKER: &str = "-- reverts up.sql statement ";
+
 /// One migration, with its SQL for each backend that has a folder for it.
 ///
 /// Embedded migrations borrow `'static` text; migrations read by

@@ -30,9 +30,11 @@
 
 mod diff;
 mod ops;
+mod script;
 mod sql;
 mod sqlite;
 
 pub use diff::diff;
 pub use ops::{reverse, Operation};
-pub use sql::statements;
+pub use script::{scripts, Scripts};
+pub use sql::{statements, statements_per_operation};

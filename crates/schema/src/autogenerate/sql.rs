@@ -18,13 +18,25 @@ use super::Operation;
 /// `after`, on `backend`. For a downgrade, pass the reversed operations
 /// and swap the schemas.
 pub fn statements(operations: &[Operation], before: &Schema, after: &Schema, backend: Backend) -> Vec<String> {
-    let mut out = Vec::new();
+    statements_per_operation(operations, before, after, backend).into_iter().flatten().collect()
+}
+
+/// [`statements`], grouped by the operation that makes them: one group per
+/// operation, in order (empty for an operation another one's statements
+/// carry out, such as the parts of one SQLite table rebuild).
+pub fn statements_per_operation(
+    operations: &[Operation],
+    before: &Schema,
+    after: &Schema,
+    backend: Backend,
+) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = vec![Vec::new(); operations.len()];
     let rebuilt = if backend == Backend::Sqlite { sqlite_rebuilds(operations, after) } else { BTreeSet::new() };
     let mut done: BTreeSet<String> = BTreeSet::new();
     for (at, operation) in operations.iter().enumerate() {
         if let Some(table) = rebuild_target(operation).filter(|t| rebuilt.contains(*t)) {
             if done.insert(table.to_owned()) {
-                out.extend(rebuild(operations, at, before, after, table));
+                groups[at].extend(rebuild(operations, at, before, after, table));
             }
             continue;
         }
@@ -34,9 +46,9 @@ pub fn statements(operations: &[Operation], before: &Schema, after: &Schema, bac
             // SQLite keeps constraint names in the table's SQL: a renamed
             // table is rebuilt so that its primary key is named after it.
             Operation::RenameTable { to, .. } if backend == Backend::Sqlite => {
-                out.extend(operation_sql(operation, before, after, backend));
+                groups[at].extend(operation_sql(operation, before, after, backend));
                 if rebuilt.contains(to) && done.insert(to.clone()) {
-                    out.extend(rebuild(operations, at + 1, before, after, to));
+                    groups[at].extend(rebuild(operations, at + 1, before, after, to));
                 }
             }
             Operation::AlterEnum { to, .. } if backend == Backend::Sqlite => {
@@ -44,15 +56,17 @@ pub fn statements(operations: &[Operation], before: &Schema, after: &Schema, bac
                 for table in enum_users(after, to) {
                     let name = name_at(operations, at, &table.name).to_owned();
                     if rebuilt.contains(&name) && done.insert(name.clone()) {
-                        out.extend(rebuild(operations, at, before, after, &name));
+                        groups[at].extend(rebuild(operations, at, before, after, &name));
                     }
                 }
             }
-            Operation::AlterEnum { from, to } => out.extend(alter_enum(from, to, operations, at, after, backend)),
-            _ => out.extend(operation_sql(operation, before, after, backend)),
+            Operation::AlterEnum { from, to } => {
+                groups[at].extend(alter_enum(from, to, operations, at, after, backend))
+            }
+            _ => groups[at].extend(operation_sql(operation, before, after, backend)),
         }
     }
-    out
+    groups
 }
 
 /// The name table `name` (as operations before `at` left it) has in the
