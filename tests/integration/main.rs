@@ -26,6 +26,7 @@ mod loading_criteria;
 mod loading_failures;
 mod loading_joined;
 mod loading_property;
+mod migrate_property;
 mod migrate_recovery;
 mod migrate_runner;
 mod migrations;
