@@ -39,6 +39,7 @@ use crate::error::{Error, Result};
 
 pub use connection::MigrationConnection;
 pub use quarry_schema::migrations::{checksum, read_dir, Direction, Migration, Script, Target, TargetRange};
+pub use resume::changes_data;
 pub use undo::MARKER as REVERTS_MARKER;
 
 diesel::table! {
