@@ -164,7 +164,7 @@ impl MigrationConnection for diesel::PgConnection {
     /// A session advisory lock keyed by the current schema (where the
     /// bookkeeping table lives), tried until `timeout` passes.
     fn with_lock<T>(&mut self, timeout: Duration, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        const KEY: &str = "hashtext('quarry_migrations'), hashtext(current_schema())";
+        const KEY: &str = bookkeeping::POSTGRES_LOCK_KEY;
         let started = Instant::now();
         loop {
             let got: bool =
@@ -193,7 +193,7 @@ impl MigrationConnection for diesel::MysqlConnection {
     /// that migrating one database never holds up another; its result is
     /// checked: a lock not granted within `timeout` is an error.
     fn with_lock<T>(&mut self, timeout: Duration, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        const NAME: &str = "CONCAT('quarry_migrations_', MD5(IFNULL(DATABASE(), '')))";
+        const NAME: &str = bookkeeping::MYSQL_LOCK_NAME;
         // GET_LOCK takes whole seconds; a fraction rounds up.
         let seconds = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
         let got: Option<i64> = diesel::select(diesel::dsl::sql::<Nullable<BigInt>>(&format!(

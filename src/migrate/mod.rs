@@ -41,6 +41,7 @@ pub use connection::MigrationConnection;
 pub use quarry_schema::migrations::{
     checksum, read_dir, Direction, Migration, Script, Target, TargetRange, REVERTS_MARKER,
 };
+pub use resume::changes_data;
 
 diesel::table! {
     /// What has been applied, and how far (see

@@ -74,8 +74,9 @@ pub(super) fn apply<C: MigrationConnection>(
 
 /// Whether `statement` changes rows rather than the schema: its first
 /// word, after comments and parentheses, is `INSERT`, `UPDATE`, `DELETE`
-/// or `REPLACE`.
-pub(super) fn changes_data(statement: &str) -> bool {
+/// or `REPLACE`. Such a statement runs in one transaction with its
+/// progress row (online here, and in `quarry upgrade --sql` scripts).
+pub fn changes_data(statement: &str) -> bool {
     let mut rest = statement;
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '(');

@@ -49,6 +49,10 @@ pub enum Error {
     /// which knows where it is.
     #[error("`{range}`: a FROM:TO range is for --sql; against a database, give only where to go")]
     RangeOnline { range: String },
+    /// `stamp --sql` to `+N` or `-N`, which count from what the database
+    /// holds: a script cannot know it.
+    #[error("`{target}` counts from what the database holds: `stamp --sql` takes a version, head or base")]
+    RelativeStampOffline { target: String },
 }
 
 /// `source`, after `url` unless it names the URL itself.
@@ -69,7 +73,8 @@ impl Error {
     /// they are (each has its own `error:`), anything else after `error: `.
     /// The process's exit code: 2 for a command given wrongly (no
     /// database, a malformed, unknown or ambiguous revision target, a
-    /// range where none is taken), 1 for anything that failed.
+    /// range where none is taken, a relative stamp offline), 1 for
+    /// anything that failed.
     pub fn exit_code(&self) -> u8 {
         use quarry_schema::Error as Revisions;
         let usage = |error: &Revisions| {
@@ -82,7 +87,7 @@ impl Error {
             )
         };
         match self {
-            Error::NoUrl | Error::NoBackend | Error::RangeOnline { .. } => 2,
+            Error::NoUrl | Error::NoBackend | Error::RangeOnline { .. } | Error::RelativeStampOffline { .. } => 2,
             Error::Migrations(error) if usage(error) => 2,
             Error::Database { source: quarry::Error::Revision(error), .. } if usage(error) => 2,
             _ => 1,

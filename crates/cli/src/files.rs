@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use quarry::migrate::{read_dir, Direction, Migration, TargetRange};
+use quarry::migrate::{read_dir, Migration};
 use quarry_codegen::SourceFile;
 use quarry_schema::autogenerate::{diff, scripts, Operation};
 use quarry_schema::db::Schema;
@@ -147,25 +147,5 @@ impl Folder {
     /// Every revision on disk, in version order, with each backend's scripts.
     pub fn migrations(&self) -> Result<Vec<Migration>> {
         Ok(read_dir(&self.root)?)
-    }
-
-    /// The SQL of an upgrade or downgrade over `range` for `backend`,
-    /// without a database: each migration's script, headed by a comment.
-    /// Which migrations, and in which order, [`TargetRange::resolve`] says,
-    /// by the rules an upgrade or downgrade against a database follows.
-    pub fn offline_sql(&self, range: &TargetRange, backend: Backend, direction: Direction) -> Result<String> {
-        let migrations = self.migrations()?;
-        let mut out = String::new();
-        for migration in range.resolve(direction, &migrations)? {
-            let Some(script) = migration.script(backend) else { continue };
-            let (which, sql) = match direction {
-                Direction::Upgrade => ("up", &script.up),
-                Direction::Downgrade => ("down", &script.down),
-            };
-            out.push_str(&format!("-- {} {} ({which})\n", migration.version, migration.name));
-            out.push_str(sql);
-            out.push('\n');
-        }
-        Ok(out)
     }
 }

@@ -6,7 +6,7 @@
 //! quarry upgrade [head | +N | <rev>] [--sql --backend postgres [<from>:<to>]]
 //! quarry downgrade [-1 | -N | base | <rev>] [--sql --backend mysql [<from>:<to>]]
 //! quarry current | history | heads
-//! quarry stamp <rev>
+//! quarry stamp <rev> [--sql --backend sqlite]
 //! quarry check [--url ...]                    # non-zero when the schema has changes without a revision,
 //!                                             # or the database differs from the schema
 //! ```
@@ -22,12 +22,13 @@ mod check;
 mod database;
 mod error;
 mod files;
+mod offline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use quarry::migrate::{Direction, Target, TargetRange};
+use quarry::migrate::{Target, TargetRange};
 use quarry_schema::Backend;
 
 use crate::error::{Error, Result};
@@ -103,7 +104,17 @@ enum Command {
     Heads,
     /// Records revisions up to a target (`head`, `+N`, a version) as applied,
     /// without running them.
-    Stamp { target: Target },
+    Stamp {
+        target: Target,
+        /// Print the SQL that moves the record instead (no database
+        /// needed; `head`, `base` or a version).
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: the backend (sqlite, postgres, mysql); by default
+        /// the one --url or DATABASE_URL names.
+        #[arg(long, requires = "sql")]
+        backend: Option<Backend>,
+    },
     /// Fails when the schema has changes no revision captures yet, or (with
     /// a database) when the database's tables and columns differ from it.
     Check,
@@ -201,11 +212,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Upgrade { target, sql: true, backend } => {
             let backend = offline_backend(backend, cli.url)?;
-            print!("{}", folder.offline_sql(&target, backend, Direction::Upgrade)?);
+            print!("{}", offline::upgrade(&folder.migrations()?, &target, backend)?);
         }
         Command::Downgrade { target, sql: true, backend } => {
             let backend = offline_backend(backend, cli.url)?;
-            print!("{}", folder.offline_sql(&target, backend, Direction::Downgrade)?);
+            print!("{}", offline::downgrade(&folder.migrations()?, &target, backend)?);
         }
         Command::Upgrade { target, .. } => {
             let target = online(target)?;
@@ -219,7 +230,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::History => {
             database::history(cli.url.or_else(|| std::env::var("DATABASE_URL").ok()), &folder.migrations()?)?
         }
-        Command::Stamp { target } => database::stamp(&database::url(cli.url)?, &folder.migrations()?, &target)?,
+        Command::Stamp { target, sql: true, backend } => {
+            let backend = offline_backend(backend, cli.url)?;
+            print!("{}", offline::stamp(&folder.migrations()?, &target, backend)?);
+        }
+        Command::Stamp { target, .. } => database::stamp(&database::url(cli.url)?, &folder.migrations()?, &target)?,
     }
     Ok(ExitCode::SUCCESS)
 }

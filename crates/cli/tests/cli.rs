@@ -136,7 +136,7 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     let (ok, out) = quarry(&dir, &["downgrade", "-2", &url]);
     assert!(ok && out.contains("Reverted 0002.\nReverted 0001."), "{out}");
     let (ok, sql) = quarry(&dir, &["upgrade", "--sql", "--backend", "sqlite", "+1:head"]);
-    assert!(ok && sql.starts_with("-- 0002 two (up)") && !sql.contains("0001"), "{sql}");
+    assert!(ok && sql.contains("-- 0002 two (up)") && !sql.contains("0001 one"), "{sql}");
     // --sql takes the backend from the URL, connecting to nothing.
     let (ok, from_url) = quarry(&dir, &["upgrade", "--sql", "+1:head", "--url=sqlite:///nowhere/at/all.db"]);
     assert!(ok && from_url == sql, "{from_url}");

@@ -32,6 +32,17 @@ pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS quarry_migrations (\
 /// Adds the `intent` column to a table created before it existed.
 pub const ADD_INTENT: &str = "ALTER TABLE quarry_migrations ADD COLUMN intent VARCHAR(64)";
 
+/// PostgreSQL: the key of the session advisory lock migrations of one
+/// schema run under (`pg_advisory_lock(KEY)`), taken by the runner and by
+/// offline scripts alike.
+pub const POSTGRES_LOCK_KEY: &str = "hashtext('quarry_migrations'), hashtext(current_schema())";
+
+/// MySQL/MariaDB: the name of the lock (`GET_LOCK(NAME, seconds)`)
+/// migrations of one database run under, made from the database's name so
+/// that migrating one never holds up another; taken by the runner and by
+/// offline scripts alike.
+pub const MYSQL_LOCK_NAME: &str = "CONCAT('quarry_migrations_', MD5(IFNULL(DATABASE(), '')))";
+
 /// A stable fingerprint of a script (64-bit FNV-1a, hex): what an applied
 /// migration's record keeps, so that an edited migration is noticed.
 pub fn checksum(sql: &str) -> String {
