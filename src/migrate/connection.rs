@@ -2,11 +2,11 @@
 //! migrations of one database are locked against a second runner, how a
 //! migration runs atomically, and how the bookkeeping table is kept.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::sql_types::BigInt;
 use quarry_schema::migrations::{bookkeeping, checksum};
 
 use super::{quarry_migrations, Applied};
@@ -165,7 +165,7 @@ impl MigrationConnection for diesel::PgConnection {
     /// bookkeeping table lives), tried until `timeout` passes.
     fn with_lock<T>(&mut self, timeout: Duration, work: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         const KEY: &str = bookkeeping::POSTGRES_LOCK_KEY;
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         loop {
             let got: bool =
                 diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("pg_try_advisory_lock({KEY})")))
@@ -196,7 +196,7 @@ impl MigrationConnection for diesel::MysqlConnection {
         const NAME: &str = bookkeeping::MYSQL_LOCK_NAME;
         // GET_LOCK takes whole seconds; a fraction rounds up.
         let seconds = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
-        let got: Option<i64> = diesel::select(diesel::dsl::sql::<Nullable<BigInt>>(&format!(
+        let got: Option<i64> = diesel::select(diesel::dsl::sql::<diesel::sql_types::Nullable<BigInt>>(&format!(
             "CAST(GET_LOCK({NAME}, {seconds}) AS SIGNED)"
         )))
         .get_result(self)?;

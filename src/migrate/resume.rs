@@ -93,6 +93,7 @@ pub fn changes_data(statement: &str) -> bool {
 }
 
 /// The MySQL/MariaDB catalog, a line per object and part.
+#[cfg(feature = "mysql")]
 pub(super) const MYSQL_CATALOG: &str = "\
 SELECT CONCAT_WS('|', 'table', TABLE_NAME, TABLE_TYPE, IFNULL(ENGINE, ''), TABLE_COMMENT) AS line
   FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'quarry_migrations'
@@ -116,11 +117,13 @@ UNION ALL SELECT CONCAT_WS('|', 'event', EVENT_NAME, EVENT_DEFINITION)
   FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()";
 
 /// The SQLite catalog: every object's SQL.
+#[cfg(feature = "sqlite")]
 pub(super) const SQLITE_CATALOG: &str = "SELECT type || '|' || name || '|' || IFNULL(sql, '') AS line \
      FROM sqlite_master WHERE name <> 'quarry_migrations'";
 
 /// The PostgreSQL catalog of the current schema: columns, indexes,
 /// constraints, functions, triggers and views.
+#[cfg(feature = "postgres")]
 pub(super) const POSTGRES_CATALOG: &str = "\
 SELECT concat_ws('|', 'column', table_name, column_name, ordinal_position, data_type, is_nullable,
     coalesce(column_default, '~')) AS line
