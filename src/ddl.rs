@@ -42,9 +42,7 @@ fn run<C: EngineConnection>(conn: &mut C, statements: &[String]) -> Result<()> {
         }
         Ok(())
     };
-    if C::BACKEND.transactional_ddl() {
-        conn.transaction(execute)
-    } else {
-        execute(conn)
-    }
+    let outcome = if C::BACKEND.transactional_ddl() { conn.transaction(execute) } else { execute(conn) };
+    crate::engine::schema_changed(conn);
+    outcome
 }

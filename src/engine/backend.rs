@@ -67,6 +67,13 @@ pub trait EngineConnection:
 
     #[doc(hidden)]
     fn begin_statements(options: &TransactionOptions) -> BeginStatements;
+
+    /// Forgets what this connection cached about the database's schema:
+    /// PostgreSQL connections cache the OIDs of enum types, which a type
+    /// dropped and created again changes ("cache lookup failed for type").
+    /// See [`schema_changed`](super::schema_changed).
+    #[doc(hidden)]
+    fn forget_schema(&mut self) {}
 }
 
 #[cfg(feature = "sqlite")]
@@ -100,6 +107,21 @@ impl EngineConnection for diesel::SqliteConnection {
 impl EngineConnection for diesel::PgConnection {
     const BACKEND: Backend = Backend::Postgres;
     const MAX_BIND_PARAMETERS: usize = 65_535;
+
+    /// Clears the enum type OIDs and the prepared statements (a statement
+    /// prepared over a dropped type fails with "cached plan must not
+    /// change result type"); a fresh statement cache names its statements
+    /// on from where the old one stopped.
+    fn forget_schema(&mut self) {
+        use diesel::connection::{CacheSize, Connection};
+        use diesel::pg::{GetPgMetadataCache, PgMetadataCache};
+        *self.get_metadata_cache() = PgMetadataCache::new();
+        self.set_prepared_statement_cache_size(CacheSize::Disabled);
+        // Fails only in an aborted transaction, where the statements stay
+        // prepared on the server, unused.
+        let _ = self.batch_execute("DEALLOCATE ALL");
+        self.set_prepared_statement_cache_size(CacheSize::Unbounded);
+    }
 
     fn begin_statements(options: &TransactionOptions) -> BeginStatements {
         let mut begin = "BEGIN".to_owned();

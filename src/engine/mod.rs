@@ -50,6 +50,25 @@ use crate::error::{Error, OperationalError, Result};
 /// A pooled connection checked out of an engine.
 pub type Connection<C> = PooledConnection<Manager<C>>;
 
+/// How many times quarry changed a database's schema in this process.
+static SCHEMA_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// The [`SCHEMA_GENERATION`] a pooled connection last saw.
+struct SchemaGeneration(u64);
+
+/// Tells every pooled connection of this process that the schema changed,
+/// so that each forgets what it cached about it before its next use
+/// (PostgreSQL connections cache the OIDs of enum types, and a type
+/// dropped and created again has a new one), and makes `conn` forget now.
+///
+/// quarry calls it after `create_all`, `drop_all`, and migrations. Call it
+/// after DDL of your own that drops and creates enum types again; a
+/// process whose database another process migrated can call it too.
+pub fn schema_changed<C: EngineConnection>(conn: &mut C) {
+    SCHEMA_GENERATION.fetch_add(1, Ordering::AcqRel);
+    conn.forget_schema();
+}
+
 /// What the engine and every connection and session of it share.
 #[derive(Debug, Default)]
 #[doc(hidden)]
@@ -116,7 +135,16 @@ impl<C: EngineConnection> Engine<C> {
     /// with [`PoolTimeout`](crate::error::OperationalKind::PoolTimeout)
     /// when every connection was busy.
     pub fn connection(&self) -> Result<Connection<C>> {
-        self.pool.get().map_err(|_| pool::checkout_failure(&self.shared, self.pool.connection_timeout()))
+        let mut conn =
+            self.pool.get().map_err(|_| pool::checkout_failure(&self.shared, self.pool.connection_timeout()))?;
+        // A connection that cached the schema before quarry changed it
+        // forgets what it cached.
+        let now = SCHEMA_GENERATION.load(Ordering::Acquire);
+        let seen = Connection::extensions_mut(&mut conn).insert(SchemaGeneration(now));
+        if seen.is_some_and(|seen| seen.0 != now) {
+            conn.forget_schema();
+        }
+        Ok(conn)
     }
 
     /// The URL this engine connects to.

@@ -202,7 +202,7 @@ pub fn upgrade<'m, C: MigrationConnection>(
     target: &Target,
     options: &Options,
 ) -> Result<Vec<&'m str>> {
-    with_bookkeeping(conn, options, |conn| {
+    let outcome = with_bookkeeping(conn, options, |conn| {
         let records = conn.applied()?;
         let complete: Vec<&str> = records.iter().filter(|r| r.complete).map(|r| r.version.as_str()).collect();
         // Nothing runs while an applied migration differs from its record.
@@ -224,7 +224,9 @@ pub fn upgrade<'m, C: MigrationConnection>(
             Ok(())
         })?;
         Ok(ran)
-    })
+    });
+    crate::engine::schema_changed(conn);
+    outcome
 }
 
 /// Runs `work`, the migrations of one command, atomically where DDL is
@@ -320,50 +322,51 @@ pub fn downgrade<'m, C: MigrationConnection>(
     target: &Target,
     options: &Options,
 ) -> Result<Vec<&'m str>> {
-    with_bookkeeping(conn, options, |conn| {
-        let records = conn.applied()?;
-        let complete: Vec<&str> = records.iter().filter(|r| r.complete).map(|r| r.version.as_str()).collect();
-        let target = &target.exact(migrations)?;
-        // A downgrade to the partly applied migration or after keeps it.
-        let partial = records.last().filter(|r| !r.complete).filter(|r| match target {
-            Target::Version(version) => *version < r.version,
-            _ => true,
-        });
-        // The partly applied migration is the first step.
-        let rest = match (target, partial) {
-            (Target::Relative(-1), Some(_)) => None,
-            (Target::Relative(n), Some(_)) => Some(Target::Relative(n + 1)),
-            _ => Some(target.clone()),
-        };
-        let steps = match &rest {
-            Some(rest) => rest.resolve(Direction::Downgrade, migrations, &complete)?,
-            None => Vec::new(),
-        };
-        let mut reverted = Vec::new();
-        whole_run(conn, |conn| {
-            if let Some(record) = partial {
-                let migration = known(migrations, &record.version)?;
-                let script = script(migration, C::BACKEND)?;
-                let statements =
-                    undo::partial_down(&script.down, record.statements as usize, C::BACKEND).ok_or_else(|| {
-                        Error::PartialRevert {
+    let outcome =
+        with_bookkeeping(conn, options, |conn| {
+            let records = conn.applied()?;
+            let complete: Vec<&str> = records.iter().filter(|r| r.complete).map(|r| r.version.as_str()).collect();
+            let target = &target.exact(migrations)?;
+            // A downgrade to the partly applied migration or after keeps it.
+            let partial = records.last().filter(|r| !r.complete).filter(|r| match target {
+                Target::Version(version) => *version < r.version,
+                _ => true,
+            });
+            // The partly applied migration is the first step.
+            let rest = match (target, partial) {
+                (Target::Relative(-1), Some(_)) => None,
+                (Target::Relative(n), Some(_)) => Some(Target::Relative(n + 1)),
+                _ => Some(target.clone()),
+            };
+            let steps = match &rest {
+                Some(rest) => rest.resolve(Direction::Downgrade, migrations, &complete)?,
+                None => Vec::new(),
+            };
+            let mut reverted = Vec::new();
+            whole_run(conn, |conn| {
+                if let Some(record) = partial {
+                    let migration = known(migrations, &record.version)?;
+                    let script = script(migration, C::BACKEND)?;
+                    let statements = undo::partial_down(&script.down, record.statements as usize, C::BACKEND)
+                        .ok_or_else(|| Error::PartialRevert {
                             version: record.version.clone(),
                             applied: record.statements as usize,
                             total: split_statements(&script.up, C::BACKEND).len(),
-                        }
-                    })?;
-                revert(conn, migration, &statements)?;
-                reverted.push(&*migration.version);
-            }
-            for migration in steps {
-                let statements = split_statements(&script(migration, C::BACKEND)?.down, C::BACKEND);
-                revert(conn, migration, &statements)?;
-                reverted.push(&*migration.version);
-            }
-            Ok(())
-        })?;
-        Ok(reverted)
-    })
+                        })?;
+                    revert(conn, migration, &statements)?;
+                    reverted.push(&*migration.version);
+                }
+                for migration in steps {
+                    let statements = split_statements(&script(migration, C::BACKEND)?.down, C::BACKEND);
+                    revert(conn, migration, &statements)?;
+                    reverted.push(&*migration.version);
+                }
+                Ok(())
+            })?;
+            Ok(reverted)
+        });
+    crate::engine::schema_changed(conn);
+    outcome
 }
 
 fn known<'m>(migrations: &'m [Migration], version: &str) -> Result<&'m Migration> {

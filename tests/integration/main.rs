@@ -30,6 +30,7 @@ mod migrate_property;
 mod migrate_recovery;
 mod migrate_runner;
 mod migrations;
+mod schema_changes;
 mod query_guide;
 mod session;
 mod tree;
