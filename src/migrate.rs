@@ -31,7 +31,7 @@ use diesel::prelude::*;
 
 use crate::error::{Error, Result};
 
-pub use quarry_schema::migrations::{read_dir, Direction, Migration, Script, Target, TargetRange};
+pub use quarry_schema::migrations::{read_dir, split_statements, Direction, Migration, Script, Target, TargetRange};
 
 diesel::table! {
     /// What has been applied, and how far.
@@ -188,42 +188,6 @@ impl MigrationConnection for diesel::MysqlConnection {
     }
 }
 
-/// The statements of a script: split at `;` outside quotes and comments.
-pub fn split_statements(sql: &str) -> Vec<String> {
-    let mut statements = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                current.push(c);
-                if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '-' && chars.peek() == Some(&'-') => {
-                // A comment runs to the end of the line.
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        current.push('\n');
-                        break;
-                    }
-                }
-            }
-            None if c == ';' => statements.push(std::mem::take(&mut current)),
-            None => {
-                if matches!(c, '\'' | '"' | '`') {
-                    quote = Some(c);
-                }
-                current.push(c);
-            }
-        }
-    }
-    statements.push(current);
-    statements.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
-}
-
 /// A stable fingerprint of a script (64-bit FNV-1a, hex).
 pub fn checksum(sql: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -300,7 +264,7 @@ fn record_applied<C: MigrationConnection>(conn: &mut C, migrations: &[&Migration
         conn.record(&Applied {
             version: migration.version.to_string(),
             checksum: checksum(&script.up),
-            statements: split_statements(&script.up).len() as i32,
+            statements: split_statements(&script.up, C::BACKEND).len() as i32,
             complete: true,
         })?;
         recorded.push(migration.version.to_string());
@@ -355,7 +319,7 @@ pub fn revert_last<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
             version: migration.version.to_string(),
             backend: C::BACKEND.name(),
         })?;
-        let statements = split_statements(&script.down);
+        let statements = split_statements(&script.down, C::BACKEND);
         let run = |conn: &mut C| -> Result<()> {
             for (i, statement) in statements.iter().enumerate() {
                 conn.batch_execute(statement).map_err(|source| Error::Migration {
@@ -378,7 +342,7 @@ pub fn revert_last<'m, C: MigrationConnection>(conn: &mut C, migrations: &'m [Mi
 }
 
 fn apply<C: MigrationConnection>(conn: &mut C, version: &str, up: &str, sum: &str, done: usize) -> Result<()> {
-    let statements = split_statements(up);
+    let statements = split_statements(up, C::BACKEND);
     let row = |statements: usize, complete: bool| Applied {
         version: version.to_owned(),
         checksum: sum.to_owned(),
@@ -411,16 +375,4 @@ fn apply<C: MigrationConnection>(conn: &mut C, version: &str, up: &str, sum: &st
         conn.record(&row(done, true))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_statements;
-
-    #[test]
-    fn splits_at_semicolons_outside_quotes_and_comments() {
-        let sql =
-            "CREATE TABLE a (x TEXT DEFAULT 'a;b');\n-- a comment; with a semicolon\nINSERT INTO a VALUES ('c');\n\n";
-        assert_eq!(split_statements(sql), ["CREATE TABLE a (x TEXT DEFAULT 'a;b')", "INSERT INTO a VALUES ('c')"]);
-    }
 }

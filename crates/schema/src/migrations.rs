@@ -41,8 +41,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod split;
 mod target;
 
+pub use split::split_statements;
 pub use target::{Direction, Target, TargetRange};
 
 use std::collections::BTreeMap;
