@@ -30,6 +30,7 @@ mod migrate_runner;
 mod migrations;
 mod query_guide;
 mod session;
+mod split_corpus;
 mod tree;
 mod unit_of_work;
 mod values;
