@@ -51,24 +51,24 @@ use lexer::{Kind, Token};
 pub fn split_statements(sql: &str, backend: Backend) -> Vec<String> {
     let tokens = lexer::tokens(sql, backend);
     let mut statements = Vec::new();
-    let mut text = |statement: &[Token]| {
+    let mut push = |statement: &[Token]| {
         if let (Some(first), Some(last)) = (statement.first(), statement.last()) {
             statements.push(sql[first.start..last.end()].to_owned());
         }
     };
+    // The statement so far is tokens[start..i].
     let mut start = 0;
     let mut nesting = Nesting::new(backend, &tokens);
     for (i, token) in tokens.iter().enumerate() {
-        let statement = &tokens[start..];
         if token.kind == Kind::Punct(';') && nesting.is_outermost() {
-            text(&tokens[start..i]);
+            push(&tokens[start..i]);
             start = i + 1;
             nesting = Nesting::new(backend, &tokens[start..]);
         } else {
-            nesting.read(statement, i - start);
+            nesting.read(&tokens[start..], i - start);
         }
     }
-    text(&tokens[start..]);
+    push(&tokens[start..]);
     statements
 }
 
@@ -233,12 +233,15 @@ mod tests {
         let block = "BEGIN NOT ATOMIC DECLARE x INT DEFAULT 1; IF x THEN SELECT 1; END IF; END";
         let labelled = "outer_block: BEGIN NOT ATOMIC SELECT 1; END outer_block";
         let conditional = "IF (SELECT COUNT(*) FROM t) = 0 THEN INSERT INTO t VALUES (1); END IF";
+        let idempotent = "IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'n') THEN\n\
+                          ALTER TABLE t ADD COLUMN IF NOT EXISTS n INT; DROP TABLE IF EXISTS u;\nEND IF";
         splits(
             Mysql,
             &format!(
-                "{block};\n{labelled};\n{conditional};\nSELECT IF(1, 2, 3);\nCREATE TABLE IF NOT EXISTS u (end INT);"
+                "{block};\n{labelled};\n{conditional};\n{idempotent};\nSELECT IF(1, 2, 3);\n\
+                 CREATE TABLE IF NOT EXISTS u (end INT);"
             ),
-            &[block, labelled, conditional, "SELECT IF(1, 2, 3)", "CREATE TABLE IF NOT EXISTS u (end INT)"],
+            &[block, labelled, conditional, idempotent, "SELECT IF(1, 2, 3)", "CREATE TABLE IF NOT EXISTS u (end INT)"],
         );
     }
 

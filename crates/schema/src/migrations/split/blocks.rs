@@ -158,8 +158,9 @@ impl Nesting {
                 } else if !statement {
                     None // IF(…) and REPEAT(…) are functions here
                 } else if word("IF") {
-                    let exists = next.is_some_and(|n| n.is_word("NOT") || n.is_word("EXISTS"));
-                    (!exists).then_some(Frame::If)
+                    // `IF NOT EXISTS (…) THEN` too: the `IF [NOT] EXISTS`
+                    // of DDL follows a word (TABLE, COLUMN, …), never here.
+                    Some(Frame::If)
                 } else if word("LOOP") {
                     Some(Frame::Loop)
                 } else if word("WHILE") {

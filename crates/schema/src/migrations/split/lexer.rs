@@ -13,6 +13,10 @@
 //! | `# …` | — | — | comment |
 //! | `/* … */` | comment | comment, nested | comment; `/*! … */` and `/*M! … */` are SQL |
 //!
+//! MySQL/MariaDB are read in their default SQL mode: with
+//! `NO_BACKSLASH_ESCAPES` or `ANSI_QUOTES` set, a script should not rely on
+//! what those change (`'C:\'`, identifiers in `"…"` holding a `\`).
+//!
 //! Whitespace and comments are not tokens: a statement's text runs from
 //! its first token to its last, so the comments before a statement go and
 //! those inside it stay. An unterminated quote or block comment runs to
