@@ -39,7 +39,7 @@ use crate::error::{Error, Result};
 
 pub use connection::MigrationConnection;
 pub use quarry_schema::migrations::{
-    checksum, read_dir, Direction, Migration, Script, Target, TargetRange, REVERTS_MARKER,
+    checksum, read_dir, split_statements, Direction, Migration, Script, Target, TargetRange, REVERTS_MARKER,
 };
 pub use resume::changes_data;
 
@@ -108,42 +108,6 @@ impl crate::AnyEngine {
     pub fn run_migrations<'m>(&self, migrations: &'m [Migration]) -> Result<Vec<&'m str>> {
         crate::with_engine!(self, |engine| engine.run_migrations(migrations))
     }
-}
-
-/// The statements of a script: split at `;` outside quotes and comments.
-pub fn split_statements(sql: &str, _backend: Backend) -> Vec<String> {
-    let mut statements = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                current.push(c);
-                if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '-' && chars.peek() == Some(&'-') => {
-                // A comment runs to the end of the line.
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        current.push('\n');
-                        break;
-                    }
-                }
-            }
-            None if c == ';' => statements.push(std::mem::take(&mut current)),
-            None => {
-                if matches!(c, '\'' | '"' | '`') {
-                    quote = Some(c);
-                }
-                current.push(c);
-            }
-        }
-    }
-    statements.push(current);
-    statements.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
 }
 
 /// What is applied to the database, in version order; creates the
@@ -430,20 +394,4 @@ fn apply<C: MigrationConnection>(conn: &mut C, version: &str, up: &str, record: 
             intent: None,
         })
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_statements;
-    use crate::engine::Backend;
-
-    #[test]
-    fn splits_at_semicolons_outside_quotes_and_comments() {
-        let sql =
-            "CREATE TABLE a (x TEXT DEFAULT 'a;b');\n-- a comment; with a semicolon\nINSERT INTO a VALUES ('c');\n\n";
-        assert_eq!(
-            split_statements(sql, Backend::Sqlite),
-            ["CREATE TABLE a (x TEXT DEFAULT 'a;b')", "INSERT INTO a VALUES ('c')"]
-        );
-    }
 }

@@ -18,9 +18,15 @@ macro_rules! use_the_enum {
         let conn = &mut *$conn;
         diesel::delete(articles::table).execute(conn).unwrap();
         diesel::delete(authors::table).execute(conn).unwrap();
-        diesel::insert_into(authors::table).values(&NewAuthor { id: Some(1), ..NewAuthor::new("Ada") }).execute(conn).unwrap();
+        diesel::insert_into(authors::table)
+            .values(&NewAuthor { id: Some(1), ..NewAuthor::new("Ada") })
+            .execute(conn)
+            .unwrap();
         let article = NewArticle { id: Some(1), status: ArticleStatus::Published, ..NewArticle::new("t", 1) };
-        diesel::insert_into(articles::table).values(&article).execute(conn).unwrap_or_else(|e| panic!("{}: insert: {e}", $when));
+        diesel::insert_into(articles::table)
+            .values(&article)
+            .execute(conn)
+            .unwrap_or_else(|e| panic!("{}: insert: {e}", $when));
         let statuses: Vec<ArticleStatus> =
             articles::table.select(articles::status).load(conn).unwrap_or_else(|e| panic!("{}: load: {e}", $when));
         assert_eq!(statuses, [ArticleStatus::Published], "{}", $when);

@@ -37,6 +37,20 @@ pub enum Error {
     /// No output path: `OUT_DIR` is unset outside a build script.
     #[error("OUT_DIR is not set: call quarry_codegen from a build script, or set out_file")]
     NoOutDir,
+    /// A migrations folder to embed that is missing or holds no revision.
+    #[error(
+        "no migrations to embed at {}: {}; expected a folder with sqlite/, postgres/ and mysql/ subfolders \
+         of revisions (<version>_<name>/up.sql), as `quarry init` and `quarry revision` write them",
+        path.display(),
+        holding(entries.as_deref())
+    )]
+    NoMigrations {
+        /// The folder, as a full path.
+        path: PathBuf,
+        /// What it holds instead of revisions (folders end with `/`), or
+        /// `None` when there is no such folder.
+        entries: Option<Vec<String>>,
+    },
     /// A migrations folder `embed_migrations` could not read: a revision
     /// without `up.sql`, a version given twice... (the error names the path).
     #[error(transparent)]
@@ -59,6 +73,15 @@ impl Error {
             Error::Schema { rendered, .. } => rendered.trim_end().to_owned(),
             other => format!("error: {other}"),
         }
+    }
+}
+
+/// What a migrations folder without revisions holds.
+fn holding(entries: Option<&[String]>) -> String {
+    match entries {
+        None => "there is no such folder".to_owned(),
+        Some([]) => "the folder is empty".to_owned(),
+        Some(entries) => format!("the folder holds no revision, only {}", entries.join(", ")),
     }
 }
 

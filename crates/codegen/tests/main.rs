@@ -8,6 +8,7 @@ mod cascades;
 mod cases;
 mod ddl;
 mod diagnostics;
+mod embed;
 mod fuzz;
 mod migrate;
 mod names;

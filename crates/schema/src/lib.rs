@@ -12,8 +12,8 @@
 //! On the model: [`ddl`] writes `CREATE`/`DROP` per backend, [`order`]
 //! sorts tables by foreign key, [`autogenerate`] diffs two schemas into
 //! operations and their SQL, [`snapshot`] reads and writes the committed
-//! `schema.json`, and [`migrations`] reads a migrations folder and resolves
-//! revision targets.
+//! `schema.json`, and [`migrations`] reads a migrations folder, resolves
+//! revision targets and splits scripts into statements.
 //!
 //! ```
 //! use quarry_schema::db::{Column, Schema, SqlType, Table};

@@ -1,6 +1,7 @@
 //! Migrations as data: the one reader of a migrations folder, the
-//! [`Migration`] type the runtime applies, and the [`Target`]s that say how
-//! far to upgrade or downgrade.
+//! [`Migration`] type the runtime applies, the [`Target`]s that say how
+//! far to upgrade or downgrade, and [`split_statements`], which splits a
+//! script into the statements the runtime executes by each backend's rules.
 //!
 //! A migrations folder holds one subfolder per backend, each with one
 //! folder per revision, as `quarry revision` writes them:
@@ -42,9 +43,11 @@
 //! ```
 
 pub mod bookkeeping;
+mod split;
 mod target;
 
 pub use bookkeeping::checksum;
+pub use split::split_statements;
 pub use target::{Direction, Target, TargetRange};
 
 use std::collections::BTreeMap;
