@@ -51,6 +51,19 @@ pub enum Error {
         /// `None` when there is no such folder.
         entries: Option<Vec<String>>,
     },
+    /// A backend the program runs on has no revision in the migrations
+    /// folder (`embed_migrations_for`).
+    #[error(
+        "no {backend} migrations to embed at {}: the program runs on {backend}, and no revision has a \
+         {backend}/ folder (<version>_<name>/up.sql), as `quarry revision` writes them",
+        path.display()
+    )]
+    NoMigrationsFor {
+        /// The migrations folder, as a full path.
+        path: PathBuf,
+        /// The backend without revisions.
+        backend: &'static str,
+    },
     /// A migrations folder `embed_migrations` could not read: a revision
     /// without `up.sql`, a version given twice... (the error names the path).
     #[error(transparent)]

@@ -34,7 +34,7 @@ mod options;
 
 pub use builder::{Builder, Generated, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use embed::embed_migrations;
+pub use embed::{embed_migrations, embed_migrations_for};
 pub use error::{Error, Result};
 pub use ir::{Schema, SourceFile};
 pub use options::{Options, TableGrouping};

@@ -88,3 +88,20 @@ fn a_broken_revision_fails_with_read_dirs_error() {
     let dir = scratch("broken", &[("migrations/sqlite/0001_a/down.sql", "SELECT 1;")]);
     insta::assert_snapshot!(embed_error(&dir, "migrations"), @"[dir]/migrations/sqlite/0001_a: a revision folder without up.sql");
 }
+
+#[test]
+fn a_backend_the_program_runs_on_without_revisions_fails_naming_it() {
+    use quarry_schema::Backend;
+    let dir = scratch(
+        "for_backends",
+        &[("migrations/sqlite/0001_a/up.sql", "SELECT 1;"), ("migrations/postgresql/0001_a/up.sql", "SELECT 1;")],
+    );
+    let out = dir.join("out.rs");
+    quarry_codegen::embed_migrations_for(dir.join("migrations"), &out, &[Backend::Sqlite]).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let error =
+        quarry_codegen::embed_migrations_for(dir.join("migrations"), &out, &[Backend::Sqlite, Backend::Postgres])
+            .unwrap_err();
+    assert!(!out.exists(), "nothing is written");
+    insta::assert_snapshot!(error.to_string().replace(&dir.display().to_string(), "[dir]"), @"no postgres migrations to embed at [dir]/migrations: the program runs on postgres, and no revision has a postgres/ folder (<version>_<name>/up.sql), as `quarry revision` writes them");
+}
