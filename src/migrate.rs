@@ -244,6 +244,63 @@ pub fn applied<C: MigrationConnection>(conn: &mut C) -> Result<Vec<Applied>> {
     })
 }
 
+/// What is applied to the database, in version order, read without
+/// writing anything: a database without the bookkeeping table has nothing
+/// applied, and the table is not created. For what only looks (`quarry
+/// current`, `history`, `check`), on a read-only connection too.
+///
+/// No lock is taken: SQLite's (an exclusive transaction) cannot be taken
+/// on a read-only file, and the others would make a look wait behind a
+/// long migration. Nothing is lost by it: the table is only ever created,
+/// never dropped, so once seen it stays; each read is one statement, so a
+/// record is never seen half written; and a migration running meanwhile
+/// is seen where its records say it is at that moment, as the lock would
+/// show it a moment later.
+pub fn recorded<C: MigrationConnection>(conn: &mut C) -> Result<Vec<Applied>> {
+    if !bookkeeping_exists(conn)? {
+        return Ok(Vec::new());
+    }
+    conn.applied()
+}
+
+/// Whether `quarry_migrations` exists where an unqualified name finds it
+/// (SQLite's main database, PostgreSQL's search path, MySQL's current
+/// database), read from the catalog.
+fn bookkeeping_exists<C: MigrationConnection>(conn: &mut C) -> Result<bool> {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        #[allow(dead_code)]
+        found: String,
+    }
+    let sql = match C::BACKEND {
+        crate::engine::Backend::Sqlite => {
+            "SELECT name AS found FROM sqlite_master WHERE type = 'table' AND name = 'quarry_migrations'"
+        }
+        crate::engine::Backend::Postgres => "SELECT 'yes' AS found WHERE to_regclass('quarry_migrations') IS NOT NULL",
+        crate::engine::Backend::Mysql => {
+            "SELECT TABLE_NAME AS found FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'quarry_migrations'"
+        }
+    };
+    // The concrete connection behind `C`, one of the three.
+    #[allow(unused_variables)]
+    let conn: &mut dyn std::any::Any = conn;
+    #[cfg(feature = "sqlite")]
+    if let Some(conn) = conn.downcast_mut::<diesel::SqliteConnection>() {
+        return Ok(!diesel::sql_query(sql).load::<Found>(conn)?.is_empty());
+    }
+    #[cfg(feature = "postgres")]
+    if let Some(conn) = conn.downcast_mut::<diesel::PgConnection>() {
+        return Ok(!diesel::sql_query(sql).load::<Found>(conn)?.is_empty());
+    }
+    #[cfg(feature = "mysql")]
+    if let Some(conn) = conn.downcast_mut::<diesel::MysqlConnection>() {
+        return Ok(!diesel::sql_query(sql).load::<Found>(conn)?.is_empty());
+    }
+    unreachable!("migrations run on SQLite, PostgreSQL and MySQL connections only")
+}
+
 /// Applies every migration of `migrations` not yet applied, in version
 /// order, each exactly once even when several processes start together
 /// (they wait on a lock). Returns the versions it applied.

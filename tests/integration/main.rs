@@ -29,6 +29,7 @@ mod loading_property;
 mod migrate_runner;
 mod migrations;
 mod query_guide;
+mod read_only;
 mod session;
 mod tree;
 mod unit_of_work;
