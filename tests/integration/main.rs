@@ -30,6 +30,7 @@ mod migrate_runner;
 mod migrations;
 mod query_guide;
 mod read_only;
+mod restored_columns;
 mod session;
 mod tree;
 mod unit_of_work;
