@@ -392,7 +392,7 @@ mod sqlite {
 
     /// An in-memory database: what is measured is the load, not the disk.
     pub fn engine() -> Engine<diesel::SqliteConnection> {
-        Engine::connect("sqlite::memory:").expect("open in-memory SQLite")
+        Engine::connect("sqlite:///:memory:").expect("open in-memory SQLite")
     }
 }
 

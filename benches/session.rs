@@ -27,7 +27,7 @@ struct PlainTag {
 }
 
 fn engine_with_tags(rows: usize) -> Engine<SqliteConnection> {
-    let engine = Engine::<SqliteConnection>::connect("sqlite::memory:").unwrap();
+    let engine = Engine::<SqliteConnection>::connect("sqlite:///:memory:").unwrap();
     let mut session = engine.session().unwrap();
     schema::create_all(session.connection()).unwrap();
     let tags: Vec<NewTag> = (0..rows).map(|i| NewTag::new(format!("tag {i:06}"))).collect();

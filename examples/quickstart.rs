@@ -102,7 +102,7 @@ fn main() -> Result<()> {
     }
 
     section("Authors with their articles and tags, loaded eagerly (no N+1)");
-    let engine = quarry::Engine::<SqliteConnection>::builder().pool_size(1).build(&format!("sqlite://{path}"))?;
+    let engine = quarry::Engine::<SqliteConnection>::builder().pool_size(1).build(&format!("sqlite:///{path}"))?;
     let mut session = engine.session()?;
     engine.record_statements(true);
     let loaded = session.load(authors::table.order(authors::name), Author::ARTICLES.with(Article::TAGS))?;

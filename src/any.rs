@@ -11,7 +11,7 @@
 //! use diesel::prelude::*;
 //! use quarry::AnyEngine;
 //!
-//! let engine = AnyEngine::connect("sqlite::memory:")?;
+//! let engine = AnyEngine::connect("sqlite:///:memory:")?;
 //! let answer: i32 = quarry::with_engine!(engine, |engine| {
 //!     let mut session = engine.session()?;
 //!     session.one(diesel::select(40.into_sql::<diesel::sql_types::Integer>() + 2))?

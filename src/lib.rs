@@ -14,7 +14,7 @@
 //! // What the build script generates from a schema file, written by hand here.
 //! diesel::table! { notes (id) { id -> Integer, body -> Text, price -> quarry::sql_types::Numeric<10, 2> } }
 //!
-//! let engine = Engine::<SqliteConnection>::builder().pool_size(2).build("sqlite::memory:")?;
+//! let engine = Engine::<SqliteConnection>::builder().pool_size(2).build("sqlite:///:memory:")?;
 //! let mut session = engine.session()?;
 //! session.execute(diesel::sql_query("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL, price NUMERIC(10, 2) NOT NULL)"))?;
 //!

@@ -123,6 +123,13 @@ impl EngineConnection for diesel::PgConnection {
         self.set_prepared_statement_cache_size(CacheSize::Unbounded);
     }
 
+    fn prepare(&mut self, shared: &Shared) -> QueryResult<()> {
+        if shared.read_only {
+            self.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+        }
+        Ok(())
+    }
+
     fn begin_statements(options: &TransactionOptions) -> BeginStatements {
         let mut begin = "BEGIN".to_owned();
         if let Some(level) = options.isolation {
@@ -148,8 +155,12 @@ impl EngineConnection for diesel::MysqlConnection {
 
     /// Strict about values: refuse rather than store a zero date or a
     /// truncated value, for every table engine (see docs/values.md).
-    fn prepare(&mut self, _shared: &Shared) -> QueryResult<()> {
-        self.batch_execute(MYSQL_SQL_MODE)
+    fn prepare(&mut self, shared: &Shared) -> QueryResult<()> {
+        self.batch_execute(MYSQL_SQL_MODE)?;
+        if shared.read_only {
+            self.batch_execute("SET SESSION TRANSACTION READ ONLY")?;
+        }
+        Ok(())
     }
 
     fn begin_statements(options: &TransactionOptions) -> BeginStatements {

@@ -13,7 +13,7 @@
 //!     .recycle(Duration::from_secs(3600))     // pool_recycle: replace connections after an hour
 //!     .pre_ping(true)                         // pool_pre_ping: test each connection on checkout
 //!     .echo(true)                             // log every statement through `tracing`
-//!     .build("sqlite://app.db")?;
+//!     .build("sqlite:///app.db")?;
 //! let mut session = engine.session()?;
 //! # Ok::<(), quarry::Error>(())
 //! ```
@@ -80,6 +80,9 @@ pub struct Shared {
     pub(crate) listeners: events::Listeners,
     pub(crate) sqlite_busy_timeout: Duration,
     pub(crate) sqlite_wal: bool,
+    /// Whether every connection refuses to write (see
+    /// [`EngineBuilder::read_only`]).
+    pub(crate) read_only: bool,
     /// Why the pool's last attempt to open a connection failed; `None`
     /// once one succeeds.
     pub(crate) last_connect_error: Mutex<Option<OperationalError>>,
@@ -206,8 +209,10 @@ pub struct EngineBuilder<C> {
     idle_timeout: Option<Duration>,
     pre_ping: bool,
     echo: bool,
-    sqlite_busy_timeout: Duration,
+    /// `None`: the URL's `timeout`, else 5 s.
+    sqlite_busy_timeout: Option<Duration>,
     sqlite_wal: bool,
+    read_only: bool,
     _connection: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -222,8 +227,9 @@ impl<C> Default for EngineBuilder<C> {
             idle_timeout: Some(Duration::from_secs(600)),
             pre_ping: false,
             echo: false,
-            sqlite_busy_timeout: Duration::from_secs(5),
+            sqlite_busy_timeout: None,
             sqlite_wal: true,
+            read_only: false,
             _connection: std::marker::PhantomData,
         }
     }
@@ -243,6 +249,7 @@ impl<C> EngineBuilder<C> {
             echo: self.echo,
             sqlite_busy_timeout: self.sqlite_busy_timeout,
             sqlite_wal: self.sqlite_wal,
+            read_only: self.read_only,
             _connection: std::marker::PhantomData,
         }
     }
@@ -298,9 +305,10 @@ impl<C> EngineBuilder<C> {
         self
     }
 
-    /// SQLite: how long a statement waits for a lock (default 5 s).
+    /// SQLite: how long a statement waits for a lock (default: the URL's
+    /// `timeout`, else 5 s, as with Python's sqlite3).
     pub fn sqlite_busy_timeout(mut self, timeout: Duration) -> Self {
-        self.sqlite_busy_timeout = timeout;
+        self.sqlite_busy_timeout = Some(timeout);
         self
     }
 
@@ -308,6 +316,16 @@ impl<C> EngineBuilder<C> {
     /// readers never block the writer.
     pub fn sqlite_wal(mut self, on: bool) -> Self {
         self.sqlite_wal = on;
+        self
+    }
+
+    /// Connections that cannot write (default off), for tools that only
+    /// look: SQLite opens the file read-only (`mode=ro`), so a missing file
+    /// is an error naming it instead of a new empty database, and leaves
+    /// the journal mode as it is; PostgreSQL and MySQL/MariaDB make every
+    /// transaction of the session `READ ONLY`, so any write or DDL fails.
+    pub fn read_only(mut self, on: bool) -> Self {
+        self.read_only = on;
         self
     }
 }
@@ -336,8 +354,10 @@ impl<C: EngineConnection> EngineBuilder<C> {
         }
         let shared = Arc::new(Shared {
             echo: AtomicBool::new(self.echo),
-            sqlite_busy_timeout: self.sqlite_busy_timeout,
-            sqlite_wal: self.sqlite_wal && !url.is_memory(),
+            // As in SQLAlchemy, where connect_args win over the URL's query.
+            sqlite_busy_timeout: self.sqlite_busy_timeout.or(url.sqlite_timeout()).unwrap_or(Duration::from_secs(5)),
+            sqlite_wal: self.sqlite_wal && !url.is_memory() && !self.read_only,
+            read_only: self.read_only,
             ..Shared::default()
         });
         // Every connection to `:memory:` is a database of its own: share one.

@@ -1,13 +1,14 @@
 //! The pool's connection manager: opens connections ready for use, says
 //! why one could not be opened, and tells the pool which ones are dead.
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::r2d2::ManageConnection;
 
 use super::echo::Echo;
-use super::{url, Backend, DatabaseUrl, EngineConnection, Shared};
+use super::{url, DatabaseUrl, EngineConnection, Shared};
 use crate::error::{connect_failure, Error, OperationalError, OperationalKind, Result};
 
 /// r2d2's connection manager for an [`Engine`](super::Engine)'s pool.
@@ -28,6 +29,8 @@ pub struct Manager<C> {
     url: String,
     /// The URL with its password hidden, for messages.
     shown_url: String,
+    /// SQLite: the database file, to say what is missing.
+    sqlite_file: Option<PathBuf>,
     shared: Arc<Shared>,
     /// The connection [`Manager::open_first`] opened, handed to the pool as
     /// its first.
@@ -42,9 +45,11 @@ impl<C> std::fmt::Debug for Manager<C> {
 
 impl<C: EngineConnection> Manager<C> {
     pub(crate) fn new(url: &DatabaseUrl, shared: Arc<Shared>) -> Self {
+        let driver_url = if shared.read_only { url.read_only_driver_url() } else { url.driver_url().to_owned() };
         Manager {
-            url: url.driver_url().to_owned(),
+            url: driver_url,
             shown_url: url::redact(url.driver_url()),
+            sqlite_file: url.sqlite_file(),
             shared,
             first: Mutex::new(None),
         }
@@ -69,17 +74,39 @@ impl<C: EngineConnection> Manager<C> {
     }
 
     /// Adds what the driver leaves out: SQLite says only "unable to open
-    /// database file", not that the directory is missing.
+    /// database file", not that there is no such file (read-only) or
+    /// directory, nor that a URL with three slashes is a relative path.
     fn explain(&self, mut error: Error) -> Error {
-        if let Error::Operational(e) = &mut error {
-            if C::BACKEND == Backend::Sqlite && e.kind == OperationalKind::MissingFile {
-                let dir = std::path::Path::new(&self.url).parent().filter(|d| !d.as_os_str().is_empty());
-                if let Some(dir) = dir.filter(|d| !d.is_dir()) {
-                    e.message.push_str(&format!(" (the directory {} does not exist)", dir.display()));
-                }
+        if let (Error::Operational(e), Some(file)) = (&mut error, &self.sqlite_file) {
+            if e.kind == OperationalKind::MissingFile {
+                e.message.push_str(&missing_file(file, self.shared.read_only));
             }
         }
         error
+    }
+}
+
+/// What is missing when SQLite cannot open `file`: the file itself (a
+/// read-only engine never creates it) and its directory, with the URL of
+/// the absolute path when that directory exists: a URL written for
+/// quarry before it read URLs as SQLAlchemy does (`sqlite:///var/app.db`)
+/// now names a relative path.
+fn missing_file(file: &Path, read_only: bool) -> String {
+    let mut notes = Vec::new();
+    if read_only && !file.exists() {
+        notes.push(format!("no database at {}", file.display()));
+    }
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+        notes.push(format!("the directory {} does not exist", dir.display()));
+        if dir.is_relative() && Path::new("/").join(dir).is_dir() {
+            notes.push(format!("for the absolute path /{0}, write four slashes: sqlite:////{0}", file.display()));
+        }
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
     }
 }
 

@@ -7,7 +7,7 @@
 //!
 //! diesel::table! { notes (id) { id -> Integer, body -> Text } }
 //!
-//! let engine = Engine::<SqliteConnection>::connect("sqlite::memory:")?;
+//! let engine = Engine::<SqliteConnection>::connect("sqlite:///:memory:")?;
 //! let mut session = engine.session()?;
 //! diesel::sql_query("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
 //!     .execute(session.connection())?;
@@ -342,7 +342,7 @@ impl<C: EngineConnection> Session<C> {
     /// ```
     /// # use diesel::prelude::*;
     /// # diesel::table! { n (id) { id -> Integer } }
-    /// let engine = quarry::Engine::<SqliteConnection>::connect("sqlite::memory:")?;
+    /// let engine = quarry::Engine::<SqliteConnection>::connect("sqlite:///:memory:")?;
     /// let mut session = engine.session()?;
     /// # diesel::sql_query("CREATE TABLE n (id INTEGER PRIMARY KEY)").execute(session.connection())?;
     /// # diesel::sql_query("INSERT INTO n (id) VALUES (1), (2), (3), (4), (5)").execute(session.connection())?;

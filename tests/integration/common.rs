@@ -180,7 +180,7 @@ pub fn sqlite_engine(
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    Some(settings.build(&format!("sqlite://{}", path.display())).expect("open the SQLite test database"))
+    Some(settings.build(&format!("sqlite:///{}", path.display())).expect("open the SQLite test database"))
 }
 
 /// An engine whose every connection uses a fresh schema named after the

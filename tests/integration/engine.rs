@@ -36,6 +36,31 @@ fn a_url_for_another_backend_is_refused() {
     assert!(!message.contains("secret"), "{message}");
 }
 
+/// The URL's `timeout` (seconds, as in SQLAlchemy's pysqlite URLs) is the
+/// busy timeout, unless the builder sets one, which wins (as
+/// `connect_args` wins over the URL in SQLAlchemy).
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_sqlite_urls_timeout_is_the_busy_timeout_unless_the_builder_sets_one() {
+    let busy = |engine: &Engine<diesel::SqliteConnection>| -> i64 {
+        #[derive(QueryableByName)]
+        struct Timeout {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            timeout: i64,
+        }
+        diesel::sql_query("PRAGMA busy_timeout")
+            .get_result::<Timeout>(&mut *engine.connection().unwrap())
+            .unwrap()
+            .timeout
+    };
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("busy_timeout_from_url.db");
+    let url = format!("sqlite:///{}?timeout=0.25&check_same_thread=false", path.display());
+    assert_eq!(busy(&Engine::connect(&url).unwrap()), 250);
+    let explicit = Engine::builder().sqlite_busy_timeout(Duration::from_secs(2)).build(&url).unwrap();
+    assert_eq!(busy(&explicit), 2000);
+    assert_eq!(busy(&Engine::connect(&format!("sqlite:///{}", path.display())).unwrap()), 5000, "the default");
+}
+
 /// A buffer the echo log is written to.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -227,7 +252,7 @@ fn isolation_levels_apply_postgres() {
 fn any_engine_runs_the_same_code_on_every_configured_backend() {
     let mut urls = vec![];
     #[cfg(feature = "sqlite")]
-    urls.push("sqlite::memory:".to_owned());
+    urls.push("sqlite:///:memory:".to_owned());
     #[cfg(feature = "postgres")]
     if let Some(engine) = common::postgres_engine("any_engine", Engine::builder()) {
         urls.push(engine.url().driver_url().to_owned());

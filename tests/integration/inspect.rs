@@ -71,7 +71,7 @@ common::engine_tests! {
 fn any_engine_inspects_whichever_backend_its_url_names() {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("inspect_any_engine.db");
     let _ = std::fs::remove_file(&path);
-    let engine = quarry::AnyEngine::connect(&format!("sqlite://{}", path.display())).unwrap();
+    let engine = quarry::AnyEngine::connect(&format!("sqlite:///{}", path.display())).unwrap();
     assert_eq!(engine.inspect().unwrap(), Catalog::default());
     quarry::with_engine!(engine, |engine| quarry::migrate::applied(&mut *engine.connection().unwrap())).unwrap();
     let tables = engine.inspect().unwrap().tables;

@@ -31,6 +31,8 @@ mod migrate_recovery;
 mod migrate_runner;
 mod migrations;
 mod query_guide;
+mod read_only;
+mod restored_columns;
 mod schema_changes;
 mod session;
 mod split_corpus;

@@ -144,7 +144,7 @@ common::engine_tests! {
 fn any_engine_runs_migrations_at_start_up() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("any_engine_migrations.db");
     let _ = std::fs::remove_file(&dir);
-    let engine = quarry::AnyEngine::connect(&format!("sqlite://{}", dir.display())).unwrap();
+    let engine = quarry::AnyEngine::connect(&format!("sqlite:///{}", dir.display())).unwrap();
     assert_eq!(engine.run_migrations(MIGRATIONS).unwrap(), ["0001", "0002", "0003"]);
     assert!(engine.run_migrations(MIGRATIONS).unwrap().is_empty());
 }

@@ -5,7 +5,7 @@ mod schema {
 use schema::{Article, NewAuthor};
 
 fn main() {
-    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite::memory:").unwrap();
+    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite:///:memory:").unwrap();
     let mut session = engine.session().unwrap();
     let _ = session.add_child(quarry::RowRef::existing(1), Article::AUTHOR, |_| NewAuthor::new("x"));
 }

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use schema::{authors, Author};
 
 fn main() {
-    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite::memory:").unwrap();
+    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite:///:memory:").unwrap();
     let mut session = engine.session().unwrap();
     let _ = session.load(authors::table.order(authors::id).limit(10), Author::ARTICLES.joined());
 }

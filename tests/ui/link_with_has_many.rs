@@ -5,7 +5,7 @@ mod schema {
 use schema::{Author, NewArticle, NewAuthor};
 
 fn main() {
-    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite::memory:").unwrap();
+    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite:///:memory:").unwrap();
     let mut session = engine.session().unwrap();
     let ada = session.add(NewAuthor::new("Ada"));
     let notes = session.add(NewArticle::new("Notes", 0));

@@ -5,7 +5,7 @@ mod schema {
 use schema::{authors, Article};
 
 fn main() {
-    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite::memory:").unwrap();
+    let engine = quarry::Engine::<diesel::SqliteConnection>::builder().build("sqlite:///:memory:").unwrap();
     let mut session = engine.session().unwrap();
     let _ = session.load(authors::table, Article::COMMENTS);
 }

@@ -5,7 +5,7 @@ use quarry::inspect::Catalog;
 use quarry_schema::db::{Column, Schema};
 use quarry_schema::Backend;
 
-use crate::database::engine;
+use crate::database::read_only_engine;
 use crate::error::{Error, Result};
 
 /// quarry's bookkeeping table, which no schema declares.
@@ -14,7 +14,7 @@ const BOOKKEEPING: &str = "quarry_migrations";
 /// Every difference between the tables and columns of the database at
 /// `url` and the schema's, one line each.
 pub fn live_differences(url: &str, schema: &Schema) -> Result<Vec<String>> {
-    let engine = engine(url)?;
+    let engine = read_only_engine(url)?;
     let catalog = engine.inspect().map_err(Error::database(url))?;
     Ok(differences(engine.backend(), &catalog, schema))
 }

@@ -1,7 +1,7 @@
 //! Commands that run against a database, on whichever backend its URL
 //! names. Which migrations they run, [`Target::resolve`] decides.
 
-use quarry::migrate::{self, applied, Migration, Options, Target};
+use quarry::migrate::{self, recorded, Migration, Options, Target};
 use quarry::AnyEngine;
 
 use crate::error::{Error, Result};
@@ -15,6 +15,14 @@ pub fn url(given: Option<String>) -> Result<String> {
 pub fn engine(url: &str) -> Result<AnyEngine> {
     AnyEngine::connect_with(url, quarry::engine::EngineBuilder::<()>::default().pool_size(1).max_overflow(0))
         .map_err(Error::database(url))
+}
+
+/// An engine of one connection for `url` that cannot write, for commands
+/// that only look: a SQLite file that is not there is an error ("no
+/// database at …"), not a new empty database.
+pub fn read_only_engine(url: &str) -> Result<AnyEngine> {
+    let settings = quarry::engine::EngineBuilder::<()>::default().pool_size(1).max_overflow(0).read_only(true);
+    AnyEngine::connect_with(url, settings).map_err(Error::database(url))
 }
 
 pub fn upgrade(url: &str, migrations: &[Migration], target: &Target) -> Result<()> {
@@ -48,10 +56,10 @@ pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result
 }
 
 pub fn current(url: &str) -> Result<()> {
-    let engine = engine(url)?;
+    let engine = read_only_engine(url)?;
     let done = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(Error::database(url))?;
-        applied(&mut *conn).map_err(Error::database(url))?
+        recorded(&mut *conn).map_err(Error::database(url))?
     });
     match done.last() {
         Some(last) if !last.complete => {
@@ -69,10 +77,10 @@ fn states(url: Option<&str>, migrations: &[Migration]) -> Result<(Vec<&'static s
     // The database's records, with the backend whose scripts they ran.
     let (records, backend) = match url {
         Some(url) => {
-            let engine = engine(url)?;
+            let engine = read_only_engine(url)?;
             quarry::with_engine!(engine, |engine| {
                 let mut conn = engine.connection().map_err(Error::database(url))?;
-                (applied(&mut *conn).map_err(Error::database(url))?, Some(engine.url().backend()))
+                (recorded(&mut *conn).map_err(Error::database(url))?, Some(engine.url().backend()))
             })
         }
         None => (Vec::new(), None),

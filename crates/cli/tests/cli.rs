@@ -44,7 +44,7 @@ fn project(name: &str) -> PathBuf {
 #[test]
 fn from_a_schema_edit_to_an_upgraded_database() {
     let dir = project("edit");
-    let url = format!("--url=sqlite://{}", dir.join("app.db").display());
+    let url = format!("--url=sqlite:///{}", dir.join("app.db").display());
     std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
 
     assert!(quarry(&dir, &["init"]).0);
@@ -98,7 +98,7 @@ fn from_a_schema_edit_to_an_upgraded_database() {
 #[test]
 fn bad_targets_are_errors_naming_them_online_and_offline() {
     let dir = project("targets");
-    let url = format!("--url=sqlite://{}", dir.join("app.db").display());
+    let url = format!("--url=sqlite:///{}", dir.join("app.db").display());
     std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
     assert!(quarry(&dir, &["init"]).0);
     assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
@@ -155,6 +155,97 @@ fn bad_targets_are_errors_naming_them_online_and_offline() {
     assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
 }
 
+/// `current`, `history` and `check` only look: a URL to a SQLite file
+/// that is not there (a typo) fails naming the path and leaves no file
+/// behind, and a database never migrated is at base with no bookkeeping
+/// table made for it.
+#[test]
+fn read_only_commands_never_create_a_database() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let dir = project("read_only");
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
+    let files = |dir: &Path| std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect::<Vec<_>>();
+    let before = files(&dir);
+
+    // Absolute, and relative to the working directory.
+    let absolute = dir.join("typo.db");
+    let urls = [
+        (format!("sqlite:///{}", absolute.display()), absolute.display().to_string()),
+        ("sqlite:///typo.db".to_owned(), "typo.db".to_owned()),
+    ];
+    for (url, path) in &urls {
+        for command in ["current", "history", "check"] {
+            let (code, out) = quarry_code(&dir, &[command, "--url", url]);
+            assert!(
+                code == Some(1) && out.contains(&format!("no database at {path}")),
+                "{command} {url}: {code:?} {out}"
+            );
+            assert_eq!(files(&dir), before, "{command} {url} left a file behind");
+        }
+    }
+
+    // A database that exists but was never migrated.
+    let db = dir.join("app.db");
+    diesel::SqliteConnection::establish(db.to_str().unwrap())
+        .unwrap()
+        .batch_execute("CREATE TABLE other (x INTEGER)")
+        .unwrap();
+    let url = format!("--url=sqlite:///{}", db.display());
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "base (nothing applied)");
+    let (ok, history) = quarry(&dir, &["history", &url]);
+    assert!(ok && history.contains("0001 [pending]"), "{history}");
+    let (ok, out) = quarry(&dir, &["check", &url]);
+    assert!(!ok && out.contains("table notes is missing from the database"), "{out}");
+    let mut conn = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let tables: Vec<String> = diesel::RunQueryDsl::load::<Name>(
+        diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'table'"),
+        &mut conn,
+    )
+    .unwrap()
+    .into_iter()
+    .map(|t| t.name)
+    .collect();
+    assert_eq!(tables, ["other"], "no quarry_migrations table was made");
+    // upgrade writes, and makes the database when there is none.
+    let new = dir.join("new.db");
+    assert!(quarry(&dir, &["upgrade", &format!("--url=sqlite:///{}", new.display())]).0);
+    assert!(new.is_file());
+}
+
+/// URLs are read as SQLAlchemy reads them: a driver suffix copied from an
+/// Alembic `.ini` works; a SQLite URL with a host is refused with the valid
+/// forms.
+#[test]
+fn urls_are_read_as_sqlalchemy_reads_them() {
+    let dir = project("urls");
+    std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);
+    // Relative to the working directory, with the driver suffix ignored.
+    let (ok, out) = quarry(&dir, &["upgrade", "--url", "sqlite+pysqlite:///relative.db"]);
+    assert!(ok && out.contains("Applied 0001"), "{out}");
+    assert!(dir.join("relative.db").is_file());
+    assert_eq!(quarry(&dir, &["current", "--url", "sqlite:///./relative.db"]).1.trim(), "0001");
+    let (code, out) = quarry_code(&dir, &["current", "--url", "sqlite://relative.db"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("write sqlite:///relative.db") && out.contains("sqlite:////absolute/path/to/file.db"),
+        "{out}"
+    );
+    // --sql reads the backend from a URL with a driver suffix.
+    let (ok, sql) = quarry(&dir, &["upgrade", "--sql", "--url", "postgresql+psycopg2://app@localhost/shop"]);
+    assert!(ok && sql.contains("CREATE TABLE \"notes\""), "{sql}");
+}
+
 /// Errors name what failed: the snapshot file, the database (its password
 /// hidden), the migration and statement.
 #[test]
@@ -175,7 +266,7 @@ fn errors_name_the_file_the_database_and_the_statement() {
     let revision = dir.join("migrations/sqlite/0001_twice");
     std::fs::create_dir_all(&revision).unwrap();
     std::fs::write(revision.join("up.sql"), "CREATE TABLE a (x INTEGER);\nCREATE TABLE a (x INTEGER);\n").unwrap();
-    let url = format!("sqlite://{}", dir.join("app.db").display());
+    let url = format!("sqlite:///{}", dir.join("app.db").display());
     let (ok, out) = quarry(&dir, &["upgrade", "--url", &url]);
     assert!(!ok && out.starts_with(&format!("error: {url}: migration 0001 failed at statement 2")), "{out}");
     assert!(out.contains("statement: CREATE TABLE a (x INTEGER)"), "{out}");
@@ -213,7 +304,7 @@ fn check_compares_the_database_with_the_schema() {
 
     let dir = project("check");
     let db = dir.join("app.db");
-    let url = format!("--url=sqlite://{}", db.display());
+    let url = format!("--url=sqlite:///{}", db.display());
     std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
     assert!(quarry(&dir, &["init"]).0);
     assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "notes"]).0);
@@ -248,7 +339,7 @@ fn eight_processes_upgrading_at_once_apply_each_migration_once() {
     std::fs::write(dir.join("schema/app.rs"), V2).unwrap();
     assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "two"]).0);
 
-    let mut urls = vec![format!("sqlite://{}", dir.join("app.db").display())];
+    let mut urls = vec![format!("sqlite:///{}", dir.join("app.db").display())];
     #[cfg(feature = "postgres")]
     if let Some(url) = std::env::var("QUARRY_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) {
         let mut conn =
@@ -297,7 +388,7 @@ fn check_passes_on_a_migrated_demo_database() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = project("demo");
     let db = dir.join("demo.db");
-    let url = format!("--url=sqlite://{}", db.display());
+    let url = format!("--url=sqlite:///{}", db.display());
     let schema = format!("--schema={}", root.join("schema").display());
     let migrations = format!("--migrations={}", root.join("migrations").display());
     let (ok, out) = quarry(&dir, &["upgrade", &url, &schema, &migrations]);
@@ -319,7 +410,7 @@ fn check_passes_on_a_migrated_demo_database() {
 #[test]
 fn history_marks_changed_and_missing_revisions() {
     let dir = project("history_marks");
-    let url = format!("--url=sqlite://{}", dir.join("app.db").display());
+    let url = format!("--url=sqlite:///{}", dir.join("app.db").display());
     std::fs::write(dir.join("schema/app.rs"), V1).unwrap();
     assert!(quarry(&dir, &["init"]).0);
     assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "one"]).0);

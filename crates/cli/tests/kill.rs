@@ -80,7 +80,7 @@ impl Database {
     /// What `quarry --url` takes.
     fn url(&self) -> String {
         match self {
-            Database::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Database::Sqlite(path) => format!("sqlite:///{}", path.display()),
             Database::Postgres { url, .. } | Database::Mysql { url, .. } => url.clone(),
         }
     }

@@ -148,7 +148,7 @@ impl Case {
                 let _ = std::fs::remove_file(&path);
                 Database {
                     kind: self.kind,
-                    url: format!("sqlite://{}", path.display()),
+                    url: format!("sqlite:///{}", path.display()),
                     target: path.display().to_string(),
                 }
             }

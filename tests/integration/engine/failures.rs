@@ -62,7 +62,7 @@ mod sqlite {
     #[test]
     fn a_file_in_a_missing_directory_fails_at_once_and_is_not_retryable() {
         let dir = scratch_dir("missing");
-        let url = format!("sqlite://{}/app.db", dir.display());
+        let url = format!("sqlite:///{}/app.db", dir.display());
         build_fails::<SqliteConnection>(
             &url,
             Expected {
@@ -76,12 +76,30 @@ mod sqlite {
         assert!(message.contains(&format!("the directory {} does not exist", dir.display())), "{message}");
     }
 
+    /// A URL written for quarry before it read URLs as SQLAlchemy does
+    /// (`sqlite:///abs/path`, meant as absolute) names a relative path now;
+    /// when that fails, the message gives the four-slash URL.
+    #[test]
+    fn a_relative_path_that_exists_from_the_root_suggests_four_slashes() {
+        let dir = scratch_dir("absolute_meant");
+        std::fs::create_dir_all(&dir).unwrap();
+        let relative = dir.join("app.db").display().to_string().trim_start_matches('/').to_owned();
+        assert!(!std::path::Path::new(&relative).parent().unwrap().exists(), "relative to the working directory");
+        let message = Engine::<SqliteConnection>::connect(&format!("sqlite:///{relative}")).unwrap_err().to_string();
+        assert!(
+            message.contains(&format!("for the absolute path /{relative}, write four slashes: sqlite:////{relative}")),
+            "{message}"
+        );
+        Engine::<SqliteConnection>::connect(&format!("sqlite:////{relative}")).unwrap();
+        assert!(dir.join("app.db").is_file());
+    }
+
     #[test]
     fn a_directory_given_as_the_file_fails_at_once_and_is_not_retryable() {
         let dir = scratch_dir("is_a_directory");
         std::fs::create_dir_all(&dir).unwrap();
         build_fails::<SqliteConnection>(
-            &format!("sqlite://{}", dir.display()),
+            &format!("sqlite:///{}", dir.display()),
             Expected {
                 kind: OperationalKind::MissingFile,
                 retryable: false,
@@ -104,7 +122,7 @@ mod sqlite {
             // open one, after the directory is gone.
             .min_idle(0)
             .pool_timeout(Duration::from_millis(500))
-            .build(&format!("sqlite://{}/app.db", dir.display()))
+            .build(&format!("sqlite:///{}/app.db", dir.display()))
             .unwrap();
         let held = engine.connection().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();

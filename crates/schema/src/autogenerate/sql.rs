@@ -94,7 +94,12 @@ pub(super) fn name_at<'a>(operations: &'a [Operation], at: usize, name: &'a str)
 }
 
 /// The value existing rows get for a new NOT NULL column without a
-/// default (such as a column a downgrade brings back): the type's zero.
+/// default (such as a column a downgrade brings back): the type's zero,
+/// the same value on every backend: `0`, `FALSE`, `''`, `1970-01-01`,
+/// `00:00:00`, `1970-01-01 00:00:00` (UTC where the type has a zone), `{}`,
+/// no bytes, the enum's first value. Left to itself, MySQL/MariaDB would
+/// fill its own implicit defaults (`0000-00-00` for a date, which no other
+/// backend nor chrono can hold), and PostgreSQL and SQLite would refuse.
 pub(super) fn fill_value(backend: Backend, schema: &Schema, column: &Column) -> Option<String> {
     if column.nullable || column.server_default.is_some() || column.autoincrement {
         return None;
@@ -106,7 +111,14 @@ pub(super) fn fill_value(backend: Backend, schema: &Schema, column: &Column) -> 
         SqlType::Text | SqlType::Varchar(_) => "''".to_owned(),
         SqlType::Date => "'1970-01-01'".to_owned(),
         SqlType::Time => "'00:00:00'".to_owned(),
-        SqlType::Timestamp | SqlType::TimestampTz => "'1970-01-01 00:00:00'".to_owned(),
+        SqlType::Timestamp => "'1970-01-01 00:00:00'".to_owned(),
+        // The same instant whatever the session's time zone, written as
+        // each backend stores it (SQLite: the text quarry writes).
+        SqlType::TimestampTz => match backend {
+            Backend::Postgres => "'1970-01-01 00:00:00+00'".to_owned(),
+            Backend::Sqlite => "'1970-01-01 00:00:00+00:00'".to_owned(),
+            Backend::Mysql => "'1970-01-01 00:00:00'".to_owned(),
+        },
         SqlType::Json | SqlType::Jsonb => "'{}'".to_owned(),
         SqlType::Binary => match backend {
             Backend::Postgres => "''::bytea".to_owned(),
@@ -114,6 +126,17 @@ pub(super) fn fill_value(backend: Backend, schema: &Schema, column: &Column) -> 
         },
         SqlType::Enum(name) => backend.string(schema.enum_type(name)?.values.first()?),
     })
+}
+
+/// `fill` as a column's `DEFAULT`: MySQL takes only expressions, in
+/// parentheses, as defaults of TEXT, BLOB and JSON.
+fn fill_default(backend: Backend, column: &Column, fill: &str) -> String {
+    let expression_only = matches!(column.sql_type, SqlType::Text | SqlType::Binary | SqlType::Json | SqlType::Jsonb);
+    if backend == Backend::Mysql && expression_only {
+        format!("({fill})")
+    } else {
+        fill.to_owned()
+    }
 }
 
 /// `ALTER TABLE <table> <clause>`.
@@ -169,11 +192,16 @@ fn operation_sql(operation: &Operation, before: &Schema, after: &Schema, backend
         AddColumn { table, column } => {
             let table = table_in(after, table);
             let definition = ddl::column_definition(backend, after, column);
-            match fill_value(backend, after, column).filter(|_| backend == Postgres) {
+            // (SQLite rebuilds the table to add such a column.)
+            match fill_value(backend, after, column).filter(|_| backend != Sqlite) {
                 // Existing rows need a value: give the type's zero, then
                 // leave the column without a default, as declared.
                 Some(fill) => vec![
-                    alter(backend, &table, format_args!("ADD COLUMN {definition} DEFAULT {fill}")),
+                    alter(
+                        backend,
+                        &table,
+                        format_args!("ADD COLUMN {definition} DEFAULT {}", fill_default(backend, column, &fill)),
+                    ),
                     alter(backend, &table, format_args!("ALTER COLUMN {} DROP DEFAULT", q(&column.name))),
                 ],
                 None => vec![alter(backend, &table, format_args!("ADD COLUMN {definition}"))],
