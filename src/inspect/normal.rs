@@ -248,7 +248,9 @@ fn signed_numbers(words: Vec<Token>) -> Vec<Token> {
 /// One spelling for functions and operators that have several:
 /// `now()` and `current_timestamp()` are `current_timestamp`, `curdate()`
 /// and `current_date()` are `current_date`, `!~~` is `not like`, and on
-/// MySQL `octet_length` is `length` (the same function there).
+/// MySQL `octet_length` is `length` (the same function there), `lcase`
+/// and `ucase` are `lower` and `upper`, `MOD` is `%` and a string's
+/// character set introducer goes.
 fn synonyms(words: Vec<Token>, backend: Backend) -> Vec<Token> {
     let mut out = Vec::with_capacity(words.len());
     let mut at = 0;
@@ -279,8 +281,26 @@ fn synonyms(words: Vec<Token>, backend: Backend) -> Vec<Token> {
                 out.push(Token::Word("current_date".into()));
                 at += 3;
             }
-            "octet_length" if backend == Backend::Mysql => {
-                out.push(Token::Ident("length".into()));
+            "octet_length" | "lcase" | "ucase" if backend == Backend::Mysql => {
+                let standard = match name {
+                    "octet_length" => "length",
+                    "lcase" => "lower",
+                    _ => "upper",
+                };
+                out.push(Token::Ident(standard.into()));
+                at += 1;
+            }
+            // MySQL's `a MOD b` is `a % b` (`MOD(a, b)` is a function).
+            "mod" if backend == Backend::Mysql && !words.get(at + 1).is_some_and(|t| t.is_op("(")) => {
+                out.push(Token::Op("%".into()));
+                at += 1;
+            }
+            // MySQL 8's character set introducers: `_utf8mb4'x'` is `'x'`.
+            _ if backend == Backend::Mysql
+                && name.starts_with('_')
+                && matches!(words[at], Token::Ident(_))
+                && matches!(words.get(at + 1), Some(Token::Str(_))) =>
+            {
                 at += 1;
             }
             _ => {
@@ -331,9 +351,17 @@ fn loosest(words: &[Token]) -> (u8, bool) {
             Token::Op(op) if op == "," => return (lowest, true),
             _ => {
                 let after_operand = at > 0 && ends_operand(&words[at - 1]);
+                let after_is = at > 0 && words[at - 1].is_word("is");
                 let precedence = match word {
-                    // `not` after a value belongs to `not in`, `not like`, ...
-                    Token::Word(w) if w == "not" => Some(if after_operand { 6 } else { 3 }),
+                    // `not` after a value belongs to `not in`, `not like`,
+                    // ..., after `is` to `is not`.
+                    Token::Word(w) if w == "not" => Some(if after_is {
+                        4
+                    } else if after_operand {
+                        6
+                    } else {
+                        3
+                    }),
                     Token::Op(op) if (op == "-" || op == "+") && !after_operand => Some(11),
                     other => binary(other),
                 };
@@ -448,9 +476,32 @@ fn rewrite_any(words: Vec<Token>) -> Vec<Token> {
     out
 }
 
-/// `x BETWEEN a AND b` as `(x >= a AND x <= b)` (and `NOT BETWEEN` as its
-/// negation), where `x`, `a` and `b` are single values: how PostgreSQL
-/// stores it.
+/// Where the value that ends `out` starts, when it is a single value or a
+/// function call (`length(name)`).
+fn trailing_value(out: &[Token]) -> Option<usize> {
+    match out.last()? {
+        Token::Ident(_) | Token::Num(_) | Token::Str(_) => Some(out.len() - 1),
+        Token::Op(op) if op == ")" => {
+            let mut depth = 0usize;
+            for at in (0..out.len()).rev() {
+                if out[at].is_op(")") {
+                    depth += 1;
+                } else if out[at].is_op("(") {
+                    depth -= 1;
+                    if depth == 0 {
+                        return (at > 0 && matches!(out[at - 1], Token::Ident(_))).then(|| at - 1);
+                    }
+                }
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// `x BETWEEN a AND b` as `(x >= a AND x <= b)` and `x NOT BETWEEN a AND
+/// b` as `(x < a OR x > b)`, where `x` is a single value or a function
+/// call and `a` and `b` are single values: how PostgreSQL stores them.
 fn rewrite_between(words: Vec<Token>) -> Vec<Token> {
     let single = |t: Option<&Token>| matches!(t, Some(Token::Ident(_) | Token::Num(_) | Token::Str(_)));
     let mut out: Vec<Token> = Vec::with_capacity(words.len());
@@ -458,28 +509,23 @@ fn rewrite_between(words: Vec<Token>) -> Vec<Token> {
     while at < words.len() {
         let negated = words[at].is_word("not") && words.get(at + 1).is_some_and(|t| t.is_word("between"));
         let between = at + usize::from(negated);
-        if words[between].is_word("between")
-            && single(out.last())
-            && single(words.get(between + 1))
-            && words.get(between + 2).is_some_and(|t| t.is_word("and"))
-            && single(words.get(between + 3))
-        {
-            let subject = out.pop().expect("checked above");
-            let (low, high) = (words[between + 1].clone(), words[between + 3].clone());
-            let (low_op, join, high_op) = if negated { ("<", "or", ">") } else { (">=", "and", "<=") };
-            out.extend([
-                Token::Op("(".into()),
-                subject.clone(),
-                Token::Op(low_op.into()),
-                low,
-                Token::Word(join.into()),
-                subject,
-                Token::Op(high_op.into()),
-                high,
-                Token::Op(")".into()),
-            ]);
-            at = between + 4;
-            continue;
+        let subject = trailing_value(&out);
+        if let (true, Some(start)) = (words[between].is_word("between"), subject) {
+            if single(words.get(between + 1))
+                && words.get(between + 2).is_some_and(|t| t.is_word("and"))
+                && single(words.get(between + 3))
+            {
+                let subject: Vec<Token> = out.drain(start..).collect();
+                let (low, high) = (words[between + 1].clone(), words[between + 3].clone());
+                let (low_op, join, high_op) = if negated { ("<", "or", ">") } else { (">=", "and", "<=") };
+                out.push(Token::Op("(".into()));
+                out.extend(subject.iter().cloned());
+                out.extend([Token::Op(low_op.into()), low, Token::Word(join.into())]);
+                out.extend(subject);
+                out.extend([Token::Op(high_op.into()), high, Token::Op(")".into())]);
+                at = between + 4;
+                continue;
+            }
         }
         out.push(words[at].clone());
         at += 1;
@@ -545,6 +591,63 @@ mod tests {
         same_as("'x'", "('x')", my);
         same_as("2.5", "2.50", my);
         same_as("0", "0.0", my);
+        same_as("(`code` in (_utf8mb4'a',_utf8mb4'b'))", "code IN ('a', 'b')", my);
+    }
+
+    /// Conditions as written in a schema, and as PostgreSQL 15 and MariaDB
+    /// 10.11 store them.
+    const STORED: &[(&str, &str, &str)] = &[
+        (
+            "length(name) BETWEEN 1 AND 10",
+            "((length((name)::text) >= 1) AND (length((name)::text) <= 10))",
+            "octet_length(`name`) between 1 and 10",
+        ),
+        (
+            "s IN ('x','y') OR s IS NULL",
+            "((s = ANY (ARRAY['x'::text, 'y'::text])) OR (s IS NULL))",
+            "`s` in ('x','y') or `s` is null",
+        ),
+        ("a % 2 = 0 AND a <> -1", "(((a % 2) = 0) AND (a <> '-1'::integer))", "`a` MOD 2 = 0 and `a` <> -1"),
+        ("d > '2020-01-01'", "(d > '2020-01-01'::date)", "`d` > '2020-01-01'"),
+        ("f = true OR n >= 0.5", "((f = true) OR (n >= 0.5))", "`f` = 1 or `n` >= 0.5"),
+        (
+            "name LIKE 'a%' AND name NOT LIKE '%z'",
+            "(((name)::text ~~ 'a%'::text) AND ((name)::text !~~ '%z'::text))",
+            "`name` like 'a%' and `name`  not like '%z'",
+        ),
+        ("lower(s) = s", "(lower(s) = s)", "lcase(`s`) = `s`"),
+        (
+            "a IS NOT NULL OR name IS NOT NULL",
+            "((a IS NOT NULL) OR (name IS NOT NULL))",
+            "`a` is not null or `name` is not null",
+        ),
+        (
+            "CASE WHEN a > 0 THEN n > 0 ELSE true END",
+            "CASE\n    WHEN (a > 0) THEN (n > (0)::numeric)\n    ELSE true\nEND",
+            "case when `a` > 0 then `n` > 0 else 1 end",
+        ),
+        ("coalesce(a, 0) >= 0", "(COALESCE(a, 0) >= 0)", "coalesce(`a`,0) >= 0"),
+        ("a NOT IN (1, 2, 3)", "(a <> ALL (ARRAY[1, 2, 3]))", "`a` not in (1,2,3)"),
+        ("n * 2 < 100 - a", "((n * (2)::numeric) < ((100 - a))::numeric)", "`n` * 2 < 100 - `a`"),
+    ];
+
+    #[test]
+    fn conditions_as_each_backend_stores_them_equal_the_schemas() {
+        for (schema, postgres, mariadb) in STORED {
+            same_as(postgres, schema, Backend::Postgres);
+            same_as(mariadb, schema, Backend::Mysql);
+            same_as(schema, schema, Backend::Sqlite);
+        }
+        differs("((length((name)::text) >= 1) AND (length((name)::text) <= 9))", STORED[0].0, Backend::Postgres);
+        differs("`a` MOD 3 = 0 and `a` <> -1", STORED[2].0, Backend::Mysql);
+    }
+
+    #[test]
+    fn is_not_binds_like_is() {
+        let pg = Backend::Postgres;
+        same_as("((a IS NOT NULL) AND (b IS NULL))", "a IS NOT NULL AND b IS NULL", pg);
+        same_as("(NOT (a IS NOT NULL))", "NOT (a IS NOT NULL)", pg);
+        differs("(NOT (a IS NOT NULL))", "NOT a IS NOT NULL AND b", pg);
     }
 
     #[test]
