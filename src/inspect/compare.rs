@@ -120,7 +120,7 @@ impl TableComparison<'_> {
                 continue;
             };
             if found.nullable != column.nullable {
-                self.out.push(Difference::Nullable {
+                self.out.push(Difference::Nullability {
                     table: label.clone(),
                     column: name.clone(),
                     database: found.nullable,

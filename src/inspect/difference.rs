@@ -24,7 +24,7 @@ pub enum Difference {
     ExtraColumn { table: String, column: String },
     /// A column takes NULL on one side only; `database` says whether it
     /// does in the database.
-    Nullable { table: String, column: String, database: bool },
+    Nullability { table: String, column: String, database: bool },
     /// A column's type: the catalog's spelling and the schema's DDL.
     Type { table: String, column: String, database: String, schema: String },
     /// A column's server default, compared as normalised SQL: the
@@ -88,7 +88,7 @@ impl fmt::Display for Difference {
             ExtraColumn { table, column } => {
                 write!(f, "column {table}.{column} is in the database but not in the schema")
             }
-            Nullable { table, column, database } => write!(
+            Nullability { table, column, database } => write!(
                 f,
                 "column {table}.{column} is {} in the database, {} in the schema",
                 nullable(*database),
