@@ -43,7 +43,7 @@
 //! | deleting and unlinking with the schema's cascades | [`cascade`]: [`Session::delete`], [`Session::unlink`] |
 //! | the schema model `METADATA` is a value of (tables by SQL name, the Rust mapping, [`metadata::Backend`]), its DDL and diff | [`metadata`], the `quarry_schema` crate, docs/architecture.md |
 //! | migrations | [`migrate`], [`embed_migrations!`], the `quarry` CLI, docs/migrations.md |
-//! | what a live database holds (tables, columns, constraint and index names) | [`inspect`] |
+//! | what a live database holds (tables, columns, keys, indexes, constraints), and how it differs from the schema | [`inspect`]: [`inspect::catalog`], [`inspect::compare`] |
 //! | what went wrong | [`error`]: [`Error`] and its kinds |
 
 mod any;

@@ -12,11 +12,13 @@ mod schema {
 
 mod bulk;
 mod cascade;
+mod check;
 #[cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 mod compile_fail;
 mod composite_keys;
 mod cte;
 mod ddl_introspection;
+mod drift;
 mod dsl_sql;
 mod engine;
 mod generated_cases;

@@ -1,8 +1,9 @@
 //! Migrations on live databases: the six schema versions of the migration
 //! plan, upgraded one step at a time and then downgraded one step at a
 //! time. After every step the database's catalog equals what `create_all`
-//! of that version makes, and the rows inserted at the start survive
-//! (SQLite rebuilds tables to change them).
+//! of that version makes, `quarry::inspect::compare` (what `quarry check`
+//! reports) finds no difference from that version, and the rows inserted
+//! at the start survive (SQLite rebuilds tables to change them).
 
 use crate::common;
 
@@ -38,7 +39,7 @@ struct Fact {
 }
 
 /// A backend's catalog as a set of facts, and how it runs a migration.
-trait Live: Connection + SimpleConnection {
+trait Live: Connection + SimpleConnection + quarry::inspect::InspectConnection {
     const BACKEND: Backend;
     const FACTS: &'static [&'static str];
 
@@ -155,7 +156,7 @@ fn walk<C: Live>(conn: &mut C, fresh: &mut C, texts: &[&str], seed: &str, counts
             quarry_codegen::lower::database(&quarry_codegen::load_str("schema.rs", text).expect("a valid version"))
         })
         .collect();
-    let backend = C::BACKEND;
+    let backend = <C as Live>::BACKEND;
     let reset = |fresh: &mut C| {
         // Every version's tables first, then its types.
         let mut drops: Vec<String> = versions.iter().rev().flat_map(|v| script(v, backend).drop).collect();
@@ -176,11 +177,23 @@ fn walk<C: Live>(conn: &mut C, fresh: &mut C, texts: &[&str], seed: &str, counts
         let (old, new) = (&versions[step], &versions[step + 1]);
         conn.run(&statements(&diff(old, new), old, new, backend));
         assert_eq!(conn.facts(), expect(fresh, new), "{backend:?}: upgrade to version {}", step + 2);
+        assert_eq!(
+            quarry::inspect::compare(conn, new).unwrap(),
+            [],
+            "{backend:?}: check after upgrade to version {}",
+            step + 2
+        );
     }
     for step in (0..versions.len() - 1).rev() {
         let (old, new) = (&versions[step], &versions[step + 1]);
         conn.run(&statements(&reverse(&diff(old, new)), new, old, backend));
         assert_eq!(conn.facts(), expect(fresh, old), "{backend:?}: downgrade to version {}", step + 1);
+        assert_eq!(
+            quarry::inspect::compare(conn, old).unwrap(),
+            [],
+            "{backend:?}: check after downgrade to version {}",
+            step + 1
+        );
     }
     reset(fresh);
 

@@ -324,6 +324,72 @@ fn check_compares_the_database_with_the_schema() {
     assert!(out.contains("column notes.author is missing from the database"), "{out}");
 }
 
+/// The URL of the SQLite database file at `path` (one place to change if
+/// the URL form changes).
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite:///{}", path.display())
+}
+
+const DRIFT: &str = r#"
+#[table(name = "authors")]
+pub struct Author { #[column(primary_key)] pub id: i32 }
+
+#[table(name = "notes")]
+#[index(name = "ix_notes_body_author", columns(body, author_id))]
+pub struct Note {
+    #[column(primary_key)] pub id: i32,
+    #[column(server_default = "draft")] pub body: String,
+    #[column(references = authors.id, on_delete = cascade)] pub author_id: i32,
+}
+"#;
+
+/// `check --url` fails on drift `compare_metadata` would miss: a table
+/// rebuilt by hand with another server default and without its foreign
+/// key's ON DELETE CASCADE, and an index recreated over its columns in
+/// another order; it names each.
+#[test]
+fn check_fails_on_a_changed_default_foreign_key_action_and_index() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let dir = project("check_drift");
+    let db = dir.join("app.db");
+    let url = format!("--url={}", sqlite_url(&db));
+    std::fs::write(dir.join("schema/app.rs"), DRIFT).unwrap();
+    assert!(quarry(&dir, &["init"]).0);
+    assert!(quarry(&dir, &["revision", "--autogenerate", "-m", "notes"]).0);
+    assert!(quarry(&dir, &["upgrade", &url]).0);
+    let (code, out) = quarry_code(&dir, &["check", &url]);
+    assert!(code == Some(0) && out.contains("The database matches the schema"), "{out}");
+
+    let mut conn = diesel::SqliteConnection::establish(db.to_str().unwrap()).unwrap();
+    conn.batch_execute(
+        r#"PRAGMA foreign_keys = OFF;
+        DROP TABLE notes;
+        CREATE TABLE "notes" (
+            "id" INTEGER NOT NULL,
+            "body" TEXT NOT NULL DEFAULT 'final',
+            "author_id" INTEGER NOT NULL,
+            CONSTRAINT "pk_notes" PRIMARY KEY ("id"),
+            CONSTRAINT "fk_notes_author_id_authors" FOREIGN KEY ("author_id") REFERENCES "authors" ("id")
+        );
+        CREATE INDEX "ix_notes_body_author" ON "notes" ("author_id", "body");
+        PRAGMA foreign_keys = ON;"#,
+    )
+    .unwrap();
+    let (code, out) = quarry_code(&dir, &["check", &url]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("The database differs from the schema:"), "{out}");
+    for line in [
+        "column notes.body has DEFAULT 'final' in the database, DEFAULT 'draft' in the schema",
+        "foreign key fk_notes_author_id_authors on notes is (author_id) REFERENCES authors (id) in the database, \
+         (author_id) REFERENCES authors (id) ON DELETE CASCADE in the schema",
+        "index ix_notes_body_author on notes is (author_id, body) in the database, (body, author_id) in the schema",
+    ] {
+        assert!(out.contains(line), "{line:?} is not in:\n{out}");
+    }
+}
+
 /// Eight `quarry upgrade` processes started together on one database apply
 /// each migration exactly once: on SQLite, and on PostgreSQL and MySQL when
 /// their test URLs are set.
