@@ -55,18 +55,33 @@ pub fn downgrade(url: &str, migrations: &[Migration], target: &Target) -> Result
     Ok(())
 }
 
-pub fn current(url: &str) -> Result<()> {
+/// The newest record: a version, a partly applied one with the way on, or
+/// one whose revision folder is gone with the way out.
+///
+/// The database is read first: an unreachable one is the error to report,
+/// before a missing migrations folder.
+pub fn current(url: &str, migrations: impl FnOnce() -> Result<Vec<Migration>>) -> Result<()> {
     let engine = read_only_engine(url)?;
-    let done = quarry::with_engine!(engine, |engine| {
+    let (records, backend) = quarry::with_engine!(engine, |engine| {
         let mut conn = engine.connection().map_err(Error::database(url))?;
-        recorded(&mut *conn).map_err(Error::database(url))?
+        (recorded(&mut *conn).map_err(Error::database(url))?, engine.url().backend())
     });
-    match done.last() {
-        Some(last) if !last.complete => {
-            println!("{} (incomplete: {} statements applied)", last.version, last.statements)
+    let Some(last) = records.last() else {
+        println!("base (nothing applied)");
+        return Ok(());
+    };
+    let migrations = &migrations()?;
+    let migration = migrations.iter().find(|m| *m.version == last.version);
+    match migration {
+        None => println!("{} ({})", last.version, missing_note(migrations, &last.version)),
+        Some(_) if last.complete => println!("{}", last.version),
+        Some(migration) => {
+            let total = migration.script(backend).map_or(0, |s| migrate::split_statements(&s.up, backend).len());
+            println!(
+                "{} (incomplete: {} of {total} statements applied; `quarry upgrade` resumes it, `quarry downgrade` undoes them)",
+                last.version, last.statements
+            )
         }
-        Some(last) => println!("{}", last.version),
-        None => println!("base (nothing applied)"),
     }
     Ok(())
 }

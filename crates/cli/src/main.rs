@@ -226,7 +226,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let target = online(target)?;
             database::downgrade(&database::url(cli.url)?, &folder.migrations()?, &target)?
         }
-        Command::Current => database::current(&database::url(cli.url)?)?,
+        Command::Current => database::current(&database::url(cli.url)?, || folder.migrations())?,
         Command::History => {
             database::history(cli.url.or_else(|| std::env::var("DATABASE_URL").ok()), &folder.migrations()?)?
         }

@@ -503,7 +503,14 @@ fn history_marks_changed_and_missing_revisions() {
         history.contains("0002 [missing]") && history.contains("`quarry stamp 0001` to drop the record"),
         "{history}"
     );
+    // `current` says the same of it, with the same way out.
+    let (ok, current) = quarry(&dir, &["current", &url]);
+    assert!(
+        ok && current.starts_with("0002 (no such revision folder") && current.contains("`quarry stamp 0001`"),
+        "{current}"
+    );
     assert!(quarry(&dir, &["stamp", "0001", &url]).0);
     let (_, history) = quarry(&dir, &["history", &url]);
     assert!(!history.contains("0002"), "{history}");
+    assert_eq!(quarry(&dir, &["current", &url]).1.trim(), "0001");
 }

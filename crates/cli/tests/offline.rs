@@ -500,7 +500,8 @@ offline_tests! {
                 assert_eq!(where_it_is(&case, &piped).0.trim(), "0001");
             }
             Kind::Mysql => {
-                assert_eq!(where_it_is(&case, &piped).0.trim(), "0002 (incomplete: 1 statements applied)");
+                let current = where_it_is(&case, &piped).0;
+                assert!(current.starts_with("0002 (incomplete: 1 of 3 statements applied;"), "{current}");
                 assert!(piped.records().contains("0002\t") && piped.records().contains("\t1\t0\tNULL"), "{}", piped.records());
                 assert!(piped.catalog().table("users").unwrap().column("email").is_some(), "statement 1 ran");
             }
