@@ -9,8 +9,8 @@
 //! column with one named after it (`json_valid(`col`)`); MySQL 8 keeps
 //! their names per database. quarry's tests run on MariaDB.
 
-use super::read::{comment, foreign_key, grouped, select, text, Load, Tables};
-use super::{Catalog, Check, Column, Index, PrimaryKey, Unique};
+use super::read::{comment, foreign_key, grouped, index, select, text, Load, Tables};
+use super::{Catalog, Check, Column, PrimaryKey, Unique};
 use crate::error::Result;
 
 /// The catalog of the current database (`namespaces` are PostgreSQL's).
@@ -138,11 +138,7 @@ pub(super) fn read(load: &mut Load<'_>, _namespaces: &[&str]) -> Result<Catalog>
     );
     for group in grouped(load(&sql)?) {
         let Some(table) = tables.of(&group[0]) else { continue };
-        table.indexes.push(Index {
-            name: text(&group[0].a),
-            columns: group.iter().map(|r| text(&r.c)).collect(),
-            unique: group[0].b.as_deref() == Some("1"),
-        });
+        table.indexes.push(index(&group));
     }
     Ok(tables.finish())
 }

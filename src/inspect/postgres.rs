@@ -4,8 +4,8 @@
 //! `pg_get_expr`, which rewrites them (`'x'::character varying`,
 //! `((a > 0) AND (b < 9))`); comparing them is the normaliser's job.
 
-use super::read::{comment, foreign_key, grouped, select, text, Load, Tables};
-use super::{Catalog, Check, Column, Index, PrimaryKey, Unique};
+use super::read::{comment, foreign_key, grouped, index, select, text, Load, Tables};
+use super::{Catalog, Check, Column, PrimaryKey, Unique};
 use crate::error::Result;
 
 /// `NULL` typed as text, as every cell of a row is.
@@ -135,11 +135,7 @@ pub(super) fn read(load: &mut Load<'_>, namespaces: &[&str]) -> Result<Catalog> 
     );
     for group in grouped(load(&sql)?) {
         let Some(table) = tables.of(&group[0]) else { continue };
-        table.indexes.push(Index {
-            name: text(&group[0].a),
-            columns: group.iter().map(|r| text(&r.c)).collect(),
-            unique: group[0].b.as_deref() == Some("1"),
-        });
+        table.indexes.push(index(&group));
     }
     Ok(tables.finish())
 }

@@ -1,7 +1,7 @@
 //! What the per-backend readers share: the one row shape every catalog
 //! query returns, and the assembly of rows into a [`Catalog`].
 
-use super::{Catalog, Table};
+use super::{Catalog, Index, Table};
 use crate::error::Result;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 use {super::ForeignKey, crate::metadata::db::FkAction};
@@ -142,6 +142,16 @@ pub(super) fn foreign_key(group: &[Row]) -> ForeignKey {
         ref_columns: group.iter().map(|r| text(&r.e)).collect(),
         on_delete: action(&text(&first.h)),
         on_update: action(&text(&first.i)),
+    }
+}
+
+/// An index from its rows: one per column, in order, each with (a) name,
+/// (b) `1` when unique, (c) column.
+pub(super) fn index(group: &[Row]) -> Index {
+    Index {
+        name: text(&group[0].a),
+        columns: group.iter().map(|r| text(&r.c)).collect(),
+        unique: group[0].b.as_deref() == Some("1"),
     }
 }
 

@@ -7,9 +7,9 @@
 //! REFERENCES t (id)`) as well as table-level ones. SQLite has no
 //! comments.
 
-use super::read::{grouped, position, select, text, Load, Tables};
+use super::read::{grouped, index, position, select, text, Load, Tables};
 use super::tokens::{closing, tokens, Spanned, Token};
-use super::{Catalog, Check, Column, ForeignKey, Index, PrimaryKey, Unique};
+use super::{Catalog, Check, Column, ForeignKey, PrimaryKey, Unique};
 use crate::engine::Backend;
 use crate::error::Result;
 use crate::metadata::db::FkAction;
@@ -74,11 +74,7 @@ pub(super) fn read(load: &mut Load<'_>, _namespaces: &[&str]) -> Result<Catalog>
     );
     for group in grouped(load(&sql)?) {
         let Some(table) = tables.of(&group[0]) else { continue };
-        table.indexes.push(Index {
-            name: text(&group[0].a),
-            columns: group.iter().map(|r| text(&r.c)).collect(),
-            unique: group[0].b.as_deref() == Some("1"),
-        });
+        table.indexes.push(index(&group));
     }
 
     let mut catalog = tables.finish();
