@@ -18,7 +18,7 @@
 use super::split_statements;
 use crate::engine::Backend;
 
-pub use quarry_schema::migrations::REVERTS_MARKER as MARKER;
+use quarry_schema::migrations::REVERTS_MARKER as MARKER;
 
 /// The statements of `down` that revert the first `applied` statements of
 /// `up.sql`, in order; `None` when `down` does not mark each of them (or
