@@ -42,11 +42,22 @@ pub trait NewRow: Sized + 'static {
     }
 }
 
-/// Inserting many new rows on connection `C` and learning their keys.
+/// Inserting many new rows on connection `C`, learning their keys or not.
 pub trait FlushRows<C>: NewRow {
     /// Inserts `rows` in one statement (where the backend can) and returns
     /// their primary keys in the order of `rows`.
-    fn insert_keys(rows: Vec<Self>, conn: &mut C) -> diesel::QueryResult<Vec<<Self::Model as Model>::Key>>;
+    fn insert_keys(rows: &[Self], conn: &mut C) -> diesel::QueryResult<Vec<<Self::Model as Model>::Key>>;
+
+    /// Inserts `rows` in one statement (where the backend can) without
+    /// reading their keys back; returns how many were inserted.
+    fn insert_rows(rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize>;
+
+    /// The most values one of `rows` binds: the table's columns, or fewer
+    /// when every row leaves the database-filled ones out.
+    fn binds_per_row(rows: &[Self]) -> usize {
+        let _ = rows;
+        Self::Model::MODEL.fields.len()
+    }
 }
 
 /// Inserting rows, or updating the rows whose primary key they repeat.
@@ -66,6 +77,12 @@ pub mod mysql {
     }
 }
 
+/// The keys of rows that all give theirs, or `None`.
+#[doc(hidden)]
+pub fn given_keys<N: NewRow>(rows: &[N]) -> Option<Vec<<N::Model as Model>::Key>> {
+    rows.iter().map(NewRow::key).collect()
+}
+
 /// `FlushRows` for every backend quarry is built with; generated code
 /// invokes it once per table. How a table's rows are inserted is decided
 /// here and only here, from what the code generator says about its key:
@@ -78,10 +95,15 @@ pub mod mysql {
 ///     // PostgreSQL), or one INSERT and LAST_INSERT_ID() (MySQL); rows that give
 ///     // their key are inserted as given
 /// flush_rows!(NewAuthor, Author, authors::table, generated authors::id, dense DenseNewAuthor)
-///     // as above, and on SQLite (which cannot write DEFAULT inside VALUES) the
-///     // rows that leave exactly the database-filled columns unset go in one
-///     // statement through the `DenseNewAuthor` insertable the generator wrote
+///     // as above, and rows that leave exactly the database-filled columns
+///     // unset go in through the `DenseNewAuthor` insertable the generator
+///     // wrote, which names only the columns that take values (SQLite cannot
+///     // write DEFAULT inside VALUES; PostgreSQL plans it slowly)
 /// ```
+///
+/// Rows inserted without their keys go through
+/// [`InsertRows`](crate::session::InsertRows) (on SQLite: one statement per
+/// group of rows setting the same columns).
 ///
 /// The code generator (quarry-codegen's `emit/rust/unit_of_work.rs`) picks
 /// the form; each backend's arm below turns it into one `FlushRows` impl.
@@ -89,126 +111,122 @@ pub mod mysql {
 #[macro_export]
 macro_rules! __flush_rows {
     ($new:ty, $model:ty, $table:path, $($kind:tt)*) => {
-        $crate::__if_sqlite! { $crate::__flush_rows_returning!(diesel::SqliteConnection, $new, $model, $table, $($kind)*); }
-        $crate::__if_postgres! { $crate::__flush_rows_returning!(diesel::PgConnection, $new, $model, $table, $($kind)*); }
-        $crate::__if_mysql! { $crate::__flush_rows_mysql!($new, $model, $table, $($kind)*); }
+        $crate::__if_sqlite! { $crate::__flush_rows_for!(diesel::SqliteConnection, returning, $new, $model, $table, $($kind)*); }
+        $crate::__if_postgres! { $crate::__flush_rows_for!(diesel::PgConnection, returning, $new, $model, $table, $($kind)*); }
+        $crate::__if_mysql! { $crate::__flush_rows_for!(diesel::MysqlConnection, last_insert_id, $new, $model, $table, $($kind)*); }
     };
 }
 
-/// Backends with `RETURNING`: keys come back from the insert.
+/// One backend's `FlushRows` impl: `$how` is `returning` (the keys come
+/// back from the insert) or `last_insert_id` (MySQL).
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __flush_rows_returning {
-    ($conn:ty, $new:ty, $model:ty, $table:path, given) => {
-        $crate::__flush_rows_given!($conn, $new, $model, $table);
-    };
-    (diesel::SqliteConnection, $new:ty, $model:ty, $table:path, generated $key:path, dense $dense:ty) => {
-        impl $crate::FlushRows<diesel::SqliteConnection> for $new {
+macro_rules! __flush_rows_for {
+    ($conn:ty, $how:ident, $new:ty, $model:ty, $table:path, given) => {
+        impl $crate::FlushRows<$conn> for $new {
             fn insert_keys(
-                rows: ::std::vec::Vec<Self>,
-                conn: &mut diesel::SqliteConnection,
+                rows: &[Self],
+                conn: &mut $conn,
             ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                if rows.iter().all(<$dense>::accepts) {
-                    // One statement: the columns left to the database are
-                    // not named, the others all have values.
-                    let dense: ::std::vec::Vec<$dense> = rows.into_iter().map(<$dense>::from).collect();
-                    let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
-                        diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&dense).returning($key), conn)?;
-                    keys.sort();
-                    return ::std::result::Result::Ok(keys);
-                }
-                $crate::__flush_rows_returning!(@body diesel::SqliteConnection, $model, $table, $key, rows, conn)
+                let keys = $crate::model::given_keys(rows).ok_or_else(|| {
+                    diesel::result::Error::QueryBuilderError(
+                        "a new row of a table without a generated key must give its key".into(),
+                    )
+                })?;
+                $crate::session::InsertRows::insert_rows($table, rows, conn)?;
+                ::std::result::Result::Ok(keys)
+            }
+
+            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
+                $crate::session::InsertRows::insert_rows($table, rows, conn)
             }
         }
     };
-    ($conn:ty, $new:ty, $model:ty, $table:path, generated $key:path, dense $dense:ty) => {
-        $crate::__flush_rows_returning!($conn, $new, $model, $table, generated $key);
+    ($conn:ty, $how:ident, $new:ty, $model:ty, $table:path, generated $key:path) => {
+        impl $crate::FlushRows<$conn> for $new {
+            fn insert_keys(
+                rows: &[Self],
+                conn: &mut $conn,
+            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
+                $crate::__flush_rows_for!(@mixed $how, $conn, $model, $table, $key, rows, conn)
+            }
+
+            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
+                $crate::session::InsertRows::insert_rows($table, rows, conn)
+            }
+        }
     };
-    (@body $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
-        let given: ::std::option::Option<::std::vec::Vec<_>> = $rows.iter().map($crate::NewRow::key).collect();
-        if let ::std::option::Option::Some(keys) = given {
-            diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&$rows), $connection)?;
+    ($conn:ty, $how:ident, $new:ty, $model:ty, $table:path, generated $key:path, dense $dense:ty) => {
+        impl $crate::FlushRows<$conn> for $new {
+            fn insert_keys(
+                rows: &[Self],
+                conn: &mut $conn,
+            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
+                if rows.iter().all(<$dense>::accepts) {
+                    let dense: ::std::vec::Vec<$dense> = rows.iter().map(<$dense>::of).collect();
+                    return $crate::__flush_rows_for!(@generated $how, $conn, $model, $table, $key, dense, conn);
+                }
+                $crate::__flush_rows_for!(@mixed $how, $conn, $model, $table, $key, rows, conn)
+            }
+
+            fn binds_per_row(rows: &[Self]) -> usize {
+                if rows.iter().all(<$dense>::accepts) {
+                    return <$dense>::COLUMNS;
+                }
+                <$model as $crate::Model>::MODEL.fields.len()
+            }
+
+            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
+                if rows.iter().all(<$dense>::accepts) {
+                    let dense: ::std::vec::Vec<$dense> = rows.iter().map(<$dense>::of).collect();
+                    return diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&dense), conn);
+                }
+                $crate::session::InsertRows::insert_rows($table, rows, conn)
+            }
+        }
+    };
+    // Rows that may give their keys or leave them to the database.
+    (@mixed $how:ident, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
+        if let ::std::option::Option::Some(keys) = $crate::model::given_keys($rows) {
+            $crate::session::InsertRows::insert_rows($table, $rows, $connection)?;
             return ::std::result::Result::Ok(keys);
         }
+        $crate::__flush_rows_for!(@some_given $how, $conn, $model, $table, $key, $rows, $connection)
+    }};
+    // None of the rows gives its key: generated keys grow in VALUES order,
+    // and sorting them pairs them with the rows whatever order RETURNING uses.
+    (@generated returning, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
+        let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
+            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&*$rows).returning($key), $connection)?;
+        keys.sort();
+        ::std::result::Result::Ok(keys)
+    }};
+    // MySQL: one multi-row insert gets consecutive `AUTO_INCREMENT` values
+    // starting at `LAST_INSERT_ID()` (InnoDB reserves them as one block for
+    // an insert whose row count is known).
+    (@generated last_insert_id, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
+        let inserted = diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&*$rows), $connection)?;
+        let first: u64 =
+            diesel::RunQueryDsl::get_result(diesel::select($crate::model::mysql::last_insert_id()), $connection)?;
+        ::std::result::Result::Ok((0..inserted as u64).map(|i| (first + i) as <$model as $crate::Model>::Key).collect())
+    }};
+    (@some_given returning, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
         let none_given = $rows.iter().all(|row| $crate::NewRow::key(row).is_none());
         let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
-            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&$rows).returning($key), $connection)?;
-        // Generated keys grow in VALUES order; sorting makes the pairing
-        // with the rows independent of the order RETURNING uses.
+            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values($rows).returning($key), $connection)?;
         if none_given {
             keys.sort();
         }
         ::std::result::Result::Ok(keys)
     }};
-    ($conn:ty, $new:ty, $model:ty, $table:path, generated $key:path) => {
-        impl $crate::FlushRows<$conn> for $new {
-            fn insert_keys(
-                rows: ::std::vec::Vec<Self>,
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                $crate::__flush_rows_returning!(@body $conn, $model, $table, $key, rows, conn)
-            }
+    (@some_given last_insert_id, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
+        if $rows.iter().any(|row| $crate::NewRow::key(row).is_some()) {
+            return ::std::result::Result::Err(diesel::result::Error::QueryBuilderError(
+                "MySQL cannot report generated keys for an insert that also gives some: flush those rows separately".into(),
+            ));
         }
-    };
-}
-
-/// Keys the caller gave: insert, and hand them back.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __flush_rows_given {
-    ($conn:ty, $new:ty, $model:ty, $table:path) => {
-        impl $crate::FlushRows<$conn> for $new {
-            fn insert_keys(
-                rows: ::std::vec::Vec<Self>,
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                let keys: ::std::option::Option<::std::vec::Vec<_>> = rows.iter().map($crate::NewRow::key).collect();
-                let keys = keys.ok_or_else(|| {
-                    diesel::result::Error::QueryBuilderError(
-                        "a new row of a table without a generated key must give its key".into(),
-                    )
-                })?;
-                diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
-                ::std::result::Result::Ok(keys)
-            }
-        }
-    };
-}
-
-/// MySQL: no `RETURNING`; one multi-row insert gets consecutive
-/// `AUTO_INCREMENT` values starting at `LAST_INSERT_ID()` (InnoDB reserves
-/// them as one block for an insert whose row count is known).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __flush_rows_mysql {
-    ($new:ty, $model:ty, $table:path, given) => {
-        $crate::__flush_rows_given!(diesel::MysqlConnection, $new, $model, $table);
-    };
-    ($new:ty, $model:ty, $table:path, generated $key:path, dense $dense:ty) => {
-        $crate::__flush_rows_mysql!($new, $model, $table, generated $key);
-    };
-    ($new:ty, $model:ty, $table:path, generated $key:path) => {
-        impl $crate::FlushRows<diesel::MysqlConnection> for $new {
-            fn insert_keys(
-                rows: ::std::vec::Vec<Self>,
-                conn: &mut diesel::MysqlConnection,
-            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                let given: ::std::option::Option<::std::vec::Vec<_>> = rows.iter().map($crate::NewRow::key).collect();
-                if let ::std::option::Option::Some(keys) = given {
-                    diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
-                    return ::std::result::Result::Ok(keys);
-                }
-                if rows.iter().any(|row| $crate::NewRow::key(row).is_some()) {
-                    return ::std::result::Result::Err(diesel::result::Error::QueryBuilderError(
-                        "MySQL cannot report generated keys for an insert that also gives some: flush those rows separately".into(),
-                    ));
-                }
-                let inserted = diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&rows), conn)?;
-                let first: u64 = diesel::RunQueryDsl::get_result(diesel::select($crate::model::mysql::last_insert_id()), conn)?;
-                ::std::result::Result::Ok((0..inserted as u64).map(|i| (first + i) as <$model as $crate::Model>::Key).collect())
-            }
-        }
-    };
+        $crate::__flush_rows_for!(@generated last_insert_id, $conn, $model, $table, $key, $rows, $connection)
+    }};
 }
 
 /// `UpsertRows` for every backend quarry is built with.

@@ -43,9 +43,11 @@ use crate::error::{Error, Result};
 use crate::model::{FlushRows, Model};
 use crate::relation::Relation;
 
+mod insert;
 mod returning;
 mod unit_of_work;
 
+pub use insert::InsertRows;
 pub use returning::{DeleteReturning, UpdateReturning};
 
 use unit_of_work::Queue;
@@ -180,7 +182,9 @@ impl<C: EngineConnection> Session<C> {
             return Err(Error::NoTransaction { operation: "commit" });
         }
         if !self.queue.is_empty() {
-            if let Err(error) = self.flush() {
+            // A failed flush rolls back the transaction (or savepoint) being
+            // committed, so it writes straight into it.
+            if let Err(error) = self.write_queue(false, true) {
                 self.rollback_after_failure();
                 return Err(error);
             }
@@ -392,29 +396,32 @@ impl<C: EngineConnection> Session<C> {
     }
 
     /// Inserts `rows` into `table` in as few statements as the backend
-    /// allows: multi-row `INSERT`s, each under the backend's limit of bind
-    /// parameters. Returns the number of rows inserted.
+    /// allows (SQLAlchemy's `insert(table).values([...])`): multi-row
+    /// `INSERT`s, each as many rows as the backend's limit of bind
+    /// parameters allows for the table's number of columns. Returns the
+    /// number of rows inserted.
     ///
-    /// SQLite cannot write `DEFAULT` inside `VALUES`, so there rows that
-    /// leave a column to its default (`None` in a `New*` field) are
-    /// inserted one statement per row (diesel's own fallback); other rows
-    /// go in one statement per chunk.
-    pub fn insert_all<T, R>(&mut self, table: T, rows: &[R]) -> Result<usize>
+    /// Rows that leave exactly the database-filled columns unset (`None` in
+    /// the `New*` fields of the generated key and of server defaults) go in
+    /// naming only the other columns. Otherwise, on SQLite, which cannot
+    /// write `DEFAULT` inside `VALUES`, the rows are grouped by the columns
+    /// they set, one statement per group and chunk, so rows setting
+    /// different columns go in a different order than given.
+    pub fn insert_all<N>(&mut self, table: <N::Model as Model>::Table, rows: &[N]) -> Result<usize>
     where
-        T: Copy,
-        R: InsertRows<T, C>,
+        N: FlushRows<C>,
     {
-        let mut inserted = 0;
-        for chunk in rows.chunks(Self::rows_per_statement()) {
-            inserted += R::insert_rows(table, chunk, &mut self.conn)?;
+        let _ = table;
+        let size = insert::rows_per_statement(C::MAX_BIND_PARAMETERS, N::binds_per_row(rows));
+        let insert = |conn: &mut C| {
+            rows.chunks(size).map(|chunk| N::insert_rows(chunk, conn)).sum::<diesel::QueryResult<usize>>()
+        };
+        // More than one statement (several chunks; on SQLite, perhaps
+        // several groups) runs in a transaction: all rows or none.
+        if rows.len() <= size && C::BACKEND != crate::engine::Backend::Sqlite {
+            return Ok(insert(&mut self.conn)?);
         }
-        Ok(inserted)
-    }
-
-    /// Rows per multi-row statement: the backend's bind limit over the
-    /// widest table quarry generates (32 columns).
-    fn rows_per_statement() -> usize {
-        (C::MAX_BIND_PARAMETERS / 32).max(1)
+        self.transaction(|s| Ok(insert(&mut s.conn)?))
     }
 
     /// Queues a new row (SQLAlchemy's `add`); the next [`flush`](Self::flush)
@@ -424,7 +431,7 @@ impl<C: EngineConnection> Session<C> {
     where
         N: FlushRows<C>,
     {
-        self.queue.push(Vec::new(), unit_of_work::Source::Ready(row))
+        self.queue.push([None, None], unit_of_work::Source::Ready(row))
     }
 
     /// Queues many new rows of one table.
@@ -461,7 +468,7 @@ impl<C: EngineConnection> Session<C> {
         let set = relation.child_setter().ok_or_else(|| relation.wrong_kind("add_child", "a has_many or has_one"))?;
         let parent = parent.into();
         self.queue.check_needs(&parent)?;
-        let needs = unit_of_work::slot_of(&parent).into_iter().collect();
+        let needs = [unit_of_work::slot_of(&parent), None];
         Ok(self.queue.push(needs, unit_of_work::built_from_parent_key(child, parent, set)))
     }
 
@@ -482,7 +489,7 @@ impl<C: EngineConnection> Session<C> {
         let set = relation.parent_setter().ok_or_else(|| relation.wrong_kind("add_with_parent", "a belongs_to"))?;
         let parent = parent.into();
         self.queue.check_needs(&parent)?;
-        let needs = unit_of_work::slot_of(&parent).into_iter().collect();
+        let needs = [unit_of_work::slot_of(&parent), None];
         Ok(self.queue.push(needs, unit_of_work::with_parent_key(row, parent, set)))
     }
 
@@ -505,30 +512,43 @@ impl<C: EngineConnection> Session<C> {
         let (a, b) = (a.into(), b.into());
         self.queue.check_needs(&a)?;
         self.queue.check_needs(&b)?;
-        let needs = unit_of_work::slot_of(&a).into_iter().chain(unit_of_work::slot_of(&b)).collect();
+        let needs = [unit_of_work::slot_of(&a), unit_of_work::slot_of(&b)];
         self.queue.push(needs, unit_of_work::linking(a, b, link));
         Ok(())
     }
 
     /// Writes every queued row: tables in foreign-key order (parents
     /// first, trees level by level), one multi-row `INSERT` per table and
-    /// level, chunked under the backend's bind limit, keys handed from
-    /// parents to children. Runs in the open transaction (as a savepoint)
+    /// level, chunked under the backend's bind limit for the table's number
+    /// of columns, keys handed from parents to children. Runs in the open
+    /// transaction (as a savepoint, when it takes more than one statement)
     /// or in a transaction of its own: a flush that fails writes nothing,
     /// and its queued rows are discarded.
+    ///
+    /// The result holds the key of every row written, so every `INSERT`
+    /// reads its keys back (`RETURNING`, or `LAST_INSERT_ID()` on
+    /// MySQL/MariaDB). The flush that [`commit`](Self::commit) runs returns
+    /// nothing: it reads back only the keys other queued rows need.
     pub fn flush(&mut self) -> Result<Flushed> {
+        self.write_queue(true, false)
+    }
+
+    /// Writes the queue: see [`flush`](Self::flush). With `all_keys`, every
+    /// row's key is read back. `in_caller_transaction`: the caller rolls
+    /// back the open transaction if the flush fails, so the flush needs no
+    /// savepoint of its own.
+    fn write_queue(&mut self, all_keys: bool, in_caller_transaction: bool) -> Result<Flushed> {
         if self.queue.is_empty() {
             return Ok(Flushed::default());
         }
         self.fire(Event::BeforeFlush);
-        let mut queue = self.queue.take();
-        let rows_per_statement = Self::rows_per_statement();
-        let flushed = if queue.is_one_statement(rows_per_statement) {
-            queue.flush(&mut self.conn, rows_per_statement)
+        let queue = self.queue.take();
+        let max_binds = C::MAX_BIND_PARAMETERS;
+        let flushed = if in_caller_transaction || queue.is_one_statement(max_binds) {
+            queue.flush(&mut self.conn, max_binds, all_keys)
         } else {
-            self.transaction(|s| queue.flush(&mut s.conn, rows_per_statement))
+            self.transaction(|s| queue.flush(&mut s.conn, max_binds, all_keys))
         };
-        queue.clear();
         if flushed.is_ok() {
             self.fire(Event::AfterFlush);
         }
@@ -547,7 +567,7 @@ impl<C: EngineConnection> Session<C> {
         if let Some(why) = rows.iter().find_map(|row| row.refused_value(C::BACKEND)) {
             return Err(Error::Data(crate::error::DataError { refused_by_quarry: true, message: why }));
         }
-        let size = Self::rows_per_statement();
+        let size = insert::rows_per_statement(C::MAX_BIND_PARAMETERS, N::Model::MODEL.fields.len());
         self.transaction(|s| {
             let mut affected = 0;
             for chunk in rows.chunks(size) {
@@ -661,27 +681,6 @@ where
                 Some(Err(error.into()))
             }
         }
-    }
-}
-
-/// Rows that can be inserted into table `T` on connection `C` in one
-/// multi-row statement: every diesel `Insertable` (such as the generated
-/// `New*` types). Used by [`Session::insert_all`].
-pub trait InsertRows<T, C>: Sized {
-    /// `INSERT INTO table VALUES (...), (...), ...` for `rows`.
-    fn insert_rows(table: T, rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize>;
-}
-
-impl<T, C, R> InsertRows<T, C> for R
-where
-    T: diesel::Table,
-    for<'r> &'r [R]: diesel::Insertable<T>,
-    for<'r> diesel::query_builder::InsertStatement<T, <&'r [R] as diesel::Insertable<T>>::Values>:
-        ExecuteDsl<C> + RunQueryDsl<C>,
-    C: diesel::Connection,
-{
-    fn insert_rows(table: T, rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize> {
-        diesel::insert_into(table).values(rows).execute(conn)
     }
 }
 

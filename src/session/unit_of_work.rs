@@ -2,7 +2,6 @@
 //! `link`, written by `flush` parents first, one multi-row INSERT per table.
 
 use std::any::{Any, TypeId};
-use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
 use crate::error::{DataError, Error, FlushProblem, Result};
@@ -71,31 +70,43 @@ impl Flushed {
 
 impl std::fmt::Debug for Flushed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Flushed").field("rows", &self.keys.resolved.len()).finish()
+        let rows = self.keys.resolved.iter().filter(|r| **r).count();
+        f.debug_struct("Flushed").field("rows", &rows).finish()
     }
 }
 
-/// Keys by slot, as the flush learns them: one typed map per model.
+/// Where a queued row sits: its bucket, and its index there.
+#[derive(Clone, Copy)]
+struct Place {
+    bucket: u32,
+    index: u32,
+}
+
+/// Keys by slot, as the flush learns them. Slots are numbered densely from
+/// `first_slot`, so every lookup is an index: a slot's place, then the
+/// typed key list of its bucket (`Vec<Option<M::Key>>`, by index).
 #[derive(Default)]
 pub(crate) struct Keys {
-    by_model: HashMap<TypeId, Box<dyn Any>>,
-    resolved: HashSet<usize>,
+    first_slot: usize,
+    places: Vec<Place>,
+    /// Whether a slot's row has been written with its key.
+    resolved: Vec<bool>,
+    by_bucket: Vec<Option<Box<dyn Any>>>,
 }
 
 impl Keys {
-    fn get<M: Model>(&self, slot: usize) -> Option<&M::Key> {
-        self.by_model.get(&TypeId::of::<M>())?.downcast_ref::<HashMap<usize, M::Key>>()?.get(&slot)
+    fn offset(&self, slot: usize) -> Option<usize> {
+        slot.checked_sub(self.first_slot).filter(|&offset| offset < self.places.len())
     }
 
-    fn insert<M: Model>(&mut self, slots: &[usize], keys: Vec<M::Key>) {
-        let map = self
-            .by_model
-            .entry(TypeId::of::<M>())
-            .or_insert_with(|| Box::new(HashMap::<usize, M::Key>::new()))
-            .downcast_mut::<HashMap<usize, M::Key>>()
-            .expect("one key map per model");
-        self.resolved.extend(slots.iter().copied());
-        map.extend(slots.iter().copied().zip(keys));
+    fn is_resolved(&self, slot: usize) -> bool {
+        self.offset(slot).is_some_and(|offset| self.resolved[offset])
+    }
+
+    fn get<M: Model>(&self, slot: usize) -> Option<&M::Key> {
+        let place = self.places[self.offset(slot)?];
+        let keys = self.by_bucket.get(place.bucket as usize)?.as_ref()?;
+        keys.downcast_ref::<Vec<Option<M::Key>>>()?.get(place.index as usize)?.as_ref()
     }
 
     fn resolve<M: Model>(&self, row: &RowRef<M>) -> Option<M::Key> {
@@ -103,6 +114,17 @@ impl Keys {
             RowRef::Pending(p) => self.get::<M>(p.slot).cloned(),
             RowRef::Existing(key) => Some(key.clone()),
         }
+    }
+
+    /// The key list of `bucket`, made on first use.
+    fn of_bucket<M: Model>(&mut self, bucket: usize, rows: usize) -> &mut Vec<Option<M::Key>> {
+        if self.by_bucket.len() <= bucket {
+            self.by_bucket.resize_with(bucket + 1, || None);
+        }
+        self.by_bucket[bucket]
+            .get_or_insert_with(|| Box::new((0..rows).map(|_| None).collect::<Vec<Option<M::Key>>>()))
+            .downcast_mut()
+            .expect("one key list per bucket")
     }
 }
 
@@ -115,20 +137,37 @@ pub(crate) enum Source<N> {
     Deferred(Build<N>),
 }
 
+/// The slots whose keys a row needs: none, one parent, or the two sides
+/// of a link.
+pub(crate) type Needs = [Option<usize>; 2];
+
 struct Entry<N> {
     slot: usize,
-    /// Slots whose keys this row needs.
-    needs: Vec<usize>,
-    source: Source<N>,
+    needs: Needs,
+    /// Taken when the row is written.
+    source: Option<Source<N>>,
+}
+
+/// How a bucket writes its rows.
+struct Write<'k> {
+    bucket: usize,
+    keys: &'k mut Keys,
+    /// The backend's limit of bind parameters per statement.
+    max_binds: usize,
+    /// Whether the caller can read every key (an explicit `flush`); if not,
+    /// keys are read back only for rows other rows need.
+    all_keys: bool,
+    /// By slot offset: whether another queued row needs this row's key.
+    needed: &'k [bool],
 }
 
 /// The queued rows of one table.
 trait Bucket<C> {
     fn model(&self) -> &'static app::Model;
     fn as_any(&mut self) -> &mut dyn Any;
-    /// Inserts every row whose needs are met, in rounds; returns how many
-    /// rows were written.
-    fn flush(&mut self, conn: &mut C, keys: &mut Keys, rows_per_statement: usize) -> Result<usize>;
+    /// Inserts every row, in rounds when rows of this table wait for other
+    /// rows of it; returns how many rows were written.
+    fn flush(&mut self, conn: &mut C, write: Write<'_>) -> Result<usize>;
     fn pending(&self) -> usize;
     /// Whether any row waits for another row's key.
     fn has_needs(&self) -> bool;
@@ -136,6 +175,10 @@ trait Bucket<C> {
 
 struct TypedBucket<N> {
     entries: Vec<Entry<N>>,
+    /// Whether any row waits for another row's key.
+    has_needs: bool,
+    /// Whether any row waits for the key of another row of this bucket.
+    needs_own_rows: bool,
 }
 
 impl<C, N> Bucket<C> for TypedBucket<N>
@@ -156,57 +199,77 @@ where
     }
 
     fn has_needs(&self) -> bool {
-        self.entries.iter().any(|e| !e.needs.is_empty())
+        self.has_needs
     }
 
-    fn flush(&mut self, conn: &mut C, keys: &mut Keys, rows_per_statement: usize) -> Result<usize> {
-        let mut written = 0;
+    fn flush(&mut self, conn: &mut C, write: Write<'_>) -> Result<usize> {
+        let table = &N::Model::MODEL.table;
+        let Write { bucket, keys, all_keys, needed, max_binds: write_max_binds } = write;
+        let mut waiting: Vec<usize> = (0..self.entries.len()).collect();
         // Rounds: a row referencing another row of the same table (a tree)
-        // waits for its parent's key.
-        while !self.entries.is_empty() {
-            let (ready, waiting): (Vec<Entry<N>>, Vec<Entry<N>>) = std::mem::take(&mut self.entries)
-                .into_iter()
-                .partition(|e| e.needs.iter().all(|s| keys.resolved.contains(s)));
-            self.entries = waiting;
-            if ready.is_empty() {
-                return Err(Error::Flush { table: &N::Model::MODEL.table, problem: FlushProblem::Cycle });
-            }
-            let mut slots = Vec::with_capacity(ready.len());
-            let mut rows = Vec::with_capacity(ready.len());
-            for entry in ready {
-                let row = match entry.source {
+        // waits for its parent's key. Rows of other tables were written
+        // before this one.
+        while !waiting.is_empty() {
+            let mut ready = Vec::with_capacity(waiting.len());
+            let mut rows = Vec::with_capacity(waiting.len());
+            let mut still = Vec::new();
+            for index in waiting {
+                let entry = &mut self.entries[index];
+                if self.needs_own_rows && !entry.needs.iter().flatten().all(|&slot| keys.is_resolved(slot)) {
+                    still.push(index);
+                    continue;
+                }
+                let row = match entry.source.take().expect("each row is written once") {
                     Source::Ready(row) => row,
-                    Source::Deferred(build) => build(keys).ok_or(Error::Flush {
-                        table: &N::Model::MODEL.table,
-                        problem: FlushProblem::UnknownRelatedRow,
-                    })?,
+                    Source::Deferred(build) => {
+                        build(keys).ok_or_else(|| Error::Flush { table, problem: FlushProblem::UnknownRelatedRow })?
+                    }
                 };
                 if let Some(why) = row.refused_value(C::BACKEND) {
                     return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
                 }
-                slots.push(entry.slot);
+                ready.push(index);
                 rows.push(row);
             }
-            let mut rows = rows.into_iter();
-            for slots in slots.chunks(rows_per_statement) {
-                let chunk: Vec<N> = rows.by_ref().take(slots.len()).collect();
-                let found = N::insert_keys(chunk, conn)?;
-                if found.len() != slots.len() {
-                    let problem = FlushProblem::MissingKeys { inserted: slots.len(), returned: found.len() };
-                    return Err(Error::Flush { table: &N::Model::MODEL.table, problem });
+            if ready.is_empty() {
+                return Err(Error::Flush { table, problem: FlushProblem::Cycle });
+            }
+            waiting = still;
+            let size = super::insert::rows_per_statement(write_max_binds, N::binds_per_row(&rows));
+            for (indexes, chunk) in ready.chunks(size).zip(rows.chunks(size)) {
+                let offset = |index: &usize| self.entries[*index].slot - keys.first_slot;
+                if !all_keys && !indexes.iter().any(|index| needed[offset(index)]) {
+                    N::insert_rows(chunk, conn)?;
+                    continue;
                 }
-                keys.insert::<N::Model>(slots, found);
-                written += slots.len();
+                let found = N::insert_keys(chunk, conn)?;
+                if found.len() != indexes.len() {
+                    let problem = FlushProblem::MissingKeys { inserted: indexes.len(), returned: found.len() };
+                    return Err(Error::Flush { table, problem });
+                }
+                for index in indexes {
+                    let offset = offset(index);
+                    keys.resolved[offset] = true;
+                }
+                let list = keys.of_bucket::<N::Model>(bucket, self.entries.len());
+                for (&index, key) in indexes.iter().zip(found) {
+                    list[index] = Some(key);
+                }
             }
         }
-        Ok(written)
+        Ok(self.entries.len())
     }
 }
 
 /// Everything a session has queued and not yet flushed.
 pub(crate) struct Queue<C> {
     buckets: Vec<Box<dyn Bucket<C>>>,
-    by_type: HashMap<TypeId, usize>,
+    /// Each row type's bucket (a few types: a list beats a hash map).
+    by_type: Vec<(TypeId, usize)>,
+    /// By slot offset: each row's place.
+    places: Vec<Place>,
+    /// By slot offset: whether another row needs this row's key.
+    needed: Vec<bool>,
     next_slot: usize,
     /// The first slot of what is queued now: a `Pending` below it was
     /// flushed (or discarded) already.
@@ -215,13 +278,20 @@ pub(crate) struct Queue<C> {
 
 impl<C> Default for Queue<C> {
     fn default() -> Self {
-        Queue { buckets: Vec::new(), by_type: HashMap::new(), next_slot: 0, first_slot: 0 }
+        Queue {
+            buckets: Vec::new(),
+            by_type: Vec::new(),
+            places: Vec::new(),
+            needed: Vec::new(),
+            next_slot: 0,
+            first_slot: 0,
+        }
     }
 }
 
 impl<C: crate::engine::EngineConnection> Queue<C> {
     pub(crate) fn is_empty(&self) -> bool {
-        self.buckets.iter().all(|b| b.pending() == 0)
+        self.places.is_empty()
     }
 
     /// Everything queued, to flush; what stays behind starts empty and
@@ -230,12 +300,6 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
     pub(crate) fn take(&mut self) -> Queue<C> {
         let next_slot = self.next_slot;
         std::mem::replace(self, Queue { next_slot, first_slot: next_slot, ..Queue::default() })
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.buckets.clear();
-        self.by_type.clear();
-        self.first_slot = self.next_slot;
     }
 
     /// Refuses a row that waits for a `Pending` of an earlier flush: that
@@ -248,40 +312,63 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         }
     }
 
-    fn bucket<N: FlushRows<C>>(&mut self) -> &mut TypedBucket<N> {
-        let index = *self.by_type.entry(TypeId::of::<N>()).or_insert_with(|| {
-            self.buckets.push(Box::new(TypedBucket::<N> { entries: Vec::new() }));
-            self.buckets.len() - 1
-        });
-        self.buckets[index].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type")
+    fn bucket_index<N: FlushRows<C>>(&mut self) -> usize {
+        let id = TypeId::of::<N>();
+        if let Some(&(_, index)) = self.by_type.iter().find(|(type_id, _)| *type_id == id) {
+            return index;
+        }
+        self.buckets.push(Box::new(TypedBucket::<N> { entries: Vec::new(), has_needs: false, needs_own_rows: false }));
+        let index = self.buckets.len() - 1;
+        self.by_type.push((id, index));
+        index
     }
 
     /// Queues a row built at flush time from the keys of `needs`.
-    pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Vec<usize>, source: Source<N>) -> Pending<N::Model> {
+    pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Needs, source: Source<N>) -> Pending<N::Model> {
         let slot = self.next_slot;
         self.next_slot += 1;
-        self.bucket::<N>().entries.push(Entry { slot, needs, source });
+        let bucket = self.bucket_index::<N>();
+        let mut needs_own_rows = false;
+        for &need in needs.iter().flatten() {
+            let offset = need - self.first_slot;
+            self.needed[offset] = true;
+            needs_own_rows |= self.places[offset].bucket as usize == bucket;
+        }
+        let typed = self.buckets[bucket].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type");
+        typed.has_needs |= needs.iter().any(Option::is_some);
+        typed.needs_own_rows |= needs_own_rows;
+        self.places.push(Place { bucket: bucket as u32, index: typed.entries.len() as u32 });
+        typed.entries.push(Entry { slot, needs, source: Some(source) });
+        self.needed.push(false);
         Pending { slot, _model: PhantomData }
     }
 
     /// Whether the flush is one INSERT: one table, no row waiting for
     /// another, few enough rows for one statement. One statement is atomic
     /// by itself and needs no savepoint around it.
-    pub(crate) fn is_one_statement(&self, rows_per_statement: usize) -> bool {
-        let mut filled = self.buckets.iter().filter(|b| b.pending() > 0);
-        match (filled.next(), filled.next()) {
-            (Some(bucket), None) => bucket.pending() <= rows_per_statement && !bucket.has_needs(),
+    pub(crate) fn is_one_statement(&self, max_binds: usize) -> bool {
+        match self.buckets.as_slice() {
+            [bucket] => {
+                let size = super::insert::rows_per_statement(max_binds, bucket.model().fields.len());
+                bucket.pending() <= size && !bucket.has_needs()
+            }
             _ => false,
         }
     }
 
-    /// Writes every queued row, parent tables first.
-    pub(crate) fn flush(&mut self, conn: &mut C, rows_per_statement: usize) -> Result<Flushed> {
-        let mut keys = Keys::default();
+    /// Writes every queued row, parent tables first. With `all_keys`, the
+    /// result holds every row's key; without, only those rows needed.
+    pub(crate) fn flush(mut self, conn: &mut C, max_binds: usize, all_keys: bool) -> Result<Flushed> {
+        let mut keys = Keys {
+            first_slot: self.first_slot,
+            resolved: vec![false; self.places.len()],
+            places: std::mem::take(&mut self.places),
+            by_bucket: Vec::new(),
+        };
         for index in self.order() {
-            self.buckets[index].flush(conn, &mut keys, rows_per_statement)?;
+            let write = Write { bucket: index, keys: &mut keys, max_binds, all_keys, needed: &self.needed };
+            self.buckets[index].flush(conn, write)?;
         }
-        self.clear();
         Ok(Flushed { keys })
     }
 

@@ -67,7 +67,7 @@ from_number!(i8, i16, i32, i64, u8, u16, u32, u64);
 /// SQL type has no parameters.
 macro_rules! as_expression {
     ($($ty:ty => $sql:ty),* $(,)?) => {$(
-        impl<'a, const P: u8, const S: u8> diesel::expression::AsExpression<$sql> for $ty {
+        impl<'a, 'b, const P: u8, const S: u8> diesel::expression::AsExpression<$sql> for $ty {
             type Expression = diesel::internal::derives::as_expression::Bound<$sql, Self>;
 
             fn as_expression(self) -> Self::Expression {
@@ -81,6 +81,8 @@ as_expression! {
     Decimal => diesel::sql_types::Nullable<Numeric<P, S>>,
     &'a Decimal => Numeric<P, S>,
     &'a Decimal => diesel::sql_types::Nullable<Numeric<P, S>>,
+    &'a &'b Decimal => Numeric<P, S>,
+    &'a &'b Decimal => diesel::sql_types::Nullable<Numeric<P, S>>,
 }
 
 impl<const P: u8, const S: u8, DB> diesel::serialize::ToSql<diesel::sql_types::Nullable<Numeric<P, S>>, DB> for Decimal

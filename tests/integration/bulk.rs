@@ -6,10 +6,12 @@ use crate::common;
 use diesel::prelude::*;
 
 use crate::schema;
-use schema::{article_tags, articles, authors, tags, NewArticle, NewArticleTag, NewAuthor, NewTag};
+use schema::{
+    article_tags, articles, authors, comments, tags, NewArticle, NewArticleTag, NewAuthor, NewComment, NewTag,
+};
 
 common::engine_tests! {
-    fn insert_all_writes_multi_row_statements_under_the_bind_limit(engine) {
+    fn insert_all_writes_one_statement_per_chunk_sized_by_the_real_width(engine) {
         let backend = engine.url().backend();
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
@@ -18,29 +20,101 @@ common::engine_tests! {
         let author: i32 = session.one(authors::table.select(authors::id)).unwrap();
         session.execute(diesel::insert_into(articles::table).values(NewArticle::new("Notes", author))).unwrap();
         let article: i32 = session.one(articles::table.select(articles::id)).unwrap();
-        let tags: Vec<NewTag> = (0..3000).map(|i| NewTag::new(format!("tag{i:05}"))).collect();
+        // 12,000 tags leave their generated key to the database: one column
+        // each, one statement everywhere (SQLite included, which cannot
+        // write DEFAULT in VALUES: the key column is left out).
+        let tags: Vec<NewTag> = (0..12_000).map(|i| NewTag::new(format!("tag{i:05}"))).collect();
         engine.record_statements(true);
-        assert_eq!(session.insert_all(tags::table, tags.as_slice()).unwrap(), 3000);
+        assert_eq!(session.insert_all(tags::table, tags.as_slice()).unwrap(), 12_000);
         let tag_inserts = engine.take_statements().iter().filter(|s| s.starts_with("INSERT")).count();
 
+        // 12,000 links of two columns: 24,000 binds, under every backend's limit.
         let ids: Vec<i32> = session.all(tags::table.select(tags::id).order(tags::id)).unwrap();
         let links: Vec<NewArticleTag> = ids.iter().map(|&tag| NewArticleTag::new(article, tag)).collect();
-        assert_eq!(session.insert_all(article_tags::table, links.as_slice()).unwrap(), 3000);
+        assert_eq!(session.insert_all(article_tags::table, links.as_slice()).unwrap(), 12_000);
         let link_inserts = engine.take_statements().iter().filter(|s| s.starts_with("INSERT")).count();
-        engine.record_statements(false);
-        session.commit().unwrap();
 
-        // Rows without defaults (article_tags): one statement per chunk everywhere
-        // (SQLite allows 32766 binds, 1023 rows of 32 columns; the others 65535).
-        // Rows leaving a column to its default (tags.id): SQLite cannot write
-        // DEFAULT in VALUES, so diesel inserts one row per statement there.
-        let (expected_tags, expected_links) = match backend {
-            quarry::engine::Backend::Sqlite => (3000, 3),
-            _ => (2, 2),
-        };
-        assert_eq!((tag_inserts, link_inserts), (expected_tags, expected_links));
-        let linked: i64 = session.one(article_tags::table.filter(article_tags::article_id.eq(article)).count()).unwrap();
-        assert_eq!(linked, 3000);
+        // 20,000 more links with two columns each: over SQLite's 32,766 binds
+        // (two statements there), under PostgreSQL's and MySQL's 65,535.
+        let more: Vec<NewArticleTag> = (0..20_000).map(|i| NewArticleTag::new(article, -i - 1)).collect();
+        session.execute(diesel::sql_query(match backend {
+            quarry::engine::Backend::Mysql => "SET FOREIGN_KEY_CHECKS = 0",
+            quarry::engine::Backend::Postgres => "SET session_replication_role = replica",
+            quarry::engine::Backend::Sqlite => "PRAGMA defer_foreign_keys = ON",
+        })).unwrap();
+        assert_eq!(session.insert_all(article_tags::table, more.as_slice()).unwrap(), 20_000);
+        let more_inserts = engine.take_statements().iter().filter(|s| s.starts_with("INSERT")).count();
+        engine.record_statements(false);
+        session.rollback().unwrap();
+
+        let expected_more = if backend == quarry::engine::Backend::Sqlite { 2 } else { 1 };
+        assert_eq!((tag_inserts, link_inserts, more_inserts), (1, 1, expected_more));
+    }
+
+    fn insert_all_groups_rows_by_the_columns_they_set(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        // Keys left to the database, keys given, and a server default
+        // (`views`) set on some rows only: every row keeps what it said.
+        let mut rows: Vec<NewTag> = (0..6).map(|i| NewTag::new(format!("generated {i}"))).collect();
+        rows.extend((0..4).map(|i| NewTag { id: Some(1000 + i), ..NewTag::new(format!("given {i}")) }));
+        engine.record_statements(true);
+        assert_eq!(session.insert_all(tags::table, &rows).unwrap(), 10);
+        let inserts = engine.take_statements().iter().filter(|s| s.starts_with("INSERT")).count();
+        engine.record_statements(false);
+        // SQLite: one statement per group of rows setting the same columns;
+        // elsewhere one, with DEFAULT for the keys left out.
+        assert_eq!(inserts, if engine.url().backend() == quarry::engine::Backend::Sqlite { 2 } else { 1 });
+        let given: Vec<(i32, String)> =
+            session.all(tags::table.filter(tags::id.ge(1000)).select((tags::id, tags::name)).order(tags::id)).unwrap();
+        assert_eq!(given, [(1000, "given 0".into()), (1001, "given 1".into()), (1002, "given 2".into()), (1003, "given 3".into())]);
+        let generated: i64 = session.one(tags::table.filter(tags::name.like("generated %")).count()).unwrap();
+        assert_eq!(generated, 6);
+
+        // A server default (`posted_at`) set on some rows only.
+        let author = session.add(NewAuthor::new("Ada"));
+        let flushed = session.flush().unwrap();
+        let author = *flushed.key(author).unwrap();
+        let article = session.add(NewArticle::new("Notes", author));
+        let article = *session.flush().unwrap().key(article).unwrap();
+        let noon = chrono::NaiveDate::from_ymd_opt(2024, 5, 1).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        let comments: Vec<NewComment> = (0..4)
+            .map(|i| NewComment {
+                posted_at: (i % 2 == 0).then(|| noon.into()),
+                ..NewComment::new(article, format!("c{i}"), i as f32)
+            })
+            .collect();
+        session.insert_all(comments::table, &comments).unwrap();
+        let posted: Vec<(String, chrono::NaiveDateTime)> = session
+            .all(comments::table.select((comments::body, comments::posted_at)).order(comments::body))
+            .unwrap()
+            .into_iter()
+            .map(|(body, at): (String, quarry::NaiveTimestamp)| (body, at.0))
+            .collect();
+        assert_eq!(posted.len(), 4);
+        assert_eq!((posted[0].1, posted[2].1), (noon, noon));
+        assert!(posted[1].1 != noon && posted[3].1 != noon, "rows leaving posted_at unset get the server default");
+    }
+
+    fn insert_all_that_fails_midway_inserts_nothing(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        // Three groups on SQLite (keys left out, keys given, a duplicate
+        // name in the last): the last statement fails, the others are undone.
+        let mut rows: Vec<NewTag> = (0..5).map(|i| NewTag::new(format!("t{i}"))).collect();
+        rows.extend((0..3).map(|i| NewTag { id: Some(500 + i), ..NewTag::new(format!("g{i}")) }));
+        rows.push(NewTag::new("t0"));
+        let error = session.insert_all(tags::table, &rows).unwrap_err();
+        assert!(matches!(error, quarry::Error::Integrity(_)), "{error:?}");
+        let left: i64 = session.one(tags::table.count()).unwrap();
+        assert_eq!(left, 0, "a failed insert_all leaves the table as it was");
+        // More rows than one statement takes (SQLite: 32,766 one-column
+        // rows), the duplicate in the last chunk.
+        let mut many: Vec<NewTag> = (0..40_000).map(|i| NewTag::new(format!("m{i:05}"))).collect();
+        many.push(NewTag::new("m00000"));
+        assert!(session.insert_all(tags::table, &many).is_err());
+        let left: i64 = session.one(tags::table.count()).unwrap();
+        assert_eq!(left, 0);
     }
 
     fn batches_stream_100_000_rows_a_page_at_a_time(engine) {

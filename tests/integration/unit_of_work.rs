@@ -10,8 +10,8 @@ use quarry::RowRef;
 
 use crate::schema;
 use schema::{
-    article_tags, articles, authors, categories, tags, Article, Author, Category, NewArticle, NewAuthor, NewCategory,
-    NewTag,
+    article_tags, articles, authors, categories, comments, tags, Article, Author, Category, NewArticle, NewAuthor,
+    NewCategory, NewComment, NewTag,
 };
 
 /// The INSERT statements of `statements`, by table.
@@ -25,6 +25,50 @@ fn inserts_by_table(statements: &[String]) -> std::collections::BTreeMap<String,
 }
 
 common::engine_tests! {
+    fn commit_reads_back_only_the_keys_other_rows_need(engine) {
+        let backend = engine.url().backend();
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        session.begin().unwrap();
+        let ada = session.add(NewAuthor::new("Ada"));
+        for a in 0..3 {
+            let article = session.add_child(ada, Author::ARTICLES, move |id| NewArticle::new(format!("a{a}"), id)).unwrap();
+            for c in 0..2 {
+                session.add_child(article, Article::COMMENTS, move |id| NewComment::new(id, format!("c{a}.{c}"), 1.0)).unwrap();
+            }
+        }
+        engine.record_statements(true);
+        session.commit().unwrap();
+        let statements = engine.take_statements();
+        engine.record_statements(false);
+        assert_eq!(inserts_by_table(&statements), [("articles".into(), 1), ("authors".into(), 1), ("comments".into(), 1)].into());
+        // Authors' and articles' keys are read back for their children;
+        // nobody can ask for the comments' keys after a commit.
+        let reads_keys = |table: &str| {
+            let at = statements.iter().position(|s| s.starts_with("INSERT") && s.contains(table)).unwrap();
+            statements[at].contains("RETURNING") || statements.get(at + 1).is_some_and(|s| s.to_lowercase().contains("last_insert_id"))
+        };
+        assert_eq!(
+            (reads_keys("authors"), reads_keys("articles"), reads_keys("comments")),
+            (true, true, false),
+            "{backend}: {statements:#?}"
+        );
+        assert!(statements.iter().all(|s| !s.starts_with("SAVEPOINT")), "commit's flush needs no savepoint: {statements:#?}");
+        let comments: Vec<(String, String)> = session
+            .all(comments::table.inner_join(articles::table).select((articles::title, comments::body)).order(comments::body))
+            .unwrap();
+        assert_eq!(comments.len(), 6);
+        assert!(comments.iter().all(|(title, body)| body[1..2] == title[1..2]), "{comments:?}");
+
+        // An explicit flush hands back every key.
+        let tags: Vec<_> = session.add_all((0..3).map(|i| NewTag::new(format!("t{i}"))));
+        let flushed = session.flush().unwrap();
+        let mut ids: Vec<i32> = tags.iter().map(|t| *flushed.key(*t).unwrap()).collect();
+        ids.sort();
+        let stored: Vec<i32> = session.all(tags::table.select(tags::id).order(tags::id)).unwrap();
+        assert_eq!(ids, stored);
+    }
+
     fn a_nested_graph_is_written_with_one_insert_per_table(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();

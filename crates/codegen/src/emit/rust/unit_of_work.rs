@@ -170,11 +170,13 @@ fn upsert(table: &Table, new: &Ident) -> TokenStream {
     }
 }
 
-/// For SQLite, which cannot write `DEFAULT` inside `VALUES`: the new rows
-/// without the columns the database fills in (the generated key, and
-/// columns with a server default left unset) and with NULL written out for
-/// the other unset nullable columns, so that many rows go in one statement.
-/// The flush uses it when every row leaves exactly those columns unset.
+/// The new rows without the columns the database fills in (the generated
+/// key, and columns with a server default left unset), borrowed, with NULL
+/// written out for the other unset nullable columns. SQLite cannot write
+/// `DEFAULT` inside `VALUES`, and PostgreSQL plans `DEFAULT` in a
+/// multi-row `VALUES` slowly, so when every row leaves exactly those
+/// columns unset the session inserts them through this type: many rows in
+/// one statement, naming only the columns that take values.
 fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> {
     let key = table.primary_key.first()?;
     let left_out =
@@ -185,14 +187,23 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
     }
     let name = ident(&format!("__QuarryDense{new}"));
     let module = ident(&table.module);
+    let count = columns.len();
     let fields = columns.iter().map(|c| {
         let field = ident(&c.field);
-        let ty = super::field_type(c);
-        quote!(#field: #ty,)
+        let ty = super::value_type(&c.ty);
+        if c.nullable {
+            quote!(#field: ::std::option::Option<&'a #ty>,)
+        } else {
+            quote!(#field: &'a #ty,)
+        }
     });
-    let moves = columns.iter().map(|c| {
+    let borrows = columns.iter().map(|c| {
         let field = ident(&c.field);
-        quote!(#field: row.#field,)
+        if c.nullable {
+            quote!(#field: row.#field.as_ref(),)
+        } else {
+            quote!(#field: &row.#field,)
+        }
     });
     let unset = omitted.iter().map(|c| {
         let field = ident(&c.field);
@@ -205,20 +216,22 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
             #[derive(diesel::prelude::Insertable)]
             #[diesel(table_name = #module)]
             #[diesel(treat_none_as_default_value = false)]
-            pub struct #name {
+            pub struct #name<'a> {
                 #(#fields)*
             }
 
-            impl #name {
+            impl<'a> #name<'a> {
+                /// How many columns it names.
+                pub const COLUMNS: usize = #count;
+
                 /// Whether `row` leaves every omitted column to the database.
                 pub fn accepts(row: &#new) -> bool {
                     #(#unset)&&*
                 }
-            }
 
-            impl ::std::convert::From<#new> for #name {
-                fn from(row: #new) -> Self {
-                    #name { #(#moves)* }
+                /// `row` without the omitted columns.
+                pub fn of(row: &'a #new) -> Self {
+                    #name { #(#borrows)* }
                 }
             }
         },
