@@ -193,12 +193,12 @@ impl<C: EngineConnection> Engine<C> {
 /// Settings for an [`Engine`], named after SQLAlchemy's `create_engine`
 /// arguments.
 ///
-/// r2d2 has no overflow: it opens connections up to one maximum and keeps
-/// at least `min_idle`. SQLAlchemy's `pool_size` + `max_overflow` map to
-/// r2d2's `max_size = pool_size + max_overflow` and `min_idle = pool_size`
-/// (connections beyond `pool_size` are closed once idle for `idle_timeout`),
-/// which is what [`pool_size`](Self::pool_size) and
-/// [`max_overflow`](Self::max_overflow) set.
+/// As SQLAlchemy's pool does, the engine opens connections when they are
+/// first needed: [`build`](Self::build) opens one (to check the URL), and
+/// checkouts open more, up to `pool_size + max_overflow`. Connections idle
+/// longer than `idle_timeout` are closed, down to `min_idle`.
+/// [`min_idle`](Self::min_idle) asks for connections opened at `build` and
+/// kept open however long they sit idle (r2d2's `min_idle`).
 #[derive(Debug, Clone)]
 pub struct EngineBuilder<C> {
     pool_size: u32,
@@ -254,7 +254,8 @@ impl<C> EngineBuilder<C> {
         }
     }
 
-    /// Connections kept open (default 5).
+    /// Connections the pool keeps for reuse under steady load (default 5);
+    /// with [`max_overflow`](Self::max_overflow), the most it opens.
     pub fn pool_size(mut self, size: u32) -> Self {
         self.pool_size = size;
         self
@@ -266,7 +267,9 @@ impl<C> EngineBuilder<C> {
         self
     }
 
-    /// Idle connections to keep at least (default: `pool_size`).
+    /// Connections opened at [`build`](Self::build) and kept open while
+    /// idle (default 0: connections are opened when first needed, and
+    /// closed after `idle_timeout` unused).
     pub fn min_idle(mut self, min_idle: u32) -> Self {
         self.min_idle = Some(min_idle);
         self
@@ -331,8 +334,10 @@ impl<C> EngineBuilder<C> {
 }
 
 impl<C: EngineConnection> EngineBuilder<C> {
-    /// Builds the engine for `url`, opening `pool_size` connections now so
-    /// that a wrong URL fails here rather than at first use.
+    /// Builds the engine for `url`, opening one connection now so that a
+    /// wrong URL fails here rather than at first use (and `min_idle`
+    /// connections, if asked); the pool opens the others when they are
+    /// needed.
     ///
     /// The first connection is opened before the pool, and its failure is
     /// returned at once, classified by cause (see
@@ -365,7 +370,7 @@ impl<C: EngineConnection> EngineBuilder<C> {
             (1, Some(1))
         } else {
             let max = (self.pool_size + self.max_overflow).max(1);
-            (max, Some(self.min_idle.unwrap_or(self.pool_size).min(max)))
+            (max, Some(self.min_idle.unwrap_or(1).min(max)))
         };
         let manager = Manager::new(&url, shared.clone());
         manager.open_first()?;

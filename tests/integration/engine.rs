@@ -139,6 +139,35 @@ mod small_pool {
     }
 }
 
+mod lazy_pool {
+    use super::*;
+
+    common::engine_tests! {
+    fn the_pool_opens_connections_when_checkouts_need_them(engine) {
+        // `build` opened one, to check the URL; it is handed out first.
+        assert_eq!(engine.pool_state().0, 1);
+        let first = engine.session().unwrap();
+        assert_eq!(engine.pool_state(), (1, 0));
+        let more = (engine.session().unwrap(), engine.session().unwrap());
+        assert_eq!(engine.pool_state(), (3, 0));
+        drop((first, more));
+        assert_eq!(engine.pool_state(), (3, 3), "returned connections stay for reuse");
+    }
+    }
+}
+
+mod eager_pool {
+    use super::*;
+
+    common::engine_tests! {
+    @settings |b| b.min_idle(3);
+
+    fn min_idle_connections_are_opened_at_build(engine) {
+        assert_eq!(engine.pool_state(), (3, 3));
+    }
+    }
+}
+
 /// Four threads writing to one SQLite file at once: `BEGIN IMMEDIATE` and
 /// the busy timeout queue them, so none sees "database is locked".
 #[cfg(feature = "sqlite")]
