@@ -2,6 +2,8 @@
 //! file whose embedded migrations are already applied.
 //!
 //! - **diesel**: `SqliteConnection::establish` and the query;
+//! - **diesel + pragmas**: the same with the settings quarry gives each
+//!   connection (foreign keys, busy timeout, WAL, `synchronous = NORMAL`);
 //! - **quarry engine**: `Engine::connect` (the pool, one connection opened
 //!   with quarry's settings: foreign keys on, WAL, a busy timeout), a
 //!   session, and the query;
