@@ -7,6 +7,8 @@
 //! - **quarry engine**: `Engine::connect` (the pool, one connection opened
 //!   with quarry's settings: foreign keys on, WAL, a busy timeout), a
 //!   session, and the query;
+//! - **quarry engine, min_idle(5)**: the pool opening five connections at
+//!   build, as it did before it opened them lazily;
 //! - **quarry engine + migrations**: the same with
 //!   `engine.run_migrations(MIGRATIONS)` first, which finds nothing to do.
 //!
@@ -63,16 +65,22 @@ fn main() {
         let mut session = engine.session().unwrap();
         query(session.connection())
     };
+    let eager = || {
+        let engine = Engine::<SqliteConnection>::builder().min_idle(5).build(&url).unwrap();
+        let mut session = engine.session().unwrap();
+        query(session.connection())
+    };
     let migrated = || {
         let engine = Engine::<SqliteConnection>::connect(&url).unwrap();
         assert!(engine.run_migrations(MIGRATIONS).unwrap().is_empty());
         let mut session = engine.session().unwrap();
         query(session.connection())
     };
-    let contenders: [(&str, &dyn Fn() -> i64); 4] = [
+    let contenders: [(&str, &dyn Fn() -> i64); 5] = [
         ("diesel", &diesel),
         ("diesel + pragmas", &pragmas),
         ("quarry engine", &engine),
+        ("quarry engine, min_idle(5)", &eager),
         ("quarry engine + migrations", &migrated),
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
