@@ -16,8 +16,10 @@
 //! cargo bench -p quarry-tests --bench startup
 //! ```
 //!
-//! The three run interleaved, call by call, rotating which goes first; the
-//! bench prints each one's median and its ratio to diesel.
+//! The contenders run interleaved, call by call, rotating which goes first,
+//! in this process and then each in a process of its own (the bench runs
+//! itself): what a program's start-up costs; the bench prints each one's
+//! median and its ratio to diesel.
 
 use std::time::Instant;
 
@@ -43,7 +45,90 @@ fn median(mut samples: Vec<f64>) -> f64 {
     samples[samples.len() / 2]
 }
 
+/// The contenders, by name: each opens the database at `url` (`path`) and
+/// runs the query.
+fn contenders(path: &std::path::Path, url: &str) -> Vec<(&'static str, Box<dyn Fn() -> i64>)> {
+    let file = path.to_str().unwrap().to_owned();
+    let (f1, f2) = (file.clone(), file);
+    let (u1, u2, u3) = (url.to_owned(), url.to_owned(), url.to_owned());
+    vec![
+        (
+            "diesel",
+            Box::new(move || {
+                let mut conn = SqliteConnection::establish(&f1).unwrap();
+                query(&mut conn)
+            }),
+        ),
+        (
+            "diesel + pragmas",
+            Box::new(move || {
+                let mut conn = SqliteConnection::establish(&f2).unwrap();
+                let pragmas = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                               PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+                diesel::connection::SimpleConnection::batch_execute(&mut conn, pragmas).unwrap();
+                query(&mut conn)
+            }),
+        ),
+        (
+            "quarry engine",
+            Box::new(move || {
+                let engine = Engine::<SqliteConnection>::connect(&u1).unwrap();
+                let mut session = engine.session().unwrap();
+                query(session.connection())
+            }),
+        ),
+        (
+            "quarry engine, min_idle(5)",
+            Box::new(move || {
+                let engine = Engine::<SqliteConnection>::builder().min_idle(5).build(&u2).unwrap();
+                let mut session = engine.session().unwrap();
+                query(session.connection())
+            }),
+        ),
+        (
+            "quarry engine + migrations",
+            Box::new(move || {
+                let engine = Engine::<SqliteConnection>::connect(&u3).unwrap();
+                assert!(engine.run_migrations(MIGRATIONS).unwrap().is_empty());
+                let mut session = engine.session().unwrap();
+                query(session.connection())
+            }),
+        ),
+    ]
+}
+
+/// Times `run(which)` for every contender, interleaved, rotating which goes
+/// first; prints each one's median and its ratio to the first's.
+fn compare(label: &str, names: &[&str], rounds: usize, run: impl Fn(usize)) {
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    for round in 0..rounds {
+        for k in 0..names.len() {
+            let which = (round + k) % names.len();
+            let start = Instant::now();
+            run(which);
+            times[which].push(start.elapsed().as_secs_f64());
+        }
+    }
+    let base = median(times[0].clone());
+    for (name, samples) in names.iter().zip(times) {
+        let m = median(samples);
+        println!("{label:<10} {name:<28} {:>8.1} µs   ratio {:.3}", m * 1e6, m / base);
+    }
+}
+
+/// The variable that makes this binary run one contender and exit.
+const CHILD: &str = "QUARRY_BENCH_STARTUP_CHILD";
+
 fn main() {
+    if let Ok(child) = std::env::var(CHILD) {
+        // A child process: one contender, from nothing to the query's rows.
+        let (which, path) = child.split_once(':').unwrap();
+        let path = std::path::PathBuf::from(path);
+        let url = format!("sqlite:///{}", path.display());
+        let contenders = contenders(&path, &url);
+        assert_eq!(contenders[which.parse::<usize>().unwrap()].1(), 0);
+        return;
+    }
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
@@ -51,53 +136,17 @@ fn main() {
     let url = format!("sqlite:///{}", path.display());
     Engine::<SqliteConnection>::connect(&url).unwrap().run_migrations(MIGRATIONS).unwrap();
 
-    let diesel = || {
-        let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-        query(&mut conn)
-    };
-    let pragmas = || {
-        let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
-        diesel::connection::SimpleConnection::batch_execute(&mut conn, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").unwrap();
-        query(&mut conn)
-    };
-    let engine = || {
-        let engine = Engine::<SqliteConnection>::connect(&url).unwrap();
-        let mut session = engine.session().unwrap();
-        query(session.connection())
-    };
-    let eager = || {
-        let engine = Engine::<SqliteConnection>::builder().min_idle(5).build(&url).unwrap();
-        let mut session = engine.session().unwrap();
-        query(session.connection())
-    };
-    let migrated = || {
-        let engine = Engine::<SqliteConnection>::connect(&url).unwrap();
-        assert!(engine.run_migrations(MIGRATIONS).unwrap().is_empty());
-        let mut session = engine.session().unwrap();
-        query(session.connection())
-    };
-    let contenders: [(&str, &dyn Fn() -> i64); 5] = [
-        ("diesel", &diesel),
-        ("diesel + pragmas", &pragmas),
-        ("quarry engine", &engine),
-        ("quarry engine, min_idle(5)", &eager),
-        ("quarry engine + migrations", &migrated),
-    ];
-    let mut times: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
-    for round in 0..ROUNDS {
-        for k in 0..contenders.len() {
-            let which = (round + k) % contenders.len();
-            let start = Instant::now();
-            assert_eq!(contenders[which].1(), 0);
-            times[which].push(start.elapsed().as_secs_f64());
-        }
+    let contenders = contenders(&path, &url);
+    let names: Vec<&str> = contenders.iter().map(|(name, _)| *name).collect();
+    compare("in process", &names, ROUNDS, |which| assert_eq!(contenders[which].1(), 0));
+    // The same, each a process of its own: what a program's start-up costs.
+    let me = std::env::current_exe().unwrap();
+    compare("process", &names, ROUNDS / 3, |which| {
+        let status =
+            std::process::Command::new(&me).env(CHILD, format!("{which}:{}", path.display())).status().unwrap();
+        assert!(status.success());
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    let base = median(times[0].clone());
-    for ((name, _), samples) in contenders.iter().zip(times) {
-        let m = median(samples);
-        println!("start-up  {name:<28} {:>8.1} µs   ratio {:.3}", m * 1e6, m / base);
-    }
-    let _ = std::fs::remove_file(&path);
-    let _ = std::fs::remove_file(path.with_extension("db-wal"));
-    let _ = std::fs::remove_file(path.with_extension("db-shm"));
 }
