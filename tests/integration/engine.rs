@@ -148,10 +148,14 @@ mod lazy_pool {
         assert_eq!(engine.pool_state().0, 1);
         let first = engine.session().unwrap();
         assert_eq!(engine.pool_state(), (1, 0));
+        // Three at once: the pool opens what they need (r2d2 may open one
+        // more than the waiting checkout takes), far from its 15.
         let more = (engine.session().unwrap(), engine.session().unwrap());
-        assert_eq!(engine.pool_state(), (3, 0));
+        let (open, _) = engine.pool_state();
+        assert!((3..=4).contains(&open), "{open} connections open for 3 checkouts");
         drop((first, more));
-        assert_eq!(engine.pool_state(), (3, 3), "returned connections stay for reuse");
+        let (open, idle) = engine.pool_state();
+        assert!(open >= 3 && idle == open, "returned connections stay for reuse: {open} open, {idle} idle");
     }
     }
 }
