@@ -166,6 +166,9 @@ pub fn upgrade<'m, C: MigrationConnection>(
     target: &Target,
     options: &Options,
 ) -> Result<Vec<&'m str>> {
+    if *target == Target::Head && all_applied(conn, migrations)? {
+        return Ok(Vec::new());
+    }
     let outcome = with_bookkeeping(conn, options, |conn| {
         let records = conn.applied()?;
         let complete: Vec<&str> = records.iter().filter(|r| r.complete).map(|r| r.version.as_str()).collect();
@@ -191,6 +194,24 @@ pub fn upgrade<'m, C: MigrationConnection>(
     });
     crate::engine::schema_changed(conn);
     outcome
+}
+
+/// Whether every migration is recorded as completely applied, unchanged,
+/// read without the lock or any write: the start-up of a program whose
+/// database is up to date costs two reads. Anything else (a pending,
+/// partly applied or changed migration, no bookkeeping table) is left to
+/// the locked path, which reads again under the lock (and brings an old
+/// bookkeeping table up to date). A concurrent runner's
+/// records are invisible until it commits (SQLite, PostgreSQL) or marked
+/// incomplete until it finishes (MySQL), so they never make this true early.
+fn all_applied<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<bool> {
+    // A table made before a column of it existed cannot be read as it is:
+    // the locked path brings it up to date.
+    let Ok(records) = recorded(conn) else { return Ok(false) };
+    Ok(migrations.iter().all(|migration| {
+        let Some(script) = migration.script(C::BACKEND) else { return true };
+        records.iter().any(|r| r.version == *migration.version && r.complete && r.checksum == checksum(&script.up))
+    }) && records.iter().all(|r| r.complete))
 }
 
 /// Runs `work`, the migrations of one command, atomically where DDL is

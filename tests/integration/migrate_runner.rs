@@ -55,6 +55,34 @@ common::engine_tests! {
         assert!(diesel::sql_query("SELECT author FROM notes").execute(conn).is_ok());
     }
 
+    fn an_up_to_date_database_is_checked_with_reads_only(engine) {
+        let mut conn = engine.connection().unwrap();
+        let conn = &mut *conn;
+        assert_eq!(run_pending(conn, MIGRATIONS).unwrap().len(), 3);
+        engine.record_statements(true);
+        assert!(run_pending(conn, MIGRATIONS).unwrap().is_empty());
+        let statements = engine.take_statements();
+        engine.record_statements(false);
+        // Start-up of a program whose database is current: no lock, no
+        // DDL, no transaction, only reads of the catalog and the records.
+        assert!(!statements.is_empty() && statements.len() <= 2, "{statements:#?}");
+        assert!(statements.iter().all(|s| s.trim_start().to_uppercase().starts_with("SELECT")), "{statements:#?}");
+
+        // One migration changed since it was applied: the locked path runs
+        // and says so.
+        let mut changed = MIGRATIONS.to_vec();
+        if let Some(script) = changed[0].sqlite.as_mut() {
+            script.up = format!("{}\n-- edited", script.up).into();
+        }
+        if let Some(script) = changed[0].postgres.as_mut() {
+            script.up = format!("{}\n-- edited", script.up).into();
+        }
+        if let Some(script) = changed[0].mysql.as_mut() {
+            script.up = format!("{}\n-- edited", script.up).into();
+        }
+        assert!(matches!(run_pending(conn, &changed), Err(Error::MigrationChanged { .. })));
+    }
+
     fn stamping_moves_the_record_exactly_to_the_target_either_way(engine) {
         let mut conn = engine.connection().unwrap();
         let conn = &mut *conn;
