@@ -34,6 +34,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::r2d2::{Pool, PooledConnection};
+use scheduled_thread_pool::ScheduledThreadPool;
 
 pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
 pub use events::{CascadeAction, CascadeEvent, Event, EventKind, Listener};
@@ -209,6 +210,8 @@ pub struct EngineBuilder<C> {
     idle_timeout: Option<Duration>,
     pre_ping: bool,
     echo: bool,
+    /// `None`: 1 for SQLite, 3 (r2d2's default) for the servers.
+    connect_threads: Option<usize>,
     /// `None`: the URL's `timeout`, else 5 s.
     sqlite_busy_timeout: Option<Duration>,
     sqlite_wal: bool,
@@ -227,6 +230,7 @@ impl<C> Default for EngineBuilder<C> {
             idle_timeout: Some(Duration::from_secs(600)),
             pre_ping: false,
             echo: false,
+            connect_threads: None,
             sqlite_busy_timeout: None,
             sqlite_wal: true,
             read_only: false,
@@ -247,6 +251,7 @@ impl<C> EngineBuilder<C> {
             idle_timeout: self.idle_timeout,
             pre_ping: self.pre_ping,
             echo: self.echo,
+            connect_threads: self.connect_threads,
             sqlite_busy_timeout: self.sqlite_busy_timeout,
             sqlite_wal: self.sqlite_wal,
             read_only: self.read_only,
@@ -298,6 +303,16 @@ impl<C> EngineBuilder<C> {
     /// server dropped it (SQLAlchemy's `pool_pre_ping`; default off).
     pub fn pre_ping(mut self, on: bool) -> Self {
         self.pre_ping = on;
+        self
+    }
+
+    /// Threads that open the pool's connections in the background and close
+    /// idle ones (r2d2's worker threads; default 1 for SQLite, whose
+    /// connections open in microseconds, and 3 for PostgreSQL and
+    /// MySQL/MariaDB, so that a burst of checkouts on a cold pool opens
+    /// connections in parallel). Each is spawned at `build`.
+    pub fn connect_threads(mut self, threads: usize) -> Self {
+        self.connect_threads = Some(threads.max(1));
         self
     }
 
@@ -375,6 +390,12 @@ impl<C: EngineConnection> EngineBuilder<C> {
         let manager = Manager::new(&url, shared.clone());
         manager.open_first()?;
         let pool = Pool::builder()
+            .thread_pool(Arc::new(ScheduledThreadPool::new(self.connect_threads.unwrap_or(match C::BACKEND {
+                // Opening a SQLite connection takes microseconds: one thread
+                // keeps up, and start-up spawns no more.
+                Backend::Sqlite => 1,
+                _ => 3,
+            }))))
             .max_size(max_size)
             .min_idle(min_idle)
             .connection_timeout(self.pool_timeout)
