@@ -47,7 +47,10 @@ fn median(mut samples: Vec<f64>) -> f64 {
 
 /// The contenders, by name: each opens the database at `url` (`path`) and
 /// runs the query.
-fn contenders(path: &std::path::Path, url: &str) -> Vec<(&'static str, Box<dyn Fn() -> i64>)> {
+/// A contender: its name, and the call from nothing to the query's rows.
+type Contender = (&'static str, Box<dyn Fn() -> i64>);
+
+fn contenders(path: &std::path::Path, url: &str) -> Vec<Contender> {
     let file = path.to_str().unwrap().to_owned();
     let (f1, f2) = (file.clone(), file);
     let (u1, u2, u3) = (url.to_owned(), url.to_owned(), url.to_owned());
