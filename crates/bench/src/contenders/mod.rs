@@ -6,6 +6,7 @@ pub mod postgres;
 pub mod quarry;
 pub mod rusqlite;
 pub mod sql;
+pub mod sqlx;
 
 use crate::contender::{Contender, Reference};
 use crate::database::{Backend, Database};
@@ -25,6 +26,7 @@ pub fn for_database(db: &Database) -> Result<(Box<dyn Reference>, Vec<Box<dyn Co
                     Box::new(diesel::Diesel::<::diesel::SqliteConnection>::connect(db)?) as Box<dyn Contender>,
                     Box::new(quarry::Quarry::<::diesel::SqliteConnection>::connect(db)?),
                     Box::new(rusqlite::Rusqlite::connect(db)?),
+                    Box::new(sqlx::Sqlx::<::sqlx::SqliteConnection>::connect(db)?),
                 ],
             )
         }
@@ -37,6 +39,7 @@ pub fn for_database(db: &Database) -> Result<(Box<dyn Reference>, Vec<Box<dyn Co
                     Box::new(diesel::Diesel::<::diesel::PgConnection>::connect(db)?) as Box<dyn Contender>,
                     Box::new(quarry::Quarry::<::diesel::PgConnection>::connect(db)?),
                     Box::new(postgres::Postgres::connect(db)?),
+                    Box::new(sqlx::Sqlx::<::sqlx::PgConnection>::connect(db)?),
                 ],
             )
         }
@@ -49,6 +52,7 @@ pub fn for_database(db: &Database) -> Result<(Box<dyn Reference>, Vec<Box<dyn Co
                     Box::new(diesel::Diesel::<::diesel::MysqlConnection>::connect(db)?) as Box<dyn Contender>,
                     Box::new(quarry::Quarry::<::diesel::MysqlConnection>::connect(db)?),
                     Box::new(mysql::Mysql::connect(db)?),
+                    Box::new(sqlx::Sqlx::<::sqlx::MySqlConnection>::connect(db)?),
                 ],
             )
         }
