@@ -5,6 +5,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod quarry;
 pub mod rusqlite;
+pub mod seaorm;
 pub mod sql;
 pub mod sqlx;
 
@@ -27,6 +28,7 @@ pub fn for_database(db: &Database) -> Result<(Box<dyn Reference>, Vec<Box<dyn Co
                     Box::new(quarry::Quarry::<::diesel::SqliteConnection>::connect(db)?),
                     Box::new(rusqlite::Rusqlite::connect(db)?),
                     Box::new(sqlx::Sqlx::<::sqlx::SqliteConnection>::connect(db)?),
+                    Box::new(seaorm::SeaOrm::connect(db)?),
                 ],
             )
         }
@@ -40,6 +42,7 @@ pub fn for_database(db: &Database) -> Result<(Box<dyn Reference>, Vec<Box<dyn Co
                     Box::new(quarry::Quarry::<::diesel::PgConnection>::connect(db)?),
                     Box::new(postgres::Postgres::connect(db)?),
                     Box::new(sqlx::Sqlx::<::sqlx::PgConnection>::connect(db)?),
+                    Box::new(seaorm::SeaOrm::connect(db)?),
                 ],
             )
         }
@@ -53,6 +56,7 @@ pub fn for_database(db: &Database) -> Result<(Box<dyn Reference>, Vec<Box<dyn Co
                     Box::new(quarry::Quarry::<::diesel::MysqlConnection>::connect(db)?),
                     Box::new(mysql::Mysql::connect(db)?),
                     Box::new(sqlx::Sqlx::<::sqlx::MySqlConnection>::connect(db)?),
+                    Box::new(seaorm::SeaOrm::connect(db)?),
                 ],
             )
         }
