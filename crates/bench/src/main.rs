@@ -16,7 +16,7 @@ usage: cargo run -p quarry-bench --release -- [options]
   --rounds N        timed rounds per shape, after the check (default: 30)
   --write           regenerate docs/performance.md and docs/performance/<backend>.svg
   --sqlalchemy PATH SQLAlchemy's figures (JSON from sqlalchemy/bench.py) to add to the page
-                    (default: crates/bench/sqlalchemy/results.json when present)";
+                    (default: target/sqlalchemy-bench.json, where the script writes, when present)";
 
 /// The command line, parsed.
 struct Options {
@@ -98,7 +98,7 @@ fn main() -> ExitCode {
     }
     run.finish();
     let sqlalchemy = options.sqlalchemy.or_else(|| {
-        let default = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sqlalchemy/results.json");
+        let default = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/sqlalchemy-bench.json");
         default.is_file().then_some(default)
     });
     if let Some(path) = sqlalchemy {
