@@ -50,6 +50,23 @@ fn seed(reference: &mut dyn Reference, shape: Shape) -> Result<()> {
     }
 }
 
+/// What a write is handed, built before the timing starts.
+enum Input {
+    Reads,
+    Users(Vec<data::NewUser>),
+    Trees(Vec<data::NewTree>),
+}
+
+impl Input {
+    fn for_shape(shape: Shape) -> Input {
+        match shape {
+            Shape::Insert(n) => Input::Users(data::users(n, |_| Some("hair_color"))),
+            Shape::NestedWrite(n) => Input::Trees(data::trees(n)),
+            Shape::Trivial(_) | Shape::Medium(_) | Shape::Associations(_) => Input::Reads,
+        }
+    }
+}
+
 /// Runs `shape` once on `contender`; the result is dropped inside (as a
 /// timed call drops it) unless `keep`, when it comes back in plain form.
 /// A write's outcome is what the tables hold after it; they are emptied.
@@ -59,32 +76,20 @@ fn call(
     shape: Shape,
     keep: bool,
 ) -> Result<(f64, Option<Outcome>)> {
-    let (inserted, trees);
-    let input = match shape {
-        Shape::Insert(n) => {
-            inserted = data::users(n, |_| Some("hair_color"));
-            Some(Ok(&inserted))
-        }
-        Shape::NestedWrite(n) => {
-            trees = data::trees(n);
-            Some(Err(&trees))
-        }
-        _ => None,
-    };
+    let input = Input::for_shape(shape);
     let start = Instant::now();
-    let output = match (shape, input) {
-        (Shape::Trivial(_), _) => Some(contender.trivial()?),
-        (Shape::Medium(_), _) => Some(contender.medium()?),
-        (Shape::Associations(_), _) => Some(contender.associations()?),
-        (_, Some(Ok(users))) => {
+    let output = match (&input, shape) {
+        (Input::Users(users), _) => {
             contender.insert(users)?;
             None
         }
-        (_, Some(Err(trees))) => {
+        (Input::Trees(trees), _) => {
             contender.nested_write(trees)?;
             None
         }
-        (_, None) => unreachable!("a write has its input"),
+        (Input::Reads, Shape::Trivial(_)) => Some(contender.trivial()?),
+        (Input::Reads, Shape::Medium(_)) => Some(contender.medium()?),
+        (Input::Reads, _) => Some(contender.associations()?),
     };
     let outcome = match output {
         Some(output) if keep => Some(output.outcome()),
@@ -95,6 +100,7 @@ fn call(
         None => None,
     };
     let seconds = start.elapsed().as_secs_f64();
+    drop(input);
     if shape.writes() {
         let stored = if keep { Some(Outcome::Stored(reference.stored()?)) } else { None };
         reference.clear()?;

@@ -153,8 +153,14 @@ macro_rules! last_insert_ids {
     }};
 }
 
+/// Empties the tables, children first. PostgreSQL truncates: deleted rows
+/// would stay behind as dead tuples until a vacuum, and every later
+/// foreign-key check and scan would wade through them.
+const DELETE_ALL: &[&str] = &["DELETE FROM comments", "DELETE FROM posts", "DELETE FROM users"];
+const TRUNCATE_ALL: &[&str] = &["TRUNCATE comments, posts, users"];
+
 macro_rules! backend {
-    ($conn:ty, $ids:ident) => {
+    ($conn:ty, $ids:ident, $clear:expr) => {
         impl Contender for Diesel<$conn> {
             fn name(&self) -> &'static str {
                 "diesel"
@@ -226,9 +232,9 @@ macro_rules! backend {
             }
 
             fn clear(&mut self) -> Result<()> {
-                diesel::delete(comments::table).execute(&mut self.conn)?;
-                diesel::delete(posts::table).execute(&mut self.conn)?;
-                diesel::delete(users::table).execute(&mut self.conn)?;
+                for statement in $clear {
+                    diesel::sql_query(*statement).execute(&mut self.conn)?;
+                }
                 Ok(())
             }
 
@@ -256,9 +262,9 @@ macro_rules! backend {
     };
 }
 
-backend!(diesel::SqliteConnection, returning_ids);
-backend!(diesel::PgConnection, returning_ids);
-backend!(diesel::MysqlConnection, last_insert_ids);
+backend!(diesel::SqliteConnection, returning_ids, DELETE_ALL);
+backend!(diesel::PgConnection, returning_ids, TRUNCATE_ALL);
+backend!(diesel::MysqlConnection, last_insert_ids, DELETE_ALL);
 
 impl Diesel<diesel::SqliteConnection> {
     /// A connection to `db`'s file, with quarry's settings.
