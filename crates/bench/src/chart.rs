@@ -16,13 +16,8 @@ const GAP: f64 = 10.0;
 /// The chart for `measured` on `backend`, ratios to `baseline`'s medians.
 pub fn svg(backend: &str, measured: &[Measured], baseline: &str) -> String {
     let names: Vec<&str> = measured.first().map(|m| m.seconds.iter().map(|(n, _)| *n).collect()).unwrap_or_default();
-    let ratios: Vec<Vec<f64>> = measured
-        .iter()
-        .map(|m| {
-            let base = m.median(baseline).unwrap_or(0.0);
-            names.iter().map(|n| if base > 0.0 { m.median(n).unwrap_or(0.0) / base } else { 0.0 }).collect()
-        })
-        .collect();
+    let ratios: Vec<Vec<f64>> =
+        measured.iter().map(|m| names.iter().map(|n| m.ratio(n, baseline).unwrap_or(0.0)).collect()).collect();
     let largest = ratios.iter().flatten().cloned().fold(2.0, f64::max);
     let smallest = ratios.iter().flatten().cloned().filter(|r| *r > 0.0).fold(0.5, f64::min);
     let (low, high) = (smallest.log10().floor().min(-0.31), largest.log10().ceil().max(0.31));
@@ -40,7 +35,7 @@ pub fn svg(backend: &str, measured: &[Measured], baseline: &str) -> String {
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
     let _ = writeln!(
         svg,
-        r#"<text x="10" y="20" font-size="15" font-weight="bold">{}: time ÷ hand-written {baseline} (median; lower is faster; log scale)</text>"#,
+        r#"<text x="10" y="20" font-size="15" font-weight="bold">{}: time ÷ hand-written {baseline} (median of the rounds; lower is faster; log scale)</text>"#,
         escape(backend)
     );
     for (i, name) in names.iter().enumerate() {

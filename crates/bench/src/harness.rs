@@ -20,7 +20,20 @@ pub struct Measured {
 impl Measured {
     /// The median of `name`'s calls.
     pub fn median(&self, name: &str) -> Option<f64> {
-        self.seconds.iter().find(|(n, _)| *n == name).map(|(_, s)| median(s))
+        self.samples(name).map(median)
+    }
+
+    /// `name`'s time over `baseline`'s, round by round (the two ran back
+    /// to back in each round), and the median of those ratios: what a
+    /// machine busy in some rounds and idle in others disturbs least.
+    pub fn ratio(&self, name: &str, baseline: &str) -> Option<f64> {
+        let (ours, theirs) = (self.samples(name)?, self.samples(baseline)?);
+        let ratios: Vec<f64> = ours.iter().zip(theirs).filter(|(_, b)| **b > 0.0).map(|(a, b)| a / b).collect();
+        (!ratios.is_empty()).then(|| median(&ratios))
+    }
+
+    fn samples(&self, name: &str) -> Option<&[f64]> {
+        self.seconds.iter().find(|(n, _)| *n == name).map(|(_, s)| s.as_slice())
     }
 }
 

@@ -89,11 +89,10 @@ pub fn duration(seconds: f64) -> String {
 
 /// One shape's medians and ratios, while running.
 pub fn line(m: &Measured) -> String {
-    let base = m.median(BASELINE);
     let mut line = format!("  {:<52}", m.shape.to_string());
     for (name, seconds) in &m.seconds {
         let median = crate::harness::median(seconds);
-        let ratio = base.filter(|b| *b > 0.0).map_or(String::new(), |b| format!(" {:.2}×", median / b));
+        let ratio = m.ratio(name, BASELINE).map_or(String::new(), |r| format!(" {r:.2}×"));
         line.push_str(&format!("  {name} {}{ratio}", duration(median)));
     }
     line
@@ -129,8 +128,10 @@ pub fn table(run: &Run) -> String {
             let base = m.median(BASELINE).unwrap_or(0.0);
             out.push_str(&format!("| {} | {} |", m.shape, duration(base)));
             for name in names.iter().filter(|n| **n != BASELINE) {
-                let ratio = m.median(name).unwrap_or(0.0) / base;
-                out.push_str(&format!(" {ratio:.2} |"));
+                match m.ratio(name, BASELINE) {
+                    Some(ratio) => out.push_str(&format!(" {ratio:.2} |")),
+                    None => out.push_str(" – |"),
+                }
             }
             if let Some(figures) = sqlalchemy {
                 match figures.get(&m.shape.key()) {
@@ -163,8 +164,8 @@ pub fn read_sqlalchemy(path: &Path) -> Result<SqlalchemyFigures> {
 fn results_section(run: &Run) -> String {
     let mut out = format!(
         "{BEGIN}\n\nMeasured {} with `{}`.\n\n- machine: {}\n- load average (1, 5, 15 min): {} before, {} after\n- \
-         rounds: every contender timed once per round, order rotated each round; the cells are the ratio of \
-         medians to hand-written diesel's\n\n",
+         rounds: every contender timed once per round, order rotated each round; a cell is the median over \
+         the rounds of the contender's time ÷ hand-written diesel's in the same round\n\n",
         run.started,
         run.command,
         machine(),
