@@ -135,7 +135,7 @@ pub fn users(n: usize, hair: impl Fn(usize) -> Option<&'static str>) -> Vec<NewU
 
 /// Black for even users, brown for odd ones (diesel_bench's medium data).
 pub fn black_or_brown(i: usize) -> Option<&'static str> {
-    Some(if i % 2 == 0 { "black" } else { "brown" })
+    Some(if i.is_multiple_of(2) { "black" } else { "brown" })
 }
 
 /// `n` users with 10 posts each (every other one with a body) with 10
@@ -149,7 +149,7 @@ pub fn trees(n: usize) -> Vec<NewTree> {
             posts: (0..POSTS_PER_USER)
                 .map(|p| NewPostTree {
                     title: format!("Post {p} by user {u}"),
-                    body: (p % 2 == 0).then(|| format!("The body of post {p} by user {u}")),
+                    body: p.is_multiple_of(2).then(|| format!("The body of post {p} by user {u}")),
                     comments: (0..COMMENTS_PER_POST).map(|c| format!("Comment {c} on post {p} by user {u}")).collect(),
                 })
                 .collect(),

@@ -45,7 +45,7 @@ pub fn median(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
-    if sorted.len() % 2 == 0 {
+    if sorted.len().is_multiple_of(2) {
         (sorted[mid - 1] + sorted[mid]) / 2.0
     } else {
         sorted[mid]
@@ -174,7 +174,7 @@ pub fn run_backend(
     mut progress: impl FnMut(&Measured),
 ) -> Result<Vec<Measured>> {
     let database = Database::create(backend, name)?;
-    let (mut reference, mut contenders) = crate::contenders::for_database(&database)?;
+    let crate::contenders::Lineup { mut reference, mut contenders } = crate::contenders::for_database(&database)?;
     let mut measured = Vec::with_capacity(shapes.len());
     for &shape in shapes {
         let result =
