@@ -63,9 +63,9 @@ impl Shape {
 impl fmt::Display for Shape {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Shape::Trivial(n) => write!(f, "trivial query, {n} rows"),
-            Shape::Medium(n) => write!(f, "medium join, {n} users"),
-            Shape::Insert(n) => write!(f, "insert {n} users"),
+            Shape::Trivial(n) => write!(f, "trivial query, {n} {}", plural(n, "row")),
+            Shape::Medium(n) => write!(f, "medium join, {n} {}", plural(n, "user")),
+            Shape::Insert(n) => write!(f, "insert {n} {}", plural(n, "user")),
             Shape::Associations(n) => {
                 write!(f, "load {n} users × {POSTS_PER_USER} posts × {COMMENTS_PER_POST} comments")
             }
@@ -73,5 +73,14 @@ impl fmt::Display for Shape {
                 write!(f, "unit of work: {n} users × {POSTS_PER_USER} posts × {COMMENTS_PER_POST} comments")
             }
         }
+    }
+}
+
+/// `word`, with an `s` unless there is one.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
     }
 }
