@@ -169,7 +169,7 @@ def generate(root, n, backends):
     quarry = root / "quarry"
     write(quarry / "Cargo.toml", cargo_toml("bench-quarry", backends, quarry=True))
     write(quarry / "build.rs", QUARRY_BUILD_RS)
-    write(quarry / "src/lib.rs", "#![allow(dead_code)]\n\npub mod schema {\n    quarry::include_schema!();\n}\n")
+    write(quarry / "src/lib.rs", "#![allow(dead_code)]\n#![recursion_limit = \"1024\"]\n\npub mod schema {\n    quarry::include_schema!();\n}\n")
     for start in range(0, n, TABLES_PER_FILE):
         tables = [quarry_table(i, n) for i in range(start, min(n, start + TABLES_PER_FILE))]
         header = "use chrono::NaiveDateTime;\n\n"
@@ -177,7 +177,7 @@ def generate(root, n, backends):
 
     diesel = root / "diesel"
     write(diesel / "Cargo.toml", cargo_toml("bench-diesel", backends, quarry=False))
-    write(diesel / "src/lib.rs", "#![allow(dead_code)]\n\npub mod models;\npub mod schema;\n")
+    write(diesel / "src/lib.rs", "#![allow(dead_code)]\n#![recursion_limit = \"1024\"]\n\npub mod models;\npub mod schema;\n")
     write(diesel / "src/schema.rs", diesel_schema(n))
     write(diesel / "src/models.rs", diesel_models(n))
 
