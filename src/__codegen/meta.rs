@@ -5,7 +5,9 @@
 
 pub use crate::metadata::Metadata;
 pub use quarry_schema::app::{Cascade, Field, Model, OrderBy, Relation, RelationKind, Through};
-pub use quarry_schema::db::{Check, Column, Enum, FkAction, ForeignKey, Index, Schema, ServerDefault, SqlType, Table, Unique};
+pub use quarry_schema::db::{
+    Check, Column, Enum, FkAction, ForeignKey, Index, Schema, ServerDefault, SqlType, Table, Unique,
+};
 pub use std::borrow::Cow::Borrowed as B;
 pub use std::option::Option::Some;
 
@@ -35,8 +37,14 @@ pub const COLUMN: Column = Column {
 };
 
 /// A foreign key without `ON DELETE`/`ON UPDATE` actions.
-pub const FOREIGN_KEY: ForeignKey =
-    ForeignKey { name: B(""), columns: B(&[]), ref_table: B(""), ref_columns: B(&[]), on_delete: None, on_update: None };
+pub const FOREIGN_KEY: ForeignKey = ForeignKey {
+    name: B(""),
+    columns: B(&[]),
+    ref_table: B(""),
+    ref_columns: B(&[]),
+    on_delete: None,
+    on_update: None,
+};
 
 /// A field without a Rust-side default.
 pub const FIELD: Field = Field { name: B(""), column: B(""), default: None };

@@ -41,7 +41,7 @@ mod tree;
 
 pub use cardinality::{Cardinality, Many, One, Optional, ToMany, ToOne};
 #[doc(hidden)]
-pub use column_keyed::{ColumnKeyed, JoinableQuery};
+pub use column_keyed::{ColumnKeyed, JoinableQuery, Keyed};
 pub use criteria::{
     AllRows, Criteria, DeclaredOrder, Filtered, Limit, OrderBy, RowFilter, RowLimit, RowOrder, Unlimited, Where,
 };

@@ -52,6 +52,9 @@ fn read_dir(dir: &str) -> Vec<SourceFile> {
     paths.sort();
     paths
         .into_iter()
-        .map(|path| SourceFile { text: std::fs::read_to_string(&path).expect("a schema file"), path: path.display().to_string() })
+        .map(|path| SourceFile {
+            text: std::fs::read_to_string(&path).expect("a schema file"),
+            path: path.display().to_string(),
+        })
         .collect()
 }

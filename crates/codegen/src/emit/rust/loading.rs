@@ -69,8 +69,8 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
 
 /// `impl ColumnKeyed` for a has_many, has_one or belongs_to relation over a
 /// one-column foreign key whose columns are NOT NULL, without a declared
-/// order, between two tables: the runtime's blanket impls then load,
-/// filter and join it, so that no per-relation loading code is emitted.
+/// order, between two tables, and `column_keyed!` to forward its loading
+/// impls to the runtime's, written once for all such relations.
 /// `None` for every other relation (they get `load_rows!`, `Matching` and
 /// `JoinRows` of their own).
 fn column_keyed(
@@ -119,6 +119,7 @@ fn column_keyed(
                 diesel::ExpressionMethods::eq_any(#to_module::#to_field, keys)
             }
         }
+        quarry::__codegen::column_keyed!(#marker);
         #unlimited
     })
 }
