@@ -105,7 +105,7 @@ fn table_lit(table: &Table) -> String {
         .list("indexes", &table.indexes)
         .list("checks", &table.checks)
         .list("foreign_keys", &table.foreign_keys)
-        .build_lines("Table", "TABLE")
+        .build_lines("Table", "TABLE", 10)
 }
 
 /// A model: one line per field of the struct, and one per model field.
@@ -163,14 +163,20 @@ impl Fields {
         self.unless(!value, name, &value)
     }
 
-    fn build(self, ty: &str, base: &str) -> String {
+    /// `Ty { fields, ..BASE }`, without `..BASE` when all `count` fields
+    /// are given (clippy's `needless_update` would flag it in users' crates).
+    fn build(self, ty: &str, base: &str, count: usize) -> String {
+        if self.0.len() == count {
+            return format!("{ty} {{ {} }}", self.0.join(", "));
+        }
         format!("{ty} {{ {}, ..{base} }}", self.0.join(", "))
     }
 
     /// As [`Fields::build`], one field a line, for an item of a static.
-    fn build_lines(self, ty: &str, base: &str) -> String {
+    fn build_lines(self, ty: &str, base: &str, count: usize) -> String {
         let fields: String = self.0.iter().map(|field| format!("            {field},\n")).collect();
-        format!("{ty} {{\n{fields}            ..{base}\n        }}")
+        let base = if self.0.len() == count { String::new() } else { format!("            ..{base}\n") };
+        format!("{ty} {{\n{fields}{base}        }}")
     }
 }
 
@@ -217,7 +223,7 @@ impl Lit for Column {
             .some("server_default", &self.server_default)
             .some("comment", &self.comment)
             .some("renamed_from", &self.renamed_from)
-            .build("Column", "COLUMN")
+            .build("Column", "COLUMN", 7)
     }
 }
 
@@ -303,7 +309,7 @@ impl Lit for ForeignKey {
             .always("ref_columns", &self.ref_columns)
             .some("on_delete", &self.on_delete)
             .some("on_update", &self.on_update)
-            .build("ForeignKey", "FOREIGN_KEY")
+            .build("ForeignKey", "FOREIGN_KEY", 6)
     }
 }
 
@@ -319,7 +325,7 @@ impl Lit for Field {
             .always("name", &self.name)
             .always("column", &self.column)
             .some("default", &self.default)
-            .build("Field", "FIELD")
+            .build("Field", "FIELD", 3)
     }
 }
 
@@ -337,7 +343,7 @@ impl Lit for Relation {
             .unless(self.cascade == Cascade::default(), "cascade", &self.cascade)
             .flag("passive_deletes", self.passive_deletes)
             .list("order_by", &self.order_by)
-            .build("Relation", "RELATION")
+            .build("Relation", "RELATION", 11)
     }
 }
 
