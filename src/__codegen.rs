@@ -8,7 +8,10 @@ pub use std::borrow::Cow;
 
 pub use quarry_schema::{app, db};
 
+pub mod meta;
+
 pub use crate::__cascade_delete as cascade_delete;
+pub use crate::__column_keyed as column_keyed;
 pub use crate::__flush_rows as flush_rows;
 pub use crate::__load_rows as load_rows;
 pub use crate::__unlink as unlink;

@@ -29,6 +29,7 @@
 //! [`Session::related`] loads one relation for rows already in hand, on
 //! demand: one statement per call, so an N+1 loop is always visible.
 mod cardinality;
+mod column_keyed;
 mod criteria;
 mod joined;
 mod loaded;
@@ -39,6 +40,8 @@ mod spec;
 mod tree;
 
 pub use cardinality::{Cardinality, Many, One, Optional, ToMany, ToOne};
+#[doc(hidden)]
+pub use column_keyed::{ColumnKeyed, JoinableQuery, Keyed};
 pub use criteria::{
     AllRows, Criteria, DeclaredOrder, Filtered, Limit, OrderBy, RowFilter, RowLimit, RowOrder, Unlimited, Where,
 };

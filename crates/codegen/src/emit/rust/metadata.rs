@@ -3,8 +3,16 @@
 //! descriptors point into.
 //!
 //! Every value is written as a Rust expression of the model's own types
-//! (`Cow::Borrowed` strings and slices), so the runtime reads the very
-//! structure the code generator built: no second copy of the definitions.
+//! (`Cow::Borrowed` strings and slices, short names from
+//! `quarry::__codegen::meta`), so the runtime reads the very structure the
+//! code generator built: no second copy of the definitions.
+//!
+//! This part is data, and the largest part of a big schema's module: it is
+//! written as text, one line per column, field and relation, with only the
+//! fields that differ from `meta`'s empty values (`..COLUMN`), rather than
+//! built as tokens and laid out by prettyplease.
+
+use std::fmt::Write;
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quarry_schema::app::{Cascade, Field, Model, OrderBy, Relation, RelationKind, Through};
@@ -36,342 +44,343 @@ pub fn relation_place(table: usize, relation: usize) -> TokenStream {
     quote!(&#relations[#relation])
 }
 
-/// `pub static METADATA` and the statics behind it.
-pub fn metadata(metadata: &Metadata) -> TokenStream {
-    let relation_statics = metadata.models.iter().enumerate().map(|(i, model)| {
-        let name = relations_static(i);
-        let count = Literal::usize_unsuffixed(model.relations.len());
-        let relations = model.relations.iter().map(Lit::lit);
-        quote! {
-            #[doc(hidden)]
-            static #name: [quarry::__codegen::app::Relation; #count] = [#(#relations),*];
-        }
-    });
+/// `pub static METADATA` and the statics behind it, as source text.
+pub fn metadata(metadata: &Metadata) -> String {
+    let mut out = String::new();
+    for (i, model) in metadata.models.iter().enumerate() {
+        let relations: Vec<String> = model.relations.iter().map(Lit::lit).collect();
+        let ty = "quarry::__codegen::app::Relation";
+        write_static(&mut out, &relations_static(i).to_string(), ty, &relations);
+    }
+    let models: Vec<String> =
+        metadata.models.iter().enumerate().map(|(i, model)| model_lit(model, &relations_static(i))).collect();
+    write_static(&mut out, &models_static().to_string(), "quarry::__codegen::app::Model", &models);
+    let tables: Vec<String> = metadata.schema.tables.iter().map(table_lit).collect();
+    write_static(&mut out, "__QUARRY_TABLES", "quarry::__codegen::db::Table", &tables);
+    let enums = metadata.schema.enums.lit();
     let models = models_static();
-    let count = Literal::usize_unsuffixed(metadata.models.len());
-    let model_values = metadata.models.iter().enumerate().map(|(i, model)| model_lit(model, &relations_static(i)));
-    let schema = &metadata.schema;
-    let (tables, enums) = (schema.tables.lit(), schema.enums.lit());
-    quote! {
-        #(#relation_statics)*
-        #[doc(hidden)]
-        static #models: [quarry::__codegen::app::Model; #count] = [#(#model_values),*];
-
-        /// Every table, column, constraint and enum of the schema (keyed by
-        /// SQL name), and the models and relations mapped over them.
-        pub static METADATA: quarry::Metadata = quarry::Metadata {
-            schema: quarry::__codegen::db::Schema { tables: #tables, enums: #enums },
-            models: quarry::__codegen::Cow::Borrowed(&#models),
-        };
-    }
+    out.push_str(&format!(
+        "/// Every table, column, constraint and enum of the schema (keyed by
+/// SQL name), and the models and relations mapped over them.
+#[allow(dead_code, non_camel_case_types, non_snake_case)]
+pub static METADATA: quarry::Metadata = {{
+    use quarry::__codegen::meta::*;
+    Metadata {{ schema: Schema {{ tables: B(&__QUARRY_TABLES), enums: {enums} }}, models: B(&{models}) }}
+}};
+"
+    ));
+    out
 }
 
-fn model_lit(model: &Model, relations: &Ident) -> TokenStream {
+/// `static name: [ty; n] = [...];`, one item a line, in a block that
+/// imports the short names when there are any.
+fn write_static(out: &mut String, name: &str, ty: &str, items: &[String]) {
+    let n = items.len();
+    let _ = writeln!(out, "#[doc(hidden)]\n#[allow(dead_code, non_camel_case_types, non_snake_case)]");
+    if items.is_empty() {
+        let _ = writeln!(out, "static {name}: [{ty}; 0] = [];");
+        return;
+    }
+    let _ = writeln!(out, "static {name}: [{ty}; {n}] = {{\n    use quarry::__codegen::meta::*;\n    [");
+    for item in items {
+        let _ = writeln!(out, "        {item},");
+    }
+    out.push_str("    ]\n};\n");
+}
+
+/// A table: one line per field, and one per column.
+fn table_lit(table: &Table) -> String {
+    let mut fields = Fields::new()
+        .always("name", &table.name)
+        .some("schema", &table.schema)
+        .some("comment", &table.comment)
+        .some("renamed_from", &table.renamed_from);
+    if !table.columns.is_empty() {
+        let columns: String = table.columns.iter().map(|c| format!("                {},\n", c.lit())).collect();
+        fields.0.push(format!("columns: B(&[\n{columns}            ])"));
+    }
+    fields
+        .list("primary_key", &table.primary_key)
+        .list("uniques", &table.uniques)
+        .list("indexes", &table.indexes)
+        .list("checks", &table.checks)
+        .list("foreign_keys", &table.foreign_keys)
+        .build_lines("Table", "TABLE", 10)
+}
+
+/// A model: one line per field of the struct, and one per model field.
+fn model_lit(model: &Model, relations: &Ident) -> String {
     let Model { name, table, fields, relations: _, rank } = model;
-    let (name, table, fields) = (name.lit(), table.lit(), fields.lit());
-    let rank = Literal::u16_unsuffixed(*rank);
-    quote! {
-        quarry::__codegen::app::Model {
-            name: #name,
-            table: #table,
-            fields: #fields,
-            relations: quarry::__codegen::Cow::Borrowed(&#relations),
-            rank: #rank,
+    let fields: String = fields.iter().map(|f| format!("                {},\n", f.lit())).collect();
+    let fields = if fields.is_empty() { "B(&[])".to_owned() } else { format!("B(&[\n{fields}            ])") };
+    let lines = [
+        format!("name: {}", name.lit()),
+        format!("table: {}", table.lit()),
+        format!("fields: {fields}"),
+        format!("relations: B(&{relations})"),
+        format!("rank: {rank}"),
+    ];
+    format!("Model {{\n{}        }}", lines.iter().map(|line| format!("            {line},\n")).collect::<String>())
+}
+
+/// A value written as a Rust expression that builds it in a `static`,
+/// with `quarry::__codegen::meta::*` in scope.
+trait Lit {
+    fn lit(&self) -> String;
+}
+
+/// `field: value` for the fields of a struct literal that differ from the
+/// `..BASE` value, which [`Fields::build`] appends.
+struct Fields(Vec<String>);
+
+impl Fields {
+    fn new() -> Self {
+        Fields(Vec::new())
+    }
+
+    fn always(mut self, name: &str, value: &impl Lit) -> Self {
+        self.0.push(format!("{name}: {}", value.lit()));
+        self
+    }
+
+    fn unless(self, default: bool, name: &str, value: &impl Lit) -> Self {
+        if default {
+            self
+        } else {
+            self.always(name, value)
         }
     }
-}
 
-/// A value written as a Rust expression that builds it in a `static`.
-trait Lit {
-    fn lit(&self) -> TokenStream;
+    fn some<T: Lit>(self, name: &str, value: &Option<T>) -> Self {
+        self.unless(value.is_none(), name, value)
+    }
+
+    fn list<T: Lit + Clone>(self, name: &str, value: &List<T>) -> Self {
+        self.unless(value.is_empty(), name, value)
+    }
+
+    fn flag(self, name: &str, value: bool) -> Self {
+        self.unless(!value, name, &value)
+    }
+
+    /// `Ty { fields, ..BASE }`, without `..BASE` when all `count` fields
+    /// are given (clippy's `needless_update` would flag it in users' crates).
+    fn build(self, ty: &str, base: &str, count: usize) -> String {
+        if self.0.len() == count {
+            return format!("{ty} {{ {} }}", self.0.join(", "));
+        }
+        format!("{ty} {{ {}, ..{base} }}", self.0.join(", "))
+    }
+
+    /// As [`Fields::build`], one field a line, for an item of a static.
+    fn build_lines(self, ty: &str, base: &str, count: usize) -> String {
+        let fields: String = self.0.iter().map(|field| format!("            {field},\n")).collect();
+        let base = if self.0.len() == count { String::new() } else { format!("            ..{base}\n") };
+        format!("{ty} {{\n{fields}{base}        }}")
+    }
 }
 
 impl Lit for Str {
-    fn lit(&self) -> TokenStream {
-        let text: &str = self;
-        quote!(quarry::__codegen::Cow::Borrowed(#text))
+    fn lit(&self) -> String {
+        format!("B({})", Literal::string(self))
     }
 }
 
 impl<T: Lit + Clone> Lit for List<T> {
-    fn lit(&self) -> TokenStream {
-        let items = self.iter().map(Lit::lit);
-        quote!(quarry::__codegen::Cow::Borrowed(&[#(#items),*]))
+    fn lit(&self) -> String {
+        format!("B(&[{}])", self.iter().map(Lit::lit).collect::<Vec<_>>().join(", "))
     }
 }
 
 impl<T: Lit> Lit for Option<T> {
-    fn lit(&self) -> TokenStream {
+    fn lit(&self) -> String {
         match self {
-            Some(value) => {
-                let value = value.lit();
-                quote!(::std::option::Option::Some(#value))
-            }
-            None => quote!(::std::option::Option::None),
+            Some(value) => format!("Some({})", value.lit()),
+            None => "::std::option::Option::None".to_owned(),
         }
     }
 }
 
 impl Lit for bool {
-    fn lit(&self) -> TokenStream {
-        quote!(#self)
+    fn lit(&self) -> String {
+        self.to_string()
     }
 }
 
 impl Lit for u32 {
-    fn lit(&self) -> TokenStream {
-        let value = Literal::u32_unsuffixed(*self);
-        quote!(#value)
-    }
-}
-
-impl Lit for Table {
-    fn lit(&self) -> TokenStream {
-        let Table { name, schema, comment, renamed_from, columns, primary_key, uniques, indexes, checks, foreign_keys } =
-            self;
-        let (name, schema, comment, renamed_from) = (name.lit(), schema.lit(), comment.lit(), renamed_from.lit());
-        let (columns, primary_key, uniques) = (columns.lit(), primary_key.lit(), uniques.lit());
-        let (indexes, checks, foreign_keys) = (indexes.lit(), checks.lit(), foreign_keys.lit());
-        quote! {
-            quarry::__codegen::db::Table {
-                name: #name,
-                schema: #schema,
-                comment: #comment,
-                renamed_from: #renamed_from,
-                columns: #columns,
-                primary_key: #primary_key,
-                uniques: #uniques,
-                indexes: #indexes,
-                checks: #checks,
-                foreign_keys: #foreign_keys,
-            }
-        }
+    fn lit(&self) -> String {
+        self.to_string()
     }
 }
 
 impl Lit for Column {
-    fn lit(&self) -> TokenStream {
-        let Column { name, sql_type, nullable, autoincrement, server_default, comment, renamed_from } = self;
-        let (name, sql_type, server_default) = (name.lit(), sql_type.lit(), server_default.lit());
-        let (comment, renamed_from) = (comment.lit(), renamed_from.lit());
-        quote! {
-            quarry::__codegen::db::Column {
-                name: #name,
-                sql_type: #sql_type,
-                nullable: #nullable,
-                autoincrement: #autoincrement,
-                server_default: #server_default,
-                comment: #comment,
-                renamed_from: #renamed_from,
-            }
-        }
+    fn lit(&self) -> String {
+        Fields::new()
+            .always("name", &self.name)
+            .always("sql_type", &self.sql_type)
+            .flag("nullable", self.nullable)
+            .flag("autoincrement", self.autoincrement)
+            .some("server_default", &self.server_default)
+            .some("comment", &self.comment)
+            .some("renamed_from", &self.renamed_from)
+            .build("Column", "COLUMN", 7)
     }
 }
 
 impl Lit for SqlType {
-    fn lit(&self) -> TokenStream {
+    fn lit(&self) -> String {
         let variant = match self {
-            SqlType::SmallInt => quote!(SmallInt),
-            SqlType::Integer => quote!(Integer),
-            SqlType::BigInt => quote!(BigInt),
-            SqlType::Float => quote!(Float),
-            SqlType::Double => quote!(Double),
-            SqlType::Bool => quote!(Bool),
-            SqlType::Text => quote!(Text),
-            SqlType::Varchar(n) => {
-                let n = n.lit();
-                quote!(Varchar(#n))
-            }
+            SqlType::SmallInt => "SmallInt".to_owned(),
+            SqlType::Integer => "Integer".to_owned(),
+            SqlType::BigInt => "BigInt".to_owned(),
+            SqlType::Float => "Float".to_owned(),
+            SqlType::Double => "Double".to_owned(),
+            SqlType::Bool => "Bool".to_owned(),
+            SqlType::Text => "Text".to_owned(),
+            SqlType::Varchar(n) => format!("Varchar({})", n.lit()),
             SqlType::Numeric { precision, scale } => {
-                let (precision, scale) = (precision.lit(), scale.lit());
-                quote!(Numeric { precision: #precision, scale: #scale })
+                format!("Numeric {{ precision: {}, scale: {} }}", precision.lit(), scale.lit())
             }
-            SqlType::Date => quote!(Date),
-            SqlType::Time => quote!(Time),
-            SqlType::Timestamp => quote!(Timestamp),
-            SqlType::TimestampTz => quote!(TimestampTz),
-            SqlType::Json => quote!(Json),
-            SqlType::Jsonb => quote!(Jsonb),
-            SqlType::Binary => quote!(Binary),
-            SqlType::Enum(name) => {
-                let name = name.lit();
-                quote!(Enum(#name))
-            }
+            SqlType::Date => "Date".to_owned(),
+            SqlType::Time => "Time".to_owned(),
+            SqlType::Timestamp => "Timestamp".to_owned(),
+            SqlType::TimestampTz => "TimestampTz".to_owned(),
+            SqlType::Json => "Json".to_owned(),
+            SqlType::Jsonb => "Jsonb".to_owned(),
+            SqlType::Binary => "Binary".to_owned(),
+            SqlType::Enum(name) => format!("Enum({})", name.lit()),
         };
-        quote!(quarry::__codegen::db::SqlType::#variant)
+        format!("SqlType::{variant}")
     }
 }
 
 impl Lit for ServerDefault {
-    fn lit(&self) -> TokenStream {
+    fn lit(&self) -> String {
         let variant = match self {
-            ServerDefault::Int(v) => quote!(Int(#v)),
-            ServerDefault::Float(v) => {
-                let v = v.lit();
-                quote!(Float(#v))
-            }
-            ServerDefault::Bool(v) => quote!(Bool(#v)),
-            ServerDefault::Str(v) => {
-                let v = v.lit();
-                quote!(Str(#v))
-            }
-            ServerDefault::CurrentTimestamp => quote!(CurrentTimestamp),
-            ServerDefault::CurrentDate => quote!(CurrentDate),
-            ServerDefault::Sql(v) => {
-                let v = v.lit();
-                quote!(Sql(#v))
-            }
+            ServerDefault::Int(v) => format!("Int({})", Literal::i64_unsuffixed(*v)),
+            ServerDefault::Float(v) => format!("Float({})", v.lit()),
+            ServerDefault::Bool(v) => format!("Bool({v})"),
+            ServerDefault::Str(v) => format!("Str({})", v.lit()),
+            ServerDefault::CurrentTimestamp => "CurrentTimestamp".to_owned(),
+            ServerDefault::CurrentDate => "CurrentDate".to_owned(),
+            ServerDefault::Sql(v) => format!("Sql({})", v.lit()),
         };
-        quote!(quarry::__codegen::db::ServerDefault::#variant)
+        format!("ServerDefault::{variant}")
     }
 }
 
 impl Lit for Unique {
-    fn lit(&self) -> TokenStream {
-        let (name, columns) = (self.name.lit(), self.columns.lit());
-        quote!(quarry::__codegen::db::Unique { name: #name, columns: #columns })
+    fn lit(&self) -> String {
+        format!("Unique {{ name: {}, columns: {} }}", self.name.lit(), self.columns.lit())
     }
 }
 
 impl Lit for Index {
-    fn lit(&self) -> TokenStream {
-        let (name, columns, unique) = (self.name.lit(), self.columns.lit(), self.unique);
-        quote!(quarry::__codegen::db::Index { name: #name, columns: #columns, unique: #unique })
+    fn lit(&self) -> String {
+        format!("Index {{ name: {}, columns: {}, unique: {} }}", self.name.lit(), self.columns.lit(), self.unique)
     }
 }
 
 impl Lit for Check {
-    fn lit(&self) -> TokenStream {
-        let (name, sql) = (self.name.lit(), self.sql.lit());
-        quote!(quarry::__codegen::db::Check { name: #name, sql: #sql })
+    fn lit(&self) -> String {
+        format!("Check {{ name: {}, sql: {} }}", self.name.lit(), self.sql.lit())
     }
 }
 
 impl Lit for FkAction {
-    fn lit(&self) -> TokenStream {
+    fn lit(&self) -> String {
         let variant = match self {
-            FkAction::NoAction => quote!(NoAction),
-            FkAction::Restrict => quote!(Restrict),
-            FkAction::Cascade => quote!(Cascade),
-            FkAction::SetNull => quote!(SetNull),
-            FkAction::SetDefault => quote!(SetDefault),
+            FkAction::NoAction => "NoAction",
+            FkAction::Restrict => "Restrict",
+            FkAction::Cascade => "Cascade",
+            FkAction::SetNull => "SetNull",
+            FkAction::SetDefault => "SetDefault",
         };
-        quote!(quarry::__codegen::db::FkAction::#variant)
+        format!("FkAction::{variant}")
     }
 }
 
 impl Lit for ForeignKey {
-    fn lit(&self) -> TokenStream {
-        let ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update } = self;
-        let (name, columns, ref_table, ref_columns) = (name.lit(), columns.lit(), ref_table.lit(), ref_columns.lit());
-        let (on_delete, on_update) = (on_delete.lit(), on_update.lit());
-        quote! {
-            quarry::__codegen::db::ForeignKey {
-                name: #name,
-                columns: #columns,
-                ref_table: #ref_table,
-                ref_columns: #ref_columns,
-                on_delete: #on_delete,
-                on_update: #on_update,
-            }
-        }
+    fn lit(&self) -> String {
+        Fields::new()
+            .always("name", &self.name)
+            .always("columns", &self.columns)
+            .always("ref_table", &self.ref_table)
+            .always("ref_columns", &self.ref_columns)
+            .some("on_delete", &self.on_delete)
+            .some("on_update", &self.on_update)
+            .build("ForeignKey", "FOREIGN_KEY", 6)
     }
 }
 
 impl Lit for Enum {
-    fn lit(&self) -> TokenStream {
-        let (name, schema, values) = (self.name.lit(), self.schema.lit(), self.values.lit());
-        quote!(quarry::__codegen::db::Enum { name: #name, schema: #schema, values: #values })
+    fn lit(&self) -> String {
+        format!("Enum {{ name: {}, schema: {}, values: {} }}", self.name.lit(), self.schema.lit(), self.values.lit())
     }
 }
 
 impl Lit for Field {
-    fn lit(&self) -> TokenStream {
-        let (name, column, default) = (self.name.lit(), self.column.lit(), self.default.lit());
-        quote!(quarry::__codegen::app::Field { name: #name, column: #column, default: #default })
+    fn lit(&self) -> String {
+        Fields::new()
+            .always("name", &self.name)
+            .always("column", &self.column)
+            .some("default", &self.default)
+            .build("Field", "FIELD", 3)
     }
 }
 
 impl Lit for Relation {
-    fn lit(&self) -> TokenStream {
-        let Relation {
-            name,
-            kind,
-            table,
-            target,
-            local_columns,
-            remote_columns,
-            through,
-            back_populates,
-            cascade,
-            passive_deletes,
-            order_by,
-        } = self;
-        let (name, kind, table, target) = (name.lit(), kind.lit(), table.lit(), target.lit());
-        let (local_columns, remote_columns, through) = (local_columns.lit(), remote_columns.lit(), through.lit());
-        let (back_populates, cascade, order_by) = (back_populates.lit(), cascade.lit(), order_by.lit());
-        quote! {
-            quarry::__codegen::app::Relation {
-                name: #name,
-                kind: #kind,
-                table: #table,
-                target: #target,
-                local_columns: #local_columns,
-                remote_columns: #remote_columns,
-                through: #through,
-                back_populates: #back_populates,
-                cascade: #cascade,
-                passive_deletes: #passive_deletes,
-                order_by: #order_by,
-            }
-        }
+    fn lit(&self) -> String {
+        Fields::new()
+            .always("name", &self.name)
+            .unless(self.kind == RelationKind::HasMany, "kind", &self.kind)
+            .always("table", &self.table)
+            .always("target", &self.target)
+            .list("local_columns", &self.local_columns)
+            .list("remote_columns", &self.remote_columns)
+            .some("through", &self.through)
+            .some("back_populates", &self.back_populates)
+            .unless(self.cascade == Cascade::default(), "cascade", &self.cascade)
+            .flag("passive_deletes", self.passive_deletes)
+            .list("order_by", &self.order_by)
+            .build("Relation", "RELATION", 11)
     }
 }
 
 impl Lit for RelationKind {
-    fn lit(&self) -> TokenStream {
+    fn lit(&self) -> String {
         let variant = match self {
-            RelationKind::HasMany => quote!(HasMany),
-            RelationKind::HasOne => quote!(HasOne),
-            RelationKind::BelongsTo => quote!(BelongsTo),
-            RelationKind::ManyToMany => quote!(ManyToMany),
+            RelationKind::HasMany => "HasMany",
+            RelationKind::HasOne => "HasOne",
+            RelationKind::BelongsTo => "BelongsTo",
+            RelationKind::ManyToMany => "ManyToMany",
         };
-        quote!(quarry::__codegen::app::RelationKind::#variant)
+        format!("RelationKind::{variant}")
     }
 }
 
 impl Lit for Cascade {
-    fn lit(&self) -> TokenStream {
+    fn lit(&self) -> String {
         let Cascade { save_update, merge, delete, delete_orphan, refresh_expire } = self;
-        quote! {
-            quarry::__codegen::app::Cascade {
-                save_update: #save_update,
-                merge: #merge,
-                delete: #delete,
-                delete_orphan: #delete_orphan,
-                refresh_expire: #refresh_expire,
-            }
-        }
+        format!(
+            "Cascade {{ save_update: {save_update}, merge: {merge}, delete: {delete}, delete_orphan: {delete_orphan}, refresh_expire: {refresh_expire} }}"
+        )
     }
 }
 
 impl Lit for OrderBy {
-    fn lit(&self) -> TokenStream {
-        let (column, desc) = (self.column.lit(), self.desc);
-        quote!(quarry::__codegen::app::OrderBy { column: #column, desc: #desc })
+    fn lit(&self) -> String {
+        format!("OrderBy {{ column: {}, desc: {} }}", self.column.lit(), self.desc)
     }
 }
 
 impl Lit for Through {
-    fn lit(&self) -> TokenStream {
-        let (table, target_columns, target_ref_columns) =
-            (self.table.lit(), self.target_columns.lit(), self.target_ref_columns.lit());
-        quote! {
-            quarry::__codegen::app::Through {
-                table: #table,
-                target_columns: #target_columns,
-                target_ref_columns: #target_ref_columns,
-            }
-        }
+    fn lit(&self) -> String {
+        format!(
+            "Through {{ table: {}, target_columns: {}, target_ref_columns: {} }}",
+            self.table.lit(),
+            self.target_columns.lit(),
+            self.target_ref_columns.lit()
+        )
     }
 }
