@@ -198,7 +198,13 @@ impl Database {
         let mut command = Command::new(self.kind.client());
         match self.kind {
             Kind::Sqlite => {
-                command.args(["-bail", "-cmd", "PRAGMA foreign_keys = ON"]).args(extra).arg(&self.target);
+                // A busy timeout, as any second client of the file needs: an
+                // engine of this test process may be opening a pooled
+                // connection on r2d2's thread at the same moment.
+                command
+                    .args(["-bail", "-cmd", ".timeout 5000", "-cmd", "PRAGMA foreign_keys = ON"])
+                    .args(extra)
+                    .arg(&self.target);
             }
             Kind::Postgres => {
                 command.args(["-X", "-q", "-v", "ON_ERROR_STOP=1"]).args(extra).arg(&self.target);
