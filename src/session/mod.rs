@@ -406,12 +406,20 @@ impl<C: EngineConnection> Session<C> {
     /// naming only the other columns. Otherwise, on SQLite, which cannot
     /// write `DEFAULT` inside `VALUES`, the rows are grouped by the columns
     /// they set, one statement per group and chunk, so rows setting
-    /// different columns go in a different order than given.
+    /// different columns go in a different order than given. More than one
+    /// statement runs in a transaction: all rows or none.
+    ///
+    /// Values a backend would not store as given (a NaN float on SQLite,
+    /// a leap second) are refused before anything is written, as a flush
+    /// refuses them.
     pub fn insert_all<N>(&mut self, table: <N::Model as Model>::Table, rows: &[N]) -> Result<usize>
     where
         N: FlushRows<C>,
     {
         let _ = table;
+        if let Some(why) = rows.iter().find_map(|row| row.refused_value(C::BACKEND)) {
+            return Err(Error::Data(crate::error::DataError { refused_by_quarry: true, message: why }));
+        }
         let size = insert::rows_per_statement(C::MAX_BIND_PARAMETERS, N::binds_per_row(rows));
         let insert = |conn: &mut C| {
             rows.chunks(size).map(|chunk| N::insert_rows(chunk, conn)).sum::<diesel::QueryResult<usize>>()

@@ -295,6 +295,14 @@ common::engine_tests! {
         let expected = if backend == Backend::Postgres { Same } else { Refused };
         assert_eq!(if upserted.is_ok() { Same } else { Refused }, expected, "{upserted:?}");
         assert!(upserted.as_ref().err().is_none_or(|e| e.data().is_some()), "{upserted:?}");
+        // So are bulk inserts: nothing of the batch is written when one row is refused.
+        let before: i64 = session.one(samples::table.count()).unwrap();
+        let batch = [NewSample { id: Some(1_000_001), ..base() }, NewSample { id: Some(1_000_002), maybe_double: Some(f64::NAN), ..base() }];
+        let inserted = session.insert_all(samples::table, &batch);
+        assert_eq!(if inserted.is_ok() { Same } else { Refused }, expected, "{inserted:?}");
+        assert!(inserted.as_ref().err().is_none_or(|e| e.data().is_some()), "{inserted:?}");
+        let after: i64 = session.one(samples::table.count()).unwrap();
+        assert_eq!(after - before, if inserted.is_ok() { 2 } else { 0 });
 
         // Sums of decimals keep the column's scale: 0.1 + 0.2 is 0.3, on SQLite too.
         session.execute(diesel::delete(samples::table)).unwrap();
