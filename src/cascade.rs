@@ -76,7 +76,7 @@ pub fn report(events: Events<'_>, action: CascadeAction, table: &'static str, ro
 /// The SQL name of `M`'s table.
 #[doc(hidden)]
 pub fn table_of<M: Model>() -> &'static str {
-    &M::MODEL.table
+    &M::meta().table
 }
 
 impl<C: EngineConnection> Session<C> {

@@ -15,9 +15,10 @@ pub trait Model: Sized + 'static {
     type Key: Clone + std::fmt::Debug + 'static;
     /// The insertable for new rows.
     type New: NewRow<Model = Self>;
-    /// The model's place in the schema model: its struct and table names,
-    /// fields, relations and foreign-key rank (in the generated `METADATA`).
-    const MODEL: &'static app::Model;
+    /// The model's description in the schema model: its struct and table
+    /// names, fields, relations and foreign-key rank (read from the
+    /// generated `METADATA`).
+    fn meta() -> &'static app::Model;
 
     /// This row's primary key.
     fn key(&self) -> Self::Key;
@@ -56,7 +57,7 @@ pub trait FlushRows<C>: NewRow {
     /// when every row leaves the database-filled ones out.
     fn binds_per_row(rows: &[Self]) -> usize {
         let _ = rows;
-        Self::Model::MODEL.fields.len()
+        Self::Model::meta().fields.len()
     }
 }
 
@@ -173,7 +174,7 @@ macro_rules! __flush_rows_for {
                 if rows.iter().all(<$dense>::accepts) {
                     return <$dense>::COLUMNS;
                 }
-                <$model as $crate::Model>::MODEL.fields.len()
+                <$model as $crate::Model>::meta().fields.len()
             }
 
             fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {

@@ -14,7 +14,8 @@ use crate::model::Model;
 /// type, generated for each relation [`Session::load`](crate::Session::load)
 /// can load (it names the relation in a loaded row's type), `()` otherwise.
 pub struct Relation<From: Model, To: Model, Via = (), Name = ()> {
-    meta: &'static app::Relation,
+    /// Reads the relation's description from the generated `METADATA`.
+    meta: fn() -> &'static app::Relation,
     wiring: Wiring<From, To, Via>,
     _types: Types<From, To, Via, Name>,
 }
@@ -93,28 +94,28 @@ impl<From: Model, To: Model, Via> Copy for Wiring<From, To, Via> {}
 
 impl<From: Model, To: Model, Via, Name> Relation<From, To, Via, Name> {
     #[doc(hidden)]
-    pub const fn __new(meta: &'static app::Relation) -> Self {
+    pub const fn __new(meta: fn() -> &'static app::Relation) -> Self {
         Relation { meta, wiring: Wiring::None, _types: PhantomData }
     }
 
     #[doc(hidden)]
-    pub const fn __child(meta: &'static app::Relation, set: fn(&mut To::New, &From::Key)) -> Self {
+    pub const fn __child(meta: fn() -> &'static app::Relation, set: fn(&mut To::New, &From::Key)) -> Self {
         Relation { meta, wiring: Wiring::Child(set), _types: PhantomData }
     }
 
     #[doc(hidden)]
-    pub const fn __parent(meta: &'static app::Relation, set: fn(&mut From::New, &To::Key)) -> Self {
+    pub const fn __parent(meta: fn() -> &'static app::Relation, set: fn(&mut From::New, &To::Key)) -> Self {
         Relation { meta, wiring: Wiring::Parent(set), _types: PhantomData }
     }
 
     #[doc(hidden)]
-    pub const fn __link(meta: &'static app::Relation, link: fn(&From::Key, &To::Key) -> Via) -> Self {
+    pub const fn __link(meta: fn() -> &'static app::Relation, link: fn(&From::Key, &To::Key) -> Via) -> Self {
         Relation { meta, wiring: Wiring::Link(link), _types: PhantomData }
     }
 
     /// The relation's description: kind, keys, association table, cascade.
-    pub const fn meta(&self) -> &'static app::Relation {
-        self.meta
+    pub fn meta(&self) -> &'static app::Relation {
+        (self.meta)()
     }
 
     /// The error for a session method that cannot write this relation.
@@ -122,9 +123,9 @@ impl<From: Model, To: Model, Via, Name> Relation<From, To, Via, Name> {
         crate::Error::WrongRelation {
             method,
             expected,
-            table: &self.meta.table,
-            relation: &self.meta.name,
-            kind: self.meta.kind,
+            table: &self.meta().table,
+            relation: &self.meta().name,
+            kind: self.meta().kind,
         }
     }
 
@@ -160,6 +161,6 @@ impl<From: Model, To: Model, Via, Name> Copy for Relation<From, To, Via, Name> {
 
 impl<From: Model, To: Model, Via, Name> fmt::Debug for Relation<From, To, Via, Name> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Relation").field(&self.meta).finish()
+        f.debug_tuple("Relation").field(self.meta()).finish()
     }
 }

@@ -575,7 +575,7 @@ impl<C: EngineConnection> Session<C> {
         if let Some(why) = rows.iter().find_map(|row| row.refused_value(C::BACKEND)) {
             return Err(Error::Data(crate::error::DataError { refused_by_quarry: true, message: why }));
         }
-        let size = insert::rows_per_statement(C::MAX_BIND_PARAMETERS, N::Model::MODEL.fields.len());
+        let size = insert::rows_per_statement(C::MAX_BIND_PARAMETERS, N::Model::meta().fields.len());
         self.transaction(|s| {
             let mut affected = 0;
             for chunk in rows.chunks(size) {

@@ -25,7 +25,7 @@ impl<M: Model> Copy for Pending<M> {}
 
 impl<M: Model> std::fmt::Debug for Pending<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pending<{}>#{}", M::MODEL.name, self.slot)
+        write!(f, "Pending<{}>#{}", M::meta().name, self.slot)
     }
 }
 
@@ -187,7 +187,7 @@ where
     N: FlushRows<C>,
 {
     fn model(&self) -> &'static app::Model {
-        <N::Model as Model>::MODEL
+        <N::Model as Model>::meta()
     }
 
     fn as_any(&mut self) -> &mut dyn Any {
@@ -203,7 +203,7 @@ where
     }
 
     fn flush(&mut self, conn: &mut C, write: Write<'_>) -> Result<usize> {
-        let table = &N::Model::MODEL.table;
+        let table = &N::Model::meta().table;
         let Write { bucket, keys, all_keys, needed, max_binds: write_max_binds } = write;
         let mut waiting: Vec<usize> = (0..self.entries.len()).collect();
         // Rounds: a row referencing another row of the same table (a tree)
@@ -307,7 +307,7 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
     /// here would wait forever.
     pub(crate) fn check_needs<M: Model>(&self, row: &RowRef<M>) -> Result<()> {
         match slot_of(row) {
-            Some(slot) if slot < self.first_slot => Err(crate::Error::FlushedPending { model: &M::MODEL.name, slot }),
+            Some(slot) if slot < self.first_slot => Err(crate::Error::FlushedPending { model: &M::meta().name, slot }),
             _ => Ok(()),
         }
     }

@@ -2,12 +2,11 @@
 """Where the generated module's size and check time go, per emitted item kind.
 
     python3 crates/bench/build/attribute.py sizes
-    python3 crates/bench/build/attribute.py check full noload nouow nometa noallow
+    python3 crates/bench/build/attribute.py check full noload nouow noallow
 
 Reads the module `run.py` generated last (target/bench-build). `sizes` prints
 lines and bytes per item kind. `check` copies the module into one project
-per variant, with that variant's item kinds removed (or, for `nometa`, the
-metadata statics reduced to one repeated value), and times one `cargo check`
+per variant, with that variant's item kinds removed, and times one `cargo check`
 of each without incremental reuse: the difference from `full` is what those
 items cost. Variants compile against the working tree's quarry runtime.
 """
@@ -32,7 +31,6 @@ VARIANTS = {
     "noload": {"load_rows", "impl Matching", "impl JoinRows", "impl UnlimitedQuery", "impl ColumnKeyed"},
     "nouow": {"flush_rows", "upsert_rows", "struct Dense", "inherent impl Dense", "impl From"},
     "nocascade": {"cascade_delete"},
-    "nometa": {"metadata"},
     "noallow": {"diesel::allow_tables_to_appear_in_same_query"},
 }
 
@@ -98,37 +96,12 @@ def sizes(text):
     print(f"| | {sum(lines.values())} | {total} | | total |")
 
 
-def stub_static(item):
-    """A metadata static with one value repeated: the places the impls point
-    at stay, the data goes."""
-    m = re.search(r"static (\w+): \[([\w:]+); (\d+)\] = ", item)
-    if not m:
-        return ("pub static METADATA: quarry::Metadata = quarry::Metadata { schema: quarry::__codegen::db::Schema "
-                "{ tables: quarry::__codegen::Cow::Borrowed(&[]), enums: quarry::__codegen::Cow::Borrowed(&[]) }, "
-                "models: quarry::__codegen::Cow::Borrowed(&__QUARRY_MODELS) };")
-    name, ty, n = m.groups()
-    if n == "0" or name == "__QUARRY_TABLES":
-        return item
-    body = item[item.index("    [\n") + 6:]
-    depth = 0
-    for i, ch in enumerate(body):
-        depth += ch in "([{"
-        depth -= ch in ")]}"
-        if depth == 0 and ch == "," and body[:i].strip():
-            first = body[:i].strip()
-            break
-    return (f"#[allow(dead_code)]\nconst __ONE_{name}: {ty} = {{ use quarry::__codegen::meta::*; {first} }};\n"
-            f"static {name}: [{ty}; {n}] = [__ONE_{name}; {n}];")
-
-
 def variant(name, text):
     drop = VARIANTS[name]
     kept = []
     for item in items(text):
         k = kind(item)
-        if k == "metadata" and "metadata" in drop:
-            kept.append(stub_static(item))
-        elif k not in drop:
+        if k not in drop:
             kept.append(item)
     project = ROOT / "variants" / name
     (project / "src").mkdir(parents=True, exist_ok=True)

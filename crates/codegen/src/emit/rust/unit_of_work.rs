@@ -78,7 +78,10 @@ pub fn model_impls(index: usize, table: &Table) -> TokenStream {
             type Table = #module::table;
             type Key = #key;
             type New = #new;
-            const MODEL: &'static quarry::__codegen::app::Model = #model_place;
+
+            fn meta() -> &'static quarry::__codegen::app::Model {
+                #model_place
+            }
 
             fn key(&self) -> #key {
                 #model_key
