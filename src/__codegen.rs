@@ -12,7 +12,6 @@ pub use std::sync::LazyLock;
 
 pub use crate::__cascade_delete as cascade_delete;
 pub use crate::__column_keyed as column_keyed;
-pub use crate::__flush_rows as flush_rows;
 pub use crate::__load_rows as load_rows;
 pub use crate::__unlink as unlink;
 pub use crate::__upsert_rows as upsert_rows;
@@ -20,6 +19,7 @@ pub use crate::__walk_rows as walk_rows;
 pub use crate::ddl::{create_all, drop_all};
 pub use crate::engine::{Backend, EngineConnection};
 pub use crate::error::UnknownEnumValue;
+pub use crate::model::Insert;
 pub use crate::sql_types;
 pub use crate::types::unchecked;
 pub use crate::types::{Decimal, Json, Jsonb, NaiveTimestamp, UtcDateTime};

@@ -84,150 +84,232 @@ pub fn given_keys<N: NewRow>(rows: &[N]) -> Option<Vec<<N::Model as Model>::Key>
     rows.iter().map(NewRow::key).collect()
 }
 
-/// `FlushRows` for every backend quarry is built with; generated code
-/// invokes it once per table. How a table's rows are inserted is decided
-/// here and only here, from what the code generator says about its key:
+/// How a table's new rows are inserted, as the code generator describes
+/// it: which columns form the key, whether the database generates it, and
+/// the row without its database-filled columns. The generic [`FlushRows`]
+/// impls below do the work from this, so a table costs rustc these few
+/// lines until a program writes to it, instead of a checked insert path
+/// per table and backend.
 ///
-/// ```text
-/// flush_rows!(NewAuthor, Author, authors::table, given)
-///     // the rows always carry their key: one INSERT, the keys are the rows' own
-/// flush_rows!(NewAuthor, Author, authors::table, generated authors::id)
-///     // the database may generate the key: INSERT ... RETURNING id (SQLite,
-///     // PostgreSQL), or one INSERT and LAST_INSERT_ID() (MySQL); rows that give
-///     // their key are inserted as given
-/// flush_rows!(NewAuthor, Author, authors::table, generated authors::id, dense DenseNewAuthor)
-///     // as above, and rows that leave exactly the database-filled columns
-///     // unset go in through the `DenseNewAuthor` insertable the generator
-///     // wrote, which names only the columns that take values (SQLite cannot
-///     // write DEFAULT inside VALUES; PostgreSQL plans it slowly)
-/// ```
-///
-/// Rows inserted without their keys go through
-/// [`InsertRows`](crate::session::InsertRows) (on SQLite: one statement per
-/// group of rows setting the same columns).
-///
-/// The code generator (quarry-codegen's `emit/rust/unit_of_work.rs`) picks
-/// the form; each backend's arm below turns it into one `FlushRows` impl.
+/// How rows are inserted is decided here and only here:
+/// - every row gives its key: one multi-row INSERT (through
+///   [`InsertRows`](crate::session::InsertRows)), and the keys are the
+///   rows' own;
+/// - the database may generate the key: `INSERT ... RETURNING key`
+///   (SQLite, PostgreSQL), or one INSERT and `LAST_INSERT_ID()` (MySQL);
+/// - rows that leave exactly the database-filled columns unset go in
+///   through [`Insert::Dense`], which names only the columns that take
+///   values (SQLite cannot write `DEFAULT` inside `VALUES`; PostgreSQL
+///   plans it slowly).
 #[doc(hidden)]
-#[macro_export]
-macro_rules! __flush_rows {
-    ($new:ty, $model:ty, $table:path, $($kind:tt)*) => {
-        $crate::__if_sqlite! { $crate::__flush_rows_for!(diesel::SqliteConnection, returning, $new, $model, $table, $($kind)*); }
-        $crate::__if_postgres! { $crate::__flush_rows_for!(diesel::PgConnection, returning, $new, $model, $table, $($kind)*); }
-        $crate::__if_mysql! { $crate::__flush_rows_for!(diesel::MysqlConnection, last_insert_id, $new, $model, $table, $($kind)*); }
-    };
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a new row of a quarry table",
+    note = "the session writes the generated `New*` types (`NewAuthor`), not models or tuples"
+)]
+pub trait Insert: NewRow {
+    /// The primary key's column, or a tuple of its columns (`authors::id`).
+    type KeyColumns: Copy + Default;
+    /// The row without the columns the database fills in, borrowing its
+    /// values; the `New*` type itself for a table without such a form.
+    type Dense<'a>
+    where
+        Self: 'a;
+    /// Whether the database generates the key (a single integer column).
+    const GENERATED: bool;
+    /// How many columns [`Insert::Dense`] names; 0 without a dense form.
+    const DENSE_COLUMNS: usize;
+
+    /// This row as [`Insert::Dense`], when it leaves every column the dense
+    /// form omits to the database.
+    fn dense(&self) -> Option<Self::Dense<'_>>;
+
+    /// A generated key from MySQL's `LAST_INSERT_ID()` (plus the row's
+    /// place in a multi-row insert); `None` when the key is not generated.
+    fn generated_key(id: u64) -> Option<<Self::Model as Model>::Key> {
+        let _ = id;
+        None
+    }
+
+    /// Sorts generated keys, which grow in `VALUES` order, so that they
+    /// pair with the rows whatever order `RETURNING` used.
+    fn sort_generated(keys: &mut [<Self::Model as Model>::Key]) {
+        let _ = keys;
+    }
 }
 
-/// One backend's `FlushRows` impl: `$how` is `returning` (the keys come
-/// back from the insert) or `last_insert_id` (MySQL).
+/// The primary key of a new row's model.
+type KeyOf<N> = <<N as NewRow>::Model as Model>::Key;
+
+/// `INSERT INTO table VALUES rows`.
+type Values<T, R> = diesel::dsl::Values<diesel::dsl::insert_into<T>, R>;
+/// `INSERT INTO table VALUES rows RETURNING key`.
+type Returning<T, R, K> = diesel::dsl::Returning<Values<T, R>, K>;
+
+/// Rows of table `T` that `INSERT ... RETURNING` can write on `C`, reading
+/// back `K` as `Key`s. A trait of its own, with the rows' borrow as its
+/// lifetime, so that the generic `FlushRows` impls can require it for
+/// every borrow (`for<'r>`) without rustc normalizing diesel's statement
+/// types under that binder, which it cannot do.
 #[doc(hidden)]
-#[macro_export]
-macro_rules! __flush_rows_for {
-    ($conn:ty, $how:ident, $new:ty, $model:ty, $table:path, given) => {
-        impl $crate::FlushRows<$conn> for $new {
-            fn insert_keys(
-                rows: &[Self],
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                let keys = $crate::model::given_keys(rows).ok_or_else(|| {
-                    diesel::result::Error::QueryBuilderError(
-                        "a new row of a table without a generated key must give its key".into(),
-                    )
-                })?;
-                $crate::session::InsertRows::insert_rows($table, rows, conn)?;
-                ::std::result::Result::Ok(keys)
-            }
+pub trait InsertReturning<'r, T, K, C, Key> {
+    fn insert_returning(self, table: T, key: K, conn: &mut C) -> diesel::QueryResult<Vec<Key>>;
+}
 
-            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                $crate::session::InsertRows::insert_rows($table, rows, conn)
-            }
-        }
-    };
-    ($conn:ty, $how:ident, $new:ty, $model:ty, $table:path, generated $key:path) => {
-        impl $crate::FlushRows<$conn> for $new {
-            fn insert_keys(
-                rows: &[Self],
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                $crate::__flush_rows_for!(@mixed $how, $conn, $model, $table, $key, rows, conn)
-            }
+impl<'r, R, T, K, C, Key> InsertReturning<'r, T, K, C, Key> for R
+where
+    R: diesel::Insertable<T>,
+    T: diesel::Table,
+    K: diesel::SelectableExpression<T> + diesel::expression::NonAggregate,
+    C: diesel::connection::LoadConnection,
+    Returning<T, R, K>: diesel::query_dsl::LoadQuery<'r, C, Key>,
+{
+    fn insert_returning(self, table: T, key: K, conn: &mut C) -> diesel::QueryResult<Vec<Key>> {
+        diesel::RunQueryDsl::get_results(diesel::insert_into(table).values(self).returning(key), conn)
+    }
+}
 
-            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                $crate::session::InsertRows::insert_rows($table, rows, conn)
-            }
-        }
-    };
-    ($conn:ty, $how:ident, $new:ty, $model:ty, $table:path, generated $key:path, dense $dense:ty) => {
-        impl $crate::FlushRows<$conn> for $new {
-            fn insert_keys(
-                rows: &[Self],
-                conn: &mut $conn,
-            ) -> diesel::QueryResult<::std::vec::Vec<<$model as $crate::Model>::Key>> {
-                if rows.iter().all(<$dense>::accepts) {
-                    let dense: ::std::vec::Vec<$dense> = rows.iter().map(<$dense>::of).collect();
-                    return $crate::__flush_rows_for!(@generated $how, $conn, $model, $table, $key, dense, conn);
+/// Rows of table `T` that a multi-row `INSERT` can write on `C`.
+#[doc(hidden)]
+pub trait InsertValues<T, C> {
+    fn insert_values(self, table: T, conn: &mut C) -> diesel::QueryResult<usize>;
+}
+
+impl<R, T, C> InsertValues<T, C> for R
+where
+    R: diesel::Insertable<T>,
+    T: diesel::Table,
+    Values<T, R>: diesel::query_dsl::methods::ExecuteDsl<C>,
+    C: diesel::Connection,
+{
+    fn insert_values(self, table: T, conn: &mut C) -> diesel::QueryResult<usize> {
+        diesel::RunQueryDsl::execute(diesel::insert_into(table).values(self), conn)
+    }
+}
+
+/// Every row's dense form, or `None` when one row sets an omitted column.
+fn dense_rows<N: Insert>(rows: &[N]) -> Option<Vec<N::Dense<'_>>> {
+    if N::DENSE_COLUMNS == 0 {
+        return None;
+    }
+    rows.iter().map(Insert::dense).collect()
+}
+
+/// The values a row binds: the dense form's columns when every row has
+/// one, else every column.
+fn binds_per_row<N: Insert>(rows: &[N]) -> usize {
+    if N::DENSE_COLUMNS > 0 && rows.iter().all(|row| row.dense().is_some()) {
+        return N::DENSE_COLUMNS;
+    }
+    N::Model::meta().fields.len()
+}
+
+fn must_give_key() -> diesel::result::Error {
+    diesel::result::Error::QueryBuilderError("a new row of a table without a generated key must give its key".into())
+}
+
+/// `FlushRows` for the backends whose INSERT returns the generated keys.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+macro_rules! flush_returning {
+    ($conn:ty) => {
+        impl<N, M, T, K> FlushRows<$conn> for N
+        where
+            N: Insert<KeyColumns = K> + NewRow<Model = M> + crate::session::InsertRows<T, $conn>,
+            M: Model<Table = T, New = N>,
+            T: diesel::Table + Copy + Default,
+            K: Copy + Default,
+            for<'r> Vec<N::Dense<'r>>: InsertValues<T, $conn> + InsertReturning<'r, T, K, $conn, M::Key>,
+            for<'r> &'r [N]: InsertReturning<'r, T, K, $conn, M::Key>,
+        {
+            fn insert_keys(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<Vec<KeyOf<N>>> {
+                let table = T::default();
+                if let Some(keys) = given_keys(rows) {
+                    crate::session::InsertRows::insert_rows(table, rows, conn)?;
+                    return Ok(keys);
                 }
-                $crate::__flush_rows_for!(@mixed $how, $conn, $model, $table, $key, rows, conn)
+                if !N::GENERATED {
+                    return Err(must_give_key());
+                }
+                let none_given = rows.iter().all(|row| row.key().is_none());
+                let mut keys: Vec<KeyOf<N>> = match dense_rows(rows) {
+                    Some(dense) => dense.insert_returning(table, K::default(), conn)?,
+                    None => rows.insert_returning(table, K::default(), conn)?,
+                };
+                if none_given {
+                    N::sort_generated(&mut keys);
+                }
+                Ok(keys)
+            }
+
+            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
+                let table = T::default();
+                match dense_rows(rows) {
+                    Some(dense) => dense.insert_values(table, conn),
+                    None => crate::session::InsertRows::insert_rows(table, rows, conn),
+                }
             }
 
             fn binds_per_row(rows: &[Self]) -> usize {
-                if rows.iter().all(<$dense>::accepts) {
-                    return <$dense>::COLUMNS;
-                }
-                <$model as $crate::Model>::meta().fields.len()
-            }
-
-            fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                if rows.iter().all(<$dense>::accepts) {
-                    let dense: ::std::vec::Vec<$dense> = rows.iter().map(<$dense>::of).collect();
-                    return diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&dense), conn);
-                }
-                $crate::session::InsertRows::insert_rows($table, rows, conn)
+                binds_per_row(rows)
             }
         }
     };
-    // Rows that may give their keys or leave them to the database.
-    (@mixed $how:ident, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
-        if let ::std::option::Option::Some(keys) = $crate::model::given_keys($rows) {
-            $crate::session::InsertRows::insert_rows($table, $rows, $connection)?;
-            return ::std::result::Result::Ok(keys);
+}
+
+#[cfg(feature = "sqlite")]
+flush_returning!(diesel::SqliteConnection);
+#[cfg(feature = "postgres")]
+flush_returning!(diesel::PgConnection);
+
+/// MySQL: one multi-row insert gets consecutive `AUTO_INCREMENT` values
+/// starting at `LAST_INSERT_ID()` (InnoDB reserves them as one block for an
+/// insert whose row count is known).
+#[cfg(feature = "mysql")]
+impl<N, M, T> FlushRows<diesel::MysqlConnection> for N
+where
+    N: Insert + NewRow<Model = M> + crate::session::InsertRows<T, diesel::MysqlConnection>,
+    M: Model<Table = T, New = N>,
+    T: diesel::Table + Copy + Default,
+    for<'r> Vec<N::Dense<'r>>: InsertValues<T, diesel::MysqlConnection>,
+{
+    fn insert_keys(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<Vec<KeyOf<N>>> {
+        let table = T::default();
+        if let Some(keys) = given_keys(rows) {
+            crate::session::InsertRows::insert_rows(table, rows, conn)?;
+            return Ok(keys);
         }
-        $crate::__flush_rows_for!(@some_given $how, $conn, $model, $table, $key, $rows, $connection)
-    }};
-    // None of the rows gives its key: generated keys grow in VALUES order,
-    // and sorting them pairs them with the rows whatever order RETURNING uses.
-    (@generated returning, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
-        let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
-            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values(&*$rows).returning($key), $connection)?;
-        keys.sort();
-        ::std::result::Result::Ok(keys)
-    }};
-    // MySQL: one multi-row insert gets consecutive `AUTO_INCREMENT` values
-    // starting at `LAST_INSERT_ID()` (InnoDB reserves them as one block for
-    // an insert whose row count is known).
-    (@generated last_insert_id, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
-        let inserted = diesel::RunQueryDsl::execute(diesel::insert_into($table).values(&*$rows), $connection)?;
-        let first: u64 =
-            diesel::RunQueryDsl::get_result(diesel::select($crate::model::mysql::last_insert_id()), $connection)?;
-        ::std::result::Result::Ok((0..inserted as u64).map(|i| (first + i) as <$model as $crate::Model>::Key).collect())
-    }};
-    (@some_given returning, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
-        let none_given = $rows.iter().all(|row| $crate::NewRow::key(row).is_none());
-        let mut keys: ::std::vec::Vec<<$model as $crate::Model>::Key> =
-            diesel::RunQueryDsl::get_results(diesel::insert_into($table).values($rows).returning($key), $connection)?;
-        if none_given {
-            keys.sort();
+        if !N::GENERATED {
+            return Err(must_give_key());
         }
-        ::std::result::Result::Ok(keys)
-    }};
-    (@some_given last_insert_id, $conn:ty, $model:ty, $table:path, $key:path, $rows:ident, $connection:ident) => {{
-        if $rows.iter().any(|row| $crate::NewRow::key(row).is_some()) {
-            return ::std::result::Result::Err(diesel::result::Error::QueryBuilderError(
-                "MySQL cannot report generated keys for an insert that also gives some: flush those rows separately".into(),
+        if rows.iter().any(|row| row.key().is_some()) {
+            return Err(diesel::result::Error::QueryBuilderError(
+                "MySQL cannot report generated keys for an insert that also gives some: flush those rows separately"
+                    .into(),
             ));
         }
-        $crate::__flush_rows_for!(@generated last_insert_id, $conn, $model, $table, $key, $rows, $connection)
-    }};
+        let inserted = <Self as FlushRows<diesel::MysqlConnection>>::insert_rows(rows, conn)?;
+        let first: u64 = diesel::RunQueryDsl::get_result(diesel::select(mysql::last_insert_id()), conn)?;
+        (first..first + inserted as u64)
+            .map(|id| {
+                N::generated_key(id).ok_or_else(|| {
+                    diesel::result::Error::QueryBuilderError(
+                        format!("generated key {id} does not fit the key type").into(),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn insert_rows(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<usize> {
+        let table = T::default();
+        match dense_rows(rows) {
+            Some(dense) => dense.insert_values(table, conn),
+            None => crate::session::InsertRows::insert_rows(table, rows, conn),
+        }
+    }
+
+    fn binds_per_row(rows: &[Self]) -> usize {
+        binds_per_row(rows)
+    }
 }
 
 /// `UpsertRows` for every backend quarry is built with.

@@ -63,16 +63,7 @@ pub fn model_impls(index: usize, table: &Table) -> TokenStream {
     };
     let upsert = upsert(table, &new);
     let refused = refused_value(table);
-    let (generated, dense) = match table.primary_key.as_slice() {
-        [only] if table.column(only).is_some_and(|c| c.autoincrement) => {
-            let column = ident(only);
-            match dense_insertable(table, &new) {
-                Some((dense_name, dense)) => (quote!(generated #module::#column, dense #dense_name), dense),
-                None => (quote!(generated #module::#column), quote!()),
-            }
-        }
-        _ => (quote!(given), quote!()),
-    };
+    let insert = insert_impl(table, &new, &key);
     quote! {
         impl quarry::Model for #model {
             type Table = #module::table;
@@ -97,9 +88,76 @@ pub fn model_impls(index: usize, table: &Table) -> TokenStream {
             #refused
         }
 
-        #dense
-        quarry::__codegen::flush_rows!(#new, #model, #module::table, #generated);
+        #insert
         #upsert
+    }
+}
+
+/// `impl Insert for NewAuthor`: what quarry's generic `FlushRows` needs to
+/// know (the key's columns, whether the database generates it, the dense
+/// form), and the dense insertable itself when the table has one.
+fn insert_impl(table: &Table, new: &Ident, key: &TokenStream) -> TokenStream {
+    let module = ident(&table.module);
+    let key_columns: Vec<TokenStream> = table
+        .primary_key
+        .iter()
+        .map(|k| {
+            let column = ident(k);
+            quote!(#module::#column)
+        })
+        .collect();
+    let key_columns = match key_columns.as_slice() {
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    };
+    let generated =
+        matches!(table.primary_key.as_slice(), [only] if table.column(only).is_some_and(|c| c.autoincrement));
+    let generated_fns = generated.then(|| {
+        quote! {
+            fn generated_key(id: u64) -> ::std::option::Option<#key> {
+                ::std::convert::TryFrom::try_from(id).ok()
+            }
+
+            fn sort_generated(keys: &mut [#key]) {
+                keys.sort_unstable();
+            }
+        }
+    });
+    let dense = if generated { dense_insertable(table, new) } else { None };
+    let (dense_type, columns, dense_fn, dense_struct) = match dense {
+        Some(Dense { name, columns, unset, borrows, item }) => (
+            quote!(#name<'a>),
+            columns,
+            quote! {
+                fn dense(&self) -> ::std::option::Option<#name<'_>> {
+                    let row = self;
+                    (#(#unset)&&*).then(|| #name { #(#borrows)* })
+                }
+            },
+            item,
+        ),
+        None => (
+            quote!(#new),
+            0,
+            quote! {
+                fn dense(&self) -> ::std::option::Option<#new> {
+                    ::std::option::Option::None
+                }
+            },
+            quote!(),
+        ),
+    };
+    quote! {
+        #dense_struct
+        impl quarry::__codegen::Insert for #new {
+            type KeyColumns = #key_columns;
+            type Dense<'a> = #dense_type;
+            const GENERATED: bool = #generated;
+            const DENSE_COLUMNS: usize = #columns;
+
+            #dense_fn
+            #generated_fns
+        }
     }
 }
 
@@ -180,7 +238,19 @@ fn upsert(table: &Table, new: &Ident) -> TokenStream {
 /// multi-row `VALUES` slowly, so when every row leaves exactly those
 /// columns unset the session inserts them through this type: many rows in
 /// one statement, naming only the columns that take values.
-fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> {
+struct Dense {
+    name: Ident,
+    /// How many columns it names.
+    columns: usize,
+    /// `row.field.is_none()` for each omitted column.
+    unset: Vec<TokenStream>,
+    /// `field: &row.field,` for each named column.
+    borrows: Vec<TokenStream>,
+    /// The struct.
+    item: TokenStream,
+}
+
+fn dense_insertable(table: &Table, new: &Ident) -> Option<Dense> {
     let key = table.primary_key.first()?;
     let left_out =
         |c: &&crate::ir::Column| &c.field == key || (matches!(fill(c), Fill::Absent) && c.server_default.is_some());
@@ -190,7 +260,6 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
     }
     let name = ident(&format!("__QuarryDense{new}"));
     let module = ident(&table.module);
-    let count = columns.len();
     let fields = columns.iter().map(|c| {
         let field = ident(&c.field);
         let ty = super::value_type(&c.ty);
@@ -200,45 +269,34 @@ fn dense_insertable(table: &Table, new: &Ident) -> Option<(Ident, TokenStream)> 
             quote!(#field: &'a #ty,)
         }
     });
-    let borrows = columns.iter().map(|c| {
-        let field = ident(&c.field);
-        if c.nullable {
-            quote!(#field: row.#field.as_ref(),)
-        } else {
-            quote!(#field: &row.#field,)
+    let borrows = columns
+        .iter()
+        .map(|c| {
+            let field = ident(&c.field);
+            if c.nullable {
+                quote!(#field: row.#field.as_ref(),)
+            } else {
+                quote!(#field: &row.#field,)
+            }
+        })
+        .collect();
+    let unset = omitted
+        .iter()
+        .map(|c| {
+            let field = ident(&c.field);
+            quote!(row.#field.is_none())
+        })
+        .collect();
+    let item = quote! {
+        #[doc(hidden)]
+        #[derive(diesel::prelude::Insertable)]
+        #[diesel(table_name = #module)]
+        #[diesel(treat_none_as_default_value = false)]
+        pub struct #name<'a> {
+            #(#fields)*
         }
-    });
-    let unset = omitted.iter().map(|c| {
-        let field = ident(&c.field);
-        quote!(row.#field.is_none())
-    });
-    Some((
-        name.clone(),
-        quote! {
-            #[doc(hidden)]
-            #[derive(diesel::prelude::Insertable)]
-            #[diesel(table_name = #module)]
-            #[diesel(treat_none_as_default_value = false)]
-            pub struct #name<'a> {
-                #(#fields)*
-            }
-
-            impl<'a> #name<'a> {
-                /// How many columns it names.
-                pub const COLUMNS: usize = #count;
-
-                /// Whether `row` leaves every omitted column to the database.
-                pub fn accepts(row: &#new) -> bool {
-                    #(#unset)&&*
-                }
-
-                /// `row` without the omitted columns.
-                pub fn of(row: &'a #new) -> Self {
-                    #name { #(#borrows)* }
-                }
-            }
-        },
-    ))
+    };
+    Some(Dense { name, columns: columns.len(), unset, borrows, item })
 }
 
 /// The foreign key a relation follows when it references the whole primary
