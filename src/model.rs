@@ -4,6 +4,8 @@
 //! model struct (`Author`), [`NewRow`] for its insertable (`NewAuthor`),
 //! and [`FlushRows`] for each backend quarry is built with.
 
+use diesel::query_builder::{AstPass, QueryFragment};
+
 use crate::metadata::app;
 
 /// A table's model struct.
@@ -118,6 +120,11 @@ pub trait Insert: NewRow {
     const GENERATED: bool;
     /// How many columns [`Insert::Dense`] names; 0 without a dense form.
     const DENSE_COLUMNS: usize;
+    /// The primary key's columns, by SQL name: an upsert's conflict target.
+    const KEY: &'static [&'static str];
+    /// The columns an upsert updates when a row repeats the key: all but
+    /// the key's (the first key column for a table of key columns only).
+    const UPDATED: &'static [&'static str];
 
     /// This row as [`Insert::Dense`], when it leaves every column the dense
     /// form omits to the database.
@@ -312,66 +319,169 @@ where
     }
 }
 
-/// `UpsertRows` for every backend quarry is built with.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __upsert_rows {
-    ($new:ty, $table:path, target $target:expr, set [$($column:expr),*], mysql [$($mysql:expr),*]) => {
-        // SQLite cannot batch an upsert whose rows may leave columns to
-        // DEFAULT: one statement per row (the session wraps them in a
-        // transaction).
-        $crate::__if_sqlite! {
-            impl $crate::model::UpsertRows<diesel::SqliteConnection> for $new {
-                fn upsert_rows(rows: &[Self], conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<usize> {
-                    let mut affected = 0;
-                    for row in rows {
-                        affected += diesel::RunQueryDsl::execute(
-                            diesel::insert_into($table)
-                                .values(row)
-                                .on_conflict($target)
-                                .do_update()
-                                .set(($(diesel::ExpressionMethods::eq($column, diesel::upsert::excluded($column)),)*)),
-                            conn,
-                        )?;
-                    }
-                    ::std::result::Result::Ok(affected)
-                }
-            }
+/// `INSERT ... ON CONFLICT (key) DO UPDATE SET c = excluded.c, ...`
+/// (PostgreSQL, SQLite) or `INSERT ... ON DUPLICATE KEY UPDATE c =
+/// VALUES(c), ...` (MySQL/MariaDB): diesel's insert statement `insert`,
+/// followed by the clause that updates the columns `updated` when a row
+/// repeats the primary key `key`.
+struct Upsert<I> {
+    insert: I,
+    key: &'static [&'static str],
+    updated: &'static [&'static str],
+}
+
+/// How a backend spells an upsert's update clause.
+trait UpsertClause: diesel::backend::Backend {
+    fn walk_upsert(key: &[&str], updated: &[&str], out: AstPass<'_, '_, Self>) -> diesel::QueryResult<()>;
+}
+
+/// `ON CONFLICT (key) DO UPDATE SET c = excluded.c`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn walk_on_conflict<DB: diesel::backend::Backend>(
+    key: &[&str],
+    updated: &[&str],
+    mut out: AstPass<'_, '_, DB>,
+) -> diesel::QueryResult<()> {
+    out.push_sql(" ON CONFLICT (");
+    for (i, column) in key.iter().enumerate() {
+        if i > 0 {
+            out.push_sql(", ");
         }
-        $crate::__if_postgres! { $crate::__upsert_rows_excluded!(diesel::PgConnection, $new, $table, $target, [$($column),*]); }
-        $crate::__if_mysql! {
-            impl $crate::model::UpsertRows<diesel::MysqlConnection> for $new {
-                fn upsert_rows(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<usize> {
-                    diesel::RunQueryDsl::execute(
-                        diesel::insert_into($table)
-                            .values(rows)
-                            .on_conflict(diesel::dsl::DuplicatedKeys)
-                            .do_update()
-                            .set(($($mysql,)*)),
-                        conn,
-                    )
-                }
+        out.push_identifier(column)?;
+    }
+    out.push_sql(") DO UPDATE SET ");
+    for (i, column) in updated.iter().enumerate() {
+        if i > 0 {
+            out.push_sql(", ");
+        }
+        out.push_identifier(column)?;
+        out.push_sql(" = excluded.");
+        out.push_identifier(column)?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "sqlite")]
+impl UpsertClause for diesel::sqlite::Sqlite {
+    fn walk_upsert(key: &[&str], updated: &[&str], out: AstPass<'_, '_, Self>) -> diesel::QueryResult<()> {
+        walk_on_conflict(key, updated, out)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl UpsertClause for diesel::pg::Pg {
+    fn walk_upsert(key: &[&str], updated: &[&str], out: AstPass<'_, '_, Self>) -> diesel::QueryResult<()> {
+        walk_on_conflict(key, updated, out)
+    }
+}
+
+/// `ON DUPLICATE KEY UPDATE c = VALUES(c)`: MySQL names no conflict target.
+#[cfg(feature = "mysql")]
+impl UpsertClause for diesel::mysql::Mysql {
+    fn walk_upsert(_key: &[&str], updated: &[&str], mut out: AstPass<'_, '_, Self>) -> diesel::QueryResult<()> {
+        out.push_sql(" ON DUPLICATE KEY UPDATE ");
+        for (i, column) in updated.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            out.push_identifier(column)?;
+            out.push_sql(" = VALUES(");
+            out.push_identifier(column)?;
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+}
+
+impl<I, DB> QueryFragment<DB> for Upsert<I>
+where
+    DB: UpsertClause,
+    I: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
+        self.insert.walk_ast(out.reborrow())?;
+        DB::walk_upsert(self.key, self.updated, out)
+    }
+}
+
+impl<I> diesel::query_builder::QueryId for Upsert<I> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<I, C> diesel::RunQueryDsl<C> for Upsert<I> {}
+
+/// Rows of table `T` that an upsert can write on `C` (a trait of its own
+/// for the reason [`InsertReturning`] is).
+#[doc(hidden)]
+pub trait UpsertValues<T, C> {
+    fn upsert_values(
+        self,
+        table: T,
+        key: &'static [&'static str],
+        updated: &'static [&'static str],
+        conn: &mut C,
+    ) -> diesel::QueryResult<usize>;
+}
+
+impl<R, T, C> UpsertValues<T, C> for R
+where
+    R: diesel::Insertable<T>,
+    T: diesel::Table,
+    C: diesel::Connection,
+    C::Backend: UpsertClause,
+    Values<T, R>: QueryFragment<C::Backend>,
+{
+    fn upsert_values(
+        self,
+        table: T,
+        key: &'static [&'static str],
+        updated: &'static [&'static str],
+        conn: &mut C,
+    ) -> diesel::QueryResult<usize> {
+        let insert = diesel::insert_into(table).values(self);
+        diesel::RunQueryDsl::execute(Upsert { insert, key, updated }, conn)
+    }
+}
+
+/// SQLite cannot batch an upsert whose rows may leave columns to DEFAULT:
+/// one statement per row (the session wraps them in a transaction).
+#[cfg(feature = "sqlite")]
+impl<N, M, T> UpsertRows<diesel::SqliteConnection> for N
+where
+    N: Insert + NewRow<Model = M>,
+    M: Model<Table = T, New = N>,
+    T: diesel::Table + Copy + Default,
+    for<'r> &'r N: UpsertValues<T, diesel::SqliteConnection>,
+{
+    fn upsert_rows(rows: &[Self], conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<usize> {
+        let mut affected = 0;
+        for row in rows {
+            affected += row.upsert_values(T::default(), N::KEY, N::UPDATED, conn)?;
+        }
+        Ok(affected)
+    }
+}
+
+/// One multi-row upsert, on the backends that write `DEFAULT`.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+macro_rules! upsert_batch {
+    ($conn:ty) => {
+        impl<N, M, T> UpsertRows<$conn> for N
+        where
+            N: Insert + NewRow<Model = M>,
+            M: Model<Table = T, New = N>,
+            T: diesel::Table + Copy + Default,
+            for<'r> &'r [N]: UpsertValues<T, $conn>,
+        {
+            fn upsert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
+                rows.upsert_values(T::default(), N::KEY, N::UPDATED, conn)
             }
         }
     };
 }
 
-/// PostgreSQL and SQLite: `ON CONFLICT (key) DO UPDATE SET c = excluded.c`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __upsert_rows_excluded {
-    ($conn:ty, $new:ty, $table:path, $target:expr, [$($column:expr),*]) => {
-        impl $crate::model::UpsertRows<$conn> for $new {
-            fn upsert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                diesel::RunQueryDsl::execute(
-                    diesel::insert_into($table)
-                        .values(rows)
-                        .on_conflict($target)
-                        .do_update()
-                        .set(($(diesel::ExpressionMethods::eq($column, diesel::upsert::excluded($column)),)*)),
-                    conn,
-                )
-            }
-        }
-    };
-}
+#[cfg(feature = "postgres")]
+upsert_batch!(diesel::PgConnection);
+#[cfg(feature = "mysql")]
+upsert_batch!(diesel::MysqlConnection);

@@ -14,7 +14,10 @@ use quarry::error::{IntegrityKind, OperationalKind};
 use quarry::{Error, Session};
 
 use crate::schema;
-use schema::{articles, authors, products, tags, Author, NewArticle, NewAuthor, NewProduct, NewTag};
+use schema::{
+    article_tags, articles, authors, products, tags, ArticleTag, Author, NewArticle, NewArticleTag, NewAuthor,
+    NewProduct, NewTag,
+};
 
 /// An application's own error type: the closure form needs only `From<quarry::Error>`.
 #[derive(Debug)]
@@ -263,6 +266,24 @@ mod rows {
             let all: Vec<Tag> = session.all(tags::table.order(tags::id)).unwrap();
             let pairs: Vec<(i32, &str)> = all.iter().map(|t| (t.id, t.name.as_str())).collect();
             assert_eq!(pairs, [(1, "one"), (2, "deux"), (3, "trois")]);
+        }
+
+        fn upsert_of_a_table_of_key_columns_only_leaves_repeated_rows_alone(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            let tags = vec![NewTag { id: Some(1), ..NewTag::new("one") }, NewTag { id: Some(2), ..NewTag::new("two") }];
+            session.insert_all(tags::table, &tags).unwrap();
+            let ada = session.add(NewAuthor::new("Ada"));
+            let ada = *session.flush().unwrap().key(ada).unwrap();
+            let notes = session.add(NewArticle::new("Notes", ada));
+            let notes = *session.flush().unwrap().key(notes).unwrap();
+            let links = vec![NewArticleTag::new(notes, 1), NewArticleTag::new(notes, 2)];
+            session.upsert(&links).unwrap();
+            // The same rows again: no error, no duplicate.
+            let again = vec![NewArticleTag::new(notes, 2), NewArticleTag::new(notes, 1)];
+            session.upsert(&again).unwrap();
+            let rows: Vec<ArticleTag> = session.all(article_tags::table.order(article_tags::tag_id)).unwrap();
+            assert_eq!(rows, [ArticleTag { article_id: notes, tag_id: 1 }, ArticleTag { article_id: notes, tag_id: 2 }]);
         }
 
         fn session_listeners_hear_flushes_and_commits(engine) {

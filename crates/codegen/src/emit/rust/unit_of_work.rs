@@ -61,7 +61,6 @@ pub fn model_impls(index: usize, table: &Table) -> TokenStream {
         ([one], _) => quote!(::std::option::Option::Some(#one)),
         (many, _) => quote!(::std::option::Option::Some((#(#many),*))),
     };
-    let upsert = upsert(table, &new);
     let refused = refused_value(table);
     let insert = insert_impl(table, &new, &key);
     quote! {
@@ -89,7 +88,6 @@ pub fn model_impls(index: usize, table: &Table) -> TokenStream {
         }
 
         #insert
-        #upsert
     }
 }
 
@@ -123,6 +121,15 @@ fn insert_impl(table: &Table, new: &Ident, key: &TokenStream) -> TokenStream {
             }
         }
     });
+    let key_names = table.primary_key.iter().filter_map(|k| table.column(k)).map(|c| c.name.as_str());
+    // What an upsert updates on a key conflict: every other column, or,
+    // for a table of key columns only, one of them (a conflict changes
+    // nothing).
+    let mut updated: Vec<&str> =
+        table.columns.iter().filter(|c| !table.is_primary_key(&c.field)).map(|c| c.name.as_str()).collect();
+    if updated.is_empty() {
+        updated.extend(key_names.clone().take(1));
+    }
     let dense = if generated { dense_insertable(table, new) } else { None };
     let (dense_type, columns, dense_fn, dense_struct) = match dense {
         Some(Dense { name, columns, unset, borrows, item }) => (
@@ -154,6 +161,8 @@ fn insert_impl(table: &Table, new: &Ident, key: &TokenStream) -> TokenStream {
             type Dense<'a> = #dense_type;
             const GENERATED: bool = #generated;
             const DENSE_COLUMNS: usize = #columns;
+            const KEY: &'static [&'static str] = &[#(#key_names),*];
+            const UPDATED: &'static [&'static str] = &[#(#updated),*];
 
             #dense_fn
             #generated_fns
@@ -191,43 +200,6 @@ fn refused_value(table: &Table) -> TokenStream {
             #(if let ::std::option::Option::Some(why) = #checks { return ::std::option::Option::Some(why); })*
             ::std::option::Option::None
         }
-    }
-}
-
-/// `UpsertRows`: insert, or on a primary key conflict update every other
-/// column to the new row's value.
-fn upsert(table: &Table, new: &Ident) -> TokenStream {
-    let module = ident(&table.module);
-    let keys: Vec<TokenStream> = table
-        .primary_key
-        .iter()
-        .map(|k| {
-            let column = ident(k);
-            quote!(#module::#column)
-        })
-        .collect();
-    let target = match keys.as_slice() {
-        [one] => one.clone(),
-        many => quote!((#(#many),*)),
-    };
-    let mut updated: Vec<&crate::ir::Column> =
-        table.columns.iter().filter(|c| !table.is_primary_key(&c.field)).collect();
-    if updated.is_empty() {
-        // Nothing but the key: a conflict changes nothing.
-        updated = table.columns.iter().filter(|c| table.is_primary_key(&c.field)).take(1).collect();
-    }
-    let columns = updated.iter().map(|c| {
-        let column = ident(&c.field);
-        quote!(#module::#column)
-    });
-    let mysql = updated.iter().map(|c| {
-        let column = ident(&c.field);
-        let ty = super::sql_type(c);
-        let values = format!("VALUES(`{}`)", c.name.replace('`', "``"));
-        quote!(diesel::ExpressionMethods::eq(#module::#column, diesel::dsl::sql::<#ty>(#values)))
-    });
-    quote! {
-        quarry::__codegen::upsert_rows!(#new, #module::table, target #target, set [#(#columns),*], mysql [#(#mysql),*]);
     }
 }
 
