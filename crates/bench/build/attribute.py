@@ -29,7 +29,7 @@ ROOT = generate.WORKSPACE / "target/bench-build"
 VARIANTS = {
     "full": set(),
     "noload": {"load_rows", "impl Matching", "impl JoinRows", "impl UnlimitedQuery", "impl ColumnKeyed"},
-    "nouow": {"flush_rows", "upsert_rows", "struct Dense", "inherent impl Dense", "impl From"},
+    "nouow": {"impl Insert", "struct Dense"},
     "nocascade": {"cascade_delete"},
     "noallow": {"diesel::allow_tables_to_appear_in_same_query"},
 }
