@@ -138,7 +138,11 @@ fn insert_impl(table: &Table, new: &Ident, key: &TokenStream) -> TokenStream {
             quote! {
                 fn dense(&self) -> ::std::option::Option<#name<'_>> {
                     let row = self;
-                    (#(#unset)&&*).then(|| #name { #(#borrows)* })
+                    if #(#unset)&&* {
+                        ::std::option::Option::Some(#name { #(#borrows)* })
+                    } else {
+                        ::std::option::Option::None
+                    }
                 }
             },
             item,
