@@ -36,3 +36,23 @@ pub fn metadata(json: &'static str) -> crate::Metadata {
         Err(error) => panic!("quarry: the generated METADATA does not match this quarry version ({error}); rebuild"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_model_the_code_generator_wrote() {
+        let metadata = metadata(
+            r#"{"schema":{"tables":[{"name":"tags","columns":[{"name":"id","type":"integer","nullable":false,"autoincrement":true}],"primary_key":["id"]}],"enums":[]},"models":[{"name":"Tag","table":"tags","fields":[{"name":"id","column":"id","default":null}],"relations":[],"rank":0}]}"#,
+        );
+        assert_eq!(metadata.table("tags").unwrap().primary_key[0], "id");
+        assert_eq!(metadata.model("tags").unwrap().name, "Tag");
+    }
+
+    #[test]
+    #[should_panic(expected = "the generated METADATA does not match this quarry version")]
+    fn metadata_from_another_version_is_a_clear_panic() {
+        metadata(r#"{"schema":{"tables":[{"title":"tags"}]}}"#);
+    }
+}

@@ -28,7 +28,7 @@ ROOT = generate.WORKSPACE / "target/bench-build"
 # Item kinds removed by each variant (see `kind`).
 VARIANTS = {
     "full": set(),
-    "noload": {"load_rows", "impl Matching", "impl JoinRows", "impl UnlimitedQuery", "impl ColumnKeyed"},
+    "noload": {"load_rows", "impl Matching", "impl JoinRows", "impl UnlimitedQuery", "impl ColumnKeyed", "column_keyed"},
     "nouow": {"impl Insert", "struct Dense"},
     "nocascade": {"cascade_delete"},
     "noallow": {"diesel::allow_tables_to_appear_in_same_query"},
