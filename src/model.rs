@@ -201,6 +201,21 @@ fn dense_rows<N: Insert>(rows: &[N]) -> Option<Vec<N::Dense<'_>>> {
     rows.iter().map(Insert::dense).collect()
 }
 
+/// Inserts `rows` without reading keys: through the dense form when every
+/// row has one, else as they are.
+fn insert_rows<N, T, C>(rows: &[N], conn: &mut C) -> diesel::QueryResult<usize>
+where
+    N: Insert + crate::session::InsertRows<T, C>,
+    T: Default,
+    for<'r> Vec<N::Dense<'r>>: InsertValues<T, C>,
+{
+    let table = T::default();
+    match dense_rows(rows) {
+        Some(dense) => dense.insert_values(table, conn),
+        None => crate::session::InsertRows::insert_rows(table, rows, conn),
+    }
+}
+
 /// The values a row binds: the dense form's columns when every row has
 /// one, else every column.
 fn binds_per_row<N: Insert>(rows: &[N]) -> usize {
@@ -210,8 +225,23 @@ fn binds_per_row<N: Insert>(rows: &[N]) -> usize {
     N::Model::meta().fields.len()
 }
 
-fn must_give_key() -> diesel::result::Error {
-    diesel::result::Error::QueryBuilderError("a new row of a table without a generated key must give its key".into())
+/// Inserts `rows` and returns their keys when every row gives its key;
+/// `None` when the database is to generate some, an error when it cannot.
+fn insert_given<N, T, C>(rows: &[N], conn: &mut C) -> diesel::QueryResult<Option<Vec<KeyOf<N>>>>
+where
+    N: Insert + crate::session::InsertRows<T, C>,
+    T: Default,
+{
+    if let Some(keys) = given_keys(rows) {
+        crate::session::InsertRows::insert_rows(T::default(), rows, conn)?;
+        return Ok(Some(keys));
+    }
+    if !N::GENERATED {
+        return Err(diesel::result::Error::QueryBuilderError(
+            "a new row of a table without a generated key must give its key".into(),
+        ));
+    }
+    Ok(None)
 }
 
 /// `FlushRows` for the backends whose INSERT returns the generated keys.
@@ -228,14 +258,10 @@ macro_rules! flush_returning {
             for<'r> &'r [N]: InsertReturning<'r, T, K, $conn, M::Key>,
         {
             fn insert_keys(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<Vec<KeyOf<N>>> {
-                let table = T::default();
-                if let Some(keys) = given_keys(rows) {
-                    crate::session::InsertRows::insert_rows(table, rows, conn)?;
+                if let Some(keys) = insert_given::<N, T, _>(rows, conn)? {
                     return Ok(keys);
                 }
-                if !N::GENERATED {
-                    return Err(must_give_key());
-                }
+                let table = T::default();
                 let none_given = rows.iter().all(|row| row.key().is_none());
                 let mut keys: Vec<KeyOf<N>> = match dense_rows(rows) {
                     Some(dense) => dense.insert_returning(table, K::default(), conn)?,
@@ -248,11 +274,7 @@ macro_rules! flush_returning {
             }
 
             fn insert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                let table = T::default();
-                match dense_rows(rows) {
-                    Some(dense) => dense.insert_values(table, conn),
-                    None => crate::session::InsertRows::insert_rows(table, rows, conn),
-                }
+                insert_rows(rows, conn)
             }
 
             fn binds_per_row(rows: &[Self]) -> usize {
@@ -279,13 +301,8 @@ where
     for<'r> Vec<N::Dense<'r>>: InsertValues<T, diesel::MysqlConnection>,
 {
     fn insert_keys(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<Vec<KeyOf<N>>> {
-        let table = T::default();
-        if let Some(keys) = given_keys(rows) {
-            crate::session::InsertRows::insert_rows(table, rows, conn)?;
+        if let Some(keys) = insert_given::<N, T, _>(rows, conn)? {
             return Ok(keys);
-        }
-        if !N::GENERATED {
-            return Err(must_give_key());
         }
         if rows.iter().any(|row| row.key().is_some()) {
             return Err(diesel::result::Error::QueryBuilderError(
@@ -307,11 +324,7 @@ where
     }
 
     fn insert_rows(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<usize> {
-        let table = T::default();
-        match dense_rows(rows) {
-            Some(dense) => dense.insert_values(table, conn),
-            None => crate::session::InsertRows::insert_rows(table, rows, conn),
-        }
+        insert_rows(rows, conn)
     }
 
     fn binds_per_row(rows: &[Self]) -> usize {
@@ -326,13 +339,42 @@ where
 /// repeats the primary key `key`.
 struct Upsert<I> {
     insert: I,
+    on: Conflict,
+}
+
+/// What an upsert names: the primary key's columns (the conflict target)
+/// and the columns it updates, by SQL name.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Conflict {
     key: &'static [&'static str],
     updated: &'static [&'static str],
+}
+
+impl Conflict {
+    fn of<N: Insert>() -> Self {
+        Conflict { key: N::KEY, updated: N::UPDATED }
+    }
 }
 
 /// How a backend spells an upsert's update clause.
 trait UpsertClause: diesel::backend::Backend {
     fn walk_upsert(key: &[&str], updated: &[&str], out: AstPass<'_, '_, Self>) -> diesel::QueryResult<()>;
+}
+
+/// `column, column, ...`, each column written by `each`.
+fn each_column<DB: diesel::backend::Backend>(
+    out: &mut AstPass<'_, '_, DB>,
+    columns: &[&str],
+    mut each: impl FnMut(&mut AstPass<'_, '_, DB>, &str) -> diesel::QueryResult<()>,
+) -> diesel::QueryResult<()> {
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push_sql(", ");
+        }
+        each(out, column)?;
+    }
+    Ok(())
 }
 
 /// `ON CONFLICT (key) DO UPDATE SET c = excluded.c`.
@@ -343,22 +385,13 @@ fn walk_on_conflict<DB: diesel::backend::Backend>(
     mut out: AstPass<'_, '_, DB>,
 ) -> diesel::QueryResult<()> {
     out.push_sql(" ON CONFLICT (");
-    for (i, column) in key.iter().enumerate() {
-        if i > 0 {
-            out.push_sql(", ");
-        }
-        out.push_identifier(column)?;
-    }
+    each_column(&mut out, key, |out, column| out.push_identifier(column))?;
     out.push_sql(") DO UPDATE SET ");
-    for (i, column) in updated.iter().enumerate() {
-        if i > 0 {
-            out.push_sql(", ");
-        }
+    each_column(&mut out, updated, |out, column| {
         out.push_identifier(column)?;
         out.push_sql(" = excluded.");
-        out.push_identifier(column)?;
-    }
-    Ok(())
+        out.push_identifier(column)
+    })
 }
 
 #[cfg(feature = "sqlite")]
@@ -380,16 +413,13 @@ impl UpsertClause for diesel::pg::Pg {
 impl UpsertClause for diesel::mysql::Mysql {
     fn walk_upsert(_key: &[&str], updated: &[&str], mut out: AstPass<'_, '_, Self>) -> diesel::QueryResult<()> {
         out.push_sql(" ON DUPLICATE KEY UPDATE ");
-        for (i, column) in updated.iter().enumerate() {
-            if i > 0 {
-                out.push_sql(", ");
-            }
+        each_column(&mut out, updated, |out, column| {
             out.push_identifier(column)?;
             out.push_sql(" = VALUES(");
             out.push_identifier(column)?;
             out.push_sql(")");
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 
@@ -400,7 +430,7 @@ where
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
         self.insert.walk_ast(out.reborrow())?;
-        DB::walk_upsert(self.key, self.updated, out)
+        DB::walk_upsert(self.on.key, self.on.updated, out)
     }
 }
 
@@ -415,13 +445,7 @@ impl<I, C> diesel::RunQueryDsl<C> for Upsert<I> {}
 /// for the reason [`InsertReturning`] is).
 #[doc(hidden)]
 pub trait UpsertValues<T, C> {
-    fn upsert_values(
-        self,
-        table: T,
-        key: &'static [&'static str],
-        updated: &'static [&'static str],
-        conn: &mut C,
-    ) -> diesel::QueryResult<usize>;
+    fn upsert_values(self, table: T, on: Conflict, conn: &mut C) -> diesel::QueryResult<usize>;
 }
 
 impl<R, T, C> UpsertValues<T, C> for R
@@ -432,15 +456,9 @@ where
     C::Backend: UpsertClause,
     Values<T, R>: QueryFragment<C::Backend>,
 {
-    fn upsert_values(
-        self,
-        table: T,
-        key: &'static [&'static str],
-        updated: &'static [&'static str],
-        conn: &mut C,
-    ) -> diesel::QueryResult<usize> {
+    fn upsert_values(self, table: T, on: Conflict, conn: &mut C) -> diesel::QueryResult<usize> {
         let insert = diesel::insert_into(table).values(self);
-        diesel::RunQueryDsl::execute(Upsert { insert, key, updated }, conn)
+        diesel::RunQueryDsl::execute(Upsert { insert, on }, conn)
     }
 }
 
@@ -457,7 +475,7 @@ where
     fn upsert_rows(rows: &[Self], conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<usize> {
         let mut affected = 0;
         for row in rows {
-            affected += row.upsert_values(T::default(), N::KEY, N::UPDATED, conn)?;
+            affected += row.upsert_values(T::default(), Conflict::of::<N>(), conn)?;
         }
         Ok(affected)
     }
@@ -475,7 +493,7 @@ macro_rules! upsert_batch {
             for<'r> &'r [N]: UpsertValues<T, $conn>,
         {
             fn upsert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                rows.upsert_values(T::default(), N::KEY, N::UPDATED, conn)
+                rows.upsert_values(T::default(), Conflict::of::<N>(), conn)
             }
         }
     };
