@@ -61,6 +61,11 @@ pub trait FlushRows<C>: NewRow {
         let _ = rows;
         Self::Model::meta().fields.len()
     }
+
+    /// Whether `rows` name the same columns, so that each chunk of them is
+    /// one INSERT: always where the backend writes `DEFAULT` for a value
+    /// left unset; on SQLite, only when every row has the dense form.
+    fn same_columns(rows: &[Self]) -> bool;
 }
 
 /// Inserting rows, or updating the rows whose primary key they repeat.
@@ -247,7 +252,7 @@ where
 /// `FlushRows` for the backends whose INSERT returns the generated keys.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 macro_rules! flush_returning {
-    ($conn:ty) => {
+    ($conn:ty, writes_default: $writes_default:literal) => {
         impl<N, M, T, K> FlushRows<$conn> for N
         where
             N: Insert<KeyColumns = K> + NewRow<Model = M> + crate::session::InsertRows<T, $conn>,
@@ -280,14 +285,18 @@ macro_rules! flush_returning {
             fn binds_per_row(rows: &[Self]) -> usize {
                 binds_per_row(rows)
             }
+
+            fn same_columns(rows: &[Self]) -> bool {
+                $writes_default || dense_rows(rows).is_some()
+            }
         }
     };
 }
 
 #[cfg(feature = "sqlite")]
-flush_returning!(diesel::SqliteConnection);
+flush_returning!(diesel::SqliteConnection, writes_default: false);
 #[cfg(feature = "postgres")]
-flush_returning!(diesel::PgConnection);
+flush_returning!(diesel::PgConnection, writes_default: true);
 
 /// MySQL: one multi-row insert gets consecutive `AUTO_INCREMENT` values
 /// starting at `LAST_INSERT_ID()` (InnoDB reserves them as one block for an
@@ -329,6 +338,10 @@ where
 
     fn binds_per_row(rows: &[Self]) -> usize {
         binds_per_row(rows)
+    }
+
+    fn same_columns(_rows: &[Self]) -> bool {
+        true
     }
 }
 

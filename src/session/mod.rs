@@ -425,8 +425,9 @@ impl<C: EngineConnection> Session<C> {
             rows.chunks(size).map(|chunk| N::insert_rows(chunk, conn)).sum::<diesel::QueryResult<usize>>()
         };
         // More than one statement (several chunks; on SQLite, perhaps
-        // several groups) runs in a transaction: all rows or none.
-        if rows.len() <= size && C::BACKEND != crate::engine::Backend::Sqlite {
+        // several groups) runs in a transaction: all rows or none. One
+        // statement is atomic by itself.
+        if rows.len() <= size && N::same_columns(rows) {
             return Ok(insert(&mut self.conn)?);
         }
         self.transaction(|s| Ok(insert(&mut s.conn)?))

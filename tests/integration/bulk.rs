@@ -96,6 +96,30 @@ common::engine_tests! {
         assert!(posted[1].1 != noon && posted[3].1 != noon, "rows leaving posted_at unset get the server default");
     }
 
+    fn insert_all_in_one_statement_needs_no_transaction(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        let dense: Vec<NewTag> = (0..100).map(|i| NewTag::new(format!("t{i}"))).collect();
+        engine.record_statements(true);
+        assert_eq!(session.insert_all(tags::table, &dense).unwrap(), 100);
+        let one = engine.take_statements();
+        // Keys given on some rows: on SQLite two groups, so a transaction.
+        let mixed = vec![NewTag::new("x"), NewTag { id: Some(900), ..NewTag::new("y") }];
+        assert_eq!(session.insert_all(tags::table, &mixed).unwrap(), 2);
+        let grouped = engine.take_statements();
+        engine.record_statements(false);
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(one[0].starts_with("INSERT"), "{one:?}");
+        if engine.url().backend() == quarry::engine::Backend::Sqlite {
+            assert_eq!(grouped.len(), 4, "{grouped:?}");
+            assert!(grouped[0].starts_with("BEGIN") && grouped[3].starts_with("COMMIT"), "{grouped:?}");
+        } else {
+            assert_eq!(grouped.len(), 1, "{grouped:?}");
+        }
+        let count: i64 = session.one(tags::table.count()).unwrap();
+        assert_eq!(count, 102);
+    }
+
     fn insert_all_that_fails_midway_inserts_nothing(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
