@@ -230,6 +230,17 @@ common::backend_tests! {
             user::table.inner_join(order::table).select((user::first_name, order::r#type)).first(conn).unwrap();
         assert_eq!((name.as_str(), kind.as_str()), ("Zoë", "t"));
         let u: i32 = user::table.filter(user::its.eq("it's")).filter(user::café.eq(7)).select(user::id).first(conn).unwrap();
+        // An upsert names the columns by SQL name: "it's", "first name", "café".
+        let again = hostile_names::NewUser {
+            id: Some(u),
+            café: Some(8),
+            order_id: Some(o.id),
+            ..hostile_names::NewUser::new("it's", "Zoé")
+        };
+        quarry::model::UpsertRows::upsert_rows(std::slice::from_ref(&again), conn).unwrap();
+        let (first, café): (String, Option<i32>) =
+            user::table.filter(user::id.eq(u)).select((user::first_name, user::café)).first(conn).unwrap();
+        assert_eq!((first.as_str(), café, user::table.count().get_result::<i64>(conn).unwrap()), ("Zoé", Some(8), 1));
         diesel::insert_into(group_by::table).values(hostile_names::NewGroupBy::new(u)).execute(conn).unwrap();
         let g: i32 = group_by::table.select(group_by::id).first(conn).unwrap();
         diesel::insert_into(données::table)
