@@ -3,57 +3,43 @@
 //! `QUARRY_TEST_MYSQL_URL` a database created next to the URL's and
 //! dropped again (as `benches/loading.rs` does).
 
-use std::fmt;
 use std::path::PathBuf;
 
 use diesel::{Connection, RunQueryDsl};
 
 use crate::Result;
 
-/// A database server kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-    Mysql,
-}
+pub use quarry::engine::Backend;
 
-impl Backend {
-    /// All three, in the page's order.
-    pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::Mysql];
-
-    /// The name `--backends` takes and the chart's file name.
-    pub fn key(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-            Backend::Mysql => "mysql",
-        }
-    }
-
+/// What the bench adds to quarry's [`Backend`]: the page's name for it and
+/// where its server's URL comes from.
+pub trait BenchBackend: Copy {
+    /// The name headings and charts use: `SQLite`, `PostgreSQL`, `MySQL/MariaDB`.
+    fn title(self) -> &'static str;
     /// The variable naming the server's URL (none for SQLite).
-    pub fn url_variable(self) -> Option<&'static str> {
-        match self {
-            Backend::Sqlite => None,
-            Backend::Postgres => Some("QUARRY_TEST_POSTGRES_URL"),
-            Backend::Mysql => Some("QUARRY_TEST_MYSQL_URL"),
-        }
-    }
-
+    fn url_variable(self) -> Option<&'static str>;
     /// The server's URL from the environment, when set and not blank.
-    pub fn server_url(self) -> Option<String> {
+    fn server_url(self) -> Option<String> {
         let variable = self.url_variable()?;
         std::env::var(variable).ok().filter(|url| !url.trim().is_empty())
     }
 }
 
-impl fmt::Display for Backend {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl BenchBackend for Backend {
+    fn title(self) -> &'static str {
+        match self {
             Backend::Sqlite => "SQLite",
             Backend::Postgres => "PostgreSQL",
             Backend::Mysql => "MySQL/MariaDB",
-        })
+        }
+    }
+
+    fn url_variable(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("QUARRY_TEST_POSTGRES_URL"),
+            Backend::Mysql => Some("QUARRY_TEST_MYSQL_URL"),
+        }
     }
 }
 

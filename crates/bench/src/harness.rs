@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::contender::{Contender, Reference};
 use crate::data::{self, Outcome};
-use crate::database::{Backend, Database};
+use crate::database::{Backend, BenchBackend, Database};
 use crate::shape::Shape;
 use crate::Result;
 
@@ -177,8 +177,8 @@ pub fn run_backend(
     let crate::contenders::Lineup { mut reference, mut contenders } = crate::contenders::for_database(&database)?;
     let mut measured = Vec::with_capacity(shapes.len());
     for &shape in shapes {
-        let result =
-            measure(reference.as_mut(), &mut contenders, shape, rounds).map_err(|e| format!("{backend}: {e}"))?;
+        let result = measure(reference.as_mut(), &mut contenders, shape, rounds)
+            .map_err(|e| format!("{}: {e}", backend.title()))?;
         progress(&result);
         measured.push(result);
     }

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use quarry_bench::database::Backend;
+use quarry_bench::database::{Backend, BenchBackend};
 use quarry_bench::harness::{self, Measured};
 use quarry_bench::report::{self, Run};
 use quarry_bench::shape::Shape;
@@ -45,7 +45,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     .map(|name| {
                         Backend::ALL
                             .into_iter()
-                            .find(|b| b.key() == name)
+                            .find(|b| b.name() == name)
                             .ok_or_else(|| format!("unknown backend {name}"))
                     })
                     .collect::<Result<_, _>>()?;
@@ -83,7 +83,7 @@ fn main() -> ExitCode {
     };
     let mut run = Run::start(&args);
     for backend in &options.backends {
-        println!("{backend} ({} rounds per shape):", options.rounds);
+        println!("{} ({} rounds per shape):", backend.title(), options.rounds);
         let measured =
             harness::run_backend(*backend, "quarry_bench", &options.shapes, options.rounds, |m: &Measured| {
                 println!("{}", report::line(m));

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::database::Backend;
+use crate::database::{Backend, BenchBackend};
 use crate::harness::Measured;
 use crate::Result;
 
@@ -108,8 +108,8 @@ pub fn table(run: &Run) -> String {
     let mut out = String::new();
     for (backend, measured) in &run.results {
         let names = contenders(measured);
-        let sqlalchemy = run.sqlalchemy.as_ref().and_then(|(_, f)| f.get(backend.key()));
-        out.push_str(&format!("### {backend}\n\n| shape | {BASELINE} (median) |"));
+        let sqlalchemy = run.sqlalchemy.as_ref().and_then(|(_, f)| f.get(backend.name()));
+        out.push_str(&format!("### {}\n\n| shape | {BASELINE} (median) |", backend.title()));
         for name in names.iter().filter(|n| **n != BASELINE) {
             out.push_str(&format!(" {name} |"));
         }
@@ -181,7 +181,11 @@ fn results_section(run: &Run) -> String {
         ));
     }
     for (backend, _) in &run.results {
-        out.push_str(&format!("![{backend}: ratios to hand-written diesel](performance/{}.svg)\n\n", backend.key()));
+        out.push_str(&format!(
+            "![{}: ratios to hand-written diesel](performance/{}.svg)\n\n",
+            backend.title(),
+            backend.name()
+        ));
     }
     out.push_str(END);
     out
@@ -205,8 +209,8 @@ pub fn write(run: &Run) -> Result<Vec<PathBuf>> {
     let mut written = vec![page];
     std::fs::create_dir_all(docs.join("performance"))?;
     for (backend, measured) in &run.results {
-        let path = docs.join("performance").join(format!("{}.svg", backend.key()));
-        std::fs::write(&path, crate::chart::svg(&backend.to_string(), measured, BASELINE))?;
+        let path = docs.join("performance").join(format!("{}.svg", backend.name()));
+        std::fs::write(&path, crate::chart::svg(backend.title(), measured, BASELINE))?;
         written.push(path);
     }
     Ok(written)

@@ -4,7 +4,7 @@
 //! fails the test). The harness fails when a contender's result differs
 //! from hand-written diesel's.
 
-use quarry_bench::database::Backend;
+use quarry_bench::database::{Backend, BenchBackend};
 use quarry_bench::harness;
 use quarry_bench::shape::Shape;
 
@@ -13,7 +13,7 @@ const SHAPES: [Shape; 5] =
 
 fn every_contender_gives_diesels_results(backend: Backend) {
     if backend != Backend::Sqlite && backend.server_url().is_none() {
-        eprintln!("{backend}: skipped, {} is not set", backend.url_variable().unwrap_or_default());
+        eprintln!("{}: skipped, {} is not set", backend.title(), backend.url_variable().unwrap_or_default());
         return;
     }
     let measured =
