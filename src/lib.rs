@@ -49,6 +49,7 @@
 mod any;
 pub mod cascade;
 pub mod ddl;
+mod declare;
 pub mod dsl;
 pub mod engine;
 pub mod error;

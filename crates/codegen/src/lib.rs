@@ -67,7 +67,7 @@ pub fn load(files: Vec<SourceFile>) -> Result<Schema, Diagnostics> {
 ///     text: "#[table(name = \"users\")] pub struct User { #[column(primary_key)] pub id: i32 }".into(),
 /// }];
 /// let output = quarry_codegen::generate(files, &quarry_codegen::Options::default()).unwrap();
-/// assert!(output.rust.contains("pub struct User"));
+/// assert!(output.rust.contains("struct User in users \"users\""));
 /// ```
 pub fn generate(files: Vec<SourceFile>, options: &Options) -> Result<Output, Diagnostics> {
     let schema = load(files)?;

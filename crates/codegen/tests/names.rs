@@ -84,10 +84,10 @@ pub struct Use {
     syn::parse_file(&code).expect("the generated module parses");
     for expected in [
         "Kind::r#type =>",
-        "pub r#where: Kind,",
-        "pub r#loop: ::std::option::Option<",
+        "r#where \"where\": {Kind} not_null required,",
+        "r#loop \"loop\": Text null nulled,",
         "r#match(id) {",
-        "#[diesel(table_name = r#match",
+        "struct Match in r#match \"match\"",
         "pub const IMPL: quarry::Relation<Match, Use, (), __quarry_relations::Match__impl>",
         "diesel::joinable!(r#use -> r#match(r#mod));",
     ] {

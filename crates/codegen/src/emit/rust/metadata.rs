@@ -15,12 +15,6 @@ use proc_macro2::{Literal, TokenStream};
 use quarry_schema::Metadata;
 use quote::quote;
 
-/// The model of the table at `index`: a `&'static` place in `METADATA`.
-pub fn model_place(index: usize) -> TokenStream {
-    let index = Literal::usize_unsuffixed(index);
-    quote!(&METADATA.models[#index])
-}
-
 /// A function reading relation `relation` of the table at `table` from
 /// `METADATA` (a relation descriptor is a `const`, which cannot read a
 /// lazily built static itself).

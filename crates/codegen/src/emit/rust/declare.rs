@@ -1,0 +1,191 @@
+//! Per table, one `quarry::__codegen::model!` call, written as text: the
+//! model struct, its `New*` insertable and changeset, and the `Model`,
+//! `NewRow` and `Insert` impls, which the macro (in quarry's
+//! `src/declare.rs`) expands. The call names each column once, with how a
+//! new row fills it, plus the subsets a `macro_rules!` cannot compute.
+
+use std::fmt::Write;
+
+use super::fill::{fill, Fill};
+use crate::ident::{self, ident};
+use crate::ir::{Column, ColumnType, Table};
+use crate::options::Options;
+
+/// The `model!` call for the table at `index`.
+pub fn model(index: usize, table: &Table, options: &Options) -> String {
+    let mut out = String::from("quarry::__codegen::model! {\n");
+    doc_lines(&mut out, table.doc.as_deref(), "    ");
+    let derive = if options.serde { "serde::Serialize, serde::Deserialize" } else { "" };
+    let _ = writeln!(
+        out,
+        "    struct {} in {} {:?}, meta {index}, derive [{derive}];",
+        ident(&table.struct_name),
+        ident(&table.module),
+        table.name
+    );
+    let keys: Vec<&Column> = table.primary_key.iter().filter_map(|k| table.column(k)).collect();
+    let keys: Vec<String> = keys
+        .iter()
+        .map(|c| format!("{} {:?}: {} {}", ident(&c.field), c.name, type_word(&c.ty), fill_word(c)))
+        .collect();
+    let _ = writeln!(out, "    key [{}];", keys.join(", "));
+    out.push_str("    columns {\n");
+    for column in &table.columns {
+        doc_lines(&mut out, column.doc.as_deref(), "        ");
+        let _ = writeln!(
+            out,
+            "        {} {:?}: {} {} {},",
+            ident(&column.field),
+            column.name,
+            type_word(&column.ty),
+            null_word(column),
+            fill_word(column)
+        );
+    }
+    out.push_str("    }\n");
+    let params: Vec<String> = table
+        .columns
+        .iter()
+        .filter(|c| matches!(fill(c), Fill::Required))
+        .map(|c| format!("{}: {}", ident(&c.field), type_word(&c.ty)))
+        .collect();
+    // With no `Option` field no value is ever DEFAULT, and saying so lets
+    // diesel insert many rows in one statement on SQLite too.
+    let none_as_default = table.columns.iter().any(|c| matches!(fill(c), Fill::Absent));
+    let _ = writeln!(
+        out,
+        "    new {} ({}), none_as_default {none_as_default};",
+        ident(&ident::insertable_name(&table.struct_name)),
+        params.join(", ")
+    );
+    let updatable: Vec<&Column> = table.columns.iter().filter(|c| !table.is_primary_key(&c.field)).collect();
+    if updatable.is_empty() {
+        out.push_str("    changeset none;\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "    changeset {} {{ {} }};",
+            ident(&ident::changeset_name(&table.struct_name)),
+            typed_list(&updatable)
+        );
+    }
+    // What an upsert updates on a key conflict: every other column, or,
+    // for a table of key columns only, one of them (a conflict changes
+    // nothing).
+    let mut updated: Vec<String> = updatable.iter().map(|c| format!("{:?}", c.name)).collect();
+    if updated.is_empty() {
+        updated
+            .extend(table.primary_key.iter().filter_map(|k| table.column(k)).map(|c| format!("{:?}", c.name)).take(1));
+    }
+    let _ = writeln!(out, "    updated [{}];", updated.join(", "));
+    let _ = writeln!(out, "    refused [{}];", refused(table).join(", "));
+    match dense(table) {
+        Some((omitted, columns)) => {
+            let unset: Vec<String> = omitted.iter().map(|c| ident(&c.field).to_string()).collect();
+            let _ = writeln!(
+                out,
+                "    dense __QuarryDense{} [{}] {{ {} }};",
+                ident::insertable_name(&table.struct_name),
+                unset.join(", "),
+                typed_list(&columns)
+            );
+        }
+        None => out.push_str("    dense none;\n"),
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// `/// text` lines.
+fn doc_lines(out: &mut String, doc: Option<&str>, indent: &str) {
+    for line in doc.into_iter().flat_map(str::lines) {
+        let _ = writeln!(out, "{indent}///{}", if line.is_empty() { String::new() } else { format!(" {line}") });
+    }
+}
+
+/// `field: Type nullability, ...`.
+fn typed_list(columns: &[&Column]) -> String {
+    let columns: Vec<String> =
+        columns.iter().map(|c| format!("{}: {} {}", ident(&c.field), type_word(&c.ty), null_word(c))).collect();
+    columns.join(", ")
+}
+
+/// The column's type as `model!` names it: diesel's SQL type name, or the
+/// enum's Rust name in braces.
+fn type_word(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::SmallInt => "SmallInt".into(),
+        ColumnType::Integer => "Integer".into(),
+        ColumnType::BigInt => "BigInt".into(),
+        ColumnType::Float => "Float".into(),
+        ColumnType::Double => "Double".into(),
+        ColumnType::Bool => "Bool".into(),
+        ColumnType::Text | ColumnType::Varchar(_) => "Text".into(),
+        ColumnType::Numeric { .. } => "Numeric".into(),
+        ColumnType::Date => "Date".into(),
+        ColumnType::Time => "Time".into(),
+        ColumnType::Timestamp => "Timestamp".into(),
+        ColumnType::TimestampTz => "Timestamptz".into(),
+        ColumnType::Json => "Json".into(),
+        ColumnType::Jsonb => "Jsonb".into(),
+        ColumnType::Binary => "Binary".into(),
+        ColumnType::Enum(name) => format!("{{{}}}", ident(name)),
+    }
+}
+
+fn null_word(column: &Column) -> &'static str {
+    if column.nullable {
+        "null"
+    } else {
+        "not_null"
+    }
+}
+
+/// How a new row fills the column: `required`, `(= default)`, or why it
+/// may be left to the database.
+fn fill_word(column: &Column) -> String {
+    match fill(column) {
+        Fill::Required => "required".into(),
+        // The parser checked that the text reads back as an expression;
+        // should it not, rustc reports it instead of the build script
+        // panicking.
+        Fill::ClientDefault(expr) if syn::parse_str::<syn::Expr>(expr).is_ok() => format!("(= {expr})"),
+        Fill::ClientDefault(expr) => format!("(= ::core::compile_error!({expr:?}))"),
+        Fill::Absent if column.autoincrement => "generated".into(),
+        Fill::Absent if column.server_default.is_some() => "server".into(),
+        Fill::Absent => "nulled".into(),
+    }
+}
+
+/// `field "table.column" Type given|optional` for each column whose values
+/// diesel binds unseen by quarry (floats, times of day).
+fn refused(table: &Table) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .filter(|c| matches!(c.ty, ColumnType::Float | ColumnType::Double | ColumnType::Time))
+        .map(|c| {
+            let optional = c.nullable || matches!(fill(c), Fill::Absent);
+            format!(
+                "{} {:?} {} {}",
+                ident(&c.field),
+                format!("{}.{}", table.name, c.name),
+                type_word(&c.ty),
+                if optional { "optional" } else { "given" }
+            )
+        })
+        .collect()
+}
+
+/// The dense insertable's omitted and named columns, for a table whose key
+/// the database generates (see `quarry::model::Insert::Dense`): it leaves
+/// out the key and the unset columns with a server default.
+fn dense(table: &Table) -> Option<(Vec<&Column>, Vec<&Column>)> {
+    let [key] = table.primary_key.as_slice() else { return None };
+    if !table.column(key).is_some_and(|c| c.autoincrement) {
+        return None;
+    }
+    let left_out = |c: &&Column| &c.field == key || (matches!(fill(c), Fill::Absent) && c.server_default.is_some());
+    let (omitted, columns): (Vec<&Column>, Vec<&Column>) = table.columns.iter().partition(left_out);
+    (!columns.is_empty()).then_some((omitted, columns))
+}
