@@ -86,10 +86,10 @@ pub struct Use {
         "Kind::r#type =>",
         "r#where \"where\": {Kind} not_null required,",
         "r#loop \"loop\": Text null nulled,",
-        "r#match(id) {",
+        "r#match (id) {",
         "struct Match in r#match \"match\"",
         "pub const IMPL: quarry::Relation<Match, Use, (), __quarry_relations::Match__impl>",
-        "diesel::joinable!(r#use -> r#match(r#mod));",
+        "diesel::joinable!(r#use -> r#match (r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");
     }

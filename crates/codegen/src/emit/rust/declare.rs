@@ -97,7 +97,7 @@ pub fn model(index: usize, table: &Table, options: &Options) -> String {
 }
 
 /// `/// text` lines.
-fn doc_lines(out: &mut String, doc: Option<&str>, indent: &str) {
+pub(super) fn doc_lines(out: &mut String, doc: Option<&str>, indent: &str) {
     for line in doc.into_iter().flat_map(str::lines) {
         let _ = writeln!(out, "{indent}///{}", if line.is_empty() { String::new() } else { format!(" {line}") });
     }

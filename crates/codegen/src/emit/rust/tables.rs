@@ -2,59 +2,50 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::fmt::Write;
 
-use super::{doc, sql_type};
 use crate::ident::ident;
-use crate::ir::{Schema, Table};
+use crate::ir::{Column, ColumnType, Schema, Table};
 use crate::options::TableGrouping;
 
-/// One `diesel::table!` invocation. Columns are named after their Rust
-/// fields; `#[sql_name]` keeps the SQL name when it differs.
-pub fn table_macro(table: &Table) -> TokenStream {
-    let docs = doc(table.doc.as_deref());
-    let module = ident(&table.module);
-    let sql_name = (table.module != table.name).then(|| {
-        let name = &table.name;
-        quote!(#[sql_name = #name])
-    });
-    let qualified = match &table.schema {
-        Some(schema) => {
-            let schema = ident(schema);
-            quote!(#schema.#module)
-        }
-        None => quote!(#module),
-    };
-    let key = table.primary_key.iter().map(|k| ident(k));
-    let columns = table.columns.iter().map(|column| {
-        let docs = doc(column.doc.as_deref());
-        let field = ident(&column.field);
-        let sql_name = (column.field != column.name).then(|| {
-            let name = &column.name;
-            quote!(#[sql_name = #name])
-        });
-        let ty = sql_type(column);
-        quote!(#docs #sql_name #field -> #ty,)
-    });
-    quote! {
-        diesel::table! {
-            use super::sql_types;
-
-            #docs
-            #sql_name
-            #qualified (#(#key),*) {
-                #(#columns)*
-            }
-        }
+/// One `diesel::table!` invocation, laid out as print-schema writes it.
+/// Columns are named after their Rust fields; `#[sql_name]` keeps the SQL
+/// name when it differs. diesel's SQL types are named bare, through the
+/// `use diesel::sql_types::*` the invocation starts with; enum types as
+/// `sql_types::Name`, the generated module's own.
+pub fn table_macro(table: &Table, with_enums: bool) -> String {
+    let mut out = String::from("diesel::table! {\n    use diesel::sql_types::*;\n");
+    if with_enums {
+        out.push_str("    use super::sql_types;\n");
     }
+    out.push('\n');
+    super::declare::doc_lines(&mut out, table.doc.as_deref(), "    ");
+    if table.module != table.name {
+        let _ = writeln!(out, "    #[sql_name = {:?}]", table.name);
+    }
+    let module = ident(&table.module);
+    let qualified = match &table.schema {
+        Some(schema) => format!("{}.{module}", ident(schema)),
+        None => module.to_string(),
+    };
+    let key: Vec<String> = table.primary_key.iter().map(|k| ident(k).to_string()).collect();
+    let _ = writeln!(out, "    {qualified} ({}) {{", key.join(", "));
+    for column in &table.columns {
+        super::declare::doc_lines(&mut out, column.doc.as_deref(), "        ");
+        if column.field != column.name {
+            let _ = writeln!(out, "        #[sql_name = {:?}]", column.name);
+        }
+        let _ = writeln!(out, "        {} -> {},", ident(&column.field), sql_type(column));
+    }
+    out.push_str("    }\n}\n");
+    out
 }
 
 /// `joinable!` for each foreign key diesel can join through without an
 /// explicit `ON`: one column, referencing the parent's one-column primary
 /// key, between two distinct tables linked by no other key (diesel allows a
 /// single `JoinTo` per pair of tables).
-pub fn joinables(schema: &Schema) -> TokenStream {
+pub fn joinables(schema: &Schema) -> String {
     let mut links: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for table in &schema.tables {
         for fk in &table.foreign_keys {
@@ -62,21 +53,58 @@ pub fn joinables(schema: &Schema) -> TokenStream {
             *links.entry(pair).or_default() += 1;
         }
     }
-    let joins = schema.tables.iter().flat_map(|child| {
-        child.foreign_keys.iter().filter_map(|fk| {
-            let parent = schema.table(&fk.ref_table)?;
+    let mut out = String::new();
+    for child in &schema.tables {
+        for fk in &child.foreign_keys {
+            let Some(parent) = schema.table(&fk.ref_table) else { continue };
             let joinable = fk.columns.len() == 1
                 && parent.name != child.name
                 && parent.primary_key == fk.ref_columns
                 && links.get(&ordered(&child.name, &parent.name)) == Some(&1);
-            joinable.then(|| {
-                let (child_module, parent_module) = (ident(&child.module), ident(&parent.module));
-                let column = ident(&fk.columns[0]);
-                quote!(diesel::joinable!(#child_module -> #parent_module (#column));)
-            })
-        })
-    });
-    quote!(#(#joins)*)
+            if joinable {
+                let _ = writeln!(
+                    out,
+                    "diesel::joinable!({} -> {} ({}));",
+                    ident(&child.module),
+                    ident(&parent.module),
+                    ident(&fk.columns[0])
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The SQL type of a column as the `table!` invocation names it,
+/// `Nullable` included.
+fn sql_type(column: &Column) -> String {
+    let base = match &column.ty {
+        ColumnType::SmallInt => "SmallInt".to_owned(),
+        ColumnType::Integer => "Integer".to_owned(),
+        ColumnType::BigInt => "BigInt".to_owned(),
+        ColumnType::Float => "Float".to_owned(),
+        ColumnType::Double => "Double".to_owned(),
+        ColumnType::Bool => "Bool".to_owned(),
+        ColumnType::Text | ColumnType::Varchar(_) => "Text".to_owned(),
+        ColumnType::Numeric { precision, scale } => {
+            // The checker keeps both within MySQL's 65 digits.
+            let digits = |n: Option<u32>| n.unwrap_or(0).min(255);
+            format!("quarry::__codegen::sql_types::Numeric<{}, {}>", digits(*precision), digits(*scale))
+        }
+        ColumnType::Date => "Date".to_owned(),
+        ColumnType::Time => "Time".to_owned(),
+        ColumnType::Timestamp => "quarry::__codegen::sql_types::NaiveTimestamp".to_owned(),
+        ColumnType::TimestampTz => "quarry::__codegen::sql_types::UtcTimestamp".to_owned(),
+        ColumnType::Json => "Json".to_owned(),
+        ColumnType::Jsonb => "quarry::__codegen::sql_types::Jsonb".to_owned(),
+        ColumnType::Binary => "Binary".to_owned(),
+        ColumnType::Enum(name) => format!("sql_types::{}", ident(name)),
+    };
+    if column.nullable {
+        format!("Nullable<{base}>")
+    } else {
+        base
+    }
 }
 
 fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
@@ -89,16 +117,20 @@ fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
 
 /// `allow_tables_to_appear_in_same_query!` over all tables, or once per
 /// group of tables connected by foreign keys.
-pub fn allow_together(schema: &Schema, grouping: TableGrouping) -> TokenStream {
+pub fn allow_together(schema: &Schema, grouping: TableGrouping) -> String {
     let groups: Vec<Vec<&Table>> = match grouping {
         TableGrouping::AllTables => vec![schema.tables.iter().collect()],
         TableGrouping::ForeignKeyComponents => components(schema),
     };
-    let invocations = groups.into_iter().filter(|g| g.len() > 1).map(|group| {
-        let modules = group.iter().map(|t| ident(&t.module));
-        quote!(diesel::allow_tables_to_appear_in_same_query!(#(#modules),*);)
-    });
-    quote!(#(#invocations)*)
+    let mut out = String::new();
+    for group in groups.into_iter().filter(|g| g.len() > 1) {
+        out.push_str("diesel::allow_tables_to_appear_in_same_query!(\n");
+        for table in group {
+            let _ = writeln!(out, "    {},", ident(&table.module));
+        }
+        out.push_str(");\n");
+    }
+    out
 }
 
 /// Tables grouped by foreign-key connectivity, each group in declaration
