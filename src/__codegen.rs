@@ -14,6 +14,7 @@ pub use crate::__cascade_delete as cascade_delete;
 pub use crate::__column_keyed as column_keyed;
 pub use crate::__load_rows as load_rows;
 pub use crate::__model as model;
+pub use crate::__relation as relation;
 pub use crate::__unlink as unlink;
 pub use crate::__walk_rows as walk_rows;
 pub use crate::ddl::{create_all, drop_all};

@@ -553,3 +553,97 @@ macro_rules! __model {
         )
     };
 }
+
+/// A relation over one NOT NULL foreign-key column between two tables,
+/// without a declared order: the common case, loaded through
+/// `quarry::load::ColumnKeyed`. Expands to the relation constant, the
+/// kind the unit of work can write through it, and its loading impls.
+///
+/// ```text
+/// quarry::__codegen::relation! {
+///     /// docs
+///     Comment::ARTICLE "article": belongs_to Article, One, marker Comment__article, meta [4, 0];
+///     wire NewComment given;
+///     keys comments::article_id -> articles::id: Integer;
+/// }
+/// ```
+///
+/// `wire` names the `New*` type holding the foreign key (the target's for
+/// `has_many`/`has_one`, the model's own for `belongs_to`) and whether
+/// its field is an `Option` (`optional`) or not (`given`); `keys` the
+/// model's column and the target's that hold equal values.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __relation {
+    (
+        $(#[$attr:meta])*
+        $from:ident :: $konst:ident $name:literal: $kind:ident $to:ident, $cardinality:ident,
+            marker $marker:ident, meta [$model:literal, $relation:literal];
+        wire $new:ident $wrap:ident;
+        keys $from_table:ident :: $from_column:ident -> $to_table:ident :: $to_column:ident : $key:tt;
+    ) => {
+        #[allow(dead_code)]
+        impl $from {
+            $(#[$attr])*
+            pub const $konst: $crate::Relation<$from, $to, (), __quarry_relations::$marker> =
+                $crate::__relation!(@descriptor $kind, || &METADATA.models[$model].relations[$relation],
+                    $new, $key, $wrap, $from_column, $to_column);
+        }
+
+        $crate::__relation!(@kind $kind __quarry_relations::$marker);
+
+        impl $crate::load::Relationship for __quarry_relations::$marker {
+            type From = $from;
+            type To = $to;
+            type Key = $crate::__value_type!($key);
+            type Cardinality = $crate::load::$cardinality;
+            const NAME: &'static str = $name;
+
+            fn parent_key(row: &$from) -> ::std::option::Option<Self::Key> {
+                ::std::option::Option::Some(::std::clone::Clone::clone(&row.$from_column))
+            }
+        }
+
+        impl $crate::load::ColumnKeyed for __quarry_relations::$marker {
+            type FromColumn = $from_table::$from_column;
+            type ToColumn = $to_table::$to_column;
+            type KeysIn = diesel::dsl::EqAny<$to_table::$to_column, ::std::vec::Vec<$crate::__value_type!($key)>>;
+            const GROUPED: bool = $crate::__relation!(@grouped $kind);
+
+            fn to_key(row: &$to) -> $crate::__value_type!($key) {
+                ::std::clone::Clone::clone(&row.$to_column)
+            }
+
+            fn keys_in(keys: ::std::vec::Vec<$crate::__value_type!($key)>) -> Self::KeysIn {
+                diesel::ExpressionMethods::eq_any($to_table::$to_column, keys)
+            }
+        }
+
+        $crate::__column_keyed!(__quarry_relations::$marker);
+        $crate::__relation!(@unlimited $kind $from_table __quarry_relations::$marker);
+    };
+
+    // The descriptor, with the function that sets the foreign key of a new
+    // row from the other side's key: the model's column for `belongs_to`,
+    // the target's otherwise.
+    (@descriptor belongs_to, $meta:expr, $new:ident, $key:tt, $wrap:ident, $from_column:ident, $to_column:ident) => {
+        $crate::Relation::__parent($meta, |row: &mut $new, key: &$crate::__value_type!($key)| {
+            row.$from_column = $crate::__relation!(@wrap $wrap ::std::clone::Clone::clone(key));
+        })
+    };
+    (@descriptor $children:ident, $meta:expr, $new:ident, $key:tt, $wrap:ident, $from_column:ident, $to_column:ident) => {
+        $crate::Relation::__child($meta, |row: &mut $new, key: &$crate::__value_type!($key)| {
+            row.$to_column = $crate::__relation!(@wrap $wrap ::std::clone::Clone::clone(key));
+        })
+    };
+    (@kind belongs_to $marker:ty) => { impl $crate::relation::kind::Parent for $marker {} };
+    (@kind $children:ident $marker:ty) => { impl $crate::relation::kind::Children for $marker {} };
+    (@grouped belongs_to) => { false };
+    (@grouped $children:ident) => { true };
+    (@unlimited has_many $table:ident $marker:ty) => {
+        impl $crate::load::UnlimitedQuery<$marker> for $table::table {}
+    };
+    (@unlimited $kind:ident $table:ident $marker:ty) => {};
+    (@wrap given $value:expr) => { $value };
+    (@wrap optional $value:expr) => { ::std::option::Option::Some($value) };
+}

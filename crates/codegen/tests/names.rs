@@ -88,7 +88,8 @@ pub struct Use {
         "r#loop \"loop\": Text null nulled,",
         "r#match (id) {",
         "struct Match in r#match \"match\"",
-        "pub const IMPL: quarry::Relation<Match, Use, (), __quarry_relations::Match__impl>",
+        "Match::IMPL \"impl\": has_many Use, Many, marker Match__impl, meta [0, 0];",
+        "keys r#match::id -> r#use::r#mod: Integer;",
         "diesel::joinable!(r#use -> r#match (r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");

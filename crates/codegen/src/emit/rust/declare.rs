@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use super::fill::{fill, Fill};
 use crate::ident::{self, ident};
-use crate::ir::{Column, ColumnType, Table};
+use crate::ir::{Column, ColumnType, Relation, RelationKind, Schema, Table};
 use crate::options::Options;
 
 /// The `model!` call for the table at `index`.
@@ -188,4 +188,83 @@ fn dense(table: &Table) -> Option<(Vec<&Column>, Vec<&Column>)> {
     let left_out = |c: &&Column| &c.field == key || (matches!(fill(c), Fill::Absent) && c.server_default.is_some());
     let (omitted, columns): (Vec<&Column>, Vec<&Column>) = table.columns.iter().partition(left_out);
     (!columns.is_empty()).then_some((omitted, columns))
+}
+
+/// A relation `relation!` describes: over one NOT NULL foreign-key column
+/// referencing the other table's one-column primary key, between two
+/// tables, without a declared order (see `quarry::load::ColumnKeyed`).
+pub(super) struct Simple<'a> {
+    /// The model's column and the target's that hold equal values.
+    from_column: &'a Column,
+    to_column: &'a Column,
+    target: &'a Table,
+    /// The table whose `New*` holds the foreign key, and that column.
+    holder: &'a Table,
+    fk_column: &'a Column,
+}
+
+/// `relation` of `table` as a [`Simple`] relation, or `None` when it needs
+/// the general emission (`models::relation_consts`).
+pub(super) fn simple<'a>(schema: &'a Schema, table: &'a Table, relation: &Relation) -> Option<Simple<'a>> {
+    if relation.kind == RelationKind::ManyToMany || !relation.order_by.is_empty() {
+        return None;
+    }
+    let target = schema.table_by_struct(&relation.target)?;
+    if target.name == table.name {
+        return None;
+    }
+    let (holder, fk) = super::unit_of_work::full_key(schema, relation.foreign_key.as_deref())?;
+    let ([fk_column], [ref_column]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else {
+        return None;
+    };
+    let (from_column, to_column) = match relation.kind {
+        RelationKind::BelongsTo if holder.name == table.name => (table.column(fk_column)?, target.column(ref_column)?),
+        RelationKind::HasMany | RelationKind::HasOne if holder.name == target.name => {
+            (table.column(ref_column)?, target.column(fk_column)?)
+        }
+        _ => return None,
+    };
+    if from_column.nullable || to_column.nullable {
+        return None;
+    }
+    let fk_column = holder.column(fk_column)?;
+    Some(Simple { from_column, to_column, target, holder, fk_column })
+}
+
+/// The `relation!` call for relation `index` of the table at `table_index`,
+/// when it is [`simple`].
+pub fn relation(schema: &Schema, table_index: usize, table: &Table, index: usize) -> Option<String> {
+    let relation = table.relations.get(index)?;
+    let Simple { from_column, to_column, target, holder, fk_column } = simple(schema, table, relation)?;
+    let (kind, cardinality) = match relation.kind {
+        RelationKind::HasMany => ("has_many", "Many"),
+        RelationKind::HasOne => ("has_one", "Optional"),
+        _ => ("belongs_to", "One"),
+    };
+    // The key's type: the referenced column's.
+    let key = if relation.kind == RelationKind::BelongsTo { to_column } else { from_column };
+    let wrap = if fk_column.nullable || matches!(fill(fk_column), Fill::Absent) { "optional" } else { "given" };
+    let mut out = String::from("quarry::__codegen::relation! {\n");
+    let _ = writeln!(out, "    /// `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target.name);
+    let _ = writeln!(
+        out,
+        "    {}::{} {:?}: {kind} {}, {cardinality}, marker {}, meta [{table_index}, {index}];",
+        ident(&table.struct_name),
+        ident(&ident::relation_const(&relation.field)),
+        relation.field,
+        ident(&target.struct_name),
+        ident(&format!("{}__{}", table.struct_name, relation.field)),
+    );
+    let _ = writeln!(out, "    wire {} {wrap};", ident(&ident::insertable_name(&holder.struct_name)));
+    let _ = writeln!(
+        out,
+        "    keys {}::{} -> {}::{}: {};",
+        ident(&table.module),
+        ident(&from_column.field),
+        ident(&target.module),
+        ident(&to_column.field),
+        type_word(&key.ty)
+    );
+    out.push_str("}\n");
+    Some(out)
 }

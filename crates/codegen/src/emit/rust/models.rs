@@ -17,8 +17,11 @@ pub fn model(schema: &Schema, index: usize, table: &Table) -> TokenStream {
 }
 
 /// `impl Author { pub const ARTICLES: quarry::Relation<Author, Article> }`.
+/// Relations `declare::simple` accepts are written as `relation!` calls
+/// instead (see `declare::relation`).
 fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream {
-    if table.relations.is_empty() {
+    let general = |relation: &&crate::ir::Relation| super::declare::simple(schema, table, relation).is_none();
+    if !table.relations.iter().any(|r| general(&r)) {
         return quote!();
     }
     let name = ident(&table.struct_name);
@@ -27,6 +30,7 @@ fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream 
         .relations
         .iter()
         .enumerate()
+        .filter(|(_, relation)| general(relation))
         .map(|(r, relation)| {
             let konst = ident(&ident::relation_const(&relation.field));
             let target = ident(&relation.target);
@@ -50,9 +54,13 @@ fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream 
             }
         })
         .collect();
-    let loading =
-        table.relations.iter().filter_map(|r| super::loading::relationship(schema, table, r)).map(|(_, items)| items);
-    let trees = table.relations.iter().filter_map(|r| super::tree::self_referential(schema, table, r));
+    let loading = table
+        .relations
+        .iter()
+        .filter(general)
+        .filter_map(|r| super::loading::relationship(schema, table, r))
+        .map(|(_, items)| items);
+    let trees = table.relations.iter().filter(general).filter_map(|r| super::tree::self_referential(schema, table, r));
     quote! {
         impl #name {
             #(#consts)*
