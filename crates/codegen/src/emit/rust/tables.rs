@@ -14,7 +14,14 @@ use crate::options::TableGrouping;
 /// `use diesel::sql_types::*` the invocation starts with; enum types as
 /// `sql_types::Name`, the generated module's own.
 pub fn table_macro(table: &Table, with_enums: bool) -> String {
-    let mut out = String::from("diesel::table! {\n    use diesel::sql_types::*;\n");
+    // A column is a unit struct in the table's module, which shadows a
+    // glob-imported type of the same name: then every type is named by
+    // its path.
+    let bare = !table.columns.iter().any(|c| SQL_TYPE_NAMES.contains(&c.field.as_str()));
+    let mut out = String::from("diesel::table! {\n");
+    if bare {
+        out.push_str("    use diesel::sql_types::*;\n");
+    }
     if with_enums {
         out.push_str("    use super::sql_types;\n");
     }
@@ -35,7 +42,7 @@ pub fn table_macro(table: &Table, with_enums: bool) -> String {
         if column.field != column.name {
             let _ = writeln!(out, "        #[sql_name = {:?}]", column.name);
         }
-        let _ = writeln!(out, "        {} -> {},", ident(&column.field), sql_type(column));
+        let _ = writeln!(out, "        {} -> {},", ident(&column.field), sql_type(column, bare));
     }
     out.push_str("    }\n}\n");
     out
@@ -75,33 +82,38 @@ pub fn joinables(schema: &Schema) -> String {
     out
 }
 
+/// The diesel SQL types a `table!` invocation names bare.
+const SQL_TYPE_NAMES: &[&str] =
+    &["SmallInt", "Integer", "BigInt", "Float", "Double", "Bool", "Text", "Date", "Time", "Json", "Binary", "Nullable"];
+
 /// The SQL type of a column as the `table!` invocation names it,
-/// `Nullable` included.
-fn sql_type(column: &Column) -> String {
+/// `Nullable` included: diesel's types bare, or by path.
+fn sql_type(column: &Column, bare: bool) -> String {
+    let diesel = if bare { "" } else { "diesel::sql_types::" };
     let base = match &column.ty {
-        ColumnType::SmallInt => "SmallInt".to_owned(),
-        ColumnType::Integer => "Integer".to_owned(),
-        ColumnType::BigInt => "BigInt".to_owned(),
-        ColumnType::Float => "Float".to_owned(),
-        ColumnType::Double => "Double".to_owned(),
-        ColumnType::Bool => "Bool".to_owned(),
-        ColumnType::Text | ColumnType::Varchar(_) => "Text".to_owned(),
+        ColumnType::SmallInt => format!("{diesel}SmallInt"),
+        ColumnType::Integer => format!("{diesel}Integer"),
+        ColumnType::BigInt => format!("{diesel}BigInt"),
+        ColumnType::Float => format!("{diesel}Float"),
+        ColumnType::Double => format!("{diesel}Double"),
+        ColumnType::Bool => format!("{diesel}Bool"),
+        ColumnType::Text | ColumnType::Varchar(_) => format!("{diesel}Text"),
         ColumnType::Numeric { precision, scale } => {
             // The checker keeps both within MySQL's 65 digits.
             let digits = |n: Option<u32>| n.unwrap_or(0).min(255);
             format!("quarry::__codegen::sql_types::Numeric<{}, {}>", digits(*precision), digits(*scale))
         }
-        ColumnType::Date => "Date".to_owned(),
-        ColumnType::Time => "Time".to_owned(),
+        ColumnType::Date => format!("{diesel}Date"),
+        ColumnType::Time => format!("{diesel}Time"),
         ColumnType::Timestamp => "quarry::__codegen::sql_types::NaiveTimestamp".to_owned(),
         ColumnType::TimestampTz => "quarry::__codegen::sql_types::UtcTimestamp".to_owned(),
-        ColumnType::Json => "Json".to_owned(),
+        ColumnType::Json => format!("{diesel}Json"),
         ColumnType::Jsonb => "quarry::__codegen::sql_types::Jsonb".to_owned(),
-        ColumnType::Binary => "Binary".to_owned(),
+        ColumnType::Binary => format!("{diesel}Binary"),
         ColumnType::Enum(name) => format!("sql_types::{}", ident(name)),
     };
     if column.nullable {
-        format!("Nullable<{base}>")
+        format!("{diesel}Nullable<{base}>")
     } else {
         base
     }

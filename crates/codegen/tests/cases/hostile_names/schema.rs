@@ -26,6 +26,9 @@ pub struct Order {
     pub row: Option<i32>,
     pub S: Option<i32>,
     pub kind: Option<Kind>,
+    /// Named like a diesel SQL type, which the `table!` call then names
+    /// by path rather than bare.
+    pub Text: Option<String>,
 }
 
 #[table(name = "user")]
