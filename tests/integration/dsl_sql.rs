@@ -15,7 +15,16 @@ macro_rules! sql {
 #[cfg(feature = "sqlite")]
 #[test]
 fn sqlite() {
+    use diesel::sql_types::{Date, Double, Integer, Text};
     use diesel::sqlite::Sqlite;
+    use quarry::dsl::{cast, modulo, Varchar};
+    use quarry::sql_types::Numeric;
+    use schema::{employees, order_items};
+    insta::assert_snapshot!(sql!(Sqlite, articles::table.select((cast(articles::views, Text), cast(articles::title, Varchar::<4>), cast(articles::views, Double)))), @"SELECT CAST(`articles`.`views` AS TEXT), substr(CAST(`articles`.`title` AS TEXT), 1, 4), CAST(`articles`.`views` AS REAL) FROM `articles` -- binds: []");
+    insta::assert_snapshot!(sql!(Sqlite, order_items::table.select(cast(order_items::quantity, Numeric::<10, 2>) * order_items::unit_price)), @"SELECT (round(CAST(`order_items`.`quantity` AS REAL), 2) * `order_items`.`unit_price`) FROM `order_items` -- binds: []");
+    insta::assert_snapshot!(sql!(Sqlite, employees::table.select((cast(employees::salary, Text), cast(employees::hired_on, Text)))), @"SELECT CASE WHEN `employees`.`salary` IS NULL THEN NULL ELSE printf('%.2f', `employees`.`salary`) END, CAST(`employees`.`hired_on` AS TEXT) FROM `employees` -- binds: []");
+    insta::assert_snapshot!(sql!(Sqlite, diesel::select((cast("7".into_sql::<Text>(), Integer), cast("2024-02-29".into_sql::<Text>(), Date)))), @r#"SELECT CAST(? AS INTEGER), date(?) -- binds: ["7", "2024-02-29"]"#);
+    insta::assert_snapshot!(sql!(Sqlite, articles::table.filter(modulo(articles::views, 2).eq(1)).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` WHERE ((`articles`.`views` % ?) = ?) -- binds: [2, 1]");
     insta::assert_snapshot!(sql!(Sqlite, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT `articles`.`id` FROM `articles` WHERE LOWER(`articles`.`title`) LIKE LOWER(?) -- binds: ["ada%"]"#);
     insta::assert_snapshot!(sql!(Sqlite, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` ORDER BY `articles`.`published` ASC NULLS FIRST, `articles`.`views` DESC NULLS LAST -- binds: []");
     insta::assert_snapshot!(sql!(Sqlite, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT json_extract(`profiles`.`settings`, ?) FROM `profiles` -- binds: ["$.\"theme\""]"#);
@@ -27,6 +36,15 @@ fn sqlite() {
 #[test]
 fn postgres() {
     use diesel::pg::Pg;
+    use diesel::sql_types::{Date, Double, Integer, Text};
+    use quarry::dsl::{cast, modulo, Varchar};
+    use quarry::sql_types::Numeric;
+    use schema::{employees, order_items};
+    insta::assert_snapshot!(sql!(Pg, articles::table.select((cast(articles::views, Text), cast(articles::title, Varchar::<4>), cast(articles::views, Double)))), @r#"SELECT CAST("articles"."views" AS TEXT), CAST("articles"."title" AS VARCHAR(4)), CAST("articles"."views" AS DOUBLE PRECISION) FROM "articles" -- binds: []"#);
+    insta::assert_snapshot!(sql!(Pg, order_items::table.select(cast(order_items::quantity, Numeric::<10, 2>) * order_items::unit_price)), @r#"SELECT (CAST("order_items"."quantity" AS NUMERIC(10, 2)) * "order_items"."unit_price") FROM "order_items" -- binds: []"#);
+    insta::assert_snapshot!(sql!(Pg, employees::table.select((cast(employees::salary, Text), cast(employees::hired_on, Text)))), @r#"SELECT CAST("employees"."salary" AS TEXT), CAST("employees"."hired_on" AS TEXT) FROM "employees" -- binds: []"#);
+    insta::assert_snapshot!(sql!(Pg, diesel::select((cast("7".into_sql::<Text>(), Integer), cast("2024-02-29".into_sql::<Text>(), Date)))), @r#"SELECT CAST($1 AS INTEGER), CAST($2 AS DATE) -- binds: ["7", "2024-02-29"]"#);
+    insta::assert_snapshot!(sql!(Pg, articles::table.filter(modulo(articles::views, 2).eq(1)).select(articles::id)), @r#"SELECT "articles"."id" FROM "articles" WHERE (("articles"."views" % $1) = $2) -- binds: [2, 1]"#);
     insta::assert_snapshot!(sql!(Pg, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT "articles"."id" FROM "articles" WHERE "articles"."title" ILIKE $1 -- binds: ["ada%"]"#);
     // A nullable text column: the condition is nullable, as `like`'s is.
     use schema::orders;
@@ -41,6 +59,15 @@ fn postgres() {
 #[test]
 fn mysql() {
     use diesel::mysql::Mysql;
+    use diesel::sql_types::{Date, Double, Integer, Text};
+    use quarry::dsl::{cast, modulo, Varchar};
+    use quarry::sql_types::Numeric;
+    use schema::{employees, order_items};
+    insta::assert_snapshot!(sql!(Mysql, articles::table.select((cast(articles::views, Text), cast(articles::title, Varchar::<4>), cast(articles::views, Double)))), @"SELECT CAST(`articles`.`views` AS CHAR), CAST(`articles`.`title` AS CHAR(4)), CAST(`articles`.`views` AS DOUBLE) FROM `articles` -- binds: []");
+    insta::assert_snapshot!(sql!(Mysql, order_items::table.select(cast(order_items::quantity, Numeric::<10, 2>) * order_items::unit_price)), @"SELECT (CAST(`order_items`.`quantity` AS DECIMAL(10, 2)) * `order_items`.`unit_price`) FROM `order_items` -- binds: []");
+    insta::assert_snapshot!(sql!(Mysql, employees::table.select((cast(employees::salary, Text), cast(employees::hired_on, Text)))), @"SELECT CAST(`employees`.`salary` AS CHAR), CAST(`employees`.`hired_on` AS CHAR) FROM `employees` -- binds: []");
+    insta::assert_snapshot!(sql!(Mysql, diesel::select((cast("7".into_sql::<Text>(), Integer), cast("2024-02-29".into_sql::<Text>(), Date)))), @r#"SELECT CAST(? AS SIGNED), CAST(? AS DATE) -- binds: ["7", "2024-02-29"]"#);
+    insta::assert_snapshot!(sql!(Mysql, articles::table.filter(modulo(articles::views, 2).eq(1)).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` WHERE ((`articles`.`views` % ?) = ?) -- binds: [2, 1]");
     insta::assert_snapshot!(sql!(Mysql, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT `articles`.`id` FROM `articles` WHERE LOWER(`articles`.`title`) LIKE LOWER(?) -- binds: ["ada%"]"#);
     insta::assert_snapshot!(sql!(Mysql, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` ORDER BY `articles`.`published` IS NULL DESC, `articles`.`published` ASC, `articles`.`views` IS NULL ASC, `articles`.`views` DESC -- binds: []");
     insta::assert_snapshot!(sql!(Mysql, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT JSON_UNQUOTE(JSON_EXTRACT(`profiles`.`settings`, ?)) FROM `profiles` -- binds: ["$.\"theme\""]"#);

@@ -210,6 +210,15 @@ common::backend_tests! {
             .load(conn)
             .unwrap();
         assert_eq!(prolific, [(1, 3)]);
+        // MIN and MAX of a NUMERIC column.
+        let (lowest, highest): (Option<quarry::Decimal>, Option<quarry::Decimal>) =
+            employees::table.select((min(employees::salary), max(employees::salary))).first(conn).unwrap();
+        assert_eq!((lowest, highest), (Some("100".parse::<quarry::Decimal>().unwrap()), Some("300".parse::<quarry::Decimal>().unwrap())));
+        // COUNT(DISTINCT ...): of the three authors, two wrote.
+        let writers: i64 = articles::table.select(count(articles::author_id).aggregate_distinct()).first(conn).unwrap();
+        assert_eq!(writers, 2);
+        let statuses_seen: i64 = articles::table.select(count(articles::status).aggregate_distinct()).first(conn).unwrap();
+        assert_eq!(statuses_seen, 3);
         // DISTINCT.
         let mut statuses: Vec<ArticleStatus> = articles::table.select(articles::status).distinct().load(conn).unwrap();
         statuses.sort();
@@ -342,6 +351,66 @@ common::backend_tests! {
             .load(conn)
             .unwrap();
         assert_eq!(rows, [Row { title: "On Computable Numbers".into(), views: 1936 }, Row { title: "Computing Machinery".into(), views: 1950 }]);
+    }
+
+    fn casts_and_modulo(conn) {
+        use diesel::sql_types::{BigInt, Double, Integer, Text};
+        use quarry::dsl::{cast, modulo, Varchar};
+        use quarry::sql_types::Numeric;
+        seed!(conn);
+        // Integer to text, and text cut to a length.
+        let text: Vec<(String, String)> =
+            articles::table.order(articles::id).select((cast(articles::views, Text), cast(articles::title, Varchar::<4>))).load(conn).unwrap();
+        assert_eq!(text[0], ("420".to_owned(), "Note".to_owned()));
+        assert_eq!(text[3], ("1950".to_owned(), "Comp".to_owned()));
+        // A decimal as text keeps its scale; a date as text is ISO.
+        let salary: Option<String> = employees::table.find(1).select(cast(employees::salary, Text)).first(conn).unwrap();
+        assert_eq!(salary.as_deref(), Some("300.00"));
+        let unpaid: Option<String> = employees::table.find(4).select(cast(employees::salary, Text)).first(conn).unwrap();
+        assert_eq!(unpaid, None);
+        let published: Option<String> = articles::table.find(1).select(cast(articles::published, Text)).first(conn).unwrap();
+        assert_eq!(published.as_deref(), Some("1843-09-01"));
+        // Integer x decimal: the integer cast to a decimal first (money).
+        diesel::insert_into(products::table)
+            .values(NewProduct { id: Some(1), ..NewProduct::new("PEN-1", "Pen", "1.25".parse::<quarry::Decimal>().unwrap(), true) })
+            .execute(conn)
+            .unwrap();
+        diesel::insert_into(orders::table).values(NewOrder { id: Some(1), ..NewOrder::new(1) }).execute(conn).unwrap();
+        diesel::insert_into(order_items::table)
+            .values(NewOrderItem { quantity: 3, ..NewOrderItem::new(1, 1, "1.25".parse::<quarry::Decimal>().unwrap()) })
+            .execute(conn)
+            .unwrap();
+        let total: quarry::Decimal = order_items::table
+            .select(cast(order_items::quantity, Numeric::<10, 2>) * order_items::unit_price)
+            .first(conn)
+            .unwrap();
+        assert_eq!(total, "3.75".parse::<quarry::Decimal>().unwrap());
+        // Text to numbers and dates; a decimal rounds half away from zero to its scale.
+        let parsed: (i32, i64, f64, quarry::Decimal) = diesel::select((
+            cast("42".into_sql::<Text>(), Integer),
+            cast("-7".into_sql::<Text>(), BigInt),
+            cast("2.5".into_sql::<Text>(), Double),
+            cast("12.345".into_sql::<Text>(), Numeric::<10, 2>),
+        ))
+        .get_result(conn)
+        .unwrap();
+        assert_eq!(parsed, (42, -7, 2.5, "12.35".parse::<quarry::Decimal>().unwrap()));
+        let day: chrono::NaiveDate = diesel::select(cast("2024-02-29".into_sql::<Text>(), diesel::sql_types::Date)).get_result(conn).unwrap();
+        assert_eq!(day, NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        // A NULL stays NULL.
+        let none: Option<String> = articles::table.find(3).select(cast(articles::published, Text)).first(conn).unwrap();
+        assert_eq!(none, None);
+        // Modulo, with the sign of the dividend everywhere.
+        let odd: Vec<i32> = articles::table.filter(modulo(articles::views, 2).eq(1)).select(articles::id).order(articles::id).load(conn).unwrap();
+        assert_eq!(odd, [2]);
+        let remainders: (i32, i32, i64) = diesel::select((
+            modulo(7.into_sql::<Integer>(), 3),
+            modulo((-7).into_sql::<Integer>(), 3),
+            modulo(1950_i64.into_sql::<BigInt>(), -7),
+        ))
+        .get_result(conn)
+        .unwrap();
+        assert_eq!(remainders, (1, -1, 4));
     }
 }
 
