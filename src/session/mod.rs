@@ -477,8 +477,14 @@ impl<C: EngineConnection> Session<C> {
         let set = relation.child_setter().ok_or_else(|| relation.wrong_kind("add_child", "a has_many or has_one"))?;
         let parent = parent.into();
         self.queue.check_needs(&parent)?;
-        let needs = [unit_of_work::slot_of(&parent), None];
-        Ok(self.queue.push(needs, unit_of_work::built_from_parent_key(child, parent, set)))
+        Ok(match parent {
+            RowRef::Pending(parent) => self.queue.push_waiting(child, parent, set, unit_of_work::built),
+            RowRef::Existing(key) => {
+                let mut row = child(key.clone());
+                set(&mut row, &key);
+                self.queue.push([None, None], unit_of_work::Source::Ready(row))
+            }
+        })
     }
 
     /// Queues a new row whose `belongs_to` relation (`Article::AUTHOR`)
@@ -498,8 +504,14 @@ impl<C: EngineConnection> Session<C> {
         let set = relation.parent_setter().ok_or_else(|| relation.wrong_kind("add_with_parent", "a belongs_to"))?;
         let parent = parent.into();
         self.queue.check_needs(&parent)?;
-        let needs = [unit_of_work::slot_of(&parent), None];
-        Ok(self.queue.push(needs, unit_of_work::with_parent_key(row, parent, set)))
+        Ok(match parent {
+            RowRef::Pending(parent) => self.queue.push_waiting(row, parent, set, unit_of_work::given),
+            RowRef::Existing(key) => {
+                let mut row = row;
+                set(&mut row, &key);
+                self.queue.push([None, None], unit_of_work::Source::Ready(row))
+            }
+        })
     }
 
     /// Queues an association row linking `a` and `b` through a

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 
 use crate::error::{DataError, Error, FlushProblem, Result};
 use crate::metadata::app;
-use crate::model::{FlushRows, Model, NewRow};
+use crate::model::{FlushRows, Model};
 
 /// A row queued in a session, written at the next flush. `Copy`: hand it
 /// to as many children and links as need it.
@@ -135,6 +135,11 @@ pub(crate) type Build<N> = Box<dyn FnOnce(&Keys) -> Option<N>>;
 pub(crate) enum Source<N> {
     Ready(N),
     Deferred(Build<N>),
+    /// Item `index` of the bucket's waiting group `group` (see [`Waiting`]).
+    Waiting {
+        group: u32,
+        index: u32,
+    },
 }
 
 /// The slots whose keys a row needs: none, one parent, or the two sides
@@ -175,6 +180,9 @@ trait Bucket<C> {
 
 struct TypedBucket<N> {
     entries: Vec<Entry<N>>,
+    /// Rows waiting for a parent's key, one group per kind of wait (see
+    /// [`Waiting`]).
+    groups: Vec<(TypeId, Box<dyn Group<N>>)>,
     /// Whether any row waits for another row's key.
     has_needs: bool,
     /// Whether any row waits for the key of another row of this bucket.
@@ -219,10 +227,12 @@ where
                     still.push(index);
                     continue;
                 }
+                let unknown = || Error::Flush { table, problem: FlushProblem::UnknownRelatedRow };
                 let row = match entry.source.take().expect("each row is written once") {
                     Source::Ready(row) => row,
-                    Source::Deferred(build) => {
-                        build(keys).ok_or_else(|| Error::Flush { table, problem: FlushProblem::UnknownRelatedRow })?
+                    Source::Deferred(build) => build(keys).ok_or_else(unknown)?,
+                    Source::Waiting { group, index } => {
+                        self.groups[group as usize].1.build(index, keys).ok_or_else(unknown)?
                     }
                 };
                 if let Some(why) = row.refused_value(C::BACKEND) {
@@ -317,7 +327,12 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         if let Some(&(_, index)) = self.by_type.iter().find(|(type_id, _)| *type_id == id) {
             return index;
         }
-        self.buckets.push(Box::new(TypedBucket::<N> { entries: Vec::new(), has_needs: false, needs_own_rows: false }));
+        self.buckets.push(Box::new(TypedBucket::<N> {
+            entries: Vec::new(),
+            groups: Vec::new(),
+            has_needs: false,
+            needs_own_rows: false,
+        }));
         let index = self.buckets.len() - 1;
         self.by_type.push((id, index));
         index
@@ -325,9 +340,14 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
 
     /// Queues a row built at flush time from the keys of `needs`.
     pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Needs, source: Source<N>) -> Pending<N::Model> {
+        let bucket = self.bucket_index::<N>();
+        self.push_into(bucket, needs, source)
+    }
+
+    /// [`push`](Self::push) into bucket `bucket`, `N`'s.
+    fn push_into<N: FlushRows<C>>(&mut self, bucket: usize, needs: Needs, source: Source<N>) -> Pending<N::Model> {
         let slot = self.next_slot;
         self.next_slot += 1;
-        let bucket = self.bucket_index::<N>();
         let mut needs_own_rows = false;
         for &need in needs.iter().flatten() {
             let offset = need - self.first_slot;
@@ -341,6 +361,40 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         typed.entries.push(Entry { slot, needs, source: Some(source) });
         self.needed.push(false);
         Pending { slot, _model: PhantomData }
+    }
+
+    /// Queues a row made at flush time from `item` and the key of the
+    /// pending row `parent` (`make`), with its foreign key then set by
+    /// `set`. Rows that wait the same way (the same item type and parent
+    /// model) share one group, so that queueing one allocates nothing of
+    /// its own.
+    pub(crate) fn push_waiting<N, T, P>(
+        &mut self,
+        item: T,
+        parent: Pending<P>,
+        set: fn(&mut N, &P::Key),
+        make: fn(T, P::Key) -> N,
+    ) -> Pending<N::Model>
+    where
+        N: FlushRows<C>,
+        T: 'static,
+        P: Model,
+    {
+        let bucket = self.bucket_index::<N>();
+        let typed = self.buckets[bucket].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type");
+        let id = TypeId::of::<Waiting<T, P, N>>();
+        let group = match typed.groups.iter().position(|(group_id, _)| *group_id == id) {
+            Some(group) => group,
+            None => {
+                typed.groups.push((id, Box::new(Waiting::<T, P, N> { items: Vec::new(), make })));
+                typed.groups.len() - 1
+            }
+        };
+        let waiting = typed.groups[group].1.as_any().downcast_mut::<Waiting<T, P, N>>().expect("one group per kind");
+        let index = waiting.items.len();
+        waiting.items.push(Some((item, parent, set)));
+        let source = Source::<N>::Waiting { group: group as u32, index: index as u32 };
+        self.push_into(bucket, [Some(parent.slot), None], source)
     }
 
     /// Whether the flush is one INSERT: one table, no row waiting for
@@ -389,43 +443,48 @@ pub(crate) fn slot_of<M: Model>(row: &RowRef<M>) -> Option<usize> {
     }
 }
 
-/// A row whose foreign key is set from `parent`'s key.
-pub(crate) fn with_parent_key<N, P>(mut row: N, parent: RowRef<P>, set: fn(&mut N, &P::Key)) -> Source<N>
-where
-    N: NewRow,
-    P: Model,
-{
-    if let RowRef::Existing(key) = &parent {
-        set(&mut row, key);
-        return Source::Ready(row);
-    }
-    Source::Deferred(Box::new(move |keys: &Keys| {
-        let key = keys.resolve(&parent)?;
-        set(&mut row, &key);
-        Some(row)
-    }))
+/// What a waiting row is made from, its parent, and the function setting
+/// its foreign key.
+type WaitingRow<T, P, N> = (T, Pending<P>, fn(&mut N, &<P as Model>::Key));
+
+/// Rows of one table waiting for a parent's key, built at flush time.
+trait Group<N> {
+    fn as_any(&mut self) -> &mut dyn Any;
+    /// Item `index`, made from its parent's key, with its foreign key set;
+    /// `None` when that key is unknown.
+    fn build(&mut self, index: u32, keys: &Keys) -> Option<N>;
 }
 
-/// A row `build` makes from its parent's key, with its foreign key set to
-/// that key.
-pub(crate) fn built_from_parent_key<N, P>(
-    build: impl FnOnce(P::Key) -> N + 'static,
-    parent: RowRef<P>,
-    set: fn(&mut N, &P::Key),
-) -> Source<N>
-where
-    N: NewRow,
-    P: Model,
-{
-    let make = move |key: P::Key| {
-        let mut row = build(key.clone());
-        set(&mut row, &key);
-        row
-    };
-    if let RowRef::Existing(key) = parent {
-        return Source::Ready(make(key));
+/// The rows queued by one kind of wait: what each row is made from (`T`:
+/// the row itself, or the closure that makes it), its pending parent of
+/// model `P`, and the function setting its foreign key.
+struct Waiting<T, P: Model, N> {
+    items: Vec<Option<WaitingRow<T, P, N>>>,
+    make: fn(T, P::Key) -> N,
+}
+
+impl<T: 'static, P: Model, N: 'static> Group<N> for Waiting<T, P, N> {
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
     }
-    Source::Deferred(Box::new(move |keys: &Keys| Some(make(keys.resolve(&parent)?))))
+
+    fn build(&mut self, index: u32, keys: &Keys) -> Option<N> {
+        let (item, parent, set) = self.items.get_mut(index as usize)?.take()?;
+        let key = keys.get::<P>(parent.slot)?.clone();
+        let mut row = (self.make)(item, key.clone());
+        set(&mut row, &key);
+        Some(row)
+    }
+}
+
+/// `make` for a row given whole: the row.
+pub(crate) fn given<N, K>(row: N, _key: K) -> N {
+    row
+}
+
+/// `make` for a row built by a closure from its parent's key.
+pub(crate) fn built<N, K, F: FnOnce(K) -> N>(build: F, key: K) -> N {
+    build(key)
 }
 
 /// An association row linking two rows.
