@@ -146,11 +146,19 @@ pub(crate) enum Source<N> {
 /// of a link.
 pub(crate) type Needs = [Option<usize>; 2];
 
-struct Entry<N> {
+/// Where a queued row's makings are held in its bucket: each kind in a
+/// list of its own, so that an entry stays small whatever the row's size.
+#[derive(Clone, Copy)]
+enum Held {
+    Ready(u32),
+    Deferred(u32),
+    Waiting { group: u32, index: u32 },
+}
+
+struct Entry {
     slot: usize,
     needs: Needs,
-    /// Taken when the row is written.
-    source: Option<Source<N>>,
+    held: Held,
 }
 
 /// How a bucket writes its rows.
@@ -179,7 +187,11 @@ trait Bucket<C> {
 }
 
 struct TypedBucket<N> {
-    entries: Vec<Entry<N>>,
+    entries: Vec<Entry>,
+    /// Rows given whole, and rows built by a closure once the keys they
+    /// need are known; each taken when the row is written.
+    ready: Vec<Option<N>>,
+    deferred: Vec<Option<Build<N>>>,
     /// Rows waiting for a parent's key, one group per kind of wait (see
     /// [`Waiting`]).
     groups: Vec<(TypeId, Box<dyn Group<N>>)>,
@@ -228,10 +240,11 @@ where
                     continue;
                 }
                 let unknown = || Error::Flush { table, problem: FlushProblem::UnknownRelatedRow };
-                let row = match entry.source.take().expect("each row is written once") {
-                    Source::Ready(row) => row,
-                    Source::Deferred(build) => build(keys).ok_or_else(unknown)?,
-                    Source::Waiting { group, index } => {
+                const ONCE: &str = "each row is written once";
+                let row = match entry.held {
+                    Held::Ready(i) => self.ready[i as usize].take().expect(ONCE),
+                    Held::Deferred(i) => self.deferred[i as usize].take().expect(ONCE)(keys).ok_or_else(unknown)?,
+                    Held::Waiting { group, index } => {
                         self.groups[group as usize].1.build(index, keys).ok_or_else(unknown)?
                     }
                 };
@@ -329,6 +342,8 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         }
         self.buckets.push(Box::new(TypedBucket::<N> {
             entries: Vec::new(),
+            ready: Vec::new(),
+            deferred: Vec::new(),
             groups: Vec::new(),
             has_needs: false,
             needs_own_rows: false,
@@ -358,7 +373,18 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         typed.has_needs |= needs.iter().any(Option::is_some);
         typed.needs_own_rows |= needs_own_rows;
         self.places.push(Place { bucket: bucket as u32, index: typed.entries.len() as u32 });
-        typed.entries.push(Entry { slot, needs, source: Some(source) });
+        let held = match source {
+            Source::Ready(row) => {
+                typed.ready.push(Some(row));
+                Held::Ready(typed.ready.len() as u32 - 1)
+            }
+            Source::Deferred(build) => {
+                typed.deferred.push(Some(build));
+                Held::Deferred(typed.deferred.len() as u32 - 1)
+            }
+            Source::Waiting { group, index } => Held::Waiting { group, index },
+        };
+        typed.entries.push(Entry { slot, needs, held });
         self.needed.push(false);
         Pending { slot, _model: PhantomData }
     }
