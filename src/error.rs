@@ -100,6 +100,10 @@ pub enum Error {
         "Pending<{model}>#{slot} was written by an earlier flush: pass RowRef::existing(flushed.key(pending)) instead"
     )]
     FlushedPending { model: &'static str, slot: usize },
+    /// `Session::reset_sequence` of a model whose key the database does
+    /// not generate (a composite key, or one the caller always gives).
+    #[error("`{model}` has no key the database generates: there is no sequence to move")]
+    NoGeneratedKey { model: &'static str },
     /// A flush could not write its rows: why, and for which table.
     #[error("flush of `{table}`: {problem}")]
     Flush {

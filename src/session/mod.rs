@@ -45,6 +45,7 @@ use crate::relation::Relation;
 
 mod insert;
 mod returning;
+mod sequence;
 mod unit_of_work;
 
 pub use insert::InsertRows;

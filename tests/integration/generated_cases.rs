@@ -288,3 +288,20 @@ fn postgres_schemas_namespace_tables_and_types() {
     assert_eq!(in_auth, 1, "the table is in the auth schema");
     pg_schema::drop_all(conn).unwrap();
 }
+
+/// `reset_sequence` finds the sequence of a table in a schema of its own.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_reset_sequence_of_a_table_in_a_schema() {
+    use pg_schema::{accounts, Account, NewAccount, Role};
+    let Some(engine) = common::postgres_engine("pg_schema_sequence", quarry::Engine::builder()) else { return };
+    let mut session = engine.session().unwrap();
+    pg_schema::drop_all(session.connection()).unwrap();
+    pg_schema::create_all(session.connection()).unwrap();
+    let loaded = NewAccount { id: Some(41), ..NewAccount::new("loaded", Role::Member) };
+    session.execute(diesel::insert_into(accounts::table).values(loaded)).unwrap();
+    session.reset_sequence::<Account>().unwrap();
+    let next = session.add(NewAccount::new("next", Role::Admin));
+    assert_eq!(session.flush().unwrap().key(next), Some(&42));
+    pg_schema::drop_all(session.connection()).unwrap();
+}

@@ -36,6 +36,7 @@ mod query_guide;
 mod read_only;
 mod restored_columns;
 mod schema_changes;
+mod sequences;
 mod session;
 mod split_corpus;
 mod tree;
