@@ -8,15 +8,17 @@
 //! | [`json_text`] | `a ->> 'key'` | `json_extract(a, '$.key')` | `JSON_UNQUOTE(JSON_EXTRACT(a, '$.key'))` |
 //!
 //! and [`escape_like`], which makes user input safe inside a `LIKE` pattern;
-//! [`cast`] and [`modulo`]; and typed common table expressions: [`with`]
-//! and [`cte`].
+//! [`cast`] and [`modulo`]; [`output`] keys to order a `UNION` by; and
+//! typed common table expressions: [`with`] and [`cte`].
 
 mod cast;
+mod combined;
 mod cte;
 mod subquery;
 mod tuple_in;
 
 pub use cast::{cast, modulo, Cast, CastTo, IntegerType, Modulo, Target, Varchar};
+pub use combined::{output, OrderCombined, Output};
 pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};

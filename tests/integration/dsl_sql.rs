@@ -17,6 +17,12 @@ macro_rules! sql {
 fn sqlite() {
     use diesel::sql_types::{Date, Double, Integer, Text};
     use diesel::sqlite::Sqlite;
+    {
+        use quarry::dsl::{output, OrderCombined};
+        let low = articles::table.filter(articles::id.lt(3)).select((articles::id, articles::views));
+        let high = articles::table.filter(articles::views.gt(1000)).select((articles::id, articles::views));
+        insta::assert_snapshot!(sql!(Sqlite, low.union(high).order_by_output(output(articles::views).desc()).limit(3).offset(1)), @"SELECT * FROM (SELECT `articles`.`id`, `articles`.`views` FROM `articles` WHERE (`articles`.`id` < ?)) UNION SELECT * FROM (SELECT `articles`.`id`, `articles`.`views` FROM `articles` WHERE (`articles`.`views` > ?)) ORDER BY `views` DESC LIMIT ? OFFSET ? -- binds: [3, 1000, 3, 1]");
+    }
     use quarry::dsl::{cast, modulo, Varchar};
     use quarry::sql_types::Numeric;
     use schema::{employees, order_items};
@@ -36,6 +42,12 @@ fn sqlite() {
 #[test]
 fn postgres() {
     use diesel::pg::Pg;
+    {
+        use quarry::dsl::{output, OrderCombined};
+        let low = articles::table.filter(articles::id.lt(3)).select((articles::id, articles::views));
+        let high = articles::table.filter(articles::views.gt(1000)).select((articles::id, articles::views));
+        insta::assert_snapshot!(sql!(Pg, low.union(high).order_by_output(output(articles::views).desc()).limit(3).offset(1)), @r#"(SELECT "articles"."id", "articles"."views" FROM "articles" WHERE ("articles"."id" < $1)) UNION (SELECT "articles"."id", "articles"."views" FROM "articles" WHERE ("articles"."views" > $2)) ORDER BY "views" DESC LIMIT $3 OFFSET $4 -- binds: [3, 1000, 3, 1]"#);
+    }
     use diesel::sql_types::{Date, Double, Integer, Text};
     use quarry::dsl::{cast, modulo, Varchar};
     use quarry::sql_types::Numeric;
@@ -59,6 +71,12 @@ fn postgres() {
 #[test]
 fn mysql() {
     use diesel::mysql::Mysql;
+    {
+        use quarry::dsl::{output, OrderCombined};
+        let low = articles::table.filter(articles::id.lt(3)).select((articles::id, articles::views));
+        let high = articles::table.filter(articles::views.gt(1000)).select((articles::id, articles::views));
+        insta::assert_snapshot!(sql!(Mysql, low.union(high).order_by_output(output(articles::views).desc()).limit(3).offset(1)), @"(SELECT `articles`.`id`, `articles`.`views` FROM `articles` WHERE (`articles`.`id` < ?)) UNION (SELECT `articles`.`id`, `articles`.`views` FROM `articles` WHERE (`articles`.`views` > ?)) ORDER BY `views` DESC LIMIT ? OFFSET ? -- binds: [3, 1000, 3, 1]");
+    }
     use diesel::sql_types::{Date, Double, Integer, Text};
     use quarry::dsl::{cast, modulo, Varchar};
     use quarry::sql_types::Numeric;

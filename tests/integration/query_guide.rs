@@ -263,6 +263,19 @@ common::backend_tests! {
         };
         assert_eq!(sorted(math.union(ai).load(conn).unwrap()), [1, 2, 4, 5]);
         assert_eq!(sorted(math.union_all(ai).load(conn).unwrap()), [1, 2, 4, 5, 5]);
+        // ORDER BY, LIMIT and OFFSET on the combined result, by its columns.
+        {
+            use quarry::dsl::{output, OrderCombined};
+            let by_ada = articles::table.filter(articles::author_id.eq(1)).select((articles::id, articles::views));
+            let hits = articles::table.filter(articles::views.gt(1000)).select((articles::id, articles::views));
+            let page: Vec<(i32, i32)> =
+                by_ada.union(hits).order_by_output(output(articles::views).desc()).limit(3).offset(1).load(conn).unwrap();
+            assert_eq!(page, [(5, 1936), (1, 420), (2, 95)]);
+            let twice: Vec<i32> = math.union_all(ai).order_by_output((output(article_tags::article_id).desc(),)).load(conn).unwrap();
+            assert_eq!(twice, [5, 5, 4, 2, 1]);
+            let first: Vec<i32> = math.union(ai).order_by_output(output(article_tags::article_id)).limit(2).load(conn).unwrap();
+            assert_eq!(first, [1, 2]);
+        }
         // INTERSECT and EXCEPT, written portably (diesel offers neither on
         // MySQL): membership in the other query.
         let both = articles::table.filter(articles::id.eq_any(math)).filter(articles::id.eq_any(ai)).select(articles::id);
