@@ -6,6 +6,7 @@
 //! | [`ilike`] | `a ILIKE b` | `lower(a) LIKE lower(b)` | `LOWER(a) LIKE LOWER(b)` |
 //! | [`asc_nulls_first`] and the other three | `a ASC NULLS FIRST` | `a ASC NULLS FIRST` | `a IS NULL DESC, a ASC` |
 //! | [`json_text`] | `a ->> 'key'` | `json_extract(a, '$.key')` | `JSON_UNQUOTE(JSON_EXTRACT(a, '$.key'))` |
+//! | [`json_path_text`] | `a #>> '{k1,k2,0}'` | `json_extract(a, '$.k1.k2[0]')` | `JSON_UNQUOTE(JSON_EXTRACT(a, '$.k1.k2[0]'))` |
 //!
 //! and [`escape_like`], which makes user input safe inside a `LIKE` pattern;
 //! [`cast`] and [`modulo`]; [`output`] keys to order a `UNION` by; and
@@ -249,17 +250,91 @@ where
     E: Expression,
     E::SqlType: JsonType,
 {
-    JsonText { json, key: key.to_owned(), path: format!("$.\"{}\"", key.replace('"', "\\\"")) }
+    json_path_text(json, [key])
+}
+
+/// One step of a path into a JSON document: an object's key or an
+/// array's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for PathStep {
+    fn from(key: &str) -> Self {
+        PathStep::Key(key.to_owned())
+    }
+}
+
+impl From<String> for PathStep {
+    fn from(key: String) -> Self {
+        PathStep::Key(key)
+    }
+}
+
+impl From<usize> for PathStep {
+    fn from(index: usize) -> Self {
+        PathStep::Index(index)
+    }
+}
+
+/// The text found at a path of keys and indexes into a JSON document,
+/// NULL when absent (SQLAlchemy's `Profile.settings[("ui", "theme")].as_string()`):
+/// `json_path_text(profiles::settings, ["ui", "theme"])`, or with an
+/// index, `json_path_text(profiles::settings, [PathStep::from("panels"), PathStep::from(1)])`.
+/// `#>>` on PostgreSQL, `json_extract` with a JSON path on SQLite,
+/// `JSON_UNQUOTE(JSON_EXTRACT(...))` on MySQL/MariaDB.
+///
+/// ```
+/// use diesel::prelude::*;
+/// use quarry::dsl::json_path_text;
+/// # diesel::table! { docs (id) { id -> Integer, body -> Json } }
+/// let theme = docs::table.select(json_path_text(docs::body, ["ui", "theme"]));
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&theme).to_string();
+/// assert_eq!(sql, r#"SELECT json_extract(`docs`.`body`, ?) FROM `docs` -- binds: ["$.\"ui\".\"theme\""]"#);
+/// ```
+pub fn json_path_text<E, P>(json: E, path: P) -> JsonText<E>
+where
+    E: Expression,
+    E::SqlType: JsonType,
+    P: IntoIterator,
+    P::Item: Into<PathStep>,
+{
+    let steps: Vec<PathStep> = path.into_iter().map(Into::into).collect();
+    let mut json_path = String::from("$");
+    let mut keys = Vec::with_capacity(steps.len());
+    for step in &steps {
+        match step {
+            PathStep::Key(key) => {
+                json_path.push_str(&format!(".\"{}\"", key.replace('\\', "\\\\").replace('"', "\\\"")));
+                keys.push(key.clone());
+            }
+            PathStep::Index(index) => {
+                json_path.push_str(&format!("[{index}]"));
+                keys.push(index.to_string());
+            }
+        }
+    }
+    JsonText { json, keys, path: json_path }
 }
 
 /// See [`json_text`].
-#[derive(Debug, Clone, QueryId, ValidGrouping)]
+#[derive(Debug, Clone, ValidGrouping)]
 pub struct JsonText<E> {
     json: E,
-    /// PostgreSQL's `->>` takes the key; the others a JSON path.
+    /// PostgreSQL's `->>` and `#>>` take the keys (an index as text); the
+    /// others a JSON path.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    key: String,
+    keys: Vec<String>,
     path: String,
+}
+
+// The SQL depends on the path's length (`->>` or `#>>`), a value, not a
+// type: the statement must not be cached by type alone.
+impl<E> QueryId for JsonText<E> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
 }
 
 impl<E> Expression for JsonText<E> {
@@ -274,8 +349,16 @@ impl<E: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for JsonTex
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
         out.push_sql("(");
         self.json.walk_ast(out.reborrow())?;
-        out.push_sql(" ->> ");
-        out.push_bind_param::<Text, _>(&self.key)?;
+        match self.keys.as_slice() {
+            [key] => {
+                out.push_sql(" ->> ");
+                out.push_bind_param::<Text, _>(key)?;
+            }
+            keys => {
+                out.push_sql(" #>> ");
+                out.push_bind_param::<diesel::sql_types::Array<Text>, _>(keys)?;
+            }
+        }
         out.push_sql(")");
         Ok(())
     }

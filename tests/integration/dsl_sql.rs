@@ -34,6 +34,7 @@ fn sqlite() {
     insta::assert_snapshot!(sql!(Sqlite, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT `articles`.`id` FROM `articles` WHERE LOWER(`articles`.`title`) LIKE LOWER(?) -- binds: ["ada%"]"#);
     insta::assert_snapshot!(sql!(Sqlite, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` ORDER BY `articles`.`published` ASC NULLS FIRST, `articles`.`views` DESC NULLS LAST -- binds: []");
     insta::assert_snapshot!(sql!(Sqlite, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT json_extract(`profiles`.`settings`, ?) FROM `profiles` -- binds: ["$.\"theme\""]"#);
+    insta::assert_snapshot!(sql!(Sqlite, profiles::table.select(quarry::dsl::json_path_text(profiles::settings, [quarry::dsl::PathStep::from("ui"), quarry::dsl::PathStep::from(1)]))), @r#"SELECT json_extract(`profiles`.`settings`, ?) FROM `profiles` -- binds: ["$.\"ui\"[1]"]"#);
     use schema::article_tags;
     insta::assert_snapshot!(sql!(Sqlite, article_tags::table.filter(tuple_in((article_tags::article_id, article_tags::tag_id), vec![(1, 2), (3, 4)])).count()), @"SELECT COUNT(*) FROM `article_tags` WHERE (`article_tags`.`article_id`, `article_tags`.`tag_id`) IN ((?, ?), (?, ?)) -- binds: [1, 2, 3, 4]");
 }
@@ -63,6 +64,7 @@ fn postgres() {
     insta::assert_snapshot!(sql!(Pg, orders::table.filter(ilike(orders::note, "%gift%")).select(orders::id)), @r#"SELECT "orders"."id" FROM "orders" WHERE "orders"."note" ILIKE $1 -- binds: ["%gift%"]"#);
     insta::assert_snapshot!(sql!(Pg, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @r#"SELECT "articles"."id" FROM "articles" ORDER BY "articles"."published" ASC NULLS FIRST, "articles"."views" DESC NULLS LAST -- binds: []"#);
     insta::assert_snapshot!(sql!(Pg, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT ("profiles"."settings" ->> $1) FROM "profiles" -- binds: ["theme"]"#);
+    insta::assert_snapshot!(sql!(Pg, profiles::table.select(quarry::dsl::json_path_text(profiles::settings, [quarry::dsl::PathStep::from("ui"), quarry::dsl::PathStep::from(1)]))), @r#"SELECT ("profiles"."settings" #>> $1) FROM "profiles" -- binds: [["ui", "1"]]"#);
     use schema::article_tags;
     insta::assert_snapshot!(sql!(Pg, article_tags::table.filter(tuple_in((article_tags::article_id, article_tags::tag_id), vec![(1, 2), (3, 4)])).count()), @r#"SELECT COUNT(*) FROM "article_tags" WHERE ("article_tags"."article_id", "article_tags"."tag_id") IN (VALUES ($1, $2), ($3, $4)) -- binds: [1, 2, 3, 4]"#);
 }
@@ -89,6 +91,7 @@ fn mysql() {
     insta::assert_snapshot!(sql!(Mysql, articles::table.filter(ilike(articles::title, "ada%")).select(articles::id)), @r#"SELECT `articles`.`id` FROM `articles` WHERE LOWER(`articles`.`title`) LIKE LOWER(?) -- binds: ["ada%"]"#);
     insta::assert_snapshot!(sql!(Mysql, articles::table.order((asc_nulls_first(articles::published), desc_nulls_last(articles::views))).select(articles::id)), @"SELECT `articles`.`id` FROM `articles` ORDER BY `articles`.`published` IS NULL DESC, `articles`.`published` ASC, `articles`.`views` IS NULL ASC, `articles`.`views` DESC -- binds: []");
     insta::assert_snapshot!(sql!(Mysql, profiles::table.select(json_text(profiles::settings, "theme"))), @r#"SELECT JSON_UNQUOTE(JSON_EXTRACT(`profiles`.`settings`, ?)) FROM `profiles` -- binds: ["$.\"theme\""]"#);
+    insta::assert_snapshot!(sql!(Mysql, profiles::table.select(quarry::dsl::json_path_text(profiles::settings, [quarry::dsl::PathStep::from("ui"), quarry::dsl::PathStep::from(1)]))), @r#"SELECT JSON_UNQUOTE(JSON_EXTRACT(`profiles`.`settings`, ?)) FROM `profiles` -- binds: ["$.\"ui\"[1]"]"#);
     use schema::article_tags;
     insta::assert_snapshot!(sql!(Mysql, article_tags::table.filter(tuple_in((article_tags::article_id, article_tags::tag_id), vec![(1, 2), (3, 4)])).count()), @"SELECT COUNT(*) FROM `article_tags` WHERE (`article_tags`.`article_id`, `article_tags`.`tag_id`) IN ((?, ?), (?, ?)) -- binds: [1, 2, 3, 4]");
 }

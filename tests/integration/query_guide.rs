@@ -346,6 +346,23 @@ common::backend_tests! {
         assert_eq!(missing, None);
         let dark: i64 = profiles::table.filter(json_text(profiles::settings, "theme").eq("dark")).count().get_result(conn).unwrap();
         assert_eq!(dark, 1);
+        // Deeper paths: keys and array indexes.
+        use quarry::dsl::{json_path_text, PathStep};
+        diesel::insert_into(users::table).values(NewUser { id: Some(2), ..NewUser::new("alan", "alan@example.com") }).execute(conn).unwrap();
+        let nested = json!({"ui": {"theme": "light", "panels": ["left", "right"], "it's \"quoted\"": "yes"}, "size": 4});
+        diesel::insert_into(profiles::table).values(NewProfile::new(2, "Logician", nested)).execute(conn).unwrap();
+        let of_alan = profiles::table.filter(profiles::user_id.eq(2));
+        let theme: Option<String> = of_alan.select(json_path_text(profiles::settings, ["ui", "theme"])).first(conn).unwrap();
+        assert_eq!(theme.as_deref(), Some("light"));
+        let panel: Option<String> =
+            of_alan.select(json_path_text(profiles::settings, [PathStep::from("ui"), PathStep::from("panels"), PathStep::from(1)])).first(conn).unwrap();
+        assert_eq!(panel.as_deref(), Some("right"));
+        let quoted: Option<String> = of_alan.select(json_path_text(profiles::settings, ["ui", "it's \"quoted\""])).first(conn).unwrap();
+        assert_eq!(quoted.as_deref(), Some("yes"));
+        let absent: Option<String> = of_alan.select(json_path_text(profiles::settings, ["ui", "nope", "deeper"])).first(conn).unwrap();
+        assert_eq!(absent, None);
+        let light: i64 = profiles::table.filter(json_path_text(profiles::settings, ["ui", "theme"]).eq("light")).count().get_result(conn).unwrap();
+        assert_eq!(light, 1);
     }
 
     fn textual_sql(conn) {
