@@ -272,6 +272,7 @@ impl<F, const N: u32> Target<F, diesel::sqlite::Sqlite> for Varchar<N> {
 }
 
 /// `NUMERIC(P, S)` / `DECIMAL(P, S)`; no precision: `NUMERIC` / the widest `DECIMAL`.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn decimal_name(keyword: &str, precision: u8, scale: u8) -> String {
     match (keyword, precision) {
         ("NUMERIC", 0) => "NUMERIC".to_owned(),
