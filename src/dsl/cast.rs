@@ -244,23 +244,6 @@ named!(diesel::pg::Pg, "postgres": Text => "TEXT", Integer => "INTEGER", BigInt 
 named!(diesel::mysql::Mysql, "mysql": Text => "CHAR", Integer => "SIGNED", BigInt => "SIGNED", Double => "DOUBLE", Date => "DATE");
 named!(diesel::sqlite::Sqlite, "sqlite": Integer => "INTEGER", BigInt => "INTEGER", Double => "REAL");
 
-#[cfg(feature = "postgres")]
-impl<F, const N: u32> Target<F, diesel::pg::Pg> for Varchar<N> {
-    fn walk<'b>(expr: &'b dyn QueryFragment<diesel::pg::Pg>, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
-        plain(expr, out, &format!("VARCHAR({N})"))
-    }
-}
-
-#[cfg(feature = "mysql")]
-impl<F, const N: u32> Target<F, diesel::mysql::Mysql> for Varchar<N> {
-    fn walk<'b>(
-        expr: &'b dyn QueryFragment<diesel::mysql::Mysql>,
-        out: AstPass<'_, 'b, diesel::mysql::Mysql>,
-    ) -> QueryResult<()> {
-        plain(expr, out, &format!("CHAR({N})"))
-    }
-}
-
 #[cfg(feature = "sqlite")]
 impl<F, const N: u32> Target<F, diesel::sqlite::Sqlite> for Varchar<N> {
     fn walk<'b>(
@@ -281,22 +264,28 @@ fn decimal_name(keyword: &str, precision: u8, scale: u8) -> String {
     }
 }
 
-#[cfg(feature = "postgres")]
-impl<F, const P: u8, const S: u8> Target<F, diesel::pg::Pg> for Numeric<P, S> {
-    fn walk<'b>(expr: &'b dyn QueryFragment<diesel::pg::Pg>, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
-        plain(expr, out, &decimal_name("NUMERIC", P, S))
-    }
+/// `VARCHAR(N)` / `CHAR(N)` and `NUMERIC(P, S)` / `DECIMAL(P, S)`, which
+/// PostgreSQL and MySQL spell alike but for the keyword.
+macro_rules! sized {
+    ($backend:ty, $feature:literal, $varchar:literal, $decimal:literal) => {
+        #[cfg(feature = $feature)]
+        impl<F, const N: u32> Target<F, $backend> for Varchar<N> {
+            fn walk<'b>(expr: &'b dyn QueryFragment<$backend>, out: AstPass<'_, 'b, $backend>) -> QueryResult<()> {
+                plain(expr, out, &format!(concat!($varchar, "({})"), N))
+            }
+        }
+
+        #[cfg(feature = $feature)]
+        impl<F, const P: u8, const S: u8> Target<F, $backend> for Numeric<P, S> {
+            fn walk<'b>(expr: &'b dyn QueryFragment<$backend>, out: AstPass<'_, 'b, $backend>) -> QueryResult<()> {
+                plain(expr, out, &decimal_name($decimal, P, S))
+            }
+        }
+    };
 }
 
-#[cfg(feature = "mysql")]
-impl<F, const P: u8, const S: u8> Target<F, diesel::mysql::Mysql> for Numeric<P, S> {
-    fn walk<'b>(
-        expr: &'b dyn QueryFragment<diesel::mysql::Mysql>,
-        out: AstPass<'_, 'b, diesel::mysql::Mysql>,
-    ) -> QueryResult<()> {
-        plain(expr, out, &decimal_name("DECIMAL", P, S))
-    }
-}
+sized!(diesel::pg::Pg, "postgres", "VARCHAR", "NUMERIC");
+sized!(diesel::mysql::Mysql, "mysql", "CHAR", "DECIMAL");
 
 /// SQLite has no decimal type (quarry stores `Numeric` as `REAL`): the
 /// value rounded to `S` places, as `NUMERIC(P, S)` rounds elsewhere.

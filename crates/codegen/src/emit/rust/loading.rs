@@ -34,13 +34,10 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
         _ => direct(schema, table, target, relation)?,
     };
     let marker = marker(table, relation);
-    let (rows, matching, joined) = match column_keyed(schema, table, target, relation, &marker, &key) {
-        Some(keyed) => (keyed, quote!(), quote!()),
-        None => {
-            let joined = join_rows(schema, table, target, relation, &marker).unwrap_or_default();
-            (rows, matching.tokens(&marker), joined)
-        }
-    };
+    // Relations over one NOT NULL column are `relation!` calls instead,
+    // loaded through `ColumnKeyed` (see `declare::simple`).
+    let joined = join_rows(schema, table, target, relation, &marker).unwrap_or_default();
+    let matching = matching.tokens(&marker);
     let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));
     let name = &relation.field;
     let width =
@@ -65,63 +62,6 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
         #joined
     };
     Some((marker, items))
-}
-
-/// `impl ColumnKeyed` for a has_many, has_one or belongs_to relation over a
-/// one-column foreign key whose columns are NOT NULL, without a declared
-/// order, between two tables, and `column_keyed!` to forward its loading
-/// impls to the runtime's, written once for all such relations.
-/// `None` for every other relation (they get `load_rows!`, `Matching` and
-/// `JoinRows` of their own).
-fn column_keyed(
-    schema: &Schema,
-    table: &Table,
-    target: &Table,
-    relation: &Relation,
-    marker: &TokenStream,
-    key: &TokenStream,
-) -> Option<TokenStream> {
-    if relation.kind == RelationKind::ManyToMany || !relation.order_by.is_empty() || target.name == table.name {
-        return None;
-    }
-    let (holder, fk) = super::unit_of_work::full_key(schema, relation.foreign_key.as_deref())?;
-    let ([fk_column], [ref_column]) = (fk.columns.as_slice(), fk.ref_columns.as_slice()) else {
-        return None;
-    };
-    let (from_column, to_column) = match relation.kind {
-        RelationKind::BelongsTo if holder.name == table.name => (table.column(fk_column)?, target.column(ref_column)?),
-        RelationKind::HasMany | RelationKind::HasOne if holder.name == target.name => {
-            (table.column(ref_column)?, target.column(fk_column)?)
-        }
-        _ => return None,
-    };
-    if from_column.nullable || to_column.nullable {
-        return None;
-    }
-    let (from_module, to_module) = (ident(&table.module), ident(&target.module));
-    let (from_field, to_field) = (ident(&from_column.field), ident(&to_column.field));
-    let to = ident(&target.struct_name);
-    let grouped = relation.kind != RelationKind::BelongsTo;
-    let unlimited = (relation.kind == RelationKind::HasMany)
-        .then(|| quote!(impl quarry::load::UnlimitedQuery<#marker> for #from_module::table {}));
-    Some(quote! {
-        impl quarry::load::ColumnKeyed for #marker {
-            type FromColumn = #from_module::#from_field;
-            type ToColumn = #to_module::#to_field;
-            type KeysIn = diesel::dsl::EqAny<#to_module::#to_field, ::std::vec::Vec<#key>>;
-            const GROUPED: bool = #grouped;
-
-            fn to_key(row: &#to) -> #key {
-                ::std::clone::Clone::clone(&row.#to_field)
-            }
-
-            fn keys_in(keys: ::std::vec::Vec<#key>) -> Self::KeysIn {
-                diesel::ExpressionMethods::eq_any(#to_module::#to_field, keys)
-            }
-        }
-        quarry::__codegen::column_keyed!(#marker);
-        #unlimited
-    })
 }
 
 /// `row.field` as an `Option` of the key: cloned, wrapped unless nullable.
