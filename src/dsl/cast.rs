@@ -346,7 +346,8 @@ mod sqlite_text {
 /// every backend: `modulo(articles::views, 7)` (SQLAlchemy's
 /// `Article.views % 7`). Integer types only: SQLite's `%` truncates
 /// decimals to integers first. A zero divisor is an error on PostgreSQL and
-/// NULL on SQLite and MySQL/MariaDB.
+/// NULL on SQLite and MySQL/MariaDB (reading which into a non-null value
+/// is an error too).
 ///
 /// ```
 /// use diesel::prelude::*;

@@ -441,6 +441,20 @@ common::backend_tests! {
         .get_result(conn)
         .unwrap();
         assert_eq!(remainders, (1, -1, 4));
+        // Unhappy inputs. A zero divisor: PostgreSQL refuses it, the others
+        // give NULL, which a non-null result cannot read: an error on all three.
+        assert!(diesel::select(modulo(7.into_sql::<Integer>(), 0)).get_result::<i32>(conn).is_err());
+        // Cutting counts characters, not bytes.
+        let cut: String = diesel::select(cast("ünïcødé".into_sql::<Text>(), Varchar::<2>)).get_result(conn).unwrap();
+        assert_eq!(cut, "ün");
+        // Text that is no number: PostgreSQL refuses it, the others read 0.
+        let postgres = std::any::type_name_of_val(&*conn).contains("Pg");
+        let not_a_number = diesel::select(cast("abc".into_sql::<Text>(), Integer)).get_result::<i32>(conn);
+        if postgres {
+            assert!(not_a_number.is_err(), "{not_a_number:?}");
+        } else {
+            assert_eq!(not_a_number.unwrap(), 0);
+        }
     }
 }
 
