@@ -10,7 +10,7 @@
 
 use diesel::backend::Backend;
 use diesel::expression::Expression;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::{AsQuery, AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::positional_order_dsl::{IntoPositionalOrderExpr, PositionalOrderDsl, PositionalOrderExpr};
 use diesel::{Column, QueryResult};
 
@@ -84,5 +84,158 @@ where
 
     fn order_by_output(self, order: O) -> Self::Ordered {
         self.positional_order_by(order)
+    }
+}
+
+/// `a INTERSECT b` on every backend, MySQL/MariaDB included (diesel offers
+/// `intersect` on PostgreSQL and SQLite only): the rows of `a` that `b`
+/// also returns, without duplicates. MariaDB has it since 10.3, MySQL
+/// since 8.0.31.
+///
+/// ```
+/// use diesel::prelude::*;
+/// # diesel::table! { items (id) { id -> Integer, name -> Text } }
+/// let low = items::table.filter(items::id.lt(10)).select(items::id);
+/// let even = items::table.filter(quarry::dsl::modulo(items::id, 2).eq(0)).select(items::id);
+/// let query = quarry::dsl::intersect(low, even);
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&query).to_string();
+/// assert!(sql.starts_with("SELECT * FROM (SELECT `items`.`id` FROM `items` WHERE (`items`.`id` < ?)) INTERSECT SELECT * FROM (SELECT"), "{sql}");
+/// ```
+pub fn intersect<A, B>(a: A, b: B) -> Combined<A::Query, B::Query>
+where
+    A: AsQuery,
+    B: AsQuery<SqlType = A::SqlType>,
+{
+    Combined { a: a.as_query(), b: b.as_query(), operator: " INTERSECT ", all: false }
+}
+
+/// `a INTERSECT ALL b`: duplicates kept as often as both sides have them.
+/// PostgreSQL, MySQL ≥ 8.0.31 and MariaDB ≥ 10.5; SQLite has no
+/// `INTERSECT ALL`, so it does not compile there.
+pub fn intersect_all<A, B>(a: A, b: B) -> CombinedAll<A::Query, B::Query>
+where
+    A: AsQuery,
+    B: AsQuery<SqlType = A::SqlType>,
+{
+    CombinedAll(Combined { a: a.as_query(), b: b.as_query(), operator: " INTERSECT ", all: true })
+}
+
+/// `a EXCEPT b` on every backend, MySQL/MariaDB included: the rows of `a`
+/// that `b` does not return, without duplicates.
+pub fn except<A, B>(a: A, b: B) -> Combined<A::Query, B::Query>
+where
+    A: AsQuery,
+    B: AsQuery<SqlType = A::SqlType>,
+{
+    Combined { a: a.as_query(), b: b.as_query(), operator: " EXCEPT ", all: false }
+}
+
+/// `a EXCEPT ALL b`; see [`intersect_all`] for where it exists.
+pub fn except_all<A, B>(a: A, b: B) -> CombinedAll<A::Query, B::Query>
+where
+    A: AsQuery,
+    B: AsQuery<SqlType = A::SqlType>,
+{
+    CombinedAll(Combined { a: a.as_query(), b: b.as_query(), operator: " EXCEPT ", all: true })
+}
+
+/// See [`intersect`] and [`except`].
+#[derive(Debug, Clone, Copy)]
+pub struct Combined<A, B> {
+    a: A,
+    b: B,
+    operator: &'static str,
+    #[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
+    all: bool,
+}
+
+/// See [`intersect_all`] and [`except_all`]: a [`Combined`] that keeps
+/// duplicates, a type of its own so that SQLite refuses it.
+#[derive(Debug, Clone, Copy)]
+pub struct CombinedAll<A, B>(Combined<A, B>);
+
+// The operator is a value: the statement must not be cached by type alone.
+impl<A, B> QueryId for Combined<A, B> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<A, B> QueryId for CombinedAll<A, B> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<A: Query, B> Query for Combined<A, B> {
+    type SqlType = A::SqlType;
+}
+
+impl<A: Query, B> Query for CombinedAll<A, B> {
+    type SqlType = A::SqlType;
+}
+
+impl<A, B, C> diesel::RunQueryDsl<C> for Combined<A, B> {}
+impl<A, B, C> diesel::RunQueryDsl<C> for CombinedAll<A, B> {}
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+impl<A, B> Combined<A, B> {
+    /// `(a) OP (b)`, each side in parentheses (PostgreSQL, MySQL/MariaDB).
+    fn walk_parenthesized<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: Backend,
+        A: QueryFragment<DB>,
+        B: QueryFragment<DB>,
+    {
+        out.push_sql("(");
+        self.a.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        out.push_sql(self.operator);
+        if self.all {
+            out.push_sql("ALL ");
+        }
+        out.push_sql("(");
+        self.b.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+macro_rules! parenthesized {
+    ($backend:ty, $feature:literal) => {
+        #[cfg(feature = $feature)]
+        impl<A: QueryFragment<$backend>, B: QueryFragment<$backend>> QueryFragment<$backend> for Combined<A, B> {
+            fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, $backend>) -> QueryResult<()> {
+                self.walk_parenthesized(out)
+            }
+        }
+
+        #[cfg(feature = $feature)]
+        impl<A: QueryFragment<$backend>, B: QueryFragment<$backend>> QueryFragment<$backend> for CombinedAll<A, B> {
+            fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, $backend>) -> QueryResult<()> {
+                self.0.walk_parenthesized(out)
+            }
+        }
+    };
+}
+
+parenthesized!(diesel::pg::Pg, "postgres");
+parenthesized!(diesel::mysql::Mysql, "mysql");
+
+/// SQLite refuses parentheses around the sides of a compound select, and
+/// a side with its own `ORDER BY` or `LIMIT`: each side is a subquery.
+#[cfg(feature = "sqlite")]
+impl<A, B> QueryFragment<diesel::sqlite::Sqlite> for Combined<A, B>
+where
+    A: QueryFragment<diesel::sqlite::Sqlite>,
+    B: QueryFragment<diesel::sqlite::Sqlite>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::sqlite::Sqlite>) -> QueryResult<()> {
+        out.push_sql("SELECT * FROM (");
+        self.a.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        out.push_sql(self.operator);
+        out.push_sql("SELECT * FROM (");
+        self.b.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
     }
 }

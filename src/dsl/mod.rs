@@ -19,7 +19,9 @@ mod subquery;
 mod tuple_in;
 
 pub use cast::{cast, modulo, Cast, CastTo, IntegerType, Modulo, Target, Varchar};
-pub use combined::{output, OrderCombined, Output};
+pub use combined::{
+    except, except_all, intersect, intersect_all, output, Combined, CombinedAll, OrderCombined, Output,
+};
 pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};

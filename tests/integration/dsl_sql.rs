@@ -18,6 +18,12 @@ fn sqlite() {
     use diesel::sql_types::{Date, Double, Integer, Text};
     use diesel::sqlite::Sqlite;
     {
+        use schema::article_tags;
+        let tagged = article_tags::table.select(article_tags::article_id);
+        let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
+        insta::assert_snapshot!(sql!(Sqlite, quarry::dsl::intersect(tagged, math)), @"SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags`) INTERSECT SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) -- binds: [1]");
+    }
+    {
         use quarry::dsl::{output, OrderCombined};
         let low = articles::table.filter(articles::id.lt(3)).select((articles::id, articles::views));
         let high = articles::table.filter(articles::views.gt(1000)).select((articles::id, articles::views));
@@ -42,6 +48,13 @@ fn sqlite() {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres() {
+    {
+        use schema::article_tags;
+        let tagged = article_tags::table.select(article_tags::article_id);
+        let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
+        insta::assert_snapshot!(sql!(Pg, quarry::dsl::intersect(tagged, math)), @r#"(SELECT "article_tags"."article_id" FROM "article_tags") INTERSECT (SELECT "article_tags"."article_id" FROM "article_tags" WHERE ("article_tags"."tag_id" = $1)) -- binds: [1]"#);
+        insta::assert_snapshot!(sql!(Pg, quarry::dsl::except_all(tagged, math)), @r#"(SELECT "article_tags"."article_id" FROM "article_tags") EXCEPT ALL (SELECT "article_tags"."article_id" FROM "article_tags" WHERE ("article_tags"."tag_id" = $1)) -- binds: [1]"#);
+    }
     use diesel::pg::Pg;
     {
         use quarry::dsl::{output, OrderCombined};
@@ -72,6 +85,13 @@ fn postgres() {
 #[cfg(feature = "mysql")]
 #[test]
 fn mysql() {
+    {
+        use schema::article_tags;
+        let tagged = article_tags::table.select(article_tags::article_id);
+        let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
+        insta::assert_snapshot!(sql!(Mysql, quarry::dsl::intersect(tagged, math)), @"(SELECT `article_tags`.`article_id` FROM `article_tags`) INTERSECT (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) -- binds: [1]");
+        insta::assert_snapshot!(sql!(Mysql, quarry::dsl::except_all(tagged, math)), @"(SELECT `article_tags`.`article_id` FROM `article_tags`) EXCEPT ALL (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) -- binds: [1]");
+    }
     use diesel::mysql::Mysql;
     {
         use quarry::dsl::{output, OrderCombined};

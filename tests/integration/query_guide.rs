@@ -276,8 +276,22 @@ common::backend_tests! {
             let first: Vec<i32> = math.union(ai).order_by_output(output(article_tags::article_id)).limit(2).load(conn).unwrap();
             assert_eq!(first, [1, 2]);
         }
-        // INTERSECT and EXCEPT, written portably (diesel offers neither on
-        // MySQL): membership in the other query.
+        // INTERSECT and EXCEPT on every backend, MySQL/MariaDB included.
+        {
+            use quarry::dsl::{except, intersect};
+            assert_eq!(sorted(intersect(math, ai).load(conn).unwrap()), [5]);
+            assert_eq!(sorted(except(math, ai).load(conn).unwrap()), [1, 2]);
+            // Duplicates go: articles 1, 2, 5 of math each once, even where
+            // the left side repeats them.
+            let tagged = article_tags::table.select(article_tags::article_id);
+            assert_eq!(sorted(intersect(tagged, math).load(conn).unwrap()), [1, 2, 5]);
+            assert_eq!(sorted(except(tagged, ai).load(conn).unwrap()), [1, 2]);
+            // Nothing in common: no rows.
+            let none = article_tags::table.filter(article_tags::tag_id.eq(3)).select(article_tags::article_id);
+            assert_eq!(intersect(ai, none).load::<i32>(conn).unwrap(), Vec::<i32>::new());
+        }
+        // INTERSECT and EXCEPT, written portably by membership in the
+        // other query.
         let both = articles::table.filter(articles::id.eq_any(math)).filter(articles::id.eq_any(ai)).select(articles::id);
         assert_eq!(sorted(both.load(conn).unwrap()), [5]);
         let only_math = articles::table.filter(articles::id.eq_any(math)).filter(articles::id.ne_all(ai)).select(articles::id);
@@ -521,4 +535,37 @@ mod pages {
             assert!(!second.has_next());
         }
     }
+}
+
+/// `INTERSECT ALL` and `EXCEPT ALL` keep duplicates; SQLite has neither
+/// (`tests/ui/intersect_all_on_sqlite.rs`).
+macro_rules! intersect_all_except_all {
+    ($conn:expr) => {{
+        use quarry::dsl::{except_all, intersect_all};
+        let conn = &mut *$conn;
+        seed!(conn);
+        // Articles by tag: 1 twice, 2 once, 4 once, 5 twice; math is 1, 2, 5.
+        let tagged = article_tags::table.select(article_tags::article_id);
+        let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
+        let mut both: Vec<i32> = intersect_all(tagged, math).load(conn).unwrap();
+        both.sort();
+        assert_eq!(both, [1, 2, 5]);
+        let mut rest: Vec<i32> = except_all(tagged, math).load(conn).unwrap();
+        rest.sort();
+        assert_eq!(rest, [1, 4, 5]);
+    }};
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn intersect_all_and_except_all_postgres() {
+    let Some(mut conn) = common::postgres("intersect_all") else { return };
+    intersect_all_except_all!(&mut conn);
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn intersect_all_and_except_all_mysql() {
+    let Some(mut conn) = common::mysql("intersect_all") else { return };
+    intersect_all_except_all!(&mut conn);
 }
