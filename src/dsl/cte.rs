@@ -79,20 +79,39 @@ where
     B::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
     S::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
 {
-    Cte { name: table.from_clause(), definition: RecursiveUnion { base, step }, recursive: true, table: PhantomData }
+    let definition = RecursiveUnion { base, step, distinct: false };
+    Cte { name: table.from_clause(), definition, recursive: true, table: PhantomData }
 }
 
-/// `base UNION ALL step`, the definition of a recursive CTE.
+/// [`recursive_cte`] joined by `UNION` instead of `UNION ALL`: a row the
+/// walk has already produced is not produced again, so a walk over a
+/// graph with cycles ends (SQLAlchemy's `cte(recursive=True)` with
+/// `union` rather than `union_all`). Select only what identifies a row
+/// (no depth counter), or every lap differs and the walk never ends.
+pub fn recursive_cte_distinct<T, B, S>(table: T, base: B, step: S) -> Cte<T, RecursiveUnion<B, S>>
+where
+    T: Table,
+    B: Query,
+    S: Query,
+    B::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
+    S::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
+{
+    let definition = RecursiveUnion { base, step, distinct: true };
+    Cte { name: table.from_clause(), definition, recursive: true, table: PhantomData }
+}
+
+/// `base UNION ALL step` (or `UNION`), the definition of a recursive CTE.
 #[derive(Debug, Clone, Copy)]
 pub struct RecursiveUnion<B, S> {
     base: B,
     step: S,
+    distinct: bool,
 }
 
 impl<DB: Backend, B: QueryFragment<DB>, S: QueryFragment<DB>> QueryFragment<DB> for RecursiveUnion<B, S> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
         self.base.walk_ast(out.reborrow())?;
-        out.push_sql(" UNION ALL ");
+        out.push_sql(if self.distinct { " UNION " } else { " UNION ALL " });
         self.step.walk_ast(out.reborrow())
     }
 }

@@ -22,7 +22,7 @@ pub use cast::{cast, modulo, Cast, CastTo, IntegerType, Modulo, Target, Varchar}
 pub use combined::{
     except, except_all, intersect, intersect_all, output, Combined, CombinedAll, OrderCombined, Output,
 };
-pub use cte::{cte, recursive_cte, with, Cte, CteList, RecursiveUnion, SameRow, With};
+pub use cte::{cte, recursive_cte, recursive_cte_distinct, with, Cte, CteList, RecursiveUnion, SameRow, With};
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};
 

@@ -7,7 +7,7 @@ use crate::common;
 use diesel::dsl::count;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
-use quarry::dsl::{cte, recursive_cte, with};
+use quarry::dsl::{cte, recursive_cte, recursive_cte_distinct, with};
 
 use crate::schema;
 use schema::{
@@ -17,9 +17,11 @@ use schema::{
 // The CTEs' names and typed columns.
 diesel::table! { tree (id) { id -> Integer, name -> Text, depth -> Integer } }
 diesel::table! { chain (id) { id -> BigInt, name -> Text, manager_id -> Nullable<BigInt>, level -> Integer } }
+diesel::table! { reach (id) { id -> Integer } }
 diesel::table! { busy (author_id) { author_id -> Integer, written -> BigInt } }
 diesel::table! { read (author_id) { author_id -> Integer, views -> Nullable<BigInt> } }
 diesel::allow_tables_to_appear_in_same_query!(tree, categories);
+diesel::allow_tables_to_appear_in_same_query!(reach, categories);
 diesel::allow_tables_to_appear_in_same_query!(chain, employees);
 diesel::allow_tables_to_appear_in_same_query!(busy, authors, read);
 
@@ -97,6 +99,27 @@ common::backend_tests! {
         assert_eq!(names, ["Low", "Mid", "Boss"]);
     }
 
+    fn a_distinct_recursive_cte_ends_on_a_cycle(conn) {
+        seed!(conn);
+        // Two categories that are each other's parent: 5 -> 6 -> 5 -> ...
+        let category = |id, name: &str| NewCategory { id: Some(id), ..NewCategory::new(name) };
+        diesel::insert_into(categories::table).values(&vec![category(5, "x"), category(6, "y")]).execute(conn).unwrap();
+        diesel::update(categories::table.find(6)).set(categories::parent_id.eq(Some(5))).execute(conn).unwrap();
+        diesel::update(categories::table.find(5)).set(categories::parent_id.eq(Some(6))).execute(conn).unwrap();
+        let start = categories::table.filter(categories::id.eq(5)).select(categories::id);
+        let down = categories::table.inner_join(reach::table.on(categories::parent_id.eq(reach::id.nullable()))).select(categories::id);
+        // UNION drops the rows already produced, so the walk ends after one lap.
+        let query = with(recursive_cte_distinct(reach::table, start, down), reach::table.order(reach::id).select(reach::id));
+        let ids: Vec<i32> = query.load(conn).unwrap();
+        assert_eq!(ids, [5, 6]);
+        // On a tree it returns what UNION ALL returns.
+        let roots = categories::table.filter(categories::id.eq(1)).select(categories::id);
+        let below = categories::table.inner_join(reach::table.on(categories::parent_id.eq(reach::id.nullable()))).select(categories::id);
+        let query = with(recursive_cte_distinct(reach::table, roots, below), reach::table.order(reach::id).select(reach::id));
+        let ids: Vec<i32> = query.load(conn).unwrap();
+        assert_eq!(ids, [1, 2, 3, 4]);
+    }
+
     fn ctes_are_tables_in_the_main_query(conn) {
         seed!(conn);
         // One CTE, joined like a table.
@@ -141,4 +164,16 @@ fn the_sql_per_backend() {
     insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&walk).to_string(), @r#"WITH RECURSIVE "tree" ("id", "name", "depth") AS (SELECT "categories"."id", "categories"."name", $1 FROM "categories" WHERE ("categories"."parent_id" IS NULL) UNION ALL SELECT "categories"."id", "categories"."name", ("tree"."depth" + $2) FROM ("categories" INNER JOIN "tree" ON ("categories"."parent_id" = "tree"."id"))) SELECT "tree"."name" FROM "tree" -- binds: [0, 1]"#);
     #[cfg(feature = "mysql")]
     insta::assert_snapshot!(diesel::debug_query::<diesel::mysql::Mysql, _>(&walk).to_string(), @"WITH RECURSIVE `tree` (`id`, `name`, `depth`) AS (SELECT `categories`.`id`, `categories`.`name`, ? FROM `categories` WHERE (`categories`.`parent_id` IS NULL) UNION ALL SELECT `categories`.`id`, `categories`.`name`, (`tree`.`depth` + ?) FROM (`categories` INNER JOIN `tree` ON (`categories`.`parent_id` = `tree`.`id`))) SELECT `tree`.`name` FROM `tree` -- binds: [0, 1]");
+    // UNION, not UNION ALL, for a walk that must end on a cycle.
+    let start = categories::table.filter(categories::id.eq(5)).select(categories::id);
+    let down = categories::table
+        .inner_join(reach::table.on(categories::parent_id.eq(reach::id.nullable())))
+        .select(categories::id);
+    let reach = with(recursive_cte_distinct(reach::table, start, down), reach::table.select(reach::id));
+    #[cfg(feature = "sqlite")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::sqlite::Sqlite, _>(&reach).to_string(), @"WITH RECURSIVE `reach` (`id`) AS (SELECT `categories`.`id` FROM `categories` WHERE (`categories`.`id` = ?) UNION SELECT `categories`.`id` FROM (`categories` INNER JOIN `reach` ON (`categories`.`parent_id` = `reach`.`id`))) SELECT `reach`.`id` FROM `reach` -- binds: [5]");
+    #[cfg(feature = "postgres")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&reach).to_string(), @r#"WITH RECURSIVE "reach" ("id") AS (SELECT "categories"."id" FROM "categories" WHERE ("categories"."id" = $1) UNION SELECT "categories"."id" FROM ("categories" INNER JOIN "reach" ON ("categories"."parent_id" = "reach"."id"))) SELECT "reach"."id" FROM "reach" -- binds: [5]"#);
+    #[cfg(feature = "mysql")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::mysql::Mysql, _>(&reach).to_string(), @"WITH RECURSIVE `reach` (`id`) AS (SELECT `categories`.`id` FROM `categories` WHERE (`categories`.`id` = ?) UNION SELECT `categories`.`id` FROM (`categories` INNER JOIN `reach` ON (`categories`.`parent_id` = `reach`.`id`))) SELECT `reach`.`id` FROM `reach` -- binds: [5]");
 }
