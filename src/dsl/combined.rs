@@ -106,7 +106,7 @@ where
     A: AsQuery,
     B: AsQuery<SqlType = A::SqlType>,
 {
-    Combined { a: a.as_query(), b: b.as_query(), operator: " INTERSECT ", all: false }
+    combine(a, b, " INTERSECT ", false)
 }
 
 /// `a INTERSECT ALL b`: duplicates kept as often as both sides have them.
@@ -117,7 +117,7 @@ where
     A: AsQuery,
     B: AsQuery<SqlType = A::SqlType>,
 {
-    CombinedAll(Combined { a: a.as_query(), b: b.as_query(), operator: " INTERSECT ", all: true })
+    CombinedAll(combine(a, b, " INTERSECT ", true))
 }
 
 /// `a EXCEPT b` on every backend, MySQL/MariaDB included: the rows of `a`
@@ -127,7 +127,7 @@ where
     A: AsQuery,
     B: AsQuery<SqlType = A::SqlType>,
 {
-    Combined { a: a.as_query(), b: b.as_query(), operator: " EXCEPT ", all: false }
+    combine(a, b, " EXCEPT ", false)
 }
 
 /// `a EXCEPT ALL b`; see [`intersect_all`] for where it exists.
@@ -136,7 +136,16 @@ where
     A: AsQuery,
     B: AsQuery<SqlType = A::SqlType>,
 {
-    CombinedAll(Combined { a: a.as_query(), b: b.as_query(), operator: " EXCEPT ", all: true })
+    CombinedAll(combine(a, b, " EXCEPT ", true))
+}
+
+/// `a operator b` (with `ALL` when `all`).
+fn combine<A, B>(a: A, b: B, operator: &'static str, all: bool) -> Combined<A::Query, B::Query>
+where
+    A: AsQuery,
+    B: AsQuery<SqlType = A::SqlType>,
+{
+    Combined { a: a.as_query(), b: b.as_query(), operator, all }
 }
 
 /// See [`intersect`] and [`except`].

@@ -79,8 +79,7 @@ where
     B::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
     S::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
 {
-    let definition = RecursiveUnion { base, step, distinct: false };
-    Cte { name: table.from_clause(), definition, recursive: true, table: PhantomData }
+    recursive(table, RecursiveUnion { base, step, distinct: false })
 }
 
 /// [`recursive_cte`] joined by `UNION` instead of `UNION ALL`: a row the
@@ -96,7 +95,11 @@ where
     B::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
     S::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
 {
-    let definition = RecursiveUnion { base, step, distinct: true };
+    recursive(table, RecursiveUnion { base, step, distinct: true })
+}
+
+/// The recursive CTE `table` defined by `definition`.
+fn recursive<T: Table, B, S>(table: T, definition: RecursiveUnion<B, S>) -> Cte<T, RecursiveUnion<B, S>> {
     Cte { name: table.from_clause(), definition, recursive: true, table: PhantomData }
 }
 
