@@ -85,7 +85,8 @@ impl EngineConnection for diesel::SqliteConnection {
         let busy = shared.sqlite_busy_timeout.as_millis();
         self.batch_execute(&format!("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {busy};"))?;
         if shared.sqlite_wal {
-            self.batch_execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")?;
+            enter_wal(self, shared.sqlite_busy_timeout)?;
+            self.batch_execute("PRAGMA synchronous = NORMAL;")?;
         }
         Ok(())
     }
@@ -99,6 +100,26 @@ impl EngineConnection for diesel::SqliteConnection {
             }
         } else {
             BeginStatements { begin: "BEGIN IMMEDIATE".into(), ..BeginStatements::default() }
+        }
+    }
+}
+
+/// Switches the database file to write-ahead logging, waiting up to
+/// `timeout` for it. Processes that open a new file together race to
+/// switch it, and SQLite tells the losers "database is locked" at once,
+/// without waiting out the busy timeout (a connection that holds a read
+/// lock and wants a write lock could deadlock, so it is not made to wait).
+#[cfg(feature = "sqlite")]
+fn enter_wal(conn: &mut diesel::SqliteConnection, timeout: std::time::Duration) -> QueryResult<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.batch_execute("PRAGMA journal_mode = WAL") {
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("locked") && started.elapsed() < timeout =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            done => return done,
         }
     }
 }

@@ -212,6 +212,41 @@ fn concurrent_sqlite_writers_never_see_database_is_locked() {
     assert_eq!(engine.session().unwrap().one::<_, i64>(tags::table.count()).unwrap(), total as i64);
 }
 
+/// Engines opened at the same instant on one new SQLite file all open:
+/// each switches the file to WAL, and SQLite answers the losers of that
+/// race "database is locked" at once, without the busy timeout.
+#[cfg(feature = "sqlite")]
+#[test]
+fn engines_opened_together_on_a_new_sqlite_file_all_open() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sqlite");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("opened_together.db");
+    for round in 0..30 {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        let url = format!("sqlite:///{}", path.display());
+        let start = Arc::new(std::sync::Barrier::new(8));
+        let openers: Vec<_> = (0..8)
+            .map(|_| {
+                let (url, start) = (url.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    Engine::<diesel::SqliteConnection>::connect(&url).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let failed: Vec<String> = openers.into_iter().filter_map(|t| t.join().unwrap().err()).collect();
+        assert!(failed.is_empty(), "round {round}: {failed:?}");
+        let mode: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+            "(SELECT journal_mode FROM pragma_journal_mode)",
+        ))
+        .get_result(&mut *Engine::<diesel::SqliteConnection>::connect(&url).unwrap().connection().unwrap())
+        .unwrap();
+        assert_eq!(mode, "wal");
+    }
+}
+
 /// pre_ping: a connection the server killed is replaced on checkout, and
 /// the user never sees the error.
 #[cfg(feature = "postgres")]
