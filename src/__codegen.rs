@@ -12,6 +12,7 @@ pub use std::sync::LazyLock;
 
 pub use crate::__cascade_delete as cascade_delete;
 pub use crate::__column_keyed as column_keyed;
+pub use crate::__cte_ready as cte_ready;
 pub use crate::__load_rows as load_rows;
 pub use crate::__model as model;
 pub use crate::__relation as relation;

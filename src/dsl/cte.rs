@@ -1,12 +1,13 @@
 //! Common table expressions: `WITH [RECURSIVE] name (columns) AS (query)`,
-//! typed by a diesel `table!` that names the CTE and its columns.
+//! typed by a table that names the CTE and its columns, declared in one
+//! line by [`cte_tables!`](crate::cte_tables).
 //!
 //! ```
 //! use diesel::prelude::*;
 //! use diesel::sql_types::Integer;
 //! use quarry::dsl::{recursive_cte, with};
 //!
-//! diesel::table! { numbers (n) { n -> Integer } }
+//! quarry::cte_tables! { numbers (n: Integer); }
 //!
 //! let mut conn = SqliteConnection::establish(":memory:").unwrap();
 //! // WITH RECURSIVE numbers (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < 5)
@@ -17,13 +18,14 @@
 //! assert_eq!(found, [1, 2, 3, 4, 5]);
 //! ```
 //!
-//! The CTE's `table!` gives it typed columns: the definition must select
-//! exactly the column types the `table!` declares (both parts of a
-//! recursive CTE must), and the main query uses the CTE
-//! like any table, so comparing a CTE column with a wrongly typed value, or
-//! naming a column the CTE does not define, does not compile. To join a CTE
-//! with another table, declare `diesel::allow_tables_to_appear_in_same_query!`
-//! for the pair (and `diesel::joinable!` to join without `.on(...)`).
+//! The CTE's table gives it typed columns: the definition must select
+//! exactly the column types it declares (both parts of a recursive CTE
+//! must), and the main query uses the CTE like any table, so comparing a
+//! CTE column with a wrongly typed value, or naming a column the CTE does
+//! not define, does not compile. `cte_tables! { use schema; ... }` lets the
+//! CTEs appear beside the generated schema's tables, and beside each other;
+//! a CTE declared with a plain diesel `table!` works too, with
+//! `diesel::allow_tables_to_appear_in_same_query!` for each pair it joins.
 
 use std::marker::PhantomData;
 
@@ -249,3 +251,63 @@ where
 }
 
 impl<L, Q, C> RunQueryDsl<C> for With<L, Q> {}
+
+/// Declares the tables that name CTEs (or derived tables), one line each:
+/// the name and its columns with their diesel SQL types, nothing else.
+///
+/// ```
+/// # mod schema { diesel::table! { authors (id) { id -> Integer, name -> Text } } quarry::__codegen::cte_ready!(authors); }
+/// quarry::cte_tables! {
+///     use schema;
+///     busy (author_id: Integer, written: BigInt);
+///     read (author_id: Integer, views: Nullable<BigInt>);
+/// }
+/// ```
+///
+/// Each line becomes a diesel `table!` (its first column stands in for the
+/// primary key diesel requires, which nothing uses). `use schema;` names
+/// the module of a generated schema: the CTEs may then appear in one query
+/// with any of its tables, and the CTEs of one call with each other,
+/// without `allow_tables_to_appear_in_same_query!`. Declare them in the
+/// crate that includes the schema.
+#[macro_export]
+macro_rules! cte_tables {
+    (use $($schema:ident)::+; $($declarations:tt)+) => {
+        $crate::cte_tables! { $($declarations)+ }
+        $crate::cte_tables! { @beside [$($schema)::+] $($declarations)+ }
+    };
+    (@beside [$($schema:ident)::+] $name:ident $columns:tt; $($rest:tt)*) => {
+        impl $($schema)::+::__QuarryCte for $name::table {}
+        impl<T: $($schema)::+::__QuarryTable> diesel::query_source::TableNotEqual<T> for $name::table {}
+        $crate::cte_tables! { @beside [$($schema)::+] $($rest)* }
+    };
+    (@beside [$($schema:ident)::+]) => {};
+    ($($name:ident ($first:ident : $first_type:ty $(, $column:ident : $type:ty)* $(,)?);)+) => {
+        $(
+            diesel::table! { $name ($first) { $first -> $first_type, $($column -> $type,)* } }
+        )+
+        diesel::allow_tables_to_appear_in_same_query!($($name,)+);
+    };
+}
+
+/// What the generated schema declares so that [`cte_tables!`] can let a
+/// CTE appear beside each of its tables: two marker traits, local to the
+/// schema's crate, and for every table a blanket impl over the CTEs.
+/// Local traits are what makes this coherent: rustc can see that no
+/// table, and none of diesel's wrappers (`Only`, `Alias`), is a CTE.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __cte_ready {
+    ($($table:ident),* $(,)?) => {
+        /// The schema's tables, which a CTE may appear beside.
+        #[doc(hidden)]
+        pub trait __QuarryTable: diesel::Table {}
+        /// The CTEs declared over the schema by `quarry::cte_tables!`.
+        #[doc(hidden)]
+        pub trait __QuarryCte: diesel::Table {}
+        $(
+            impl __QuarryTable for $table::table {}
+            impl<C: __QuarryCte> diesel::query_source::TableNotEqual<C> for $table::table {}
+        )*
+    };
+}

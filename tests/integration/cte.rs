@@ -14,16 +14,16 @@ use schema::{
     articles, authors, categories, employees, ArticleStatus, NewArticle, NewAuthor, NewCategory, NewEmployee,
 };
 
-// The CTEs' names and typed columns.
-diesel::table! { tree (id) { id -> Integer, name -> Text, depth -> Integer } }
-diesel::table! { chain (id) { id -> BigInt, name -> Text, manager_id -> Nullable<BigInt>, level -> Integer } }
-diesel::table! { reach (id) { id -> Integer } }
-diesel::table! { busy (author_id) { author_id -> Integer, written -> BigInt } }
-diesel::table! { read (author_id) { author_id -> Integer, views -> Nullable<BigInt> } }
-diesel::allow_tables_to_appear_in_same_query!(tree, categories);
-diesel::allow_tables_to_appear_in_same_query!(reach, categories);
-diesel::allow_tables_to_appear_in_same_query!(chain, employees);
-diesel::allow_tables_to_appear_in_same_query!(busy, authors, read);
+// The CTEs' names and typed columns, one line each: no primary key, and
+// no allow lines for the schema's tables they are joined with.
+quarry::cte_tables! {
+    use crate::schema;
+    tree (id: Integer, name: Text, depth: Integer);
+    chain (id: BigInt, name: Text, manager_id: Nullable<BigInt>, level: Integer);
+    reach (id: Integer);
+    busy (author_id: Integer, written: BigInt);
+    read (author_id: Integer, views: Nullable<BigInt>);
+}
 
 macro_rules! seed {
     ($conn:expr) => {{

@@ -6,8 +6,7 @@ mod schema {
 }
 use schema::authors;
 
-diesel::table! { busy (author_id) { author_id -> Integer, written -> BigInt } }
-diesel::allow_tables_to_appear_in_same_query!(busy, authors);
+quarry::cte_tables! { use schema; busy (author_id: Integer, written: BigInt); }
 
 fn main() {
     let mut conn = SqliteConnection::establish(":memory:").unwrap();

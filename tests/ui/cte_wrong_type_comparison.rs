@@ -6,10 +6,9 @@ use quarry::dsl::{cte, with};
 mod schema {
     include!(env!("QUARRY_UI_SCHEMA"));
 }
-use schema::{articles, authors};
+use schema::articles;
 
-diesel::table! { busy (author_id) { author_id -> Integer, written -> BigInt } }
-diesel::allow_tables_to_appear_in_same_query!(busy, authors);
+quarry::cte_tables! { use schema; busy (author_id: Integer, written: BigInt); }
 
 fn main() {
     let per_author = articles::table.group_by(articles::author_id).select((articles::author_id, count(articles::id)));

@@ -8,8 +8,7 @@ mod schema {
 }
 use schema::categories;
 
-diesel::table! { tree (id) { id -> Integer, name -> Text, depth -> Integer } }
-diesel::allow_tables_to_appear_in_same_query!(tree, categories);
+quarry::cte_tables! { use schema; tree (id: Integer, name: Text, depth: Integer); }
 
 fn main() {
     let roots = categories::table.select((categories::id, categories::name, 0.into_sql::<Integer>()));

@@ -35,6 +35,7 @@ pub fn generate(schema: &Schema, options: &Options) -> String {
     out.extend(schema.tables.iter().map(|t| tables::table_macro(t, with_enums)));
     out.push_str(&tables::joinables(schema));
     out.push_str(&tables::allow_together(schema, options.table_grouping));
+    out.push_str(&tables::cte_ready(schema));
     for (index, table) in schema.tables.iter().enumerate() {
         out.push_str(&declare::model(index, table, options));
         out.extend((0..table.relations.len()).filter_map(|r| declare::relation(schema, index, table, r)));

@@ -145,6 +145,17 @@ pub fn allow_together(schema: &Schema, grouping: TableGrouping) -> String {
     out
 }
 
+/// `cte_ready!` over all tables: what lets a CTE declared with
+/// `quarry::cte_tables! { use schema; ... }` appear beside any of them.
+pub fn cte_ready(schema: &Schema) -> String {
+    let mut out = String::from("quarry::__codegen::cte_ready!(\n");
+    for table in &schema.tables {
+        let _ = writeln!(out, "    {},", ident(&table.module));
+    }
+    out.push_str(");\n");
+    out
+}
+
 /// Tables grouped by foreign-key connectivity, each group in declaration
 /// order, groups ordered by their first table.
 fn components(schema: &Schema) -> Vec<Vec<&Table>> {
