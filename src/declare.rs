@@ -525,6 +525,10 @@ macro_rules! __model {
                 &METADATA.models[$meta]
             }
 
+            fn table() -> &'static $crate::__codegen::db::Table {
+                &METADATA.schema.tables[$meta]
+            }
+
             fn key(&self) -> Self::Key {
                 $crate::__key!(model self $keys)
             }

@@ -104,6 +104,18 @@ pub enum Error {
     /// not generate (a composite key, or one the caller always gives).
     #[error("`{model}` has no key the database generates: there is no sequence to move")]
     NoGeneratedKey { model: &'static str },
+    /// `Session::upsert_on` with columns that are no primary key, unique
+    /// constraint or unique index of the table.
+    #[error("upsert on `{table}` ({columns}): these columns are no primary key, unique constraint or unique index of `{table}`")]
+    NotAUniqueKey { table: &'static str, columns: String },
+    /// `Session::upsert_on` on MySQL/MariaDB for a table where a row could
+    /// repeat another unique key: `ON DUPLICATE KEY UPDATE` names no
+    /// target, and would update on whichever key a row repeats.
+    #[error(
+        "upsert on `{table}`: MySQL/MariaDB update on whichever unique key a row repeats, and `{table}` also has {others}; \
+         quarry refuses rather than update a row found by another key"
+    )]
+    UpsertTargetNotAlone { table: &'static str, others: String },
     /// A flush could not write its rows: why, and for which table.
     #[error("flush of `{table}`: {problem}")]
     Flush {

@@ -22,6 +22,10 @@ pub trait Model: Sized + 'static {
     /// generated `METADATA`).
     fn meta() -> &'static app::Model;
 
+    /// The table's description in the schema model: its columns, keys,
+    /// unique constraints and indexes.
+    fn table() -> &'static crate::metadata::db::Table;
+
     /// This row's primary key.
     fn key(&self) -> Self::Key;
 }
@@ -72,7 +76,8 @@ pub trait FlushRows<C>: NewRow {
 pub trait UpsertRows<C>: NewRow {
     /// `INSERT ... ON CONFLICT (key) DO UPDATE SET ...` (PostgreSQL,
     /// SQLite) or `... ON DUPLICATE KEY UPDATE ...` (MySQL/MariaDB).
-    fn upsert_rows(rows: &[Self], conn: &mut C) -> diesel::QueryResult<usize>;
+    #[doc(hidden)]
+    fn upsert_rows(rows: &[Self], on: Conflict<'_>, conn: &mut C) -> diesel::QueryResult<usize>;
 }
 
 /// `LAST_INSERT_ID()`: the first key MySQL generated for the last insert.
@@ -350,23 +355,29 @@ where
 /// VALUES(c), ...` (MySQL/MariaDB): diesel's insert statement `insert`,
 /// followed by the clause that updates the columns `updated` when a row
 /// repeats the primary key `key`.
-struct Upsert<I> {
+struct Upsert<'a, I> {
     insert: I,
-    on: Conflict,
+    on: Conflict<'a>,
 }
 
 /// What an upsert names: the primary key's columns (the conflict target)
 /// and the columns it updates, by SQL name.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
-pub struct Conflict {
-    key: &'static [&'static str],
-    updated: &'static [&'static str],
+pub struct Conflict<'a> {
+    key: &'a [&'a str],
+    updated: &'a [&'a str],
 }
 
-impl Conflict {
-    fn of<N: Insert>() -> Self {
+impl<'a> Conflict<'a> {
+    /// A repeated primary key of `N`'s table updates all other columns.
+    pub fn of<N: Insert>() -> Self {
         Conflict { key: N::KEY, updated: N::UPDATED }
+    }
+
+    /// A repeated `key` (a unique constraint's columns) updates `updated`.
+    pub(crate) fn new(key: &'a [&'a str], updated: &'a [&'a str]) -> Self {
+        Conflict { key, updated }
     }
 }
 
@@ -436,7 +447,7 @@ impl UpsertClause for diesel::mysql::Mysql {
     }
 }
 
-impl<I, DB> QueryFragment<DB> for Upsert<I>
+impl<I, DB> QueryFragment<DB> for Upsert<'_, I>
 where
     DB: UpsertClause,
     I: QueryFragment<DB>,
@@ -447,18 +458,18 @@ where
     }
 }
 
-impl<I> diesel::query_builder::QueryId for Upsert<I> {
+impl<I> diesel::query_builder::QueryId for Upsert<'_, I> {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<I, C> diesel::RunQueryDsl<C> for Upsert<I> {}
+impl<I, C> diesel::RunQueryDsl<C> for Upsert<'_, I> {}
 
 /// Rows of table `T` that an upsert can write on `C` (a trait of its own
 /// for the reason [`InsertReturning`] is).
 #[doc(hidden)]
 pub trait UpsertValues<T, C> {
-    fn upsert_values(self, table: T, on: Conflict, conn: &mut C) -> diesel::QueryResult<usize>;
+    fn upsert_values(self, table: T, on: Conflict<'_>, conn: &mut C) -> diesel::QueryResult<usize>;
 }
 
 impl<R, T, C> UpsertValues<T, C> for R
@@ -469,7 +480,7 @@ where
     C::Backend: UpsertClause,
     Values<T, R>: QueryFragment<C::Backend>,
 {
-    fn upsert_values(self, table: T, on: Conflict, conn: &mut C) -> diesel::QueryResult<usize> {
+    fn upsert_values(self, table: T, on: Conflict<'_>, conn: &mut C) -> diesel::QueryResult<usize> {
         let insert = diesel::insert_into(table).values(self);
         diesel::RunQueryDsl::execute(Upsert { insert, on }, conn)
     }
@@ -485,10 +496,10 @@ where
     T: diesel::Table + Copy + Default,
     for<'r> &'r N: UpsertValues<T, diesel::SqliteConnection>,
 {
-    fn upsert_rows(rows: &[Self], conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<usize> {
+    fn upsert_rows(rows: &[Self], on: Conflict<'_>, conn: &mut diesel::SqliteConnection) -> diesel::QueryResult<usize> {
         let mut affected = 0;
         for row in rows {
-            affected += row.upsert_values(T::default(), Conflict::of::<N>(), conn)?;
+            affected += row.upsert_values(T::default(), on, conn)?;
         }
         Ok(affected)
     }
@@ -505,8 +516,8 @@ macro_rules! upsert_batch {
             T: diesel::Table + Copy + Default,
             for<'r> &'r [N]: UpsertValues<T, $conn>,
         {
-            fn upsert_rows(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<usize> {
-                rows.upsert_values(T::default(), Conflict::of::<N>(), conn)
+            fn upsert_rows(rows: &[Self], on: Conflict<'_>, conn: &mut $conn) -> diesel::QueryResult<usize> {
+                rows.upsert_values(T::default(), on, conn)
             }
         }
     };

@@ -47,9 +47,11 @@ mod insert;
 mod returning;
 mod sequence;
 mod unit_of_work;
+mod upsert;
 
 pub use insert::InsertRows;
 pub use returning::{DeleteReturning, UpdateReturning};
+pub use upsert::{Columns, ConflictTarget, OneColumn};
 
 use unit_of_work::Queue;
 pub use unit_of_work::{Flushed, Pending, RowRef};
@@ -575,28 +577,6 @@ impl<C: EngineConnection> Session<C> {
             self.fire(Event::AfterFlush);
         }
         flushed
-    }
-
-    /// Inserts `rows`, or where a row's primary key is taken, updates that
-    /// row's other columns to the new values (`ON CONFLICT ... DO UPDATE` on
-    /// PostgreSQL and SQLite, `ON DUPLICATE KEY UPDATE` on MySQL/MariaDB).
-    /// Returns the backend's count of affected rows: MySQL counts an
-    /// updated row twice.
-    pub fn upsert<N>(&mut self, rows: &[N]) -> Result<usize>
-    where
-        N: crate::model::UpsertRows<C>,
-    {
-        if let Some(why) = rows.iter().find_map(|row| row.refused_value(C::BACKEND)) {
-            return Err(Error::Data(crate::error::DataError { refused_by_quarry: true, message: why }));
-        }
-        let size = insert::rows_per_statement(C::MAX_BIND_PARAMETERS, N::Model::meta().fields.len());
-        self.transaction(|s| {
-            let mut affected = 0;
-            for chunk in rows.chunks(size) {
-                affected += N::upsert_rows(chunk, &mut s.conn)?;
-            }
-            Ok(affected)
-        })
     }
 
     /// `UPDATE … SET … WHERE … RETURNING`: applies `changes` to the rows

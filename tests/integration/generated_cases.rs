@@ -237,7 +237,12 @@ common::backend_tests! {
             order_id: Some(o.id),
             ..hostile_names::NewUser::new("it's", "Zoé")
         };
-        quarry::model::UpsertRows::upsert_rows(std::slice::from_ref(&again), conn).unwrap();
+        quarry::model::UpsertRows::upsert_rows(
+            std::slice::from_ref(&again),
+            quarry::model::Conflict::of::<hostile_names::NewUser>(),
+            conn,
+        )
+        .unwrap();
         let (first, café): (String, Option<i32>) =
             user::table.filter(user::id.eq(u)).select((user::first_name, user::café)).first(conn).unwrap();
         assert_eq!((first.as_str(), café, user::table.count().get_result::<i64>(conn).unwrap()), ("Zoé", Some(8), 1));

@@ -41,4 +41,5 @@ mod session;
 mod split_corpus;
 mod tree;
 mod unit_of_work;
+mod upsert;
 mod values;
