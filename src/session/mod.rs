@@ -44,12 +44,14 @@ use crate::model::{FlushRows, Model};
 use crate::relation::Relation;
 
 mod insert;
+mod insert_returning;
 mod returning;
 mod sequence;
 mod unit_of_work;
 mod upsert;
 
 pub use insert::InsertRows;
+pub use insert_returning::KeyIn;
 pub use returning::{DeleteReturning, UpdateReturning};
 pub use upsert::{Columns, ConflictTarget, OneColumn};
 

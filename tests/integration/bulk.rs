@@ -196,5 +196,65 @@ mod returning {
             let none: Vec<Article> = session.delete_returning(articles::table.filter(articles::views.gt(10_000))).unwrap();
             assert!(none.is_empty());
         }
+
+        fn insert_returning_gives_back_the_rows_as_stored_in_the_order_given(engine) {
+            use schema::{users, NewUser, User};
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            let rows = [
+                NewUser::new("ada", "ada@example.com"),
+                NewUser { fullname: Some("Grace Hopper".into()), is_active: false, ..NewUser::new("grace", "g@example.com") },
+            ];
+            let stored: Vec<User> = session.insert_returning(&rows).unwrap();
+            let seen: Vec<(&str, Option<&str>, bool)> =
+                stored.iter().map(|u| (u.name.as_str(), u.fullname.as_deref(), u.is_active)).collect();
+            assert_eq!(seen, [("ada", None, true), ("grace", Some("Grace Hopper"), false)]);
+            assert!(stored[0].id < stored[1].id, "generated keys, in the order given");
+            // The server default the database filled in came back too.
+            assert!(stored.iter().all(|u| u.created_at.timestamp() > 1_700_000_000), "{:?}", stored[0].created_at);
+            for user in &stored {
+                let again: User = session.get(users::table, user.id).unwrap().unwrap();
+                assert_eq!((again.id, &again.name, again.created_at), (user.id, &user.name, user.created_at));
+            }
+        }
+
+        fn insert_returning_reads_back_composite_keys_and_many_chunks(engine) {
+            use schema::{ArticleTag, Tag};
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            // More rows than one INSERT holds anywhere: 70,000 one-column
+            // rows exceed every backend's bind limit.
+            let names: Vec<NewTag> = (0..70_000).map(|i| NewTag::new(format!("t{i:05}"))).collect();
+            let tags: Vec<Tag> = session.insert_returning(&names).unwrap();
+            assert_eq!(tags.len(), 70_000);
+            assert!(tags.iter().enumerate().all(|(i, t)| t.name == format!("t{i:05}")), "in the order given");
+            assert!(tags.windows(2).all(|w| w[0].id < w[1].id));
+
+            let author = session.insert_returning(&[NewAuthor::new("Ada")]).unwrap().remove(0);
+            let article = session.insert_returning(&[NewArticle::new("Notes", author.id)]).unwrap().remove(0);
+            assert_eq!((article.views, article.author_id), (0, author.id), "the column default");
+            let links = [NewArticleTag::new(article.id, tags[1].id), NewArticleTag::new(article.id, tags[0].id)];
+            let stored: Vec<ArticleTag> = session.insert_returning(&links).unwrap();
+            assert_eq!(
+                stored,
+                [
+                    ArticleTag { article_id: article.id, tag_id: tags[1].id },
+                    ArticleTag { article_id: article.id, tag_id: tags[0].id },
+                ]
+            );
+        }
+
+        fn insert_returning_that_fails_writes_nothing(engine) {
+            use schema::Tag;
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            let _: Vec<Tag> = session.insert_returning(&[NewTag::new("taken")]).unwrap();
+            // The third row repeats a unique name: the first two are not kept.
+            let rows = [NewTag::new("a"), NewTag::new("b"), NewTag::new("taken")];
+            let error = session.insert_returning(&rows).map(|_: Vec<Tag>| ()).unwrap_err();
+            assert_eq!(error.integrity().map(|e| e.kind), Some(quarry::error::IntegrityKind::Unique), "{error:?}");
+            let names: Vec<String> = session.all(tags::table.select(tags::name)).unwrap();
+            assert_eq!(names, ["taken"]);
+        }
     }
 }
