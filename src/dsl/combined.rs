@@ -1,5 +1,6 @@
 //! `ORDER BY` on a `UNION`, `INTERSECT` or `EXCEPT`: SQLAlchemy's
-//! `union(a, b).order_by(Article.title)`.
+//! `union(a, b).order_by(Article.title)`; and `INTERSECT`/`EXCEPT` on
+//! every backend ([`intersect`], [`except`]).
 //!
 //! diesel has no `order_by` on a combined query (calling one ends in
 //! rustc's "overflow evaluating the requirement"), only an unstable
@@ -11,7 +12,9 @@
 use diesel::backend::Backend;
 use diesel::expression::Expression;
 use diesel::query_builder::{AsQuery, AstPass, Query, QueryFragment, QueryId};
+use diesel::query_dsl::methods::{LimitDsl, OffsetDsl};
 use diesel::query_dsl::positional_order_dsl::{IntoPositionalOrderExpr, PositionalOrderDsl, PositionalOrderExpr};
+use diesel::sql_types::BigInt;
 use diesel::{Column, QueryResult};
 
 /// The result column of a combined query named like `column`, as an
@@ -245,6 +248,156 @@ where
         out.push_sql("SELECT * FROM (");
         self.b.walk_ast(out.reborrow())?;
         out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// An [`intersect`] or [`except`] (or its `ALL` form) with `ORDER BY`,
+/// `LIMIT` or `OFFSET`: made by [`OrderCombined::order_by_output`],
+/// `.limit(n)` and `.offset(n)`, as on diesel's `union`.
+#[derive(Debug, Clone, Copy)]
+pub struct Sorted<Q, O> {
+    query: Q,
+    order: O,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// The `ORDER BY` keys of a [`Sorted`] query.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct OrderedBy<O>(O);
+
+/// A [`Sorted`] query without `ORDER BY` (only a limit or offset).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Unordered;
+
+macro_rules! sortable {
+    ($($combined:ident),+) => {$(
+        impl<A, B, O> PositionalOrderDsl<O> for $combined<A, B>
+        where
+            O: IntoPositionalOrderExpr,
+        {
+            type Output = Sorted<Self, OrderedBy<O::Output>>;
+
+            fn positional_order_by(self, order: O) -> Self::Output {
+                Sorted { query: self, order: OrderedBy(order.into_positional_expr()), limit: None, offset: None }
+            }
+        }
+
+        impl<A, B> LimitDsl for $combined<A, B> where Self: Query {
+            type Output = Sorted<Self, Unordered>;
+
+            fn limit(self, limit: i64) -> Self::Output {
+                Sorted { query: self, order: Unordered, limit: Some(limit), offset: None }
+            }
+        }
+
+        impl<A, B> OffsetDsl for $combined<A, B> where Self: Query {
+            type Output = Sorted<Self, Unordered>;
+
+            fn offset(self, offset: i64) -> Self::Output {
+                Sorted { query: self, order: Unordered, limit: None, offset: Some(offset) }
+            }
+        }
+
+        impl<A, B> diesel::QueryDsl for $combined<A, B> {}
+    )+};
+}
+
+sortable!(Combined, CombinedAll);
+
+impl<Q: Query, O> LimitDsl for Sorted<Q, O> {
+    type Output = Self;
+
+    fn limit(self, limit: i64) -> Self {
+        Sorted { limit: Some(limit), ..self }
+    }
+}
+
+impl<Q: Query, O> OffsetDsl for Sorted<Q, O> {
+    type Output = Self;
+
+    fn offset(self, offset: i64) -> Self {
+        Sorted { offset: Some(offset), ..self }
+    }
+}
+
+impl<Q, O> diesel::QueryDsl for Sorted<Q, O> {}
+
+impl<Q: Query, O> Query for Sorted<Q, O> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, O> QueryId for Sorted<Q, O> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, O, C> diesel::RunQueryDsl<C> for Sorted<Q, O> {}
+
+/// How a backend writes an `OFFSET` without a `LIMIT`: SQLite and MySQL
+/// require a `LIMIT` before it.
+#[doc(hidden)]
+pub trait OffsetAlone: Backend {
+    const NO_LIMIT: Option<&'static str>;
+}
+
+#[cfg(feature = "sqlite")]
+impl OffsetAlone for diesel::sqlite::Sqlite {
+    const NO_LIMIT: Option<&'static str> = Some(" LIMIT -1");
+}
+
+#[cfg(feature = "postgres")]
+impl OffsetAlone for diesel::pg::Pg {
+    const NO_LIMIT: Option<&'static str> = None;
+}
+
+#[cfg(feature = "mysql")]
+impl OffsetAlone for diesel::mysql::Mysql {
+    const NO_LIMIT: Option<&'static str> = Some(" LIMIT 18446744073709551615");
+}
+
+/// The `ORDER BY` part of a [`Sorted`] query, if it has one.
+#[doc(hidden)]
+pub trait OrderPart<DB: Backend> {
+    fn walk_order<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()>;
+}
+
+impl<DB: Backend> OrderPart<DB> for Unordered {
+    fn walk_order<'b>(&'b self, _out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        Ok(())
+    }
+}
+
+impl<DB: Backend, O: QueryFragment<DB>> OrderPart<DB> for OrderedBy<O> {
+    fn walk_order<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        out.push_sql(" ORDER BY ");
+        self.0.walk_ast(out)
+    }
+}
+
+impl<Q, O, DB> QueryFragment<DB> for Sorted<Q, O>
+where
+    DB: OffsetAlone + diesel::sql_types::HasSqlType<BigInt>,
+    Q: QueryFragment<DB>,
+    O: OrderPart<DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.query.walk_ast(out.reborrow())?;
+        self.order.walk_order(out.reborrow())?;
+        if let Some(limit) = &self.limit {
+            out.push_sql(" LIMIT ");
+            out.push_bind_param::<BigInt, i64>(limit)?;
+        } else if let (Some(_), Some(no_limit)) = (&self.offset, DB::NO_LIMIT) {
+            out.push_sql(no_limit);
+        }
+        if let Some(offset) = &self.offset {
+            out.push_sql(" OFFSET ");
+            out.push_bind_param::<BigInt, i64>(offset)?;
+        }
         Ok(())
     }
 }

@@ -20,7 +20,8 @@ mod tuple_in;
 
 pub use cast::{cast, modulo, Cast, CastTo, IntegerType, Modulo, Target, Varchar};
 pub use combined::{
-    except, except_all, intersect, intersect_all, output, Combined, CombinedAll, OrderCombined, Output,
+    except, except_all, intersect, intersect_all, output, Combined, CombinedAll, OffsetAlone, OrderCombined, OrderPart,
+    OrderedBy, Output, Sorted, Unordered,
 };
 pub use cte::{cte, recursive_cte, recursive_cte_distinct, with, Cte, CteList, RecursiveUnion, SameRow, With};
 pub use subquery::{in_subquery, InSubquery};

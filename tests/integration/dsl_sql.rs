@@ -22,6 +22,10 @@ fn sqlite() {
         let tagged = article_tags::table.select(article_tags::article_id);
         let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
         insta::assert_snapshot!(sql!(Sqlite, quarry::dsl::intersect(tagged, math)), @"SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags`) INTERSECT SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) -- binds: [1]");
+        use quarry::dsl::{output, OrderCombined};
+        let id = output(article_tags::article_id);
+        insta::assert_snapshot!(sql!(Sqlite, quarry::dsl::intersect(tagged, math).order_by_output(id.desc()).limit(2).offset(1)), @"SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags`) INTERSECT SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) ORDER BY `article_id` DESC LIMIT ? OFFSET ? -- binds: [1, 2, 1]");
+        insta::assert_snapshot!(sql!(Sqlite, quarry::dsl::except(tagged, math).offset(1)), @"SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags`) EXCEPT SELECT * FROM (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) LIMIT -1 OFFSET ? -- binds: [1, 1]");
     }
     {
         use quarry::dsl::{output, OrderCombined};
@@ -54,6 +58,10 @@ fn postgres() {
         let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
         insta::assert_snapshot!(sql!(Pg, quarry::dsl::intersect(tagged, math)), @r#"(SELECT "article_tags"."article_id" FROM "article_tags") INTERSECT (SELECT "article_tags"."article_id" FROM "article_tags" WHERE ("article_tags"."tag_id" = $1)) -- binds: [1]"#);
         insta::assert_snapshot!(sql!(Pg, quarry::dsl::except_all(tagged, math)), @r#"(SELECT "article_tags"."article_id" FROM "article_tags") EXCEPT ALL (SELECT "article_tags"."article_id" FROM "article_tags" WHERE ("article_tags"."tag_id" = $1)) -- binds: [1]"#);
+        use quarry::dsl::{output, OrderCombined};
+        let id = output(article_tags::article_id);
+        insta::assert_snapshot!(sql!(Pg, quarry::dsl::intersect(tagged, math).order_by_output(id.desc()).limit(2).offset(1)), @r#"(SELECT "article_tags"."article_id" FROM "article_tags") INTERSECT (SELECT "article_tags"."article_id" FROM "article_tags" WHERE ("article_tags"."tag_id" = $1)) ORDER BY "article_id" DESC LIMIT $2 OFFSET $3 -- binds: [1, 2, 1]"#);
+        insta::assert_snapshot!(sql!(Pg, quarry::dsl::except_all(tagged, math).offset(1)), @r#"(SELECT "article_tags"."article_id" FROM "article_tags") EXCEPT ALL (SELECT "article_tags"."article_id" FROM "article_tags" WHERE ("article_tags"."tag_id" = $1)) OFFSET $2 -- binds: [1, 1]"#);
     }
     use diesel::pg::Pg;
     {
@@ -91,6 +99,10 @@ fn mysql() {
         let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
         insta::assert_snapshot!(sql!(Mysql, quarry::dsl::intersect(tagged, math)), @"(SELECT `article_tags`.`article_id` FROM `article_tags`) INTERSECT (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) -- binds: [1]");
         insta::assert_snapshot!(sql!(Mysql, quarry::dsl::except_all(tagged, math)), @"(SELECT `article_tags`.`article_id` FROM `article_tags`) EXCEPT ALL (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) -- binds: [1]");
+        use quarry::dsl::{output, OrderCombined};
+        let id = output(article_tags::article_id);
+        insta::assert_snapshot!(sql!(Mysql, quarry::dsl::intersect(tagged, math).order_by_output(id.desc()).limit(2).offset(1)), @"(SELECT `article_tags`.`article_id` FROM `article_tags`) INTERSECT (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) ORDER BY `article_id` DESC LIMIT ? OFFSET ? -- binds: [1, 2, 1]");
+        insta::assert_snapshot!(sql!(Mysql, quarry::dsl::except(tagged, math).offset(1)), @"(SELECT `article_tags`.`article_id` FROM `article_tags`) EXCEPT (SELECT `article_tags`.`article_id` FROM `article_tags` WHERE (`article_tags`.`tag_id` = ?)) LIMIT 18446744073709551615 OFFSET ? -- binds: [1, 1]");
     }
     use diesel::mysql::Mysql;
     {

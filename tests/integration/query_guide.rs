@@ -289,6 +289,16 @@ common::backend_tests! {
             // Nothing in common: no rows.
             let none = article_tags::table.filter(article_tags::tag_id.eq(3)).select(article_tags::article_id);
             assert_eq!(intersect(ai, none).load::<i32>(conn).unwrap(), Vec::<i32>::new());
+            // ORDER BY, LIMIT and OFFSET on them too, as on a UNION.
+            use quarry::dsl::{output, OrderCombined};
+            let id = || output(article_tags::article_id);
+            let top: Vec<i32> = intersect(tagged, math).order_by_output(id().desc()).limit(2).load(conn).unwrap();
+            assert_eq!(top, [5, 2]);
+            let rest: Vec<i32> = except(tagged, ai).order_by_output(id()).offset(1).load(conn).unwrap();
+            assert_eq!(rest, [2]);
+            let page: Vec<i32> = intersect(tagged, math).order_by_output(id()).limit(1).offset(1).load(conn).unwrap();
+            assert_eq!(page, [2]);
+            assert_eq!(except(tagged, ai).limit(1).load::<i32>(conn).unwrap().len(), 1);
         }
         // INTERSECT and EXCEPT, written portably by membership in the
         // other query.
