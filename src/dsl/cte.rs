@@ -44,15 +44,88 @@ pub trait SameRow<R> {}
 impl<T> SameRow<T> for T {}
 impl<T> SameRow<(T,)> for T {}
 
-/// One CTE: the table that names it and the query that defines it.
+/// One CTE: the table that names it, the query that defines it, and
+/// whether the planner is told to materialize it (`H`, see
+/// [`Cte::materialized`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Cte<T: Table, Q> {
+pub struct Cte<T: Table, Q, H = Planned> {
     /// The table as a FROM clause renders it: the CTE's quoted name.
     name: T::FromClause,
     definition: Q,
     recursive: bool,
+    hint: PhantomData<H>,
     table: PhantomData<T>,
 }
+
+/// A CTE the planner may inline or materialize as it sees fit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Planned;
+/// `AS MATERIALIZED`: see [`Cte::materialized`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Materialized;
+/// `AS NOT MATERIALIZED`: see [`Cte::not_materialized`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotMaterialized;
+
+impl<T: Table, Q> Cte<T, Q, Planned> {
+    /// `name AS MATERIALIZED (...)`: the CTE is computed once and its rows
+    /// kept, even where the planner would inline it (an expensive
+    /// definition read several times, or an optimization fence).
+    /// PostgreSQL 12+ and SQLite 3.35+; MySQL/MariaDB have no such hint,
+    /// and it does not compile there (`tests/ui/materialized_cte_on_mysql.rs`).
+    pub fn materialized(self) -> Cte<T, Q, Materialized> {
+        self.hinted()
+    }
+
+    /// `name AS NOT MATERIALIZED (...)`: the CTE is inlined into the query
+    /// that reads it, so filters on it reach its tables' indexes, even
+    /// where the planner would compute it once. PostgreSQL 12+ and SQLite
+    /// 3.35+, as [`materialized`](Self::materialized).
+    pub fn not_materialized(self) -> Cte<T, Q, NotMaterialized> {
+        self.hinted()
+    }
+
+    fn hinted<H>(self) -> Cte<T, Q, H> {
+        Cte {
+            name: self.name,
+            definition: self.definition,
+            recursive: self.recursive,
+            hint: PhantomData,
+            table: PhantomData,
+        }
+    }
+}
+
+/// How a backend writes a CTE's materialization hint.
+#[diagnostic::on_unimplemented(
+    message = "this backend has no `{Self}` hint for a CTE",
+    label = "MySQL and MariaDB decide materialization themselves: drop `.materialized()` / `.not_materialized()`"
+)]
+pub trait CteHint<DB> {
+    /// The words between `AS` and the definition's parenthesis.
+    #[doc(hidden)]
+    const SQL: &'static str;
+}
+
+impl<DB> CteHint<DB> for Planned {
+    const SQL: &'static str = "";
+}
+
+macro_rules! hints {
+    ($backend:ty, $feature:literal) => {
+        #[cfg(feature = $feature)]
+        impl CteHint<$backend> for Materialized {
+            const SQL: &'static str = "MATERIALIZED ";
+        }
+        #[cfg(feature = $feature)]
+        impl CteHint<$backend> for NotMaterialized {
+            const SQL: &'static str = "NOT MATERIALIZED ";
+        }
+    };
+}
+
+hints!(diesel::pg::Pg, "postgres");
+hints!(diesel::sqlite::Sqlite, "sqlite");
 
 /// Names `definition` as the CTE `table` (a diesel `table!`). The
 /// definition's row type must be the table's.
@@ -62,7 +135,7 @@ where
     Q: Query,
     Q::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
 {
-    Cte { name: table.from_clause(), definition, recursive: false, table: PhantomData }
+    Cte { name: table.from_clause(), definition, recursive: false, hint: PhantomData, table: PhantomData }
 }
 
 /// Names a recursive query as the CTE `table`: `base UNION ALL step`,
@@ -102,7 +175,7 @@ where
 
 /// The recursive CTE `table` defined by `definition`.
 fn recursive<T: Table, B, S>(table: T, definition: RecursiveUnion<B, S>) -> Cte<T, RecursiveUnion<B, S>> {
-    Cte { name: table.from_clause(), definition, recursive: true, table: PhantomData }
+    Cte { name: table.from_clause(), definition, recursive: true, hint: PhantomData, table: PhantomData }
 }
 
 /// `base UNION ALL step` (or `UNION`), the definition of a recursive CTE.
@@ -157,13 +230,14 @@ column_names!(A, B, C, D, E, F, G, H, I, J);
 column_names!(A, B, C, D, E, F, G, H, I, J, K);
 column_names!(A, B, C, D, E, F, G, H, I, J, K, L);
 
-impl<DB, T, Q> CteList<DB> for Cte<T, Q>
+impl<DB, T, Q, H> CteList<DB> for Cte<T, Q, H>
 where
     DB: Backend,
     T: Table,
     T::AllColumns: ColumnNames,
     T::FromClause: QueryFragment<DB>,
     Q: QueryFragment<DB>,
+    H: CteHint<DB>,
 {
     fn is_recursive(&self) -> bool {
         self.recursive
@@ -178,7 +252,9 @@ where
             }
             out.push_identifier(name)?;
         }
-        out.push_sql(") AS (");
+        out.push_sql(") AS ");
+        out.push_sql(H::SQL);
+        out.push_sql("(");
         self.definition.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())

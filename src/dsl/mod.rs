@@ -23,7 +23,10 @@ pub use combined::{
     except, except_all, intersect, intersect_all, output, Combined, CombinedAll, OffsetAlone, OrderCombined, OrderPart,
     OrderedBy, Output, Sorted, Unordered,
 };
-pub use cte::{cte, recursive_cte, recursive_cte_distinct, with, Cte, CteList, RecursiveUnion, SameRow, With};
+pub use cte::{
+    cte, recursive_cte, recursive_cte_distinct, with, Cte, CteHint, CteList, Materialized, NotMaterialized, Planned,
+    RecursiveUnion, SameRow, With,
+};
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};
 

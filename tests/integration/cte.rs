@@ -147,6 +147,73 @@ common::backend_tests! {
     }
 }
 
+/// `.materialized()` and `.not_materialized()` reach the planner: the
+/// same rows either way, and the plan computes the CTE once or inlines it
+/// (PostgreSQL and SQLite; MySQL/MariaDB have no hint, and it does not
+/// compile there: `tests/ui/materialized_cte_on_mysql.rs`).
+macro_rules! materialization {
+    ($conn:expr, $backend:ty, $plan:expr) => {{
+        let conn = &mut *$conn;
+        seed!(conn);
+        let per_author =
+            || articles::table.group_by(articles::author_id).select((articles::author_id, count(articles::id)));
+        let prolific = |names: Vec<String>| assert_eq!(names, ["Ada"]);
+        let main = || {
+            authors::table
+                .inner_join(busy::table.on(busy::author_id.eq(authors::id)))
+                .filter(busy::written.gt(1))
+                .select(authors::name)
+        };
+        prolific(with(cte(busy::table, per_author()).materialized(), main()).load(conn).unwrap());
+        prolific(with(cte(busy::table, per_author()).not_materialized(), main()).load(conn).unwrap());
+
+        let plan = |conn: &mut _, sql: String| -> String {
+            let sql = sql.trim_end_matches(" -- binds: []").to_owned();
+            $plan(conn, sql)
+        };
+        let kept = with(cte(busy::table, per_author()).materialized(), busy::table.select(busy::author_id));
+        let inlined = with(cte(busy::table, per_author()).not_materialized(), busy::table.select(busy::author_id));
+        let kept = plan(conn, diesel::debug_query::<$backend, _>(&kept).to_string());
+        let inlined = plan(conn, diesel::debug_query::<$backend, _>(&inlined).to_string());
+        (kept, inlined)
+    }};
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn materialization_hints_reach_the_planner_sqlite() {
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    let mut conn = common::sqlite("materialized").unwrap();
+    let (kept, inlined) =
+        materialization!(&mut conn, diesel::sqlite::Sqlite, |conn: &mut SqliteConnection, sql: String| {
+            let steps: Vec<Step> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}")).load(conn).unwrap();
+            steps.into_iter().map(|s| s.detail).collect::<Vec<_>>().join("\n")
+        });
+    assert!(kept.contains("MATERIALIZE busy"), "{kept}");
+    assert!(inlined.contains("CO-ROUTINE busy") && !inlined.contains("MATERIALIZE"), "{inlined}");
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn materialization_hints_reach_the_planner_postgres() {
+    #[derive(QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+        line: String,
+    }
+    let Some(mut conn) = common::postgres("materialized") else { return };
+    let (kept, inlined) = materialization!(&mut conn, diesel::pg::Pg, |conn: &mut PgConnection, sql: String| {
+        let lines: Vec<Line> = diesel::sql_query(format!("EXPLAIN {sql}")).load(conn).unwrap();
+        lines.into_iter().map(|l| l.line).collect::<Vec<_>>().join("\n")
+    });
+    assert!(kept.contains("CTE Scan on busy"), "{kept}");
+    assert!(!inlined.contains("CTE"), "{inlined}");
+}
+
 #[test]
 fn the_sql_per_backend() {
     let roots = categories::table.filter(categories::parent_id.is_null()).select((
@@ -164,6 +231,13 @@ fn the_sql_per_backend() {
     insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&walk).to_string(), @r#"WITH RECURSIVE "tree" ("id", "name", "depth") AS (SELECT "categories"."id", "categories"."name", $1 FROM "categories" WHERE ("categories"."parent_id" IS NULL) UNION ALL SELECT "categories"."id", "categories"."name", ("tree"."depth" + $2) FROM ("categories" INNER JOIN "tree" ON ("categories"."parent_id" = "tree"."id"))) SELECT "tree"."name" FROM "tree" -- binds: [0, 1]"#);
     #[cfg(feature = "mysql")]
     insta::assert_snapshot!(diesel::debug_query::<diesel::mysql::Mysql, _>(&walk).to_string(), @"WITH RECURSIVE `tree` (`id`, `name`, `depth`) AS (SELECT `categories`.`id`, `categories`.`name`, ? FROM `categories` WHERE (`categories`.`parent_id` IS NULL) UNION ALL SELECT `categories`.`id`, `categories`.`name`, (`tree`.`depth` + ?) FROM (`categories` INNER JOIN `tree` ON (`categories`.`parent_id` = `tree`.`id`))) SELECT `tree`.`name` FROM `tree` -- binds: [0, 1]");
+    // A materialization hint between AS and the definition.
+    let per_author = articles::table.group_by(articles::author_id).select((articles::author_id, count(articles::id)));
+    let kept = with(cte(busy::table, per_author).materialized(), busy::table.select(busy::author_id));
+    #[cfg(feature = "sqlite")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::sqlite::Sqlite, _>(&kept).to_string(), @"WITH `busy` (`author_id`, `written`) AS MATERIALIZED (SELECT `articles`.`author_id`, count(`articles`.`id`) FROM `articles` GROUP BY `articles`.`author_id`) SELECT `busy`.`author_id` FROM `busy` -- binds: []");
+    #[cfg(feature = "postgres")]
+    insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&with(cte(busy::table, per_author).not_materialized(), busy::table.select(busy::author_id))).to_string(), @r#"WITH "busy" ("author_id", "written") AS NOT MATERIALIZED (SELECT "articles"."author_id", count("articles"."id") FROM "articles" GROUP BY "articles"."author_id") SELECT "busy"."author_id" FROM "busy" -- binds: []"#);
     // UNION, not UNION ALL, for a walk that must end on a cycle.
     let start = categories::table.filter(categories::id.eq(5)).select(categories::id);
     let down = categories::table
