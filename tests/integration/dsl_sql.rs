@@ -53,6 +53,13 @@ fn sqlite() {
 #[test]
 fn postgres() {
     {
+        use quarry::dsl::{cube, rolled, rollup};
+        let by = (articles::author_id, articles::status);
+        let select = (rolled(articles::author_id), rolled(articles::status), diesel::dsl::count_star());
+        insta::assert_snapshot!(sql!(Pg, articles::table.group_by(rollup(by)).select(select)), @r#"SELECT "articles"."author_id", "articles"."status", COUNT(*) FROM "articles" GROUP BY ROLLUP ("articles"."author_id", "articles"."status") -- binds: []"#);
+        insta::assert_snapshot!(sql!(Pg, articles::table.group_by(cube(by)).select(select)), @r#"SELECT "articles"."author_id", "articles"."status", COUNT(*) FROM "articles" GROUP BY CUBE ("articles"."author_id", "articles"."status") -- binds: []"#);
+    }
+    {
         use schema::article_tags;
         let tagged = article_tags::table.select(article_tags::article_id);
         let math = article_tags::table.filter(article_tags::tag_id.eq(1)).select(article_tags::article_id);
@@ -93,6 +100,12 @@ fn postgres() {
 #[cfg(feature = "mysql")]
 #[test]
 fn mysql() {
+    {
+        use quarry::dsl::{rolled, rollup};
+        let by = (articles::author_id, articles::status);
+        let select = (rolled(articles::author_id), rolled(articles::status), diesel::dsl::count_star());
+        insta::assert_snapshot!(sql!(Mysql, articles::table.group_by(rollup(by)).select(select)), @"SELECT `articles`.`author_id`, `articles`.`status`, COUNT(*) FROM `articles` GROUP BY `articles`.`author_id`, `articles`.`status` WITH ROLLUP -- binds: []");
+    }
     {
         use schema::article_tags;
         let tagged = article_tags::table.select(article_tags::article_id);

@@ -579,3 +579,72 @@ fn intersect_all_and_except_all_mysql() {
     let Some(mut conn) = common::mysql("intersect_all") else { return };
     intersect_all_except_all!(&mut conn);
 }
+
+/// Subtotals by `ROLLUP` (PostgreSQL, MySQL/MariaDB) and `CUBE`
+/// (PostgreSQL): articles and views per author and status, per author, and
+/// in all; SQLite has neither (`tests/ui/rollup_on_sqlite.rs`).
+macro_rules! rollup_subtotals {
+    ($conn:expr) => {{
+        use quarry::dsl::{rolled, rollup};
+        let conn = &mut *$conn;
+        seed!(conn);
+        let rows: Vec<(Option<i32>, Option<ArticleStatus>, i64, Option<i64>)> = articles::table
+            .group_by(rollup((articles::author_id, articles::status)))
+            .select((rolled(articles::author_id), rolled(articles::status), count_star(), sum(articles::views)))
+            .load(conn)
+            .unwrap();
+        let mut rows: Vec<(Option<i32>, Option<String>, i64, Option<i64>)> =
+            rows.into_iter().map(|(a, s, n, v)| (a, s.map(|s| format!("{s:?}")), n, v)).collect();
+        rows.sort();
+        let row = |a: Option<i32>, s: Option<&str>, n, v| (a, s.map(str::to_owned), n, Some(v));
+        assert_eq!(
+            rows,
+            [
+                row(None, None, 5, 4413),
+                row(Some(1), None, 3, 527),
+                row(Some(1), Some("Draft"), 1, 12),
+                row(Some(1), Some("Published"), 2, 515),
+                row(Some(2), None, 2, 3886),
+                row(Some(2), Some("Archived"), 1, 1936),
+                row(Some(2), Some("Published"), 1, 1950),
+            ]
+        );
+        // One column: its groups and the grand total.
+        let mut per_author: Vec<(Option<i32>, i64)> = articles::table
+            .group_by(rollup(articles::author_id))
+            .select((rolled(articles::author_id), count_star()))
+            .load(conn)
+            .unwrap();
+        per_author.sort();
+        assert_eq!(per_author, [(None, 5), (Some(1), 3), (Some(2), 2)]);
+    }};
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn rollup_adds_subtotal_rows_postgres() {
+    let Some(mut conn) = common::postgres("rollup") else { return };
+    rollup_subtotals!(&mut conn);
+    // CUBE: every subset of (author, status), so totals per status too.
+    use quarry::dsl::{cube, rolled};
+    let rows: Vec<(Option<i32>, Option<ArticleStatus>, i64)> = articles::table
+        .group_by(cube((articles::author_id, articles::status)))
+        .select((rolled(articles::author_id), rolled(articles::status), count_star()))
+        .order_by((rolled(articles::author_id).desc(), rolled(articles::status).asc()))
+        .load(&mut conn)
+        .unwrap();
+    let per_status: Vec<(String, i64)> =
+        rows.iter().filter(|r| r.0.is_none() && r.1.is_some()).map(|r| (format!("{:?}", r.1.unwrap()), r.2)).collect();
+    assert_eq!(per_status.len(), 3, "{rows:?}");
+    for expected in [("Published".to_owned(), 3), ("Draft".to_owned(), 1), ("Archived".to_owned(), 1)] {
+        assert!(per_status.contains(&expected), "{expected:?} in {per_status:?}");
+    }
+    assert_eq!(rows.len(), 7 + 3, "the rollup's rows and one per status");
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn rollup_adds_subtotal_rows_mysql() {
+    let Some(mut conn) = common::mysql("rollup") else { return };
+    rollup_subtotals!(&mut conn);
+}
