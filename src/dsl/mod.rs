@@ -15,6 +15,7 @@
 mod cast;
 mod combined;
 mod cte;
+mod full_join;
 mod rollup;
 mod subquery;
 mod tuple_in;
@@ -28,6 +29,7 @@ pub use cte::{
     cte, recursive_cte, recursive_cte_distinct, with, Cte, CteHint, CteList, Materialized, NotMaterialized, Planned,
     RecursiveUnion, SameRow, With,
 };
+pub use full_join::{full_join, outer, FullJoin, Outer};
 pub use rollup::{cube, rolled, rollup, Cube, Rolled, Rollup};
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};

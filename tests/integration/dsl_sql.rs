@@ -15,6 +15,14 @@ macro_rules! sql {
 #[cfg(feature = "sqlite")]
 #[test]
 fn sqlite() {
+    {
+        use quarry::dsl::{full_join, outer};
+        use schema::authors;
+        let on = articles::author_id.eq(authors::id).and(articles::views.gt(100));
+        let query =
+            full_join(authors::table, articles::table, on).select((outer(authors::name), outer(articles::title)));
+        insta::assert_snapshot!(sql!(diesel::sqlite::Sqlite, query), @"SELECT `authors`.`name`, `articles`.`title` FROM `authors` FULL OUTER JOIN `articles` ON ((`articles`.`author_id` = `authors`.`id`) AND (`articles`.`views` > ?)) -- binds: [100]");
+    }
     use diesel::sql_types::{Date, Double, Integer, Text};
     use diesel::sqlite::Sqlite;
     {
@@ -52,6 +60,14 @@ fn sqlite() {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres() {
+    {
+        use quarry::dsl::{full_join, outer};
+        use schema::authors;
+        let on = articles::author_id.eq(authors::id).and(articles::views.gt(100));
+        let query =
+            full_join(authors::table, articles::table, on).select((outer(authors::name), outer(articles::title)));
+        insta::assert_snapshot!(sql!(Pg, query), @r#"SELECT "authors"."name", "articles"."title" FROM "authors" FULL OUTER JOIN "articles" ON (("articles"."author_id" = "authors"."id") AND ("articles"."views" > $1)) -- binds: [100]"#);
+    }
     {
         use quarry::dsl::{cube, rolled, rollup};
         let by = (articles::author_id, articles::status);

@@ -648,3 +648,62 @@ fn rollup_adds_subtotal_rows_mysql() {
     let Some(mut conn) = common::mysql("rollup") else { return };
     rollup_subtotals!(&mut conn);
 }
+
+/// `FULL OUTER JOIN` (PostgreSQL, SQLite): authors with the articles that
+/// have more than 100 views, and each side's unmatched rows padded with
+/// NULLs; MySQL/MariaDB have none (`tests/ui/full_join_on_mysql.rs`).
+macro_rules! full_outer_join {
+    ($conn:expr) => {{
+        use quarry::dsl::{full_join, outer};
+        let conn = &mut *$conn;
+        seed!(conn);
+        let on = articles::author_id.eq(authors::id).and(articles::views.gt(100));
+        let mut pairs: Vec<(Option<String>, Option<String>)> = full_join(authors::table, articles::table, on)
+            .select((outer(authors::name), outer(articles::title)))
+            .load(conn)
+            .unwrap();
+        pairs.sort();
+        let pair = |a: Option<&str>, t: Option<&str>| (a.map(str::to_owned), t.map(str::to_owned));
+        assert_eq!(
+            pairs,
+            [
+                pair(None, Some("Bernoulli")),
+                pair(None, Some("Poetical science")),
+                pair(Some("Ada"), Some("Notes")),
+                pair(Some("Alan"), Some("Computing Machinery")),
+                pair(Some("Alan"), Some("On Computable Numbers")),
+                pair(Some("Grace"), None),
+            ]
+        );
+        // Only the articles no author matched; whole rows of each side.
+        let orphans: Vec<String> = full_join(authors::table, articles::table, on)
+            .filter(authors::id.is_null())
+            .order_by(articles::title)
+            .select(outer(articles::title))
+            .load::<Option<String>>(conn)
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(orphans, ["Bernoulli", "Poetical science"]);
+        let rows: Vec<(Option<Author>, Option<Article>)> =
+            full_join(authors::table, articles::table, on).load(conn).unwrap();
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.iter().filter(|(author, _)| author.is_none()).count(), 2);
+        assert!(rows.iter().any(|(author, article)| article.is_none() && author.as_ref().unwrap().name == "Grace"));
+    }};
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn full_outer_join_keeps_both_sides_sqlite() {
+    let mut conn = common::sqlite("full_join").unwrap();
+    full_outer_join!(&mut conn);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn full_outer_join_keeps_both_sides_postgres() {
+    let Some(mut conn) = common::postgres("full_join") else { return };
+    full_outer_join!(&mut conn);
+}
