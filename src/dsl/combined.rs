@@ -181,6 +181,14 @@ impl<A: Query, B> Query for Combined<A, B> {
     type SqlType = A::SqlType;
 }
 
+impl<A: Query, B> diesel::query_builder::SelectQuery for Combined<A, B> {
+    type SqlType = A::SqlType;
+}
+
+impl<A: Query, B> diesel::query_builder::SelectQuery for CombinedAll<A, B> {
+    type SqlType = A::SqlType;
+}
+
 impl<A: Query, B> Query for CombinedAll<A, B> {
     type SqlType = A::SqlType;
 }
@@ -327,6 +335,10 @@ impl<Q: Query, O> OffsetDsl for Sorted<Q, O> {
 impl<Q, O> diesel::QueryDsl for Sorted<Q, O> {}
 
 impl<Q: Query, O> Query for Sorted<Q, O> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q: Query, O> diesel::query_builder::SelectQuery for Sorted<Q, O> {
     type SqlType = Q::SqlType;
 }
 

@@ -30,7 +30,7 @@
 use std::marker::PhantomData;
 
 use diesel::backend::Backend;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId, SelectQuery};
 use diesel::query_source::Column;
 use diesel::{QueryResult, RunQueryDsl, Table};
 
@@ -132,10 +132,52 @@ hints!(diesel::sqlite::Sqlite, "sqlite");
 pub fn cte<T, Q>(table: T, definition: Q) -> Cte<T, Q>
 where
     T: Table,
+    Q: Query + SelectQuery,
+    <Q as Query>::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
+{
+    Cte { name: table.from_clause(), definition, recursive: false, hint: PhantomData, table: PhantomData }
+}
+
+/// Names an `INSERT`, `UPDATE` or `DELETE` with `RETURNING` as the CTE
+/// `table`: the statement runs once, and the main query reads the rows it
+/// returned (PostgreSQL's data-modifying `WITH`):
+///
+/// ```ignore
+/// // WITH gone (id, title) AS (DELETE FROM articles WHERE views < 100 RETURNING id, title)
+/// // INSERT INTO tags (name) SELECT title FROM gone
+/// let gone_rows = diesel::delete(articles::table.filter(articles::views.lt(100)))
+///     .returning((articles::id, articles::title));
+/// with(modifying_cte(gone::table, gone_rows),
+///      diesel::insert_into(tags::table).values(gone::table.select(gone::title)).into_columns(tags::name))
+///     .execute(conn)?;
+/// ```
+///
+/// PostgreSQL only: SQLite and MySQL/MariaDB allow no such statement
+/// inside a `WITH`, and there it does not compile.
+pub fn modifying_cte<T, Q>(table: T, statement: Q) -> Cte<T, Modifying<Q>>
+where
+    T: Table,
     Q: Query,
     Q::SqlType: SameRow<<T::AllColumns as diesel::Expression>::SqlType>,
 {
-    Cte { name: table.from_clause(), definition, recursive: false, hint: PhantomData, table: PhantomData }
+    Cte {
+        name: table.from_clause(),
+        definition: Modifying(statement),
+        recursive: false,
+        hint: PhantomData,
+        table: PhantomData,
+    }
+}
+
+/// See [`modifying_cte`]: a statement that writes, as a CTE's definition.
+#[derive(Debug, Clone, Copy)]
+pub struct Modifying<Q>(Q);
+
+#[cfg(feature = "postgres")]
+impl<Q: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for Modifying<Q> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        self.0.walk_ast(out)
+    }
 }
 
 /// Names a recursive query as the CTE `table`: `base UNION ALL step`,
@@ -288,10 +330,12 @@ cte_tuple!(A: 0, B: 1, C: 2, D: 3);
 
 /// `WITH ctes main`: a query that first defines `ctes` (a [`Cte`] or a
 /// tuple of them) and then runs `main`, which reads them as tables.
-pub fn with<L, Q>(ctes: L, main: Q) -> With<L, Q>
-where
-    Q: Query,
-{
+///
+/// `main` is a select to load, or on PostgreSQL and SQLite also an
+/// `INSERT`, `UPDATE` or `DELETE` to execute (`WITH busy AS (...) INSERT
+/// INTO ... SELECT ... FROM busy`). MySQL/MariaDB take a `WITH` only
+/// before a select; there another main statement does not compile.
+pub fn with<L, Q>(ctes: L, main: Q) -> With<L, Q> {
     With { ctes, main }
 }
 
@@ -312,17 +356,44 @@ impl<L, Q> QueryId for With<L, Q> {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<DB, L, Q> QueryFragment<DB> for With<L, Q>
-where
-    DB: Backend,
-    L: CteList<DB>,
-    Q: QueryFragment<DB>,
-{
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+impl<L, Q> With<L, Q> {
+    fn walk<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: Backend,
+        L: CteList<DB>,
+        Q: QueryFragment<DB>,
+    {
         out.push_sql(if self.ctes.is_recursive() { "WITH RECURSIVE " } else { "WITH " });
         self.ctes.walk_definitions(out.reborrow())?;
         out.push_sql(" ");
         self.main.walk_ast(out.reborrow())
+    }
+}
+
+/// PostgreSQL and SQLite put a `WITH` before any statement.
+macro_rules! with_any_statement {
+    ($backend:ty, $feature:literal) => {
+        #[cfg(feature = $feature)]
+        impl<L: CteList<$backend>, Q: QueryFragment<$backend>> QueryFragment<$backend> for With<L, Q> {
+            fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, $backend>) -> QueryResult<()> {
+                self.walk(out)
+            }
+        }
+    };
+}
+
+with_any_statement!(diesel::pg::Pg, "postgres");
+with_any_statement!(diesel::sqlite::Sqlite, "sqlite");
+
+/// MySQL/MariaDB put a `WITH` only before a select.
+#[cfg(feature = "mysql")]
+impl<L, Q> QueryFragment<diesel::mysql::Mysql> for With<L, Q>
+where
+    L: CteList<diesel::mysql::Mysql>,
+    Q: QueryFragment<diesel::mysql::Mysql> + SelectQuery,
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, diesel::mysql::Mysql>) -> QueryResult<()> {
+        self.walk(out)
     }
 }
 

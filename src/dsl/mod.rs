@@ -26,8 +26,8 @@ pub use combined::{
     OrderedBy, Output, Sorted, Unordered,
 };
 pub use cte::{
-    cte, recursive_cte, recursive_cte_distinct, with, Cte, CteHint, CteList, Materialized, NotMaterialized, Planned,
-    RecursiveUnion, SameRow, With,
+    cte, modifying_cte, recursive_cte, recursive_cte_distinct, with, Cte, CteHint, CteList, Materialized, Modifying,
+    NotMaterialized, Planned, RecursiveUnion, SameRow, With,
 };
 pub use full_join::{full_join, outer, FullJoin, Outer};
 pub use rollup::{cube, rolled, rollup, Cube, Rolled, Rollup};

@@ -23,6 +23,7 @@ quarry::cte_tables! {
     reach (id: Integer);
     busy (author_id: Integer, written: BigInt);
     read (author_id: Integer, views: Nullable<BigInt>);
+    gone (id: Integer, title: Text);
 }
 
 macro_rules! seed {
@@ -212,6 +213,78 @@ fn materialization_hints_reach_the_planner_postgres() {
     });
     assert!(kept.contains("CTE Scan on busy"), "{kept}");
     assert!(!inlined.contains("CTE"), "{inlined}");
+}
+
+/// A CTE feeding an `INSERT` (PostgreSQL, SQLite; MySQL/MariaDB take a
+/// `WITH` only before a select) and, on PostgreSQL, a `DELETE … RETURNING`
+/// as the CTE (`tests/ui/modifying_cte_on_sqlite.rs`).
+macro_rules! with_before_insert {
+    ($conn:expr) => {{
+        use schema::tags;
+        let conn = &mut *$conn;
+        seed!(conn);
+        let popular = articles::table.filter(articles::views.gt(15)).select((articles::id, articles::title));
+        let copied = with(
+            cte(gone::table, popular),
+            diesel::insert_into(tags::table).values(gone::table.select(gone::title)).into_columns(tags::name),
+        )
+        .execute(conn)
+        .unwrap();
+        assert_eq!(copied, 2);
+        let mut names: Vec<String> = tags::table.select(tags::name).load(conn).unwrap();
+        names.sort();
+        assert_eq!(names, ["t2", "t3"]);
+    }};
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
+fn a_cte_feeds_an_insert_sqlite() {
+    let mut conn = common::sqlite("with_insert").unwrap();
+    with_before_insert!(&mut conn);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn a_cte_feeds_an_insert_postgres() {
+    let Some(mut conn) = common::postgres("with_insert") else { return };
+    with_before_insert!(&mut conn);
+}
+
+/// PostgreSQL's data-modifying `WITH`: rows deleted and their titles
+/// copied elsewhere in one statement, and a `DELETE … RETURNING` read back
+/// through a CTE.
+#[cfg(feature = "postgres")]
+#[test]
+fn a_modifying_cte_moves_rows_in_one_statement_postgres() {
+    use quarry::dsl::modifying_cte;
+    use schema::tags;
+    let Some(mut conn) = common::postgres("modifying_cte") else { return };
+    let conn = &mut conn;
+    seed!(conn);
+    let deleted =
+        diesel::delete(articles::table.filter(articles::views.lt(15))).returning((articles::id, articles::title));
+    let moved = with(
+        modifying_cte(gone::table, deleted),
+        diesel::insert_into(tags::table).values(gone::table.select(gone::title)).into_columns(tags::name),
+    )
+    .execute(conn)
+    .unwrap();
+    assert_eq!(moved, 1);
+    let names: Vec<String> = tags::table.select(tags::name).load(conn).unwrap();
+    assert_eq!(names, ["t1"]);
+    let left: Vec<i32> = articles::table.select(articles::id).order(articles::id).load(conn).unwrap();
+    assert_eq!(left, [2, 3]);
+
+    let deleted =
+        diesel::delete(articles::table.filter(articles::author_id.eq(1))).returning((articles::id, articles::title));
+    let titles: Vec<String> =
+        with(modifying_cte(gone::table, deleted), gone::table.order(gone::title).select(gone::title))
+            .load(conn)
+            .unwrap();
+    assert_eq!(titles, ["t2"]);
+    let left: Vec<i32> = articles::table.select(articles::id).load(conn).unwrap();
+    assert_eq!(left, [3]);
 }
 
 #[test]
