@@ -1,5 +1,6 @@
-//! Subtotals: `GROUP BY ROLLUP (a, b)` and `GROUP BY CUBE (a, b)`
-//! (SQLAlchemy's `group_by(func.rollup(a, b))`).
+//! Subtotals: `GROUP BY ROLLUP (a, b)`, `GROUP BY CUBE (a, b)` and
+//! `GROUP BY GROUPING SETS ((a, b), (a), ())` (SQLAlchemy's
+//! `group_by(func.rollup(a, b))`, `func.cube`, `func.grouping_sets`).
 //!
 //! A rollup adds, after the groups of `(a, b)`, a subtotal row per `a`
 //! and a grand total row; a cube adds a subtotal row for every subset of
@@ -50,7 +51,38 @@ pub fn cube<T: Expression>(columns: T) -> Cube<T> {
     Cube(columns)
 }
 
-/// A column grouped by a [`rollup`] or [`cube`], as selected beside it:
+/// `GROUPING SETS ((a, b), (c), ...)` as a `GROUP BY`: the groups of each
+/// set, in one result; `.with_total()` adds the empty set `()`, a grand
+/// total row. `sets` is a tuple of sets (one to six), each one column or a
+/// tuple of columns. PostgreSQL only; it does not compile for SQLite or
+/// MySQL/MariaDB, which have no grouping sets (a `UNION ALL` of the
+/// groupings gives the same rows).
+pub fn grouping_sets<T: Expression>(sets: T) -> GroupingSets<T> {
+    GroupingSets { sets, total: false }
+}
+
+/// See [`grouping_sets`].
+#[derive(Debug, Clone, Copy)]
+pub struct GroupingSets<T> {
+    sets: T,
+    total: bool,
+}
+
+impl<T> GroupingSets<T> {
+    /// Adds the empty grouping set `()`: one row over all rows.
+    pub fn with_total(self) -> Self {
+        GroupingSets { total: true, ..self }
+    }
+}
+
+// Whether the empty set is there is a value: never cache by type.
+impl<T> QueryId for GroupingSets<T> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// A column grouped by a [`rollup`], [`cube`] or [`grouping_sets`], as
+/// selected beside it:
 /// NULL in the rows where it is rolled up, so its type is nullable
 /// (`Option<T>` in Rust).
 pub fn rolled<C: Column>(column: C) -> Rolled<C> {
@@ -92,7 +124,7 @@ macro_rules! grouping {
     )+};
 }
 
-grouping!(Rollup, Cube);
+grouping!(Rollup, Cube, GroupingSets);
 
 impl<C: Column> Expression for Rolled<C>
 where
@@ -147,6 +179,52 @@ impl<T: QueryFragment<diesel::mysql::Mysql>> QueryFragment<diesel::mysql::Mysql>
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::mysql::Mysql>) -> QueryResult<()> {
         self.0.walk_ast(out.reborrow())?;
         out.push_sql(" WITH ROLLUP");
+        Ok(())
+    }
+}
+
+/// The sets of a [`grouping_sets`], each in parentheses.
+#[doc(hidden)]
+pub trait SetList<DB: Backend> {
+    fn walk_sets<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()>;
+}
+
+macro_rules! set_list {
+    ($($set:ident $index:tt),+) => {
+        impl<DB: Backend, $($set: QueryFragment<DB>),+> SetList<DB> for ($($set,)+) {
+            fn walk_sets<'b>(&'b self, out: &mut AstPass<'_, 'b, DB>) -> QueryResult<()> {
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    out.push_sql("(");
+                    self.$index.walk_ast(out.reborrow())?;
+                    out.push_sql(")");
+                )+
+                let _ = first;
+                Ok(())
+            }
+        }
+    };
+}
+
+set_list!(A 0);
+set_list!(A 0, B 1);
+set_list!(A 0, B 1, C 2);
+set_list!(A 0, B 1, C 2, D 3);
+set_list!(A 0, B 1, C 2, D 3, E 4);
+set_list!(A 0, B 1, C 2, D 3, E 4, F 5);
+
+#[cfg(feature = "postgres")]
+impl<T: SetList<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for GroupingSets<T> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("GROUPING SETS (");
+        self.sets.walk_sets(&mut out)?;
+        if self.total {
+            out.push_sql(", ()");
+        }
+        out.push_sql(")");
         Ok(())
     }
 }

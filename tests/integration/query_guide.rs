@@ -640,6 +640,31 @@ fn rollup_adds_subtotal_rows_postgres() {
         assert!(per_status.contains(&expected), "{expected:?} in {per_status:?}");
     }
     assert_eq!(rows.len(), 7 + 3, "the rollup's rows and one per status");
+
+    // GROUPING SETS: per author and status, per status, and in all.
+    use quarry::dsl::grouping_sets;
+    let rows: Vec<(Option<i32>, Option<ArticleStatus>, i64)> = articles::table
+        .group_by(grouping_sets(((articles::author_id, articles::status), articles::status)).with_total())
+        .select((rolled(articles::author_id), rolled(articles::status), count_star()))
+        .load(&mut conn)
+        .unwrap();
+    let mut rows: Vec<(Option<i32>, Option<String>, i64)> =
+        rows.into_iter().map(|(a, s, n)| (a, s.map(|s| format!("{s:?}")), n)).collect();
+    rows.sort();
+    let row = |a: Option<i32>, s: Option<&str>, n| (a, s.map(str::to_owned), n);
+    assert_eq!(
+        rows,
+        [
+            row(None, None, 5),
+            row(None, Some("Archived"), 1),
+            row(None, Some("Draft"), 1),
+            row(None, Some("Published"), 3),
+            row(Some(1), Some("Draft"), 1),
+            row(Some(1), Some("Published"), 2),
+            row(Some(2), Some("Archived"), 1),
+            row(Some(2), Some("Published"), 1),
+        ]
+    );
 }
 
 #[cfg(feature = "mysql")]
