@@ -63,6 +63,7 @@ pub fn grouping_sets<T: Expression>(sets: T) -> GroupingSets<T> {
 
 /// See [`grouping_sets`].
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub struct GroupingSets<T> {
     sets: T,
     total: bool,
