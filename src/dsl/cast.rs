@@ -214,6 +214,7 @@ fn plain<'b, DB: Backend>(
 }
 
 /// `before expr after`.
+#[cfg(feature = "sqlite")]
 fn around<'b, DB: Backend>(
     expr: &'b dyn QueryFragment<DB>,
     mut out: AstPass<'_, 'b, DB>,

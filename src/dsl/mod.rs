@@ -34,6 +34,7 @@ pub use rollup::{cube, grouping_sets, rolled, rollup, Cube, GroupingSets, Rolled
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 use diesel::backend::Backend;
 use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
@@ -133,6 +134,7 @@ where
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
 macro_rules! lower_like {
     ($backend:ty) => {
         impl<L, R> QueryFragment<$backend> for ILike<L, R>
@@ -209,6 +211,7 @@ impl<E> NullsOrdered<E> {
     }
 
     /// `expr ASC|DESC NULLS FIRST|LAST`, the standard form.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     fn walk_standard<'b, DB>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
     where
         DB: Backend,
@@ -337,6 +340,7 @@ pub struct JsonText<E> {
     /// others a JSON path.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     keys: Vec<String>,
+    #[cfg_attr(not(any(feature = "sqlite", feature = "mysql")), allow(dead_code))]
     path: String,
 }
 

@@ -79,7 +79,9 @@ pub struct Shared {
     pub(crate) recording: AtomicBool,
     pub(crate) recorded: Mutex<Vec<String>>,
     pub(crate) listeners: events::Listeners,
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) sqlite_busy_timeout: Duration,
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) sqlite_wal: bool,
     /// Whether every connection refuses to write (see
     /// [`EngineBuilder::read_only`]).

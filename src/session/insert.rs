@@ -8,8 +8,6 @@
 //! row there; quarry instead groups the rows by the columns they set and
 //! writes one statement per group and chunk.
 
-use diesel::insertable::InsertValues;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId, ValuesClause};
 use diesel::{QueryResult, Table};
 
 /// Rows that can be inserted into table `T` on connection `C` in one
@@ -54,6 +52,8 @@ diesel_batch!(diesel::MysqlConnection);
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
+    use diesel::insertable::InsertValues;
+    use diesel::query_builder::{AstPass, QueryFragment, QueryId, ValuesClause};
     use diesel::sqlite::Sqlite;
     use diesel::SqliteConnection;
 

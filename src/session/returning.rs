@@ -3,7 +3,9 @@
 //! the rows are locked and read in the same transaction instead.
 
 use diesel::associations::HasTable;
-use diesel::dsl::{AsSelect, Returning};
+use diesel::dsl::AsSelect;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+use diesel::dsl::Returning;
 use diesel::query_builder::{AsChangeset, IntoUpdateTarget, Query};
 use diesel::query_dsl::methods::LoadQuery;
 use diesel::{QueryResult, RunQueryDsl, Selectable, SelectableHelper};
@@ -21,6 +23,7 @@ pub trait DeleteReturning<C, M>: Sized {
     fn delete_returning(self, conn: &mut C) -> QueryResult<Vec<M>>;
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 macro_rules! native_returning {
     ($conn:ty, $backend:ty) => {
         impl<T, V, M> UpdateReturning<$conn, V, M> for T
