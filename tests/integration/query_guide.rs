@@ -732,3 +732,29 @@ fn full_outer_join_keeps_both_sides_postgres() {
     let Some(mut conn) = common::postgres("full_join") else { return };
     full_outer_join!(&mut conn);
 }
+
+/// The guide's "GROUP BY an expression".
+mod group_by_expression {
+    use super::*;
+
+    quarry::cte_tables! { use crate::schema; bucketed (bucket: Text); }
+
+    common::backend_tests! {
+        // The guide's GROUP BY an expression: a CASE bucket computed in a CTE
+        // and grouped by its column.
+        fn group_by_an_expression_through_a_cte(conn) {
+            use diesel::sql_types::Text;
+            use quarry::dsl::{cte, with};
+            seed!(conn);
+            let bucket = diesel::dsl::case_when(articles::views.lt(100), "low".into_sql::<Text>()).otherwise("high".into_sql::<Text>());
+            let mut rows: Vec<(String, i64)> = with(
+                cte(bucketed::table, articles::table.select(bucket)),
+                bucketed::table.group_by(bucketed::bucket).select((bucketed::bucket, count_star())),
+            )
+            .load(conn)
+            .unwrap();
+            rows.sort();
+            assert_eq!(rows, [("high".to_owned(), 3), ("low".to_owned(), 2)]);
+        }
+    }
+}
