@@ -30,7 +30,9 @@ pub use cte::{
     NotMaterialized, Planned, RecursiveUnion, SameRow, With,
 };
 pub use full_join::{full_join, outer, FullJoin, Outer};
-pub use rollup::{cube, grouping_sets, rolled, rollup, Cube, GroupingSets, Rolled, Rollup, SetList};
+pub use rollup::{
+    cube, grouping, grouping_sets, rolled, rollup, Cube, Grouping, GroupingSets, Rolled, Rollup, SetList,
+};
 pub use subquery::{in_subquery, InSubquery};
 pub use tuple_in::{row, tuple_in, Row, RowValue, TupleIn};
 

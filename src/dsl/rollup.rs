@@ -90,6 +90,37 @@ pub fn rolled<C: Column>(column: C) -> Rolled<C> {
     Rolled(column)
 }
 
+/// `GROUPING(column)`: 1 in the rows where a [`rollup`], [`cube`] or
+/// [`grouping_sets`] rolled `column` up (a subtotal), 0 where the row is
+/// grouped by it. It tells a subtotal's NULL from a NULL in the data.
+/// PostgreSQL only: MariaDB has no `GROUPING()`, and diesel's MySQL
+/// backend cannot tell it from MySQL, so it does not compile there.
+pub fn grouping<C: Column>(column: C) -> Grouping<C> {
+    Grouping(column)
+}
+
+/// See [`grouping`].
+#[derive(Debug, Clone, Copy, QueryId)]
+pub struct Grouping<C>(C);
+
+impl<C: Column> Expression for Grouping<C> {
+    type SqlType = diesel::sql_types::Integer;
+}
+
+impl<C: AppearsOnTable<QS>, QS> AppearsOnTable<QS> for Grouping<C> where Self: Expression {}
+
+impl<C: SelectableExpression<QS>, QS> SelectableExpression<QS> for Grouping<C> where Self: Expression {}
+
+#[cfg(feature = "postgres")]
+impl<C: QueryFragment<diesel::pg::Pg>> QueryFragment<diesel::pg::Pg> for Grouping<C> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("GROUPING(");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
 /// See [`rollup`].
 #[derive(Debug, Clone, Copy, QueryId)]
 pub struct Rollup<T>(T);
@@ -117,6 +148,13 @@ macro_rules! grouping {
         }
 
         impl<T, C> ValidGrouping<$set<T>> for Rolled<C>
+        where
+            T: IsContainedInGroupBy<C, Output = Yes>,
+        {
+            type IsAggregate = is_aggregate::Yes;
+        }
+
+        impl<T, C> ValidGrouping<$set<T>> for Grouping<C>
         where
             T: IsContainedInGroupBy<C, Output = Yes>,
         {

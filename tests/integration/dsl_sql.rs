@@ -74,6 +74,8 @@ fn postgres() {
         let select = (rolled(articles::author_id), rolled(articles::status), diesel::dsl::count_star());
         insta::assert_snapshot!(sql!(Pg, articles::table.group_by(rollup(by)).select(select)), @r#"SELECT "articles"."author_id", "articles"."status", COUNT(*) FROM "articles" GROUP BY ROLLUP ("articles"."author_id", "articles"."status") -- binds: []"#);
         insta::assert_snapshot!(sql!(Pg, articles::table.group_by(cube(by)).select(select)), @r#"SELECT "articles"."author_id", "articles"."status", COUNT(*) FROM "articles" GROUP BY CUBE ("articles"."author_id", "articles"."status") -- binds: []"#);
+        let flagged = (rolled(articles::status), quarry::dsl::grouping(articles::status), diesel::dsl::count_star());
+        insta::assert_snapshot!(sql!(Pg, articles::table.group_by(rollup(articles::status)).select(flagged)), @r#"SELECT "articles"."status", GROUPING("articles"."status"), COUNT(*) FROM "articles" GROUP BY ROLLUP ("articles"."status") -- binds: []"#);
         let sets = quarry::dsl::grouping_sets((by, articles::status)).with_total();
         insta::assert_snapshot!(sql!(Pg, articles::table.group_by(sets).select(select)), @r#"SELECT "articles"."author_id", "articles"."status", COUNT(*) FROM "articles" GROUP BY GROUPING SETS (("articles"."author_id", "articles"."status"), ("articles"."status"), ()) -- binds: []"#);
     }

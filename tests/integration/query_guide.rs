@@ -641,6 +641,19 @@ fn rollup_adds_subtotal_rows_postgres() {
     }
     assert_eq!(rows.len(), 7 + 3, "the rollup's rows and one per status");
 
+    // GROUPING() tells the grand total's NULL from the article without a
+    // publication date, which rollup(published) also groups as NULL.
+    use quarry::dsl::{grouping, rollup};
+    let rows: Vec<(Option<chrono::NaiveDate>, i32, i64)> = articles::table
+        .group_by(rollup(articles::published))
+        .select((rolled(articles::published), grouping(articles::published), count_star()))
+        .load(&mut conn)
+        .unwrap();
+    let mut nulls: Vec<(i32, i64)> = rows.iter().filter(|r| r.0.is_none()).map(|r| (r.1, r.2)).collect();
+    nulls.sort();
+    assert_eq!(nulls, [(0, 1), (1, 5)], "the undated article, then the total");
+    assert_eq!(rows.len(), 4 + 2);
+
     // GROUPING SETS: per author and status, per status, and in all.
     use quarry::dsl::grouping_sets;
     let rows: Vec<(Option<i32>, Option<ArticleStatus>, i64)> = articles::table
