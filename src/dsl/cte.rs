@@ -432,6 +432,9 @@ macro_rules! cte_tables {
     ($($name:ident ($first:ident : $first_type:ty $(, $column:ident : $type:ty)* $(,)?);)+) => {
         $(
             diesel::table! { $name ($first) { $first -> $first_type, $($column -> $type,)* } }
+            // Selectable from the table joined as a lateral subquery.
+            impl<Q> diesel::SelectableExpression<$crate::dsl::Lateral<$name::table, Q>> for $name::$first {}
+            $(impl<Q> diesel::SelectableExpression<$crate::dsl::Lateral<$name::table, Q>> for $name::$column {})*
         )+
         diesel::allow_tables_to_appear_in_same_query!($($name,)+);
     };

@@ -16,6 +16,7 @@ mod cast;
 mod combined;
 mod cte;
 mod full_join;
+mod lateral;
 mod rollup;
 mod subquery;
 mod tuple_in;
@@ -30,6 +31,7 @@ pub use cte::{
     NotMaterialized, Planned, RecursiveUnion, SameRow, With,
 };
 pub use full_join::{full_join, outer, FullJoin, Outer};
+pub use lateral::{lateral, AllColumns, Lateral, LateralRow};
 pub use rollup::{
     cube, grouping, grouping_sets, rolled, rollup, Cube, Grouping, GroupingSets, Rolled, Rollup, SetList,
 };

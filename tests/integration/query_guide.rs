@@ -771,3 +771,53 @@ mod group_by_expression {
         }
     }
 }
+
+/// `JOIN LATERAL`, PostgreSQL only: each author's two most-read articles
+/// (Grace, with none, drops out of the inner join); SQLite and MariaDB
+/// have no lateral join (`tests/ui/lateral_on_sqlite.rs`).
+#[cfg(feature = "postgres")]
+mod lateral_join {
+    use super::*;
+    use diesel::sql_types::Bool;
+    use quarry::dsl::lateral;
+
+    quarry::cte_tables! { use crate::schema; top (title: Text, views: Integer); }
+
+    #[test]
+    fn a_lateral_subquery_runs_per_outer_row_postgres() {
+        let Some(mut conn) = common::postgres("lateral") else { return };
+        let conn = &mut conn;
+        seed!(conn);
+        let best = articles::table
+            .filter(articles::author_id.eq(authors::id))
+            .order(articles::views.desc())
+            .limit(2)
+            .select((articles::title, articles::views));
+        let rows: Vec<(String, String, i32)> = authors::table
+            .inner_join(lateral(top::table, best).on(true.into_sql::<Bool>()))
+            .order((authors::name, top::views.desc()))
+            .select((authors::name, top::title, top::views))
+            .load(conn)
+            .unwrap();
+        let expected = [
+            ("Ada", "Notes", 420),
+            ("Ada", "Bernoulli", 95),
+            ("Alan", "Computing Machinery", 1950),
+            ("Alan", "On Computable Numbers", 1936),
+        ];
+        assert_eq!(rows, expected.map(|(a, t, v)| (a.to_owned(), t.to_owned(), v)));
+        let query = authors::table
+            .inner_join(
+                lateral(
+                    top::table,
+                    articles::table
+                        .filter(articles::author_id.eq(authors::id))
+                        .limit(1)
+                        .select((articles::title, articles::views)),
+                )
+                .on(true.into_sql::<Bool>()),
+            )
+            .select((authors::name, top::title));
+        insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string(), @r#"SELECT "authors"."name", "top"."title" FROM ("authors" INNER JOIN LATERAL (SELECT "articles"."title", "articles"."views" FROM "articles" WHERE ("articles"."author_id" = "authors"."id") LIMIT $1) AS "top" ("title", "views") ON $2) -- binds: [1, true]"#);
+    }
+}
