@@ -286,21 +286,35 @@ where
     }
 
     fn walk_definitions<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.name.walk_ast(out.reborrow())?;
-        out.push_sql(" (");
-        for (i, name) in <T::AllColumns as ColumnNames>::names().into_iter().enumerate() {
-            if i > 0 {
-                out.push_sql(", ");
-            }
-            out.push_identifier(name)?;
-        }
-        out.push_sql(") AS ");
+        walk_named_columns::<T, DB>(&self.name, out.reborrow())?;
+        out.push_sql(" AS ");
         out.push_sql(H::SQL);
         out.push_sql("(");
         self.definition.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())
     }
+}
+
+/// `"name" ("a", "b")`: a table's name and its columns, as a CTE or a
+/// lateral subquery is named.
+pub(crate) fn walk_named_columns<'b, T, DB>(name: &'b T::FromClause, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()>
+where
+    DB: Backend,
+    T: Table,
+    T::AllColumns: ColumnNames,
+    T::FromClause: QueryFragment<DB>,
+{
+    name.walk_ast(out.reborrow())?;
+    out.push_sql(" (");
+    for (i, column) in <T::AllColumns as ColumnNames>::names().into_iter().enumerate() {
+        if i > 0 {
+            out.push_sql(", ");
+        }
+        out.push_identifier(column)?;
+    }
+    out.push_sql(")");
+    Ok(())
 }
 
 macro_rules! cte_tuple {

@@ -149,15 +149,6 @@ where
         out.push_sql("LATERAL (");
         self.subquery.walk_ast(out.reborrow())?;
         out.push_sql(") AS ");
-        self.name.walk_ast(out.reborrow())?;
-        out.push_sql(" (");
-        for (i, name) in <T::AllColumns as ColumnNames>::names().into_iter().enumerate() {
-            if i > 0 {
-                out.push_sql(", ");
-            }
-            out.push_identifier(name)?;
-        }
-        out.push_sql(")");
-        Ok(())
+        super::cte::walk_named_columns::<T, _>(&self.name, out)
     }
 }
