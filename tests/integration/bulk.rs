@@ -244,6 +244,16 @@ mod returning {
             );
         }
 
+        fn insert_returning_and_upsert_on_of_no_rows_do_nothing(engine) {
+            use schema::{products, NewProduct, Tag};
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            let none: Vec<Tag> = session.insert_returning::<NewTag, _>(&[]).unwrap();
+            assert!(none.is_empty());
+            assert_eq!(session.upsert_on(products::sku, &[] as &[NewProduct]).unwrap(), 0);
+            assert_eq!(session.one::<_, i64>(tags::table.count()).unwrap(), 0);
+        }
+
         fn insert_returning_that_fails_writes_nothing(engine) {
             use schema::Tag;
             let mut session = engine.session().unwrap();
