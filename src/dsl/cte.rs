@@ -449,6 +449,9 @@ macro_rules! cte_tables {
             // Selectable from the table joined as a lateral subquery.
             impl<Q> diesel::SelectableExpression<$crate::dsl::Lateral<$name::table, Q>> for $name::$first {}
             $(impl<Q> diesel::SelectableExpression<$crate::dsl::Lateral<$name::table, Q>> for $name::$column {})*
+            impl<Q> diesel::query_source::AppearsInFromClause<$name::table> for $crate::dsl::Lateral<$name::table, Q> {
+                type Count = diesel::query_source::Once;
+            }
         )+
         diesel::allow_tables_to_appear_in_same_query!($($name,)+);
     };
@@ -472,6 +475,9 @@ macro_rules! __cte_ready {
         $(
             impl __QuarryTable for $table::table {}
             impl<C: __QuarryCte> diesel::query_source::TableNotEqual<C> for $table::table {}
+            impl<C: __QuarryCte, Q> diesel::query_source::AppearsInFromClause<$table::table> for $crate::dsl::Lateral<C, Q> {
+                type Count = diesel::query_source::Never;
+            }
         )*
     };
 }

@@ -18,19 +18,20 @@
 //!     .load(conn)?;
 //! ```
 //!
+//! `.left_join(...)` in place of `.inner_join(...)` writes `LEFT JOIN
+//! LATERAL`, which keeps the outer rows the subquery has no row for; its
+//! columns are then selected `.nullable()`, as a left-joined table's are.
+//!
 //! PostgreSQL only: SQLite has no `LATERAL`, nor MariaDB (MySQL 8.0.14+
 //! has it, but diesel's MySQL backend cannot tell the two apart), so it
 //! does not compile there. The subquery's select list must have the
 //! table's column types; its outer references are checked by PostgreSQL,
 //! not rustc (diesel types a subquery only against its own `FROM`).
 
-use std::marker::PhantomData;
-
 use diesel::expression::{AppearsOnTable, Expression, SelectableExpression, ValidGrouping};
-#[cfg(feature = "postgres")]
 use diesel::internal::table_macro::{FromClause, SelectStatement};
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::query_source::{AppearsInFromClause, QuerySource};
+use diesel::query_builder::{AsQuery, AstPass, Query, QueryFragment, QueryId};
+use diesel::query_source::QuerySource;
 use diesel::{QueryResult, Table};
 
 #[cfg(feature = "postgres")]
@@ -43,22 +44,22 @@ where
     T: Table,
     Q: LateralRow<<T::AllColumns as Expression>::SqlType>,
 {
-    Lateral { name: table.from_clause(), subquery, table: PhantomData }
+    Lateral { name: table.from_clause(), subquery, table }
 }
 
 /// See [`lateral`].
 pub struct Lateral<T: Table, Q> {
     name: T::FromClause,
     subquery: Q,
-    table: PhantomData<T>,
+    table: T,
 }
 
-impl<T: Table, Q: Clone> Clone for Lateral<T, Q>
+impl<T: Table + Clone, Q: Clone> Clone for Lateral<T, Q>
 where
     T::FromClause: Clone,
 {
     fn clone(&self) -> Self {
-        Lateral { name: self.name.clone(), subquery: self.subquery.clone(), table: PhantomData }
+        Lateral { name: self.name.clone(), subquery: self.subquery.clone(), table: self.table.clone() }
     }
 }
 
@@ -83,7 +84,7 @@ where
 
 impl<T, Q> QuerySource for Lateral<T, Q>
 where
-    T: Table,
+    T: Table + Clone,
     T::FromClause: Clone,
     T::AllColumns: AppearsOnTable<Self>,
     Q: Clone,
@@ -125,10 +126,47 @@ impl<S: QueryFragment<DB>, DB: diesel::backend::Backend> QueryFragment<DB> for A
     }
 }
 
-/// The subquery's columns are the table's: it appears wherever the
-/// table would.
-impl<T: Table + AppearsInFromClause<X>, Q, X> AppearsInFromClause<X> for Lateral<T, Q> {
-    type Count = T::Count;
+/// A lateral subquery is a table to diesel: its columns are the declared
+/// table's, and a left join makes them nullable as any table's are
+/// (diesel's `Nullable` selects through a join made inner, which it can
+/// make of tables only). Where it appears is counted by impls that
+/// [`cte_tables!`](crate::cte_tables) (its own table) and the generated
+/// schema (every other table) write: impls generic over the table here
+/// would overlap diesel's blanket impl for two different tables.
+impl<T, Q> Table for Lateral<T, Q>
+where
+    T: Table + Clone,
+    T::FromClause: Clone,
+    T::PrimaryKey: SelectableExpression<Self>,
+    T::AllColumns: AppearsOnTable<Self> + SelectableExpression<Self>,
+    Q: Clone,
+{
+    type PrimaryKey = T::PrimaryKey;
+    type AllColumns = AllColumns<T::AllColumns>;
+
+    fn primary_key(&self) -> Self::PrimaryKey {
+        self.table.primary_key()
+    }
+
+    fn all_columns() -> Self::AllColumns {
+        AllColumns(T::all_columns())
+    }
+}
+
+impl<T, Q> AsQuery for Lateral<T, Q>
+where
+    T: Table + Clone,
+    T::FromClause: Clone,
+    T::AllColumns: AppearsOnTable<Self> + SelectableExpression<Self>,
+    Q: Clone,
+    SelectStatement<FromClause<Self>>: Query<SqlType = <T::AllColumns as Expression>::SqlType>,
+{
+    type SqlType = <T::AllColumns as Expression>::SqlType;
+    type Query = SelectStatement<FromClause<Self>>;
+
+    fn as_query(self) -> Self::Query {
+        SelectStatement::simple(self)
+    }
 }
 
 // The subquery's values are rendered: never cache by type.

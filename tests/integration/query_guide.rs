@@ -820,4 +820,56 @@ mod lateral_join {
             .select((authors::name, top::title));
         insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string(), @r#"SELECT "authors"."name", "top"."title" FROM ("authors" INNER JOIN LATERAL (SELECT "articles"."title", "articles"."views" FROM "articles" WHERE ("articles"."author_id" = "authors"."id") LIMIT $1) AS "top" ("title", "views") ON $2) -- binds: [1, true]"#);
     }
+
+    /// `LEFT JOIN LATERAL`: Grace, with no article, stays, with NULLs; the
+    /// lateral columns are selected `.nullable()`, as a left-joined
+    /// table's are (a bare one does not compile:
+    /// `tests/ui/bare_column_in_left_lateral.rs`).
+    #[test]
+    fn a_left_lateral_join_keeps_outer_rows_without_a_match_postgres() {
+        let Some(mut conn) = common::postgres("left_lateral") else { return };
+        let conn = &mut conn;
+        seed!(conn);
+        let best = articles::table
+            .filter(articles::author_id.eq(authors::id))
+            .order(articles::views.desc())
+            .limit(1)
+            .select((articles::title, articles::views));
+        let query = authors::table
+            .left_join(lateral(top::table, best).on(true.into_sql::<Bool>()))
+            .order(authors::name)
+            .select((authors::name, top::title.nullable(), top::views.nullable()));
+        let rows: Vec<(String, Option<String>, Option<i32>)> = query.clone().load(conn).unwrap();
+        let expected = [
+            ("Ada", Some(("Notes", 420))),
+            ("Alan", Some(("Computing Machinery", 1950))),
+            ("Grace", None),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(a, top)| (a.to_string(), top.map(|(t, _)| t.to_owned()), top.map(|(_, v)| v)))
+            .collect();
+        assert_eq!(rows, expected);
+        insta::assert_snapshot!(diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string(), @r#"SELECT "authors"."name", "top"."title", "top"."views" FROM ("authors" LEFT OUTER JOIN LATERAL (SELECT "articles"."title", "articles"."views" FROM "articles" WHERE ("articles"."author_id" = "authors"."id") ORDER BY "articles"."views" DESC LIMIT $1) AS "top" ("title", "views") ON $2) ORDER BY "authors"."name" -- binds: [1, true]"#);
+        // Filtering on a lateral column keeps the outer rows it matches,
+        // typed as the nullable column it is.
+        let read: Vec<String> = authors::table
+            .left_join(
+                lateral(
+                    top::table,
+                    articles::table
+                        .filter(articles::author_id.eq(authors::id))
+                        .order(articles::views.desc())
+                        .limit(1)
+                        .select((articles::title, articles::views)),
+                )
+                .on(true.into_sql::<Bool>()),
+            )
+            .filter(top::views.nullable().gt(1000).or(top::views.nullable().is_null()))
+            .order(authors::name)
+            .select(authors::name)
+            .load(conn)
+            .unwrap();
+        assert_eq!(read, ["Alan", "Grace"]);
+    }
 }
