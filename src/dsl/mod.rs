@@ -9,13 +9,15 @@
 //! | [`json_path_text`] | `a #>> '{k1,k2,0}'` | `json_extract(a, '$.k1.k2[0]')` | `JSON_UNQUOTE(JSON_EXTRACT(a, '$.k1.k2[0]'))` |
 //!
 //! and [`escape_like`], which makes user input safe inside a `LIKE` pattern;
-//! [`cast`] and [`modulo`]; [`output`] keys to order a `UNION` by; and
-//! typed common table expressions: [`with`] and [`cte`].
+//! [`cast`] and [`modulo`]; [`output`] keys to order a `UNION` by;
+//! [`group_key`] to group by a selected expression; and typed common
+//! table expressions: [`with`] and [`cte`].
 
 mod cast;
 mod combined;
 mod cte;
 mod full_join;
+mod group_key;
 mod lateral;
 mod rollup;
 mod subquery;
@@ -31,6 +33,7 @@ pub use cte::{
     NotMaterialized, Planned, RecursiveUnion, SameRow, With,
 };
 pub use full_join::{full_join, outer, FullJoin, Outer};
+pub use group_key::{group_key, GroupKey, GroupedByKey, KeyName};
 pub use lateral::{lateral, AllColumns, Lateral, LateralRow};
 pub use rollup::{
     cube, grouping, grouping_sets, rolled, rollup, Cube, Grouping, GroupingSets, Rolled, Rollup, SetList,

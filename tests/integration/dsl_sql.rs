@@ -12,9 +12,24 @@ macro_rules! sql {
     };
 }
 
+/// A CASE bucket grouped by its name, ordered by it descending.
+macro_rules! bucketed {
+    () => {{
+        use diesel::sql_types::Text;
+        let case = diesel::dsl::case_when(articles::views.lt(100), "low".into_sql::<Text>())
+            .otherwise("high".into_sql::<Text>());
+        let bucket = quarry::dsl::group_key("bucket", case);
+        articles::table
+            .group_by(bucket.name())
+            .select((bucket, diesel::dsl::count_star()))
+            .order(bucket.name().desc())
+    }};
+}
+
 #[cfg(feature = "sqlite")]
 #[test]
 fn sqlite() {
+    insta::assert_snapshot!(sql!(diesel::sqlite::Sqlite, bucketed!()), @r#"SELECT CASE WHEN ((`articles`.`views` < ?)) THEN (?) ELSE (?) END AS `bucket`, COUNT(*) FROM `articles` GROUP BY `bucket` ORDER BY `bucket` DESC -- binds: [100, "low", "high"]"#);
     {
         use quarry::dsl::{full_join, outer};
         use schema::authors;
@@ -60,6 +75,7 @@ fn sqlite() {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres() {
+    insta::assert_snapshot!(sql!(diesel::pg::Pg, bucketed!()), @r#"SELECT CASE WHEN (("articles"."views" < $1)) THEN ($2) ELSE ($3) END AS "bucket", COUNT(*) FROM "articles" GROUP BY "bucket" ORDER BY "bucket" DESC -- binds: [100, "low", "high"]"#);
     {
         use quarry::dsl::{full_join, outer};
         use schema::authors;
@@ -120,6 +136,7 @@ fn postgres() {
 #[cfg(feature = "mysql")]
 #[test]
 fn mysql() {
+    insta::assert_snapshot!(sql!(diesel::mysql::Mysql, bucketed!()), @r#"SELECT CASE WHEN ((`articles`.`views` < ?)) THEN (?) ELSE (?) END AS `bucket`, COUNT(*) FROM `articles` GROUP BY `bucket` ORDER BY `bucket` DESC -- binds: [100, "low", "high"]"#);
     {
         use quarry::dsl::{rolled, rollup};
         let by = (articles::author_id, articles::status);

@@ -749,25 +749,59 @@ fn full_outer_join_keeps_both_sides_postgres() {
 /// The guide's "GROUP BY an expression".
 mod group_by_expression {
     use super::*;
+    use diesel::sql_types::Text;
+    use quarry::dsl::group_key;
 
-    quarry::cte_tables! { use crate::schema; bucketed (bucket: Text); }
+    /// The guide's CASE bucket: articles under 100 views are "low".
+    macro_rules! bucket {
+        () => {
+            group_key(
+                "bucket",
+                diesel::dsl::case_when(articles::views.lt(100), "low".into_sql::<Text>())
+                    .otherwise("high".into_sql::<Text>()),
+            )
+        };
+    }
 
     common::backend_tests! {
-        // The guide's GROUP BY an expression: a CASE bucket computed in a CTE
-        // and grouped by its column.
-        fn group_by_an_expression_through_a_cte(conn) {
-            use diesel::sql_types::Text;
-            use quarry::dsl::{cte, with};
+        // The key alone: views 420, 1950 and 1936 are high; 95 and 12 low.
+        fn group_by_a_selected_case_bucket(conn) {
             seed!(conn);
-            let bucket = diesel::dsl::case_when(articles::views.lt(100), "low".into_sql::<Text>()).otherwise("high".into_sql::<Text>());
-            let mut rows: Vec<(String, i64)> = with(
-                cte(bucketed::table, articles::table.select(bucket)),
-                bucketed::table.group_by(bucketed::bucket).select((bucketed::bucket, count_star())),
-            )
-            .load(conn)
-            .unwrap();
-            rows.sort();
-            assert_eq!(rows, [("high".to_owned(), 3), ("low".to_owned(), 2)]);
+            let bucket = bucket!();
+            let rows: Vec<(String, i64)> = articles::table
+                .group_by(bucket.name())
+                .select((bucket, count_star()))
+                .order(bucket.name().desc())
+                .load(conn)
+                .unwrap();
+            assert_eq!(rows, [("low".to_owned(), 2), ("high".to_owned(), 3)]);
+            // A WHERE narrows the rows before they are bucketed.
+            let rows: Vec<(String, i64)> = articles::table
+                .filter(articles::author_id.eq(1))
+                .group_by(bucket.name())
+                .select((bucket, count_star()))
+                .order(bucket.name())
+                .load(conn)
+                .unwrap();
+            assert_eq!(rows, [("high".to_owned(), 1), ("low".to_owned(), 2)]);
+        }
+
+        // The key beside a column of a join, both grouped: Ada has one
+        // high article and two low ones, Alan two high ones.
+        fn group_by_a_bucket_and_a_column(conn) {
+            seed!(conn);
+            let bucket = bucket!();
+            let rows: Vec<(String, String, i64, Option<i64>)> = authors::table
+                .inner_join(articles::table)
+                .group_by((authors::id, bucket.name()))
+                .select((authors::name, bucket, count_star(), sum(articles::views)))
+                .order((authors::name, bucket.name()))
+                .load(conn)
+                .unwrap();
+            let expected = [("Ada", "high", 1, 420), ("Ada", "low", 2, 107), ("Alan", "high", 2, 3886)];
+            let expected: Vec<_> =
+                expected.iter().map(|(a, b, n, v)| (a.to_string(), b.to_string(), *n, Some(*v as i64))).collect();
+            assert_eq!(rows, expected);
         }
     }
 }
