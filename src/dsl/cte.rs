@@ -447,9 +447,9 @@ macro_rules! cte_tables {
         $(
             diesel::table! { $name ($first) { $first -> $first_type, $($column -> $type,)* } }
             // Selectable from the table joined as a lateral subquery.
-            impl<Q> diesel::SelectableExpression<$crate::dsl::Lateral<$name::table, Q>> for $name::$first {}
-            $(impl<Q> diesel::SelectableExpression<$crate::dsl::Lateral<$name::table, Q>> for $name::$column {})*
-            impl<Q> diesel::query_source::AppearsInFromClause<$name::table> for $crate::dsl::Lateral<$name::table, Q> {
+            impl<Q, K> diesel::SelectableExpression<$crate::dsl::Derived<$name::table, Q, K>> for $name::$first {}
+            $(impl<Q, K> diesel::SelectableExpression<$crate::dsl::Derived<$name::table, Q, K>> for $name::$column {})*
+            impl<Q, K> diesel::query_source::AppearsInFromClause<$name::table> for $crate::dsl::Derived<$name::table, Q, K> {
                 type Count = diesel::query_source::Once;
             }
         )+
@@ -475,7 +475,7 @@ macro_rules! __cte_ready {
         $(
             impl __QuarryTable for $table::table {}
             impl<C: __QuarryCte> diesel::query_source::TableNotEqual<C> for $table::table {}
-            impl<C: __QuarryCte, Q> diesel::query_source::AppearsInFromClause<$table::table> for $crate::dsl::Lateral<C, Q> {
+            impl<C: __QuarryCte, Q, K> diesel::query_source::AppearsInFromClause<$table::table> for $crate::dsl::Derived<C, Q, K> {
                 type Count = diesel::query_source::Never;
             }
         )*

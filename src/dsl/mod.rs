@@ -10,15 +10,16 @@
 //!
 //! and [`escape_like`], which makes user input safe inside a `LIKE` pattern;
 //! [`cast`] and [`modulo`]; [`output`] keys to order a `UNION` by;
-//! [`group_key`] to group by a selected expression; and typed common
-//! table expressions: [`with`] and [`cte`].
+//! [`group_key`] to group by a selected expression; subqueries in `FROM`:
+//! [`derived`] and [`lateral`]; and typed common table expressions:
+//! [`with`] and [`cte`].
 
 mod cast;
 mod combined;
 mod cte;
+mod derived;
 mod full_join;
 mod group_key;
-mod lateral;
 mod rollup;
 mod subquery;
 mod tuple_in;
@@ -32,9 +33,9 @@ pub use cte::{
     cte, modifying_cte, recursive_cte, recursive_cte_distinct, with, Cte, CteHint, CteList, Materialized, Modifying,
     NotMaterialized, Planned, RecursiveUnion, SameRow, With,
 };
+pub use derived::{derived, lateral, AllColumns, Derived, IsLateral, Lateral, LateralRow, Plain};
 pub use full_join::{full_join, outer, FullJoin, Outer};
 pub use group_key::{group_key, GroupKey, GroupedByKey, KeyName};
-pub use lateral::{lateral, AllColumns, Lateral, LateralRow};
 pub use rollup::{
     cube, grouping, grouping_sets, rolled, rollup, Cube, Grouping, GroupingSets, Rolled, Rollup, SetList,
 };

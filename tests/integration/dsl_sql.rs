@@ -12,6 +12,20 @@ macro_rules! sql {
     };
 }
 
+quarry::cte_tables! { use crate::schema; busy (author_id: Integer, written: BigInt); }
+
+/// Each author's article count as a derived table, joined to the authors.
+macro_rules! joined_derived {
+    () => {{
+        use schema::authors;
+        let per_author =
+            articles::table.group_by(articles::author_id).select((articles::author_id, diesel::dsl::count_star()));
+        authors::table
+            .inner_join(quarry::dsl::derived(busy::table, per_author).on(busy::author_id.eq(authors::id)))
+            .select((authors::name, busy::written))
+    }};
+}
+
 /// A CASE bucket grouped by its name, ordered by it descending.
 macro_rules! bucketed {
     () => {{
@@ -19,16 +33,14 @@ macro_rules! bucketed {
         let case = diesel::dsl::case_when(articles::views.lt(100), "low".into_sql::<Text>())
             .otherwise("high".into_sql::<Text>());
         let bucket = quarry::dsl::group_key("bucket", case);
-        articles::table
-            .group_by(bucket.name())
-            .select((bucket, diesel::dsl::count_star()))
-            .order(bucket.name().desc())
+        articles::table.group_by(bucket.name()).select((bucket, diesel::dsl::count_star())).order(bucket.name().desc())
     }};
 }
 
 #[cfg(feature = "sqlite")]
 #[test]
 fn sqlite() {
+    insta::assert_snapshot!(sql!(diesel::sqlite::Sqlite, joined_derived!()), @"SELECT `authors`.`name`, `busy`.`written` FROM (`authors` INNER JOIN (WITH `busy` (`author_id`, `written`) AS (SELECT `articles`.`author_id`, COUNT(*) FROM `articles` GROUP BY `articles`.`author_id`) SELECT * FROM `busy`) AS `busy` ON (`busy`.`author_id` = `authors`.`id`)) -- binds: []");
     insta::assert_snapshot!(sql!(diesel::sqlite::Sqlite, bucketed!()), @r#"SELECT CASE WHEN ((`articles`.`views` < ?)) THEN (?) ELSE (?) END AS `bucket`, COUNT(*) FROM `articles` GROUP BY `bucket` ORDER BY `bucket` DESC -- binds: [100, "low", "high"]"#);
     {
         use quarry::dsl::{full_join, outer};
@@ -75,6 +87,7 @@ fn sqlite() {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres() {
+    insta::assert_snapshot!(sql!(diesel::pg::Pg, joined_derived!()), @r#"SELECT "authors"."name", "busy"."written" FROM ("authors" INNER JOIN (SELECT "articles"."author_id", COUNT(*) FROM "articles" GROUP BY "articles"."author_id") AS "busy" ("author_id", "written") ON ("busy"."author_id" = "authors"."id")) -- binds: []"#);
     insta::assert_snapshot!(sql!(diesel::pg::Pg, bucketed!()), @r#"SELECT CASE WHEN (("articles"."views" < $1)) THEN ($2) ELSE ($3) END AS "bucket", COUNT(*) FROM "articles" GROUP BY "bucket" ORDER BY "bucket" DESC -- binds: [100, "low", "high"]"#);
     {
         use quarry::dsl::{full_join, outer};
@@ -136,6 +149,7 @@ fn postgres() {
 #[cfg(feature = "mysql")]
 #[test]
 fn mysql() {
+    insta::assert_snapshot!(sql!(diesel::mysql::Mysql, joined_derived!()), @"SELECT `authors`.`name`, `busy`.`written` FROM (`authors` INNER JOIN (WITH `busy` (`author_id`, `written`) AS (SELECT `articles`.`author_id`, COUNT(*) FROM `articles` GROUP BY `articles`.`author_id`) SELECT * FROM `busy`) AS `busy` ON (`busy`.`author_id` = `authors`.`id`)) -- binds: []");
     insta::assert_snapshot!(sql!(diesel::mysql::Mysql, bucketed!()), @r#"SELECT CASE WHEN ((`articles`.`views` < ?)) THEN (?) ELSE (?) END AS `bucket`, COUNT(*) FROM `articles` GROUP BY `bucket` ORDER BY `bucket` DESC -- binds: [100, "low", "high"]"#);
     {
         use quarry::dsl::{rolled, rollup};

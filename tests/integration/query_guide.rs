@@ -806,6 +806,50 @@ mod group_by_expression {
     }
 }
 
+/// A subquery in FROM, named by a one-line `cte_tables!` declaration: read,
+/// joined and left-joined, on every backend.
+mod derived_table {
+    use super::*;
+    use quarry::dsl::derived;
+
+    quarry::cte_tables! { use crate::schema; busy (author_id: Integer, written: BigInt); }
+
+    macro_rules! per_author {
+        () => {
+            articles::table.group_by(articles::author_id).select((articles::author_id, count_star()))
+        };
+    }
+
+    common::backend_tests! {
+        fn a_derived_table_is_read_and_joined(conn) {
+            seed!(conn);
+            // Read on its own, filtered on its columns.
+            let prolific: Vec<i32> = derived(busy::table, per_author!())
+                .filter(busy::written.gt(2))
+                .select(busy::author_id)
+                .load(conn)
+                .unwrap();
+            assert_eq!(prolific, [1]);
+            // Joined: Ada wrote three articles, Alan two.
+            let rows: Vec<(String, i64)> = authors::table
+                .inner_join(derived(busy::table, per_author!()).on(busy::author_id.eq(authors::id)))
+                .order(authors::name)
+                .select((authors::name, busy::written))
+                .load(conn)
+                .unwrap();
+            assert_eq!(rows, [("Ada".to_owned(), 3), ("Alan".to_owned(), 2)]);
+            // Left-joined: Grace, with none, stays with a NULL count.
+            let rows: Vec<(String, Option<i64>)> = authors::table
+                .left_join(derived(busy::table, per_author!()).on(busy::author_id.eq(authors::id)))
+                .order(authors::name)
+                .select((authors::name, busy::written.nullable()))
+                .load(conn)
+                .unwrap();
+            assert_eq!(rows, [("Ada".to_owned(), Some(3)), ("Alan".to_owned(), Some(2)), ("Grace".to_owned(), None)]);
+        }
+    }
+}
+
 /// `JOIN LATERAL`, PostgreSQL only: each author's two most-read articles
 /// (Grace, with none, drops out of the inner join); SQLite and MariaDB
 /// have no lateral join (`tests/ui/lateral_on_sqlite.rs`).
@@ -874,11 +918,7 @@ mod lateral_join {
             .order(authors::name)
             .select((authors::name, top::title.nullable(), top::views.nullable()));
         let rows: Vec<(String, Option<String>, Option<i32>)> = query.clone().load(conn).unwrap();
-        let expected = [
-            ("Ada", Some(("Notes", 420))),
-            ("Alan", Some(("Computing Machinery", 1950))),
-            ("Grace", None),
-        ];
+        let expected = [("Ada", Some(("Notes", 420))), ("Alan", Some(("Computing Machinery", 1950))), ("Grace", None)];
         let expected: Vec<_> = expected
             .iter()
             .map(|(a, top)| (a.to_string(), top.map(|(t, _)| t.to_owned()), top.map(|(_, v)| v)))
