@@ -148,6 +148,11 @@ pub enum Error {
     /// An embedded migration has no script for the connected backend.
     #[error("migration {version} has no script for {backend}")]
     MissingScript { version: String, backend: &'static str },
+    /// An async session's call could not run: the runtime is shutting
+    /// down, or an earlier call panicked while it held the session (whose
+    /// open transaction is rolled back when it is dropped).
+    #[error("the async session cannot run this call: {reason}")]
+    SessionUnusable { reason: &'static str },
 }
 
 /// Why a flush could not write its rows.

@@ -47,6 +47,8 @@
 //! | what went wrong | [`error`]: [`Error`] and its kinds |
 
 mod any;
+#[cfg(feature = "async")]
+pub mod asyncio;
 pub mod cascade;
 pub mod ddl;
 mod declare;

@@ -14,7 +14,7 @@ pub trait Model: Sized + 'static {
     type Table: diesel::Table + Copy + Default + 'static;
     /// The primary key's type: the column's type, or a tuple for a
     /// composite key.
-    type Key: Clone + std::fmt::Debug + 'static;
+    type Key: Clone + std::fmt::Debug + Send + 'static;
     /// The insertable for new rows.
     type New: NewRow<Model = Self>;
     /// The model's description in the schema model: its struct and table
@@ -31,7 +31,7 @@ pub trait Model: Sized + 'static {
 }
 
 /// A new row of a table: the generated `New*` type.
-pub trait NewRow: Sized + 'static {
+pub trait NewRow: Sized + Send + 'static {
     type Model: Model<New = Self>;
 
     /// The row's primary key, if it is known before the insert (given by

@@ -26,7 +26,7 @@
 mod backend;
 mod echo;
 mod events;
-mod pool;
+pub(crate) mod pool;
 mod url;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -151,6 +151,13 @@ impl<C: EngineConnection> Engine<C> {
             conn.forget_schema();
         }
         Ok(conn)
+    }
+
+    /// The most connections the pool holds at once, and how long a
+    /// checkout waits for one.
+    #[cfg_attr(not(feature = "async"), allow(dead_code))]
+    pub(crate) fn pool_limits(&self) -> (u32, Duration) {
+        (self.pool.max_size(), self.pool.connection_timeout())
     }
 
     /// The URL this engine connects to.

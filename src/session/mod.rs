@@ -471,7 +471,7 @@ impl<C: EngineConnection> Session<C> {
         &mut self,
         parent: impl Into<RowRef<P>>,
         relation: Relation<P, M, V, N>,
-        child: impl FnOnce(P::Key) -> M::New + 'static,
+        child: impl FnOnce(P::Key) -> M::New + Send + 'static,
     ) -> Result<Pending<M>>
     where
         P: Model,
@@ -709,4 +709,11 @@ impl<T> Page<T> {
     pub fn has_next(&self) -> bool {
         self.page < self.pages()
     }
+}
+
+/// A session moves between threads (an async runtime's blocking pool
+/// runs it), so it must stay `Send`.
+#[allow(dead_code)]
+fn session_is_send<C: EngineConnection + Send>(session: Session<C>) -> impl Send {
+    session
 }

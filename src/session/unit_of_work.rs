@@ -91,7 +91,7 @@ pub(crate) struct Keys {
     places: Vec<Place>,
     /// Whether a slot's row has been written with its key.
     resolved: Vec<bool>,
-    by_bucket: Vec<Option<Box<dyn Any>>>,
+    by_bucket: Vec<Option<Box<dyn Any + Send>>>,
 }
 
 impl Keys {
@@ -129,7 +129,7 @@ impl Keys {
 }
 
 /// Builds a queued row once the keys it needs are known.
-pub(crate) type Build<N> = Box<dyn FnOnce(&Keys) -> Option<N>>;
+pub(crate) type Build<N> = Box<dyn FnOnce(&Keys) -> Option<N> + Send>;
 
 /// A queued row: ready, or built once the keys it needs are known.
 pub(crate) enum Source<N> {
@@ -194,7 +194,7 @@ struct TypedBucket<N> {
     deferred: Vec<Option<Build<N>>>,
     /// Rows waiting for a parent's key, one group per kind of wait (see
     /// [`Waiting`]).
-    groups: Vec<(TypeId, Box<dyn Group<N>>)>,
+    groups: Vec<(TypeId, Box<dyn Group<N> + Send>)>,
     /// Whether any row waits for another row's key.
     has_needs: bool,
     /// Whether any row waits for the key of another row of this bucket.
@@ -286,7 +286,7 @@ where
 
 /// Everything a session has queued and not yet flushed.
 pub(crate) struct Queue<C> {
-    buckets: Vec<Box<dyn Bucket<C>>>,
+    buckets: Vec<Box<dyn Bucket<C> + Send>>,
     /// Each row type's bucket (a few types: a list beats a hash map).
     by_type: Vec<(TypeId, usize)>,
     /// By slot offset: each row's place.
@@ -403,7 +403,7 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
     ) -> Pending<N::Model>
     where
         N: FlushRows<C>,
-        T: 'static,
+        T: Send + 'static,
         P: Model,
     {
         let bucket = self.bucket_index::<N>();

@@ -190,11 +190,18 @@ pub fn postgres_engine(
     test: &str,
     settings: quarry::engine::EngineBuilder<diesel::PgConnection>,
 ) -> Option<quarry::Engine<diesel::PgConnection>> {
+    let url = postgres_test_url(test)?;
+    Some(settings.build(&url).unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is set but cannot be reached: {e}")))
+}
+
+/// A URL whose connections use a fresh schema named after the test, or
+/// `None` when `QUARRY_TEST_POSTGRES_URL` is not set.
+#[cfg(feature = "postgres")]
+pub fn postgres_test_url(test: &str) -> Option<String> {
     let url = url(POSTGRES_URL_VAR)?;
     postgres(test)?;
     let separator = if url.contains('?') { '&' } else { '?' };
-    let url = format!("{url}{separator}options=-c%20search_path%3D{}", namespace(test));
-    Some(settings.build(&url).unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is set but cannot be reached: {e}")))
+    Some(format!("{url}{separator}options=-c%20search_path%3D{}", namespace(test)))
 }
 
 /// An engine on a fresh database named after the test, or `None` when

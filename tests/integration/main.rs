@@ -10,6 +10,8 @@ mod schema {
     quarry::include_schema!();
 }
 
+#[cfg(feature = "async")]
+mod asyncio;
 mod bulk;
 mod cascade;
 mod check;
@@ -43,3 +45,5 @@ mod tree;
 mod unit_of_work;
 mod upsert;
 mod values;
+#[cfg(feature = "axum")]
+mod web;

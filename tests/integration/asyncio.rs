@@ -1,0 +1,283 @@
+//! The async session (`quarry::asyncio`) on each backend: the session
+//! scenarios that matter in services, a thousand concurrent transactions
+//! over a pool of ten, and futures dropped mid-transaction.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use quarry::asyncio::AsyncEngine;
+use quarry::engine::{Event, EventKind};
+use quarry::error::{OperationalKind, Result};
+use quarry::Error;
+
+use crate::common;
+use crate::schema::{self, articles, authors, tags, Author, NewArticle, NewAuthor, NewTag};
+
+/// A runtime like a service's: two workers, a blocking pool.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a tokio runtime")
+}
+
+/// Ticks every millisecond and records the longest gap between ticks: a
+/// call that blocked a worker shows as a long gap.
+struct Watchdog {
+    longest_gap_micros: Arc<AtomicU64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Watchdog {
+    fn start() -> Self {
+        let longest_gap_micros = Arc::new(AtomicU64::new(0));
+        let longest = longest_gap_micros.clone();
+        let task = tokio::spawn(async move {
+            let mut last = Instant::now();
+            loop {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                let gap = last.elapsed().as_micros() as u64;
+                longest.fetch_max(gap, Ordering::Relaxed);
+                last = Instant::now();
+            }
+        });
+        Watchdog { longest_gap_micros, task }
+    }
+
+    fn longest_gap(self) -> Duration {
+        self.task.abort();
+        Duration::from_micros(self.longest_gap_micros.load(Ordering::Relaxed))
+    }
+}
+
+mod scenarios {
+    use super::*;
+
+    common::engine_tests! {
+        fn commit_rollback_savepoint_and_events(engine) {
+            schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+            let commits = Arc::new(AtomicU32::new(0));
+            let seen = commits.clone();
+            engine.listen(EventKind::AfterCommit, move |event| {
+                if matches!(event, Event::AfterCommit) {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            runtime().block_on(async {
+                let engine = AsyncEngine::new(engine);
+                let mut session = engine.session().await.unwrap();
+                session.begin().await.unwrap();
+                session.execute(diesel::insert_into(tags::table).values(NewTag::new("kept"))).await.unwrap();
+                // A savepoint's failure is undone alone.
+                let inner: Result<()> = session
+                    .nested(|s| {
+                        s.execute(diesel::insert_into(tags::table).values(NewTag::new("undone")))?;
+                        Err(Error::NotFound)
+                    })
+                    .await;
+                assert!(matches!(inner, Err(Error::NotFound)));
+                assert!(session.in_transaction().await.unwrap());
+                session.commit().await.unwrap();
+                // An explicit rollback, and a transaction closure that fails.
+                session.begin().await.unwrap();
+                session.execute(diesel::insert_into(tags::table).values(NewTag::new("rolled back"))).await.unwrap();
+                session.rollback().await.unwrap();
+                let failed: Result<()> = engine
+                    .transaction(|s| {
+                        s.execute(diesel::insert_into(tags::table).values(NewTag::new("failed")))?;
+                        Err(Error::NotFound)
+                    })
+                    .await;
+                assert!(failed.is_err());
+                session.close().await;
+                let names: Vec<String> = engine.run(|s| s.all(tags::table.select(tags::name))).await.unwrap();
+                assert_eq!(names, ["kept"]);
+            });
+            assert_eq!(commits.load(Ordering::Relaxed), 1, "one commit reached the database");
+        }
+
+        fn unit_of_work_loading_and_integrity_errors(engine) {
+            schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+            runtime().block_on(async {
+                let engine = AsyncEngine::new(engine);
+                // A nested write: the author, then its articles with its key.
+                engine
+                    .transaction(|s| {
+                        let ada = s.add(NewAuthor::new("Ada"));
+                        for title in ["Notes", "Bernoulli"] {
+                            s.add_child(ada, Author::ARTICLES, move |id| NewArticle::new(title, id))?;
+                        }
+                        Ok::<_, Error>(())
+                    })
+                    .await
+                    .unwrap();
+                let loaded = engine.run(|s| s.load(authors::table, Author::ARTICLES)).await.unwrap();
+                assert_eq!(loaded.len(), 1);
+                let mut titles: Vec<&str> = loaded[0].get(Author::ARTICLES).iter().map(|a| a.title.as_str()).collect();
+                titles.sort();
+                assert_eq!(titles, ["Bernoulli", "Notes"]);
+                // A refused row: classified, named, and nothing of its
+                // transaction written.
+                let refused = engine
+                    .transaction(|s| {
+                        let grace = s.add(NewAuthor::new("Grace"));
+                        s.add_child(grace, Author::ARTICLES, |id| NewArticle::new("", id))?;
+                        s.flush()?;
+                        Ok::<_, Error>(())
+                    })
+                    .await
+                    .unwrap_err();
+                let integrity = refused.integrity().unwrap_or_else(|| panic!("an integrity error, got {refused:?}"));
+                assert_eq!(integrity.constraint.as_deref(), Some("ck_articles_title"));
+                let names: Vec<String> = engine.run(|s| s.all(authors::table.select(authors::name))).await.unwrap();
+                assert_eq!(names, ["Ada"]);
+                // Batches through a channel, in order.
+                let mut session = engine.session().await.unwrap();
+                session.run(|s| s.insert_all(tags::table, &["a", "b", "c", "d", "e"].map(NewTag::new))).await.unwrap();
+                let mut batches = session.batches::<_, String>(tags::table.select(tags::name).order(tags::name), 2);
+                let mut sizes = Vec::new();
+                while let Some(batch) = batches.recv().await {
+                    sizes.push(batch.unwrap().len());
+                }
+                assert_eq!(sizes, [2, 2, 1]);
+                // The session is free again once the reading stopped.
+                let count: i64 = session.one(tags::table.count()).await.unwrap();
+                assert_eq!(count, 5);
+            });
+        }
+    }
+}
+
+mod pool_timeout {
+    use super::*;
+
+    common::engine_tests! {
+        @settings |b| b.pool_size(1).max_overflow(0).pool_timeout(Duration::from_millis(300));
+        fn a_checkout_waits_without_blocking_then_times_out(engine) {
+            runtime().block_on(async {
+                let engine = AsyncEngine::new(engine);
+                let held = engine.session().await.unwrap();
+                let watchdog = Watchdog::start();
+                let started = Instant::now();
+                let error = engine.session().await.unwrap_err();
+                let waited = started.elapsed();
+                assert_eq!(error.operational_kind(), Some(OperationalKind::PoolTimeout), "{error}");
+                assert!(waited >= Duration::from_millis(250), "waited {waited:?}");
+                let gap = watchdog.longest_gap();
+                assert!(gap < Duration::from_millis(100), "the runtime stalled for {gap:?}");
+                // Once the connection is back, the next checkout succeeds.
+                held.close().await;
+                engine.session().await.unwrap().close().await;
+            });
+        }
+    }
+}
+
+mod concurrency {
+    use super::*;
+
+    common::engine_tests! {
+        @settings |b| b.pool_size(10).max_overflow(0).pool_timeout(Duration::from_secs(60));
+        fn a_thousand_transactions_over_a_pool_of_ten(engine) {
+            schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+            runtime().block_on(async {
+                let engine = AsyncEngine::new(engine);
+                let watchdog = Watchdog::start();
+                let most_connections = Arc::new(AtomicU32::new(0));
+                let tasks: Vec<_> = (0..1000)
+                    .map(|i| {
+                        let engine = engine.clone();
+                        let most = most_connections.clone();
+                        tokio::spawn(async move {
+                            engine
+                                .transaction(move |s| {
+                                    s.execute(diesel::insert_into(tags::table).values(NewTag::new(format!("tag {i}"))))?;
+                                    Ok::<_, Error>(())
+                                })
+                                .await?;
+                            most.fetch_max(engine.sync_engine().pool_state().0, Ordering::Relaxed);
+                            Ok::<_, Error>(())
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.expect("the task ran").expect("the transaction committed");
+                }
+                let gap = watchdog.longest_gap();
+                assert!(gap < Duration::from_millis(250), "the runtime stalled for {gap:?}");
+                assert!(most_connections.load(Ordering::Relaxed) <= 10, "the pool grew past 10");
+                let count: i64 = engine.run(|s| s.one(tags::table.count())).await.unwrap();
+                assert_eq!(count, 1000);
+            });
+        }
+    }
+}
+
+mod cancellation {
+    use super::*;
+
+    common::engine_tests! {
+        @settings |b| b.pool_size(3).max_overflow(0).pool_timeout(Duration::from_secs(30));
+        fn futures_dropped_mid_transaction_leave_nothing_open_or_partial(engine) {
+            schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+            runtime().block_on(async {
+                let engine = AsyncEngine::new(engine);
+                let (mut finished, mut dropped) = (0, 0);
+                for i in 0..240u64 {
+                    // Deadlines from 0 to 3 ms: some calls finish, others
+                    // are dropped at every await along the way.
+                    let deadline = Duration::from_micros((i * 37) % 3000);
+                    let work = async {
+                        if i % 2 == 0 {
+                            // Explicit begin and commit across awaits.
+                            let mut s = engine.session().await?;
+                            s.begin().await?;
+                            let id = s
+                                .run(move |s| {
+                                    let author = s.add(NewAuthor::new(format!("author {i}")));
+                                    let flushed = s.flush()?;
+                                    Ok(*flushed.key(author).expect("the flush learned the key"))
+                                })
+                                .await?;
+                            s.execute(diesel::insert_into(articles::table).values(NewArticle::new("paired", id))).await?;
+                            s.commit().await
+                        } else {
+                            // A unit of work in one transaction call.
+                            engine
+                                .transaction(move |s| {
+                                    let author = s.add(NewAuthor::new(format!("author {i}")));
+                                    s.add_child(author, Author::ARTICLES, |id| NewArticle::new("paired", id))?;
+                                    Ok::<_, Error>(())
+                                })
+                                .await
+                        }
+                    };
+                    match tokio::time::timeout(deadline, work).await {
+                        Ok(result) => {
+                            result.unwrap();
+                            finished += 1;
+                        }
+                        Err(_) => dropped += 1,
+                    }
+                }
+                assert!(finished > 0 && dropped > 0, "finished {finished}, dropped {dropped}: widen the deadlines");
+                // Every connection back in the pool and none in a
+                // transaction: hold all three at once and ask each.
+                let mut sessions = Vec::new();
+                for _ in 0..3 {
+                    sessions.push(engine.session().await.unwrap());
+                }
+                for session in &mut sessions {
+                    assert!(!session.in_transaction().await.unwrap(), "a connection came back in a transaction");
+                }
+                drop(sessions);
+                // No partial data: every author committed has its article.
+                let (authors, articles): (i64, i64) = engine
+                    .run(|s| Ok((s.one(authors::table.count())?, s.one(articles::table.count())?)))
+                    .await
+                    .unwrap();
+                assert_eq!(authors, articles, "{authors} authors but {articles} articles");
+                assert!(authors >= finished, "{authors} authors for {finished} finished calls");
+            });
+        }
+    }
+}
