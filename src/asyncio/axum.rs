@@ -2,7 +2,11 @@
 //! dependency), behind the `axum` feature.
 //!
 //! [`session_layer`] gives each request a scope; the [`Db`] extractor
-//! opens the request's session on first use, in a transaction. When the
+//! opens the request's session on first use, in a transaction: read-only
+//! for HTTP's safe methods (`GET`, `HEAD`, `OPTIONS`, `TRACE`), so that a
+//! read never takes SQLite's write lock and a write there fails with
+//! [`OperationalKind::ReadOnly`](crate::error::OperationalKind::ReadOnly)
+//! rather than slipping into a `GET`. When the
 //! handler has answered, the layer commits if the response is a success
 //! (2xx or 3xx) and rolls back otherwise; a request whose client hung up
 //! rolls back too. A request that never asks for a `Db` never checks out a
@@ -44,7 +48,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::{AsyncEngine, AsyncSession};
-use crate::engine::EngineConnection;
+use crate::engine::{EngineConnection, TransactionOptions};
 
 /// The request's session slot, which the layer puts in its extensions.
 struct Scope<C: EngineConnection> {
@@ -147,7 +151,14 @@ where
                 message: format!("no database session: {error}"),
             };
             let mut session = scope.engine.session().await.map_err(unavailable)?;
-            session.begin().await.map_err(unavailable)?;
+            let read_only = parts.method.is_safe();
+            session
+                .run(move |s| {
+                    s.set_transaction_options(TransactionOptions { read_only, ..TransactionOptions::default() });
+                    s.begin()
+                })
+                .await
+                .map_err(unavailable)?;
             *slot = Some(session);
         }
         Ok(Db(slot))

@@ -105,13 +105,34 @@ impl<C: EngineConnection + Send + 'static> AsyncEngine<C> {
     /// free connection, up to the pool timeout, then fails as
     /// [`Engine::connection`] does.
     pub async fn session(&self) -> Result<AsyncSession<C>> {
-        let permit = match tokio::time::timeout(self.timeout, self.checkouts.clone().acquire_owned()).await {
-            Ok(Ok(permit)) => permit,
-            _ => return Err(crate::engine::pool::checkout_failure(self.engine.shared(), self.timeout)),
-        };
+        let permit = self.checkout_permit().await?;
         let engine = self.engine.clone();
         let session = blocking(move || engine.session()).await??;
         Ok(AsyncSession { held: Some(Arc::new(Mutex::new(Held { session, _permit: permit }))) })
+    }
+
+    /// A turn at the pool: waits without blocking, up to the pool timeout.
+    async fn checkout_permit(&self) -> Result<OwnedSemaphorePermit> {
+        match tokio::time::timeout(self.timeout, self.checkouts.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(crate::engine::pool::checkout_failure(self.engine.shared(), self.timeout)),
+        }
+    }
+
+    /// Checks out a session, runs `work` and returns the connection, in
+    /// one trip to the blocking pool.
+    async fn in_one_trip<T, F>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(&mut Session<C>) -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = self.checkout_permit().await?;
+        let engine = self.engine.clone();
+        blocking(move || {
+            let mut held = Held { session: engine.session()?, _permit: permit };
+            Ok(work(&mut held.session))
+        })
+        .await?
     }
 
     /// Runs `work` on a session of its own, closed after it.
@@ -120,7 +141,7 @@ impl<C: EngineConnection + Send + 'static> AsyncEngine<C> {
         F: FnOnce(&mut Session<C>) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.session().await?.run(work).await
+        self.in_one_trip(work).await?
     }
 
     /// Runs `work` in a transaction on a session of its own: commits when
@@ -131,7 +152,7 @@ impl<C: EngineConnection + Send + 'static> AsyncEngine<C> {
         T: Send + 'static,
         E: From<Error> + Send + 'static,
     {
-        self.session().await?.transaction(work).await
+        self.in_one_trip(move |session| session.transaction(work)).await?
     }
 
     /// Applies the pending embedded migrations under the database's
