@@ -6,11 +6,11 @@
 //! for HTTP's safe methods (`GET`, `HEAD`, `OPTIONS`, `TRACE`), so that a
 //! read never takes SQLite's write lock and a write there fails with
 //! [`OperationalKind::ReadOnly`](crate::error::OperationalKind::ReadOnly)
-//! rather than slipping into a `GET`. When the
-//! handler has answered, the layer commits if the response is a success
-//! (2xx or 3xx) and rolls back otherwise; a request whose client hung up
-//! rolls back too. A request that never asks for a `Db` never checks out a
-//! connection.
+//! rather than slipping into a `GET`. When the handler has answered, the
+//! layer commits if the response is a success (2xx or 3xx) and rolls back
+//! otherwise; a request whose future is dropped (a timeout, a client that
+//! hung up) rolls back too. A request that never asks for a `Db` never
+//! checks out a connection.
 //!
 //! ```no_run
 //! use axum::{routing::get, Router};

@@ -281,3 +281,127 @@ mod cancellation {
         }
     }
 }
+
+/// The axum layer's promise: commit on success, roll back otherwise, and
+/// a read-only transaction for safe methods.
+#[cfg(feature = "axum")]
+mod axum_scope {
+    use super::*;
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use axum::routing::{get, post};
+    use axum::Router;
+    use quarry::asyncio::axum::{session_layer, Db};
+    use quarry::engine::EngineConnection;
+
+    /// Serves `router` on a free loopback port; returns its address.
+    async fn serve(router: Router) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        address
+    }
+
+    /// The two statements the routes run, per backend (handlers generic
+    /// over the connection would repeat diesel's bounds).
+    trait TagStatements: EngineConnection + Send + 'static {
+        fn insert(session: &mut quarry::Session<Self>, name: String) -> Result<usize>;
+        fn count(session: &mut quarry::Session<Self>) -> Result<i64>;
+    }
+
+    macro_rules! tag_statements {
+        ($($feature:literal $conn:ty),*) => {$(
+            #[cfg(feature = $feature)]
+            impl TagStatements for $conn {
+                fn insert(session: &mut quarry::Session<Self>, name: String) -> Result<usize> {
+                    session.execute(diesel::insert_into(tags::table).values(NewTag::new(name)))
+                }
+                fn count(session: &mut quarry::Session<Self>) -> Result<i64> {
+                    session.one(tags::table.count())
+                }
+            }
+        )*};
+    }
+    tag_statements!("sqlite" diesel::SqliteConnection, "postgres" diesel::PgConnection, "mysql" diesel::MysqlConnection);
+
+    /// Inserts the tag, then answers `status`; 403 when the transaction
+    /// is read-only.
+    async fn write<C: TagStatements>(mut db: Db<C>, name: String, status: u16) -> StatusCode {
+        match db.run(move |s| C::insert(s, name)).await {
+            Ok(_) => StatusCode::from_u16(status).unwrap(),
+            Err(error) if error.operational_kind() == Some(OperationalKind::ReadOnly) => StatusCode::FORBIDDEN,
+            Err(error) => panic!("unexpected: {error}"),
+        }
+    }
+
+    /// `POST /tags/{name}/{status}` inserts the tag, then answers `status`;
+    /// `GET /tags/{name}` inserts it too, which its read-only transaction
+    /// refuses; `GET /count` counts the tags.
+    fn router<C: TagStatements>(engine: AsyncEngine<C>) -> Router {
+        Router::new()
+            .route(
+                "/tags/{name}/{status}",
+                post(|db: Db<C>, Path((name, status)): Path<(String, u16)>| write(db, name, status)),
+            )
+            .route("/tags/{name}", get(|db: Db<C>, Path(name): Path<String>| write(db, name, 200)))
+            .route("/count", get(|mut db: Db<C>| async move { db.run(C::count).await.unwrap().to_string() }))
+            .route(
+                "/slow/{name}",
+                post(|db: Db<C>, Path(name): Path<String>| async move {
+                    let status = write(db, name, 201).await;
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                    status
+                }),
+            )
+            .layer(session_layer(engine))
+            // Outside the session's layer, as a timeout layer would be: a
+            // request that takes too long has its future dropped.
+            .layer(axum::middleware::from_fn(
+                |request: axum::extract::Request, next: axum::middleware::Next| async move {
+                    match tokio::time::timeout(Duration::from_millis(300), next.run(request)).await {
+                        Ok(response) => response,
+                        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+                    }
+                },
+            ))
+    }
+
+    common::engine_tests! {
+        fn commits_on_success_and_rolls_back_otherwise(engine) {
+            schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+            runtime().block_on(async {
+                let base = serve(router(AsyncEngine::new(engine))).await;
+                let agent: ureq::Agent =
+                    ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+                let call = |method: &'static str, path: String| {
+                    let agent = agent.clone();
+                    let url = format!("{base}{path}");
+                    tokio::task::spawn_blocking(move || {
+                        let mut response = match method {
+                            "POST" => agent.post(&url).send_empty(),
+                            _ => agent.get(&url).call(),
+                        }
+                        .unwrap();
+                        (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+                    })
+                };
+                assert_eq!(call("POST", "/tags/kept/201".into()).await.unwrap().0, 201);
+                assert_eq!(call("POST", "/tags/redirected/303".into()).await.unwrap().0, 303);
+                // Written, then answered with an error: rolled back.
+                assert_eq!(call("POST", "/tags/refused/422".into()).await.unwrap().0, 422);
+                assert_eq!(call("POST", "/tags/failed/500".into()).await.unwrap().0, 500);
+                // A GET's transaction is read-only: the write is refused.
+                assert_eq!(call("GET", "/tags/sneaky".into()).await.unwrap().0, 403);
+                // Written, then dropped by the timeout: rolled back.
+                assert_eq!(call("POST", "/slow/late".into()).await.unwrap().0, 408);
+                assert_eq!(call("GET", "/count".into()).await.unwrap(), (200, "2".to_owned()));
+                // ... and its connection is back, its locks released: the
+                // next write goes through and the count stays exact.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                assert_eq!(call("POST", "/tags/after/201".into()).await.unwrap().0, 201);
+                assert_eq!(call("GET", "/count".into()).await.unwrap(), (200, "3".to_owned()));
+            });
+        }
+    }
+}
