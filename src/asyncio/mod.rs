@@ -90,7 +90,11 @@ impl<C: EngineConnection + Send + 'static> AsyncEngine<C> {
         Ok(Self::new(blocking(move || builder.build(&url)).await??))
     }
 
-    /// Wraps a sync engine; both share its pool.
+    /// Wraps a sync engine; both share its pool. Async checkouts wait
+    /// their turn on the runtime; connections the sync engine hands out
+    /// meanwhile are not counted there, so an async checkout may then wait
+    /// for one on a blocking thread (still no longer than the pool
+    /// timeout).
     pub fn new(engine: Engine<C>) -> Self {
         let (size, timeout) = engine.pool_limits();
         AsyncEngine { engine, checkouts: Arc::new(Semaphore::new(size as usize)), timeout }

@@ -549,6 +549,7 @@ mod pages {
 
 /// `INTERSECT ALL` and `EXCEPT ALL` keep duplicates; SQLite has neither
 /// (`tests/ui/intersect_all_on_sqlite.rs`).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 macro_rules! intersect_all_except_all {
     ($conn:expr) => {{
         use quarry::dsl::{except_all, intersect_all};
@@ -583,6 +584,7 @@ fn intersect_all_and_except_all_mysql() {
 /// Subtotals by `ROLLUP` (PostgreSQL, MySQL/MariaDB) and `CUBE`
 /// (PostgreSQL): articles and views per author and status, per author, and
 /// in all; SQLite has neither (`tests/ui/rollup_on_sqlite.rs`).
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 macro_rules! rollup_subtotals {
     ($conn:expr) => {{
         use quarry::dsl::{rolled, rollup};
