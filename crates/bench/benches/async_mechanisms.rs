@@ -43,6 +43,38 @@ fn postgres_url() -> Option<String> {
     Some(url)
 }
 
+/// Times `$read` awaited `iters` times in a row on `$rt`.
+macro_rules! awaited {
+    ($b:expr, $rt:expr, $read:expr) => {
+        $b.iter_custom(|iters| {
+            $rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    $read;
+                }
+                start.elapsed()
+            })
+        })
+    };
+}
+
+/// quarry's two contenders on one backend: the sync session, then the
+/// async session on the same engine.
+macro_rules! quarry_reads {
+    ($group:expr, $rt:expr, $backend:literal, $conn:ty, $url:expr) => {{
+        let engine = quarry::Engine::<$conn>::connect($url).unwrap();
+        let mut session = engine.session().unwrap();
+        $group.bench_function(BenchmarkId::new($backend, "quarry_sync"), |b| {
+            b.iter(|| session.first::<_, User>(users::table.find(1)).unwrap().unwrap())
+        });
+        drop(session);
+        let mut session = $rt.block_on(AsyncEngine::new(engine).session()).unwrap();
+        $group.bench_function(BenchmarkId::new($backend, "quarry_async_blocking_pool"), |b| {
+            awaited!(b, $rt, session.first::<_, User>(users::table.find(1)).await.unwrap().unwrap())
+        });
+    }};
+}
+
 fn per_call(c: &mut Criterion) {
     let rt = runtime();
     let mut group = c.benchmark_group("per_call");
@@ -50,79 +82,25 @@ fn per_call(c: &mut Criterion) {
 
     let path = std::env::temp_dir().join("quarry_bench_async.db");
     let _ = std::fs::remove_file(&path);
-    let sqlite_url = format!("sqlite:///{}", path.display());
-    let engine = quarry::Engine::<SqliteConnection>::connect(&sqlite_url).unwrap();
-    let mut session = engine.session().unwrap();
-    quarry::ddl::create_all(session.connection(), &schema::METADATA).unwrap();
-    session.execute(diesel::insert_into(users::table).values(NewUser::new("ada"))).unwrap();
-    group.bench_function(BenchmarkId::new("sqlite", "quarry_sync"), |b| {
-        b.iter(|| session.first::<_, User>(users::table.find(1)).unwrap().unwrap())
-    });
-    drop(session);
-    let async_engine = AsyncEngine::new(engine);
-    let mut async_session = rt.block_on(async_engine.session()).unwrap();
-    group.bench_function(BenchmarkId::new("sqlite", "quarry_async_blocking_pool"), |b| {
-        b.iter_custom(|iters| {
-            rt.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    async_session.first::<_, User>(users::table.find(1)).await.unwrap().unwrap();
-                }
-                start.elapsed()
-            })
-        })
-    });
-    drop(async_session);
+    let mut setup = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    quarry::ddl::create_all(&mut setup, &schema::METADATA).unwrap();
+    diesel::insert_into(users::table).values(NewUser::new("ada")).execute(&mut setup).unwrap();
+    quarry_reads!(group, rt, "sqlite", SqliteConnection, &format!("sqlite:///{}", path.display()));
     let mut wrapped = rt
         .block_on(diesel_async::sync_connection_wrapper::SyncConnectionWrapper::<SqliteConnection>::establish(
             path.to_str().unwrap(),
         ))
         .unwrap();
     group.bench_function(BenchmarkId::new("sqlite", "diesel_async_sync_wrapper"), |b| {
-        b.iter_custom(|iters| {
-            rt.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    native::read_sqlite(&mut wrapped).await;
-                }
-                start.elapsed()
-            })
-        })
+        awaited!(b, rt, native::read_sqlite(&mut wrapped).await)
     });
     drop(wrapped);
 
     if let Some(url) = postgres_url() {
-        let engine = quarry::Engine::<PgConnection>::connect(&url).unwrap();
-        let mut session = engine.session().unwrap();
-        group.bench_function(BenchmarkId::new("postgres", "quarry_sync"), |b| {
-            b.iter(|| session.first::<_, User>(users::table.find(1)).unwrap().unwrap())
-        });
-        drop(session);
-        let async_engine = AsyncEngine::new(engine);
-        let mut async_session = rt.block_on(async_engine.session()).unwrap();
-        group.bench_function(BenchmarkId::new("postgres", "quarry_async_blocking_pool"), |b| {
-            b.iter_custom(|iters| {
-                rt.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        async_session.first::<_, User>(users::table.find(1)).await.unwrap().unwrap();
-                    }
-                    start.elapsed()
-                })
-            })
-        });
-        drop(async_session);
+        quarry_reads!(group, rt, "postgres", PgConnection, &url);
         let mut native = rt.block_on(diesel_async::AsyncPgConnection::establish(&url)).unwrap();
         group.bench_function(BenchmarkId::new("postgres", "diesel_async_native"), |b| {
-            b.iter_custom(|iters| {
-                rt.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        native::read_pg(&mut native).await;
-                    }
-                    start.elapsed()
-                })
-            })
+            awaited!(b, rt, native::read_pg(&mut native).await)
         });
     }
     group.finish();
