@@ -99,7 +99,8 @@ where
 }
 
 /// The request's session, opened on first use in a transaction that the
-/// [`session_layer`] ends. Derefs to [`AsyncSession`].
+/// [`session_layer`] ends. Derefs to [`AsyncSession`]. Take one per
+/// handler: a second `Db` in the same handler waits for the first.
 pub struct Db<C: EngineConnection>(OwnedMutexGuard<Option<AsyncSession<C>>>);
 
 impl<C: EngineConnection> Deref for Db<C> {

@@ -172,6 +172,35 @@ mod pool_timeout {
     }
 }
 
+mod panics {
+    use super::*;
+
+    common::engine_tests! {
+        @settings |b| b.pool_size(1).max_overflow(0).pool_timeout(Duration::from_secs(5));
+        fn a_call_that_panics_poisons_the_session_and_its_transaction_rolls_back(engine) {
+            schema::create_all(&mut *engine.connection().unwrap()).unwrap();
+            let rt = runtime();
+            let engine = AsyncEngine::new(engine);
+            let mut session = rt.block_on(engine.session()).unwrap();
+            rt.block_on(session.begin()).unwrap();
+            rt.block_on(session.execute(diesel::insert_into(tags::table).values(NewTag::new("lost")))).unwrap();
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rt.block_on(session.run(|_| -> Result<()> { panic!("a bug in the closure") }))
+            }));
+            assert!(panicked.is_err(), "the panic resumes in the caller");
+            let later = rt.block_on(session.run(|s| Ok(s.in_transaction())));
+            assert!(matches!(later, Err(Error::SessionUnusable { .. })), "{later:?}");
+            rt.block_on(session.close());
+            // The one pooled connection is back, out of any transaction,
+            // and the row its transaction wrote is gone.
+            let (open, count) = rt
+                .block_on(engine.run(|s| Ok((s.in_transaction(), s.one::<_, i64>(tags::table.count())?))))
+                .unwrap();
+            assert_eq!((open, count), (false, 0));
+        }
+    }
+}
+
 mod concurrency {
     use super::*;
 
