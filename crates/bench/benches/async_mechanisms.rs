@@ -106,6 +106,19 @@ fn per_call(c: &mut Criterion) {
     group.finish();
 }
 
+/// Spawns `task(i)` for i in 0..1,000, all at once, and waits for every
+/// one.
+async fn thousand<F, T>(task: F)
+where
+    F: Fn(usize) -> T,
+    T: std::future::Future<Output = ()> + Send + 'static,
+{
+    let tasks: Vec<_> = (0..1000).map(|i| tokio::spawn(task(i))).collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
 fn thousand_tasks(c: &mut Criterion) {
     let Some(url) = postgres_url() else { return };
     let rt = runtime();
@@ -118,24 +131,17 @@ fn thousand_tasks(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("postgres", "quarry_async_blocking_pool"), |b| {
         b.to_async(&rt).iter(|| {
             let engine = engine.clone();
-            async move {
-                let tasks: Vec<_> = (0..1000)
-                    .map(|i| {
-                        let engine = engine.clone();
-                        tokio::spawn(async move {
-                            engine
-                                .transaction(move |s| {
-                                    s.execute(diesel::insert_into(users::table).values(NewUser::new(format!("u{i}"))))
-                                })
-                                .await
-                                .unwrap()
+            thousand(move |i| {
+                let engine = engine.clone();
+                async move {
+                    engine
+                        .transaction(move |s| {
+                            s.execute(diesel::insert_into(users::table).values(NewUser::new(format!("u{i}"))))
                         })
-                    })
-                    .collect();
-                for task in tasks {
-                    task.await.unwrap();
+                        .await
+                        .unwrap();
                 }
-            }
+            })
         })
     });
 
@@ -146,20 +152,13 @@ fn thousand_tasks(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("postgres", "diesel_async_native_deadpool"), |b| {
         b.to_async(&rt).iter(|| {
             let pool = pool.clone();
-            async move {
-                let tasks: Vec<_> = (0..1000)
-                    .map(|i| {
-                        let pool = pool.clone();
-                        tokio::spawn(async move {
-                            let mut conn = pool.get().await.unwrap();
-                            native::insert_in_transaction(&mut conn, i).await
-                        })
-                    })
-                    .collect();
-                for task in tasks {
-                    task.await.unwrap();
+            thousand(move |i| {
+                let pool = pool.clone();
+                async move {
+                    let mut conn = pool.get().await.unwrap();
+                    native::insert_in_transaction(&mut conn, i).await;
                 }
-            }
+            })
         })
     });
     group.finish();
