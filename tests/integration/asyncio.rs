@@ -461,49 +461,23 @@ macro_rules! a_connection_killed_mid_transaction {
 #[cfg(feature = "postgres")]
 #[test]
 fn a_connection_killed_mid_transaction_postgres() {
-    use diesel::sql_types::BigInt;
     use diesel::PgConnection;
     let settings = quarry::Engine::<PgConnection>::builder().pool_size(1).max_overflow(0);
     let Some(engine) = common::postgres_engine("asyncio::killed_postgres", settings) else { return };
     let mut admin = PgConnection::establish(&common::url(common::POSTGRES_URL_VAR).unwrap()).unwrap();
-    a_connection_killed_mid_transaction!(
-        engine,
-        |conn: &mut PgConnection| diesel::select(diesel::dsl::sql::<BigInt>("pg_backend_pid()::bigint"))
-            .get_result(conn),
-        |pid: i64| {
-            // Waits (up to 10 s) until the backend has exited.
-            diesel::sql_query(format!("SELECT pg_terminate_backend({pid}, 10000)")).execute(&mut admin).unwrap();
-        }
-    );
+    a_connection_killed_mid_transaction!(engine, common::postgres_backend_id, |pid| common::kill_postgres_backend(
+        &mut admin, pid
+    ));
 }
 
 #[cfg(feature = "mysql")]
 #[test]
 fn a_connection_killed_mid_transaction_mysql() {
-    use diesel::sql_types::BigInt;
     use diesel::MysqlConnection;
     let settings = quarry::Engine::<MysqlConnection>::builder().pool_size(1).max_overflow(0);
     let Some(engine) = common::mysql_engine("asyncio::killed_mysql", settings) else { return };
     let mut admin = MysqlConnection::establish(&common::url(common::MYSQL_URL_VAR).unwrap()).unwrap();
-    a_connection_killed_mid_transaction!(
-        engine,
-        |conn: &mut MysqlConnection| diesel::select(diesel::dsl::sql::<BigInt>("CAST(CONNECTION_ID() AS SIGNED)"))
-            .get_result(conn),
-        |id: i64| {
-            diesel::sql_query(format!("KILL {id}")).execute(&mut admin).unwrap();
-            // KILL only marks the thread; wait until it has gone.
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                let left: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-                    "(SELECT COUNT(*) FROM information_schema.processlist WHERE id = {id})"
-                )))
-                .get_result(&mut admin)
-                .unwrap();
-                if left == 0 || Instant::now() > deadline {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-    );
+    a_connection_killed_mid_transaction!(engine, common::mysql_connection_id, |id| common::kill_mysql_connection(
+        &mut admin, id
+    ));
 }

@@ -350,3 +350,43 @@ pub fn selects(statements: &[String]) -> usize {
 pub fn rows<T: Clone, W>(loaded: &[quarry::Loaded<T, W>]) -> Vec<T> {
     loaded.iter().map(|l| l.row().clone()).collect()
 }
+
+/// The server's id of `conn`'s session: its backend's pid.
+#[cfg(feature = "postgres")]
+pub fn postgres_backend_id(conn: &mut diesel::PgConnection) -> QueryResult<i64> {
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("pg_backend_pid()::bigint")).get_result(conn)
+}
+
+/// Ends the backend `pid` from `admin`, as a server restart or an
+/// administrator would, and returns once it has exited (up to 10 s).
+#[cfg(feature = "postgres")]
+pub fn kill_postgres_backend(admin: &mut diesel::PgConnection, pid: i64) {
+    diesel::sql_query(format!("SELECT pg_terminate_backend({pid}, 10000)")).execute(admin).unwrap();
+}
+
+/// The server's id of `conn`'s session: its connection id.
+#[cfg(feature = "mysql")]
+pub fn mysql_connection_id(conn: &mut diesel::MysqlConnection) -> QueryResult<i64> {
+    diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(CONNECTION_ID() AS SIGNED)")).get_result(conn)
+}
+
+/// Kills the connection `id` from `admin` and returns once it has gone:
+/// `KILL` only marks the thread.
+#[cfg(feature = "mysql")]
+pub fn kill_mysql_connection(admin: &mut diesel::MysqlConnection, id: i64) {
+    use std::time::{Duration, Instant};
+    diesel::sql_query(format!("KILL {id}")).execute(admin).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT COUNT(*) FROM information_schema.processlist WHERE id = {id})"
+        )))
+        .get_result(admin)
+        .unwrap();
+        if left == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "connection {id} still there 10 s after KILL");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -103,51 +103,25 @@ macro_rules! a_connection_lost_between_levels_fails_the_whole_load {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_connection_lost_between_levels() {
-    use diesel::sql_types::BigInt;
     use diesel::PgConnection;
     let settings = quarry::Engine::<PgConnection>::builder().pool_size(1).max_overflow(0).pre_ping(false);
     let Some(engine) = common::postgres_engine("loading_failures::postgres_connection_lost", settings) else { return };
     let url = common::url(common::POSTGRES_URL_VAR).unwrap();
     let admin = std::sync::Mutex::new(PgConnection::establish(&url).unwrap());
-    a_connection_lost_between_levels_fails_the_whole_load!(
-        engine,
-        |conn: &mut _| diesel::select(diesel::dsl::sql::<BigInt>("pg_backend_pid()::bigint")).get_result(conn),
-        move |pid| {
-            // Waits (up to 10 s) until the backend has exited.
-            let mut admin = admin.lock().unwrap();
-            diesel::sql_query(format!("SELECT pg_terminate_backend({pid}, 10000)")).execute(&mut *admin).unwrap();
-        },
-    );
+    a_connection_lost_between_levels_fails_the_whole_load!(engine, common::postgres_backend_id, move |pid| {
+        common::kill_postgres_backend(&mut admin.lock().unwrap(), pid)
+    });
 }
 
 #[cfg(feature = "mysql")]
 #[test]
 fn mysql_connection_lost_between_levels() {
-    use diesel::sql_types::BigInt;
     use diesel::MysqlConnection;
     let settings = quarry::Engine::<MysqlConnection>::builder().pool_size(1).max_overflow(0).pre_ping(false);
     let Some(engine) = common::mysql_engine("loading_failures::mysql_connection_lost", settings) else { return };
     let url = common::url(common::MYSQL_URL_VAR).unwrap();
     let admin = std::sync::Mutex::new(MysqlConnection::establish(&url).unwrap());
-    a_connection_lost_between_levels_fails_the_whole_load!(
-        engine,
-        |conn: &mut _| diesel::select(diesel::dsl::sql::<BigInt>("CAST(CONNECTION_ID() AS SIGNED)")).get_result(conn),
-        move |id| {
-            let mut admin = admin.lock().unwrap();
-            diesel::sql_query(format!("KILL {id}")).execute(&mut *admin).unwrap();
-            // KILL only marks the thread; wait until it has gone.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-            loop {
-                let left: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-                    "(SELECT COUNT(*) FROM information_schema.processlist WHERE id = {id})"
-                )))
-                .get_result(&mut *admin)
-                .unwrap();
-                if left == 0 || std::time::Instant::now() > deadline {
-                    break;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-        },
-    );
+    a_connection_lost_between_levels_fails_the_whole_load!(engine, common::mysql_connection_id, move |id| {
+        common::kill_mysql_connection(&mut admin.lock().unwrap(), id)
+    });
 }

@@ -437,19 +437,15 @@ mod lock_timeout {
 mod postgres_mid_work {
     use super::*;
     use diesel::prelude::*;
-    use diesel::sql_types::{BigInt, Integer};
+    use diesel::sql_types::Integer;
     use diesel::PgConnection;
 
     fn killer() -> Killer<PgConnection> {
         let url = common::url(common::POSTGRES_URL_VAR).unwrap();
         let admin = std::sync::Mutex::new(PgConnection::establish(&url).unwrap());
         Killer {
-            id: |conn| diesel::select(diesel::dsl::sql::<BigInt>("pg_backend_pid()::bigint")).get_result(conn),
-            kill: Box::new(move |pid| {
-                let mut admin = admin.lock().unwrap();
-                // Waits (up to 10 s) until the backend has exited.
-                diesel::sql_query(format!("SELECT pg_terminate_backend({pid}, 10000)")).execute(&mut *admin).unwrap();
-            }),
+            id: common::postgres_backend_id,
+            kill: Box::new(move |pid| common::kill_postgres_backend(&mut admin.lock().unwrap(), pid)),
         }
     }
 
@@ -482,32 +478,15 @@ mod postgres_mid_work {
 mod mysql_mid_work {
     use super::*;
     use diesel::prelude::*;
-    use diesel::sql_types::{BigInt, Integer};
+    use diesel::sql_types::Integer;
     use diesel::MysqlConnection;
 
     fn killer() -> Killer<MysqlConnection> {
         let url = common::url(common::MYSQL_URL_VAR).unwrap();
         let admin = std::sync::Mutex::new(MysqlConnection::establish(&url).unwrap());
         Killer {
-            id: |conn| diesel::select(diesel::dsl::sql::<BigInt>("CAST(CONNECTION_ID() AS SIGNED)")).get_result(conn),
-            kill: Box::new(move |id| {
-                let mut admin = admin.lock().unwrap();
-                diesel::sql_query(format!("KILL {id}")).execute(&mut *admin).unwrap();
-                // KILL only marks the thread; wait until it has gone.
-                let deadline = Instant::now() + Duration::from_secs(10);
-                loop {
-                    let left: i64 = diesel::select(diesel::dsl::sql::<BigInt>(&format!(
-                        "(SELECT COUNT(*) FROM information_schema.processlist WHERE id = {id})"
-                    )))
-                    .get_result(&mut *admin)
-                    .unwrap();
-                    if left == 0 {
-                        break;
-                    }
-                    assert!(Instant::now() < deadline, "connection {id} still there 10 s after KILL");
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-            }),
+            id: common::mysql_connection_id,
+            kill: Box::new(move |id| common::kill_mysql_connection(&mut admin.lock().unwrap(), id)),
         }
     }
 
