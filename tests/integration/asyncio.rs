@@ -252,9 +252,11 @@ mod cancellation {
                 let engine = AsyncEngine::new(engine);
                 let (mut finished, mut dropped) = (0, 0);
                 for i in 0..240u64 {
-                    // Deadlines from 0 to 3 ms: some calls finish, others
-                    // are dropped at every await along the way.
-                    let deadline = Duration::from_micros((i * 37) % 3000);
+                    // Dropped after 0 to 400 yields of the runtime (a clock
+                    // deadline is too coarse: tokio's timer ticks per
+                    // millisecond), so the work is cut at every await along
+                    // the way; every twelfth runs to its end.
+                    let yields = if i % 12 == 11 { None } else { Some((i * 37) % 400) };
                     let work = async {
                         if i % 2 == 0 {
                             // Explicit begin and commit across awaits.
@@ -280,15 +282,26 @@ mod cancellation {
                                 .await
                         }
                     };
-                    match tokio::time::timeout(deadline, work).await {
-                        Ok(result) => {
+                    let cancel = async {
+                        match yields {
+                            Some(yields) => {
+                                for _ in 0..yields {
+                                    tokio::task::yield_now().await;
+                                }
+                            }
+                            None => std::future::pending().await,
+                        }
+                    };
+                    tokio::select! {
+                        biased;
+                        result = work => {
                             result.unwrap();
                             finished += 1;
                         }
-                        Err(_) => dropped += 1,
+                        _ = cancel => dropped += 1,
                     }
                 }
-                assert!(finished > 0 && dropped > 0, "finished {finished}, dropped {dropped}: widen the deadlines");
+                assert!(finished > 0 && dropped > 0, "finished {finished}, dropped {dropped}: both must happen");
                 // Every connection back in the pool and none in a
                 // transaction: hold all three at once and ask each.
                 let mut sessions = Vec::new();
