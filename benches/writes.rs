@@ -59,6 +59,19 @@ struct PlainArticle {
     author_id: i32,
 }
 
+/// An article as quarry's multi-row INSERT writes it: naming `published`,
+/// NULL, because a statement's rows share one column list and a row may
+/// set it.
+#[derive(Insertable)]
+#[diesel(table_name = articles, treat_none_as_default_value = false)]
+struct NullArticle {
+    title: String,
+    views: i32,
+    published: Option<chrono::NaiveDate>,
+    status: schema::ArticleStatus,
+    author_id: i32,
+}
+
 #[derive(Insertable)]
 #[diesel(table_name = comments, treat_none_as_default_value = false)]
 struct PlainComment {
@@ -96,11 +109,12 @@ fn chunked<T>(rows: &[T], columns: usize, max_binds: usize, mut insert: impl FnM
     }
 }
 
-macro_rules! diesel_contenders {
-    ($conn:ty) => {
-        /// The nested write by hand: keys read back for the tables whose
-        /// children need them.
-        fn diesel_nested(conn: &mut $conn) {
+/// A nested write by hand, building each article with `$article`, a row
+/// of `$article_columns` values.
+macro_rules! diesel_nested {
+    ($(#[$doc:meta])* $name:ident, $conn:ty, $article_columns:literal, $article:expr) => {
+        $(#[$doc])*
+        fn $name(conn: &mut $conn) {
             let max = <$conn as EngineConnection>::MAX_BIND_PARAMETERS;
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
                 let names: Vec<String> = (0..AUTHORS).map(author_name).collect();
@@ -111,17 +125,12 @@ macro_rules! diesel_contenders {
                 let mut articles = Vec::with_capacity(AUTHORS * ARTICLES_PER_AUTHOR);
                 for (a, &author_id) in author_ids.iter().enumerate() {
                     for p in 0..ARTICLES_PER_AUTHOR {
-                        articles.push(PlainArticle {
-                            title: article_title(a, p),
-                            views: 0,
-                            status: schema::ArticleStatus::Draft,
-                            author_id,
-                        });
+                        articles.push($article(article_title(a, p), author_id));
                     }
                 }
                 let mut article_ids: Vec<i32> = Vec::with_capacity(articles.len());
                 let mut failed = None;
-                chunked(&articles, 4, max, |chunk| {
+                chunked(&articles, $article_columns, max, |chunk| {
                     match diesel::insert_into(articles::table).values(chunk).returning(articles::id).get_results(conn) {
                         Ok(ids) => article_ids.extend::<Vec<i32>>(ids),
                         Err(e) => failed = Some(e),
@@ -146,6 +155,23 @@ macro_rules! diesel_contenders {
             })
             .unwrap();
         }
+    };
+}
+
+macro_rules! diesel_contenders {
+    ($conn:ty) => {
+        diesel_nested!(
+            /// The nested write by hand: keys read back for the tables whose
+            /// children need them.
+            diesel_nested, $conn, 4,
+            |title, author_id| PlainArticle { title, views: 0, status: schema::ArticleStatus::Draft, author_id }
+        );
+        diesel_nested!(
+            /// The same, writing exactly quarry's statements: articles name
+            /// `published` (NULL) as quarry's do.
+            diesel_nested_quarry_sql, $conn, 5,
+            |title, author_id| NullArticle { title, views: 0, published: None, status: schema::ArticleStatus::Draft, author_id }
+        );
 
         #[allow(dead_code)]
         fn diesel_flat_new(conn: &mut $conn) {
@@ -317,6 +343,7 @@ mod sqlite {
             return;
         }
         compare("nested unit of work", &engine, rounds, diesel_nested, quarry_nested);
+        compare("nested, quarry's SQL", &engine, rounds, diesel_nested_quarry_sql, quarry_nested);
         compare("add_all + commit", &engine, rounds, diesel_flat, quarry_flat);
         compare("add_all + flush (keys)", &engine, rounds, diesel_flat_returning, quarry_flat_keys);
         compare("insert_all", &engine, rounds, diesel_flat, quarry_insert_all);
@@ -344,6 +371,7 @@ mod postgres {
         drop(session);
         let rounds = rounds();
         compare("nested unit of work", &engine, rounds, diesel_nested, quarry_nested);
+        compare("nested, quarry's SQL", &engine, rounds, diesel_nested_quarry_sql, quarry_nested);
         compare("add_all + commit", &engine, rounds, diesel_flat, quarry_flat);
         compare("add_all + flush (keys)", &engine, rounds, diesel_flat_returning, quarry_flat_keys);
         compare("insert_all", &engine, rounds, diesel_flat, quarry_insert_all);
