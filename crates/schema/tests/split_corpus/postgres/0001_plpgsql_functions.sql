@@ -12,8 +12,10 @@ CREATE TABLE articles (
     id bigserial PRIMARY KEY,
     title text NOT NULL,
     slug text NOT NULL UNIQUE,
-    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-    updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    -- now(), the transaction's start, for both: two clock_timestamp()
+    -- defaults of one row can differ by a microsecond.
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger AS $$
