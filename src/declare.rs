@@ -358,13 +358,26 @@ macro_rules! __insert {
     ($new:ident, $table:ident, $keys:tt, [$($updated:literal),+],
         $dense:ident [$($unset:ident),+] { $($field:ident: $ty:tt $null:ident),+ }) => {
         #[doc(hidden)]
-        #[derive(diesel::prelude::Insertable)]
-        #[diesel(table_name = $table)]
-        #[diesel(treat_none_as_default_value = false)]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
         pub struct $dense<'a> {
             $($field: $crate::__dense_type!('a $ty $null),)+
         }
+
+        // By value only: the dense rows are built to be inserted and
+        // dropped. (diesel's derive would add the borrowed impl and its
+        // bound checks, which cost build time and are never used.)
+        impl<'a> diesel::insertable::Insertable<$table::table> for $dense<'a> {
+            type Values = <($(diesel::dsl::Eq<$table::$field, $crate::__dense_type!('a $ty $null)>,)+)
+                as diesel::insertable::Insertable<$table::table>>::Values;
+
+            fn values(self) -> Self::Values {
+                diesel::insertable::Insertable::<$table::table>::values((
+                    $(diesel::ExpressionMethods::eq($table::$field, self.$field),)+
+                ))
+            }
+        }
+
+        impl<'a> diesel::internal::derives::insertable::UndecoratedInsertRecord<$table::table> for $dense<'a> {}
 
         #[allow(dead_code)]
         impl $crate::__codegen::Insert for $new {
@@ -396,28 +409,67 @@ macro_rules! __changeset {
     ($table:ident, $sql_table:literal, [$($derive:path),*], none) => {};
     ($table:ident, $sql_table:literal, [$($derive:path),*], $changeset:ident { $($field:ident: $ty:tt $null:ident),+ }) => {
         #[doc = concat!(" Changes to a `", $sql_table, "` row: `None` leaves a column alone (`Some(None)` writes NULL).")]
-        #[derive(diesel::query_builder::AsChangeset, Debug, Clone, PartialEq, Default $(, $derive)*)]
-        #[diesel(table_name = $table)]
+        #[derive(Debug, Clone, PartialEq, Default $(, $derive)*)]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
         pub struct $changeset {
             $(pub $field: ::std::option::Option<$crate::__field_type!($ty $null)>,)+
         }
+
+        // `AsChangeset` as diesel's derive writes it, without the derive's
+        // bound-checking functions (build time, issue 15).
+        impl diesel::query_builder::AsChangeset for $changeset {
+            type Target = $table::table;
+            type Changeset = <($(::std::option::Option<diesel::dsl::Eq<$table::$field, $crate::__field_type!($ty $null)>>,)+)
+                as diesel::query_builder::AsChangeset>::Changeset;
+
+            fn as_changeset(self) -> Self::Changeset {
+                diesel::query_builder::AsChangeset::as_changeset((
+                    $(self.$field.map(|value| diesel::ExpressionMethods::eq($table::$field, value)),)+
+                ))
+            }
+        }
+
+        impl<'update> diesel::query_builder::AsChangeset for &'update $changeset {
+            type Target = $table::table;
+            type Changeset = <($(::std::option::Option<diesel::dsl::Eq<$table::$field, &'update $crate::__field_type!($ty $null)>>,)+)
+                as diesel::query_builder::AsChangeset>::Changeset;
+
+            fn as_changeset(self) -> Self::Changeset {
+                diesel::query_builder::AsChangeset::as_changeset((
+                    $(self.$field.as_ref().map(|value| diesel::ExpressionMethods::eq($table::$field, value)),)+
+                ))
+            }
+        }
     };
 }
 
-/// The model struct: `AsChangeset` too when it has columns outside its
-/// key (diesel's derive refuses a struct of key columns only).
+/// `AsChangeset` for a borrowed model, over its non-key columns: every
+/// column is written, `None` as NULL (`diesel::update(&row).set(&row)`,
+/// `save_changes`). Nothing for a table of key columns only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_changeset {
+    ($model:ident, $table:ident, none) => {};
+    ($model:ident, $table:ident, $changeset:ident { $($field:ident: $ty:tt $null:ident),+ }) => {
+        impl<'update> diesel::query_builder::AsChangeset for &'update $model {
+            type Target = $table::table;
+            type Changeset = <($(diesel::dsl::Eq<$table::$field, &'update $crate::__field_type!($ty $null)>,)+)
+                as diesel::query_builder::AsChangeset>::Changeset;
+
+            fn as_changeset(self) -> Self::Changeset {
+                diesel::query_builder::AsChangeset::as_changeset((
+                    $(diesel::ExpressionMethods::eq($table::$field, &self.$field),)+
+                ))
+            }
+        }
+    };
+}
+
+/// The model struct.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_struct {
-    ([$(#[$attr:meta])*] $model:ident, $table:ident, $keys:tt, [$($derive:path),*], none, $fields:tt) => {
-        $crate::__model_struct!(@item [$(#[$attr])*] $model, $table, $keys, [$($derive),*], $fields);
-    };
-    ([$(#[$attr:meta])*] $model:ident, $table:ident, $keys:tt, [$($derive:path),*], $changeset:ident, $fields:tt) => {
-        $crate::__model_struct!(@item [$(#[$attr])*] $model, $table, $keys,
-            [diesel::query_builder::AsChangeset $(, $derive)*], $fields);
-    };
-    (@item [$(#[$attr:meta])*] $model:ident, $table:ident, [$($key:ident $key_sql:literal: $key_ty:tt $key_fill:tt),+],
+    ([$(#[$attr:meta])*] $model:ident, $table:ident, [$($key:ident $key_sql:literal: $key_ty:tt $key_fill:tt),+],
         [$($derive:path),*],
         { $($(#[$field_attr:meta])* $field:ident: $ty:tt $null:ident),+ }) => {
         $(#[$attr])*
@@ -428,7 +480,7 @@ macro_rules! __model_struct {
             Debug, Clone, PartialEq
             $(, $derive)*
         )]
-        #[diesel(table_name = $table, primary_key($($key),+), treat_none_as_null = true)]
+        #[diesel(table_name = $table, primary_key($($key),+))]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
         pub struct $model {
             $($(#[$field_attr])* pub $field: $crate::__field_type!($ty $null),)+
@@ -489,8 +541,9 @@ macro_rules! __model {
         refused [$($refused:tt)*];
         dense $dense:ident $([$($unset:ident),+] $dense_columns:tt)?;
     ) => {
-        $crate::__model_struct!([$(#[$attr])*] $model, $table, $keys, [$($derive),*], $changeset,
+        $crate::__model_struct!([$(#[$attr])*] $model, $table, $keys, [$($derive),*],
             { $($(#[$field_attr])* $field: $ty $null),+ });
+        $crate::__model_changeset!($model, $table, $changeset $({ $($changeset_columns)* })?);
         $crate::__changeset!($table, $sql_table, [$($derive),*], $changeset $({ $($changeset_columns)* })?);
 
         #[doc = concat!(" A new row of `", $sql_table, "`: [`", stringify!($model), "`] without what the database or a default fills in.")]

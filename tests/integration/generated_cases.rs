@@ -122,6 +122,43 @@ common::backend_tests! {
         all_types::drop_all(conn).unwrap();
     }
 
+    fn models_and_changesets_write_back(conn) {
+        use all_types::samples;
+        all_types::create_all(conn).unwrap();
+        // A `New*` row by value, then the model read back.
+        diesel::insert_into(samples::table).values(sample()).execute(conn).unwrap();
+        let mut row: all_types::Sample = samples::table.select(all_types::Sample::as_select()).first(conn).unwrap();
+
+        // The model by reference writes every non-key column, `None` as NULL.
+        row.body = "rewritten".into();
+        row.maybe_small = None;
+        row.maybe_body = Some("kept".into());
+        row.double = -0.5;
+        assert_eq!(diesel::update(&row).set(&row).execute(conn).unwrap(), 1);
+        let stored = samples::table.find(row.id).select(all_types::Sample::as_select());
+        assert_eq!(stored.first::<all_types::Sample>(conn).unwrap(), row);
+
+        // A changeset by value: `None` leaves a column alone, `Some(None)`
+        // writes NULL; and by reference.
+        let nulled = all_types::SampleChangeset { maybe_body: Some(None), int: Some(5), ..Default::default() };
+        assert_eq!(diesel::update(&row).set(nulled).execute(conn).unwrap(), 1);
+        let recoded = all_types::SampleChangeset { code: Some("CODE-2".into()), ..Default::default() };
+        assert_eq!(diesel::update(&row).set(&recoded).execute(conn).unwrap(), 1);
+        let back: all_types::Sample = stored.first(conn).unwrap();
+        assert_eq!(
+            (back.maybe_body.as_deref(), back.int, back.code.as_str(), back.body.as_str(), back.maybe_small),
+            (None, 5, "CODE-2", "rewritten", None)
+        );
+        assert_eq!(all_types::Sample { maybe_body: None, int: 5, code: "CODE-2".into(), ..row }, back);
+
+        // `save_changes` writes the model back and reads it again.
+        let edited = all_types::Sample { maybe_flag: None, small: 9, ..back };
+        let saved: all_types::Sample = (&edited).save_changes(conn).unwrap();
+        assert_eq!(saved, edited);
+        assert_eq!(stored.first::<all_types::Sample>(conn).unwrap(), edited);
+        all_types::drop_all(conn).unwrap();
+    }
+
     fn server_and_client_defaults_apply(conn) {
         all_types::create_all(conn).unwrap();
         diesel::insert_into(all_types::defaults::table).values(all_types::NewDefaults::new()).execute(conn).unwrap();
