@@ -382,3 +382,50 @@ pub struct EnumVariant {
     #[serde(skip)]
     pub span: Span,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn foreign_key(name: &str) -> ForeignKey {
+        ForeignKey {
+            name: name.to_owned(),
+            columns: Vec::new(),
+            ref_table: String::new(),
+            ref_columns: Vec::new(),
+            on_delete: None,
+            on_update: None,
+            span: Span::default(),
+        }
+    }
+
+    fn table(struct_name: &str, foreign_keys: &[&str]) -> Table {
+        let mut table = Table::empty(&struct_name.to_lowercase());
+        table.struct_name = struct_name.to_owned();
+        table.foreign_keys = foreign_keys.iter().map(|name| foreign_key(name)).collect();
+        table
+    }
+
+    #[test]
+    fn lookups_stay_right_after_the_schema_changes() {
+        let mut schema = Schema { tables: vec![table("A", &["fk_a"]), table("B", &["fk_b"])], ..Schema::default() };
+        assert_eq!(schema.table_by_struct("B").map(|t| t.name.as_str()), Some("b"));
+        assert_eq!(schema.foreign_key("fk_b").map(|(t, _)| t.name.as_str()), Some("b"));
+
+        // Positions are built; now reorder, rename and add.
+        schema.tables.swap(0, 1);
+        schema.tables[1].struct_name = "C".into();
+        schema.tables[0].foreign_keys.push(foreign_key("fk_new"));
+        assert_eq!(schema.table_by_struct("B").map(|t| t.name.as_str()), Some("b"));
+        assert_eq!(schema.table_by_struct("C").map(|t| t.name.as_str()), Some("a"));
+        assert!(schema.table_by_struct("A").is_none());
+        assert_eq!(schema.foreign_key("fk_a").map(|(t, _)| t.name.as_str()), Some("a"));
+        assert_eq!(schema.foreign_key("fk_new").map(|(t, _)| t.name.as_str()), Some("b"));
+        assert!(schema.foreign_key("fk_gone").is_none());
+
+        // The first of two equal names, as a scan finds it.
+        let twice = Schema { tables: vec![table("D", &["fk"]), table("D", &["fk"])], ..Schema::default() };
+        assert!(std::ptr::eq(twice.table_by_struct("D").unwrap(), &twice.tables[0]));
+        assert!(std::ptr::eq(twice.foreign_key("fk").unwrap().0, &twice.tables[0]));
+    }
+}
