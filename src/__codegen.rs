@@ -34,8 +34,11 @@ pub use diesel::internal::table_macro::LeftOuter;
 /// same model as `static` Rust values cost a 300-table schema tens of
 /// seconds of `cargo check`.
 pub fn metadata(json: &'static str) -> crate::Metadata {
-    match serde_json::from_str(json) {
-        Ok(metadata) => metadata,
+    match serde_json::from_str::<crate::Metadata>(json) {
+        Ok(mut metadata) => {
+            metadata.fill_plain_fields();
+            metadata
+        }
         Err(error) => panic!("quarry: the generated METADATA does not match this quarry version ({error}); rebuild"),
     }
 }
@@ -51,6 +54,18 @@ mod tests {
         );
         assert_eq!(metadata.table("tags").unwrap().primary_key[0], "id");
         assert_eq!(metadata.model("tags").unwrap().name, "Tag");
+    }
+
+    #[test]
+    fn fills_in_what_the_code_generator_left_out() {
+        let metadata = metadata(
+            r#"{"schema":{"tables":[{"name":"tags","columns":[{"name":"id","type":"integer","autoincrement":true},{"name":"label","type":"text","nullable":true}],"primary_key":["id"]}],"enums":[]},"models":[{"name":"Tag","table":"tags","rank":0}]}"#,
+        );
+        let table = metadata.table("tags").unwrap();
+        assert_eq!((table.columns[0].nullable, table.columns[1].nullable), (false, true));
+        let fields: Vec<(&str, &str)> =
+            metadata.model("tags").unwrap().fields.iter().map(|f| (&*f.name, &*f.column)).collect();
+        assert_eq!(fields, [("id", "id"), ("label", "label")]);
     }
 
     #[test]

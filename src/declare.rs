@@ -9,7 +9,8 @@
 //! instead of in every generated module, keeps the generated code small and
 //! code generation fast (issue 15).
 //!
-//! A column is written `field "sql name": Type nullability fill`:
+//! A column is written `field: Type nullability fill` (its SQL name is in
+//! the `table!` module and `METADATA`; only the key's is needed here):
 //! - `Type` is diesel's SQL type name (`Integer`, `Text`, ...), or the
 //!   enum's Rust name in braces (`{Mood}`);
 //! - nullability is `null` or `not_null`;
@@ -20,7 +21,8 @@
 //!
 //! The code generator passes the subsets a `macro_rules!` cannot compute
 //! (the `new` arguments, the changeset's columns, the dense insertable's)
-//! as lists of their own.
+//! as lists of their own, and the SQL names an upsert updates only where
+//! they are not the changeset's field names.
 
 /// The Rust type of a column's values, without `Option`.
 #[doc(hidden)]
@@ -338,7 +340,7 @@ macro_rules! __insert_column {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __insert {
-    ($new:ident, $table:ident, $keys:tt, [$($updated:literal),+], none) => {
+    ($new:ident, $table:ident, $keys:tt, $updated:expr, none) => {
         #[allow(dead_code)]
         impl $crate::__codegen::Insert for $new {
             type KeyColumns = $crate::__key!(columns $table $keys);
@@ -346,7 +348,7 @@ macro_rules! __insert {
             const GENERATED: bool = $crate::__key!(generated $keys);
             const DENSE_COLUMNS: usize = 0;
             const KEY: &'static [&'static str] = $crate::__key!(names $keys);
-            const UPDATED: &'static [&'static str] = &[$($updated),+];
+            const UPDATED: &'static [&'static str] = $updated;
 
             fn dense(&self) -> ::std::option::Option<$new> {
                 ::std::option::Option::None
@@ -355,7 +357,7 @@ macro_rules! __insert {
             $crate::__generated_key!($keys);
         }
     };
-    ($new:ident, $table:ident, $keys:tt, [$($updated:literal),+],
+    ($new:ident, $table:ident, $keys:tt, $updated:expr,
         $dense:ident [$($unset:ident),+] { $($field:ident: $ty:tt $null:ident),+ }) => {
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
@@ -386,7 +388,7 @@ macro_rules! __insert {
             const GENERATED: bool = $crate::__key!(generated $keys);
             const DENSE_COLUMNS: usize = [$(stringify!($field)),+].len();
             const KEY: &'static [&'static str] = $crate::__key!(names $keys);
-            const UPDATED: &'static [&'static str] = &[$($updated),+];
+            const UPDATED: &'static [&'static str] = $updated;
 
             fn dense(&self) -> ::std::option::Option<$dense<'_>> {
                 let row = self;
@@ -399,6 +401,19 @@ macro_rules! __insert {
 
             $crate::__generated_key!($keys);
         }
+    };
+}
+
+/// `Insert::UPDATED`: the SQL names the code generator listed, or else
+/// the changeset's field names (the same names, which it then leaves out).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __updated {
+    ([$($updated:literal),+] $($changeset:tt)*) => {
+        &[$($updated),+]
+    };
+    ([] $changeset:ident { $($field:ident: $ty:tt $null:ident),+ }) => {
+        &[$(stringify!($field)),+]
     };
 }
 
@@ -519,10 +534,9 @@ macro_rules! __key {
 ///     /// docs
 ///     struct Author in authors "authors", meta 0, derive [];
 ///     key [id "id": Integer generated];
-///     columns { id "id": Integer not_null generated, name "name": Text not_null required }
+///     columns { id: Integer not_null generated, name: Text not_null required }
 ///     new NewAuthor (name: Text), none_as_default true;
 ///     changeset AuthorChangeset { name: Text not_null };
-///     updated ["name"];
 ///     refused [];
 ///     dense __QuarryDenseNewAuthor [id] { name: Text not_null };
 /// }
@@ -534,10 +548,10 @@ macro_rules! __model {
         $(#[$attr:meta])*
         struct $model:ident in $table:ident $sql_table:literal, meta $meta:literal, derive [$($derive:path),*];
         key $keys:tt;
-        columns { $($(#[$field_attr:meta])* $field:ident $sql:literal: $ty:tt $null:ident $fill:tt),+ $(,)? }
+        columns { $($(#[$field_attr:meta])* $field:ident: $ty:tt $null:ident $fill:tt),+ $(,)? }
         new $new:ident ($($param:ident: $param_ty:tt),*), none_as_default $none_as_default:tt;
         changeset $changeset:ident $({ $($changeset_columns:tt)* })?;
-        updated [$($updated:literal),+];
+        $(updated [$($updated:literal),+];)?
         refused [$($refused:tt)*];
         dense $dense:ident $([$($unset:ident),+] $dense_columns:tt)?;
     ) => {
@@ -598,7 +612,9 @@ macro_rules! __model {
             $crate::__refused_value!($($refused)*);
         }
 
-        $crate::__insert!($new, $table, $keys, [$($updated),+], $dense $([$($unset),+] $dense_columns)?);
+        $crate::__insert!($new, $table, $keys,
+            $crate::__updated!([$($($updated),+)?] $changeset $({ $($changeset_columns)* })?),
+            $dense $([$($unset),+] $dense_columns)?);
     };
 
     (@new_doc) => { " A row made of defaults only." };
@@ -618,7 +634,6 @@ macro_rules! __model {
 ///
 /// ```text
 /// quarry::__codegen::relation! {
-///     /// docs
 ///     Comment::ARTICLE "article": belongs_to Article, One, marker Comment__article, meta [4, 0];
 ///     wire NewComment given;
 ///     keys comments::article_id -> articles::id: Integer;
@@ -641,6 +656,7 @@ macro_rules! __relation {
     ) => {
         #[allow(dead_code)]
         impl $from {
+            #[doc = concat!(" `", stringify!($from), ".", $name, "`: ", stringify!($kind), " [`", stringify!($to), "`].")]
             $(#[$attr])*
             pub const $konst: $crate::Relation<$from, $to, (), __quarry_relations::$marker> =
                 $crate::__relation!(@descriptor $kind, || &METADATA.models[$model].relations[$relation],

@@ -84,8 +84,10 @@ pub struct Use {
     syn::parse_file(&code).expect("the generated module parses");
     for expected in [
         "Kind::r#type =>",
-        "r#where \"where\": {Kind} not_null required,",
-        "r#loop \"loop\": Text null nulled,",
+        "r#where: {Kind} not_null required,",
+        "r#loop: Text null nulled,",
+        // A raw field does not spell its SQL name: the upsert's are listed.
+        "updated [\"where\", \"loop\"];",
         "r#match (id) {",
         "struct Match in r#match \"match\"",
         "Match::IMPL \"impl\": has_many Use, Many, marker Match__impl, meta [0, 0];",

@@ -139,6 +139,10 @@ mod wire {
     pub struct Model {
         name: Str,
         table: Str,
+        /// Absent in the generated `METADATA` when every field is named
+        /// like its column, in column order: the reader fills them in from
+        /// the table (`Metadata::fill_plain_fields`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fields: Vec<Field>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         relations: Vec<Relation>,

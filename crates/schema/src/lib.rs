@@ -72,6 +72,23 @@ impl Metadata {
         self.schema.table(name)
     }
 
+    /// Gives each model written without fields (the generated `METADATA`
+    /// leaves them out when every field is named like its column, in
+    /// column order) one plain field per column of its table.
+    pub fn fill_plain_fields(&mut self) {
+        let schema = &self.schema;
+        for model in self.models.to_mut().iter_mut().filter(|m| m.fields.is_empty()) {
+            if let Some(table) = schema.table(&model.table) {
+                let fields = table.columns.iter().map(|c| app::Field {
+                    name: c.name.clone(),
+                    column: c.name.clone(),
+                    default: None,
+                });
+                model.fields = List::Owned(fields.collect());
+            }
+        }
+    }
+
     /// The model that maps the table `name`.
     pub fn model(&self, table: &str) -> Option<&app::Model> {
         self.models.iter().find(|m| m.table == table)

@@ -2,7 +2,9 @@
 //! model struct, its `New*` insertable and changeset, and the `Model`,
 //! `NewRow` and `Insert` impls, which the macro (in quarry's
 //! `src/declare.rs`) expands. The call names each column once, with how a
-//! new row fills it, plus the subsets a `macro_rules!` cannot compute.
+//! new row fills it, plus the subsets a `macro_rules!` cannot compute; what
+//! the macro can say itself (SQL names equal to field names, the docs of
+//! relation constants) is left out: the calls are most of the module.
 
 use std::fmt::Write;
 
@@ -34,9 +36,8 @@ pub fn model(index: usize, table: &Table, options: &Options) -> String {
         doc_lines(&mut out, column.doc.as_deref(), "        ");
         let _ = writeln!(
             out,
-            "        {} {:?}: {} {} {},",
+            "        {}: {} {} {},",
             ident(&column.field),
-            column.name,
             type_word(&column.ty),
             null_word(column),
             fill_word(column)
@@ -77,7 +78,11 @@ pub fn model(index: usize, table: &Table, options: &Options) -> String {
         updated
             .extend(table.primary_key.iter().filter_map(|k| table.column(k)).map(|c| format!("{:?}", c.name)).take(1));
     }
-    let _ = writeln!(out, "    updated [{}];", updated.join(", "));
+    // Left out where the macro can name them: the changeset's fields.
+    let said_by_fields = !updatable.is_empty() && updatable.iter().all(|c| ident(&c.field) == c.name.as_str());
+    if !said_by_fields {
+        let _ = writeln!(out, "    updated [{}];", updated.join(", "));
+    }
     let _ = writeln!(out, "    refused [{}];", refused(table).join(", "));
     match dense(table) {
         Some((omitted, columns)) => {
@@ -245,7 +250,6 @@ pub fn relation(schema: &Schema, table_index: usize, table: &Table, index: usize
     let key = if relation.kind == RelationKind::BelongsTo { to_column } else { from_column };
     let wrap = if fk_column.nullable || matches!(fill(fk_column), Fill::Absent) { "optional" } else { "given" };
     let mut out = String::from("quarry::__codegen::relation! {\n");
-    let _ = writeln!(out, "    /// `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target.name);
     let _ = writeln!(
         out,
         "    {}::{} {:?}: {kind} {}, {cardinality}, marker {}, meta [{table_index}, {index}];",

@@ -7,6 +7,8 @@
 //! primary key are loadable: has_many, has_one, belongs_to and
 //! many_to_many (through its association table).
 
+use std::fmt::Write;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -329,28 +331,25 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
     Some((key, key_from(&my_keys), quote!(quarry::load::Many), rows, matching))
 }
 
-/// `pub mod __quarry_relations { ... }`: one type per relation.
-pub fn markers(schema: &Schema) -> TokenStream {
-    let structs = schema.tables.iter().flat_map(|table| {
-        table.relations.iter().map(move |relation| {
+/// `pub mod __quarry_relations { ... }`: one type per relation, a line
+/// each, as source text. (Written by hand rather than by a macro, so that
+/// rustc's help on a relation of the wrong kind shows the type's line.)
+pub fn markers(schema: &Schema) -> String {
+    let mut out = format!(
+        "/// The types that name each relation (`Author__articles`): in a loaded
+/// row's type, and for the session methods that accept only some kinds.
+#[doc(hidden)]
+#[allow(dead_code, non_camel_case_types, non_snake_case)]
+pub mod {MODULE} {{\n"
+    );
+    for table in &schema.tables {
+        for relation in &table.relations {
             let name = ident(&format!("{}__{}", table.struct_name, relation.field));
-            let docs = format!(" The relation `{}.{}`, as a type.", table.struct_name, relation.field);
-            quote! {
-                #[doc = #docs]
-                #[derive(Debug, Clone, Copy)]
-                pub struct #name;
-            }
-        })
-    });
-    let module = ident(MODULE);
-    quote! {
-        /// The types that name each relation: in a loaded row's type, and for
-        /// the session methods that accept only some kinds.
-        #[doc(hidden)]
-        pub mod #module {
-            #(#structs)*
+            let _ = writeln!(out, "    #[derive(Debug, Clone, Copy)] pub struct {name};");
         }
     }
+    out.push_str("}\n");
+    out
 }
 
 /// One side of a join: a table, or for a self-referential relation the

@@ -12,7 +12,9 @@
 //! copy of the definitions.
 
 use proc_macro2::{Literal, TokenStream};
-use quarry_schema::Metadata;
+use quarry_schema::app::Model;
+use quarry_schema::db::Table;
+use quarry_schema::{List, Metadata};
 use quote::quote;
 
 /// A function reading relation `relation` of the table at `table` from
@@ -47,11 +49,43 @@ fn json(metadata: &Metadata) -> String {
             format!("[\n{}\n]", items.join(",\n"))
         }
     };
-    let each = |items: &[_]| -> Vec<String> { items.iter().map(to_json).collect() };
-    let tables = lines(each(&metadata.schema.tables));
+    let tables = lines(metadata.schema.tables.iter().map(table_json).collect());
     let enums = lines(metadata.schema.enums.iter().map(to_json).collect());
-    let models = lines(metadata.models.iter().map(to_json).collect());
+    let models = lines(
+        metadata
+            .models
+            .iter()
+            .map(|model| match metadata.schema.table(&model.table) {
+                Some(table) if plain_fields(model, table) => model_json_without_fields(model),
+                _ => to_json(model),
+            })
+            .collect(),
+    );
     format!("{{\"schema\":{{\"tables\":{tables},\"enums\":{enums}}},\"models\":{models}}}")
+}
+
+/// A table, without the `"nullable":false` of each NOT NULL column (the
+/// reader's default; snapshots keep it). Only a key can read so: inside a
+/// JSON string every `"` is escaped.
+fn table_json(table: &Table) -> String {
+    to_json(table).replace(",\"nullable\":false", "")
+}
+
+/// Whether the model's fields are its table's columns, in order, each
+/// named like its column and without a client default: what the reader
+/// rebuilds when `fields` is left out (`Metadata::fill_plain_fields`).
+fn plain_fields(model: &Model, table: &Table) -> bool {
+    model.fields.len() == table.columns.len()
+        && model
+            .fields
+            .iter()
+            .zip(table.columns.iter())
+            .all(|(f, c)| f.default.is_none() && f.name == f.column && f.column == c.name)
+}
+
+/// A model's JSON without its `fields`.
+fn model_json_without_fields(model: &Model) -> String {
+    to_json(&Model { fields: List::Borrowed(&[]), ..model.clone() })
 }
 
 fn to_json(value: &impl serde::Serialize) -> String {

@@ -35,8 +35,14 @@ fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream 
             let konst = ident(&ident::relation_const(&relation.field));
             let target = ident(&relation.target);
             let meta = super::metadata::relation_place(index, r);
-            let target_table = schema.table_by_struct(&relation.target).map_or("?", |t| t.name.as_str());
-            let docs = format!(" `{}.{}`: {:?} `{}`.", table.name, relation.field, relation.kind, target_table);
+            // As `relation!` writes the docs of the simple ones.
+            let kind_word = match relation.kind {
+                RelationKind::HasMany => "has_many",
+                RelationKind::HasOne => "has_one",
+                RelationKind::BelongsTo => "belongs_to",
+                RelationKind::ManyToMany => "many_to_many",
+            };
+            let docs = format!(" `{}.{}`: {kind_word} [`{}`].", table.struct_name, relation.field, relation.target);
             let (via, value, helper) = super::unit_of_work::relation_value(schema, table, relation, &meta);
             let marker = super::loading::marker(table, relation);
             let via = if via.is_empty() { quote!(()) } else { via };
