@@ -13,16 +13,16 @@
 //! the `table!` module and `METADATA`; only the key's is needed here):
 //! - `Type` is diesel's SQL type name (`Integer`, `Text`, ...), or the
 //!   enum's Rust name in braces (`{Mood}`);
-//! - nullability is `null` or `not_null`;
+//! - nullability is `null` or `not_null`, or `key` for a key column;
 //! - fill says how a new row fills it: `required` (a `new` argument),
 //!   `(= expr)` (a client default), or `generated`, `server` (a server
 //!   default) and `nulled` (NULL), which leave the `New*` field an
 //!   `Option` whose `None` lets the database decide.
 //!
-//! The code generator passes the subsets a `macro_rules!` cannot compute
-//! (the `new` arguments, the changeset's columns, the dense insertable's)
-//! as lists of their own, and the SQL names an upsert updates only where
-//! they are not the changeset's field names.
+//! The macro sorts the columns into the `new` arguments, the changeset's
+//! columns and the dense insertable's itself (`__model_lists!`); the code
+//! generator says only whether each exists, and lists the SQL names an
+//! upsert updates where they are not the changeset's field names.
 
 /// The Rust type of a column's values, without `Option`.
 #[doc(hidden)]
@@ -52,6 +52,7 @@ macro_rules! __value_type {
 macro_rules! __field_type {
     ($ty:tt null) => { ::std::option::Option<$crate::__value_type!($ty)> };
     ($ty:tt not_null) => { $crate::__value_type!($ty) };
+    ($ty:tt key) => { $crate::__value_type!($ty) };
 }
 
 /// A `New*` field's type: `Option<T>` where `None` lets the database decide.
@@ -109,7 +110,7 @@ macro_rules! __new_value {
     ($field:ident $ty:tt null (= $default:expr)) => {
         ::std::option::Option::Some($crate::__default_value!($ty $default))
     };
-    ($field:ident $ty:tt not_null (= $default:expr)) => { $crate::__default_value!($ty $default) };
+    ($field:ident $ty:tt $not_null:ident (= $default:expr)) => { $crate::__default_value!($ty $default) };
     ($field:ident $ty:tt $null:ident $absent:ident) => { ::std::option::Option::None };
 }
 
@@ -340,7 +341,7 @@ macro_rules! __insert_column {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __insert {
-    ($new:ident, $table:ident, $keys:tt, $updated:expr, none) => {
+    ($new:ident, $table:ident, $keys:tt, $updated:expr, none $unset:tt $columns:tt) => {
         #[allow(dead_code)]
         impl $crate::__codegen::Insert for $new {
             type KeyColumns = $crate::__key!(columns $table $keys);
@@ -358,7 +359,7 @@ macro_rules! __insert {
         }
     };
     ($new:ident, $table:ident, $keys:tt, $updated:expr,
-        $dense:ident [$($unset:ident),+] { $($field:ident: $ty:tt $null:ident),+ }) => {
+        $dense:ident [$($unset:ident)+] { $($field:ident: $ty:tt $null:ident,)+ }) => {
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
         pub struct $dense<'a> {
@@ -412,7 +413,7 @@ macro_rules! __updated {
     ([$($updated:literal),+] $($changeset:tt)*) => {
         &[$($updated),+]
     };
-    ([] $changeset:ident { $($field:ident: $ty:tt $null:ident),+ }) => {
+    ([] $changeset:ident { $($field:ident: $ty:tt $null:ident,)+ }) => {
         &[$(stringify!($field)),+]
     };
 }
@@ -421,8 +422,8 @@ macro_rules! __updated {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __changeset {
-    ($table:ident, $sql_table:literal, [$($derive:path),*], none) => {};
-    ($table:ident, $sql_table:literal, [$($derive:path),*], $changeset:ident { $($field:ident: $ty:tt $null:ident),+ }) => {
+    ($table:ident, $sql_table:literal, [$($derive:path),*], none {}) => {};
+    ($table:ident, $sql_table:literal, [$($derive:path),*], $changeset:ident { $($field:ident: $ty:tt $null:ident,)+ }) => {
         #[doc = concat!(" Changes to a `", $sql_table, "` row: `None` leaves a column alone (`Some(None)` writes NULL).")]
         #[derive(Debug, Clone, PartialEq, Default $(, $derive)*)]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
@@ -464,8 +465,8 @@ macro_rules! __changeset {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_changeset {
-    ($model:ident, $table:ident, none) => {};
-    ($model:ident, $table:ident, $changeset:ident { $($field:ident: $ty:tt $null:ident),+ }) => {
+    ($model:ident, $table:ident, none {}) => {};
+    ($model:ident, $table:ident, $changeset:ident { $($field:ident: $ty:tt $null:ident,)+ }) => {
         impl<'update> diesel::query_builder::AsChangeset for &'update $model {
             type Target = $table::table;
             type Changeset = <($(diesel::dsl::Eq<$table::$field, &'update $crate::__field_type!($ty $null)>,)+)
@@ -534,11 +535,11 @@ macro_rules! __key {
 ///     /// docs
 ///     struct Author in authors "authors", meta 0, derive [];
 ///     key [id "id": Integer generated];
-///     columns { id: Integer not_null generated, name: Text not_null required }
-///     new NewAuthor (name: Text), none_as_default true;
-///     changeset AuthorChangeset { name: Text not_null };
+///     columns { id: Integer key generated, name: Text not_null required }
+///     new NewAuthor, none_as_default true;
+///     changeset AuthorChangeset;
 ///     refused [];
-///     dense __QuarryDenseNewAuthor [id] { name: Text not_null };
+///     dense __QuarryDenseNewAuthor;
 /// }
 /// ```
 #[doc(hidden)]
@@ -549,16 +550,14 @@ macro_rules! __model {
         struct $model:ident in $table:ident $sql_table:literal, meta $meta:literal, derive [$($derive:path),*];
         key $keys:tt;
         columns { $($(#[$field_attr:meta])* $field:ident: $ty:tt $null:ident $fill:tt),+ $(,)? }
-        new $new:ident ($($param:ident: $param_ty:tt),*), none_as_default $none_as_default:tt;
-        changeset $changeset:ident $({ $($changeset_columns:tt)* })?;
+        new $new:ident, none_as_default $none_as_default:tt;
+        changeset $changeset:ident;
         $(updated [$($updated:literal),+];)?
         refused [$($refused:tt)*];
-        dense $dense:ident $([$($unset:ident),+] $dense_columns:tt)?;
+        dense $dense:ident;
     ) => {
         $crate::__model_struct!([$(#[$attr])*] $model, $table, $keys, [$($derive),*],
             { $($(#[$field_attr])* $field: $ty $null),+ });
-        $crate::__model_changeset!($model, $table, $changeset $({ $($changeset_columns)* })?);
-        $crate::__changeset!($table, $sql_table, [$($derive),*], $changeset $({ $($changeset_columns)* })?);
 
         #[doc = concat!(" A new row of `", $sql_table, "`: [`", stringify!($model), "`] without what the database or a default fills in.")]
         #[derive(Debug, Clone, PartialEq $(, $derive)*)]
@@ -570,16 +569,6 @@ macro_rules! __model {
             )+
         }
 
-        #[allow(dead_code, non_camel_case_types, non_snake_case)]
-        impl $new {
-            #[doc = $crate::__model!(@new_doc $($param),*)]
-            #[allow(clippy::too_many_arguments)]
-            pub fn new($($param: $crate::__param_type!($param_ty)),*) -> Self {
-                $new { $($field: $crate::__new_value!($field $ty $null $fill),)+ }
-            }
-        }
-
-        $crate::__new_default!($new; $($param)*);
         $crate::__insertable!($new, $table, $none_as_default, { $($field: $ty $null $fill),+ });
 
         #[allow(dead_code)]
@@ -612,9 +601,12 @@ macro_rules! __model {
             $crate::__refused_value!($($refused)*);
         }
 
-        $crate::__insert!($new, $table, $keys,
-            $crate::__updated!([$($($updated),+)?] $changeset $({ $($changeset_columns)* })?),
-            $dense $([$($unset),+] $dense_columns)?);
+        $crate::__model_lists!(
+            [$model $table $sql_table $new $changeset $dense $keys [$($derive),*] [$($($updated),+)?]
+                { $($field: $ty $null $fill,)+ }]
+            [] [] [] []
+            $($field: $ty $null $fill,)+
+        );
     };
 
     (@new_doc) => { " A row made of defaults only." };
@@ -624,6 +616,60 @@ macro_rules! __model {
             $(", `", stringify!($param), "`",)*
             "; every other field takes its default."
         )
+    };
+}
+
+/// The rest of `model!`: sorts the columns, one at a time, into `new`'s
+/// arguments (`required` columns), the changeset's columns (all but the
+/// key's), and the dense insertable's left-out columns (the key's and
+/// those a server default fills) and named ones; then writes `new`, the
+/// changesets and the `Insert` impl from the lists.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_lists {
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+        $field:ident: $ty:tt key required, $($rest:tt)*) => {
+        $crate::__model_lists!($context [$($new)* $field: $ty,] [$($changes)*] [$($unset)* $field] [$($dense)*]
+            $($rest)*);
+    };
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+        $field:ident: $ty:tt key $fill:tt, $($rest:tt)*) => {
+        $crate::__model_lists!($context [$($new)*] [$($changes)*] [$($unset)* $field] [$($dense)*] $($rest)*);
+    };
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+        $field:ident: $ty:tt $null:ident required, $($rest:tt)*) => {
+        $crate::__model_lists!($context [$($new)* $field: $ty,] [$($changes)* $field: $ty $null,] [$($unset)*]
+            [$($dense)* $field: $ty $null,] $($rest)*);
+    };
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+        $field:ident: $ty:tt $null:ident server, $($rest:tt)*) => {
+        $crate::__model_lists!($context [$($new)*] [$($changes)* $field: $ty $null,] [$($unset)* $field]
+            [$($dense)*] $($rest)*);
+    };
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+        $field:ident: $ty:tt $null:ident $fill:tt, $($rest:tt)*) => {
+        $crate::__model_lists!($context [$($new)*] [$($changes)* $field: $ty $null,] [$($unset)*]
+            [$($dense)* $field: $ty $null,] $($rest)*);
+    };
+    (
+        [$model:ident $table:ident $sql_table:literal $new:ident $changeset:ident $dense:ident $keys:tt
+            [$($derive:path),*] $updated:tt { $($field:ident: $ty:tt $null:ident $fill:tt,)+ }]
+        [$($param:ident: $param_ty:tt,)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense_columns:tt)*]
+    ) => {
+        #[allow(dead_code, non_camel_case_types, non_snake_case)]
+        impl $new {
+            #[doc = $crate::__model!(@new_doc $($param),*)]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($param: $crate::__param_type!($param_ty)),*) -> Self {
+                $new { $($field: $crate::__new_value!($field $ty $null $fill),)+ }
+            }
+        }
+
+        $crate::__new_default!($new; $($param)*);
+        $crate::__model_changeset!($model, $table, $changeset { $($changes)* });
+        $crate::__changeset!($table, $sql_table, [$($derive),*], $changeset { $($changes)* });
+        $crate::__insert!($new, $table, $keys, $crate::__updated!($updated $changeset { $($changes)* }),
+            $dense [$($unset)*] { $($dense_columns)* });
     };
 }
 

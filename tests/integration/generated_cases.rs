@@ -45,6 +45,8 @@ fn sample() -> all_types::NewSample {
         maybe_instant: Some(instant.into()),
         maybe_doc: Some(quarry::Json(json!([1, "two", null]))),
         maybe_bytes: Some(vec![]),
+        maybe_clock: Some(clock),
+        maybe_local: Some(local.into()),
         ..all_types::NewSample::new(
             i16::MIN,
             i32::MAX,
@@ -107,6 +109,8 @@ common::backend_tests! {
         assert_eq!(full.maybe_instant, new.maybe_instant);
         assert_eq!(full.maybe_doc, new.maybe_doc);
         assert_eq!(full.maybe_bytes, Some(vec![]));
+        // The 32nd column, the widest table `model!` expands.
+        assert_eq!((full.maybe_clock, full.maybe_local), (new.maybe_clock, new.maybe_local));
         assert_eq!(
             (nulls.maybe_small, nulls.maybe_int, nulls.maybe_big, nulls.maybe_flag, &nulls.maybe_body, &nulls.maybe_doc),
             (None, None, None, None, &None, &None)

@@ -2,9 +2,10 @@
 //! model struct, its `New*` insertable and changeset, and the `Model`,
 //! `NewRow` and `Insert` impls, which the macro (in quarry's
 //! `src/declare.rs`) expands. The call names each column once, with how a
-//! new row fills it, plus the subsets a `macro_rules!` cannot compute; what
-//! the macro can say itself (SQL names equal to field names, the docs of
-//! relation constants) is left out: the calls are most of the module.
+//! new row fills it; what the macro can work out itself (the `new`
+//! arguments, the changeset's and dense insertable's columns, SQL names
+//! equal to field names, the docs of relation constants) is left out: the
+//! calls are most of the module.
 
 use std::fmt::Write;
 
@@ -34,42 +35,25 @@ pub fn model(index: usize, table: &Table, options: &Options) -> String {
     out.push_str("    columns {\n");
     for column in &table.columns {
         doc_lines(&mut out, column.doc.as_deref(), "        ");
-        let _ = writeln!(
-            out,
-            "        {}: {} {} {},",
-            ident(&column.field),
-            type_word(&column.ty),
-            null_word(column),
-            fill_word(column)
-        );
+        let null = if table.is_primary_key(&column.field) { "key" } else { null_word(column) };
+        let _ =
+            writeln!(out, "        {}: {} {null} {},", ident(&column.field), type_word(&column.ty), fill_word(column));
     }
     out.push_str("    }\n");
-    let params: Vec<String> = table
-        .columns
-        .iter()
-        .filter(|c| matches!(fill(c), Fill::Required))
-        .map(|c| format!("{}: {}", ident(&c.field), type_word(&c.ty)))
-        .collect();
     // With no `Option` field no value is ever DEFAULT, and saying so lets
     // diesel insert many rows in one statement on SQLite too.
     let none_as_default = table.columns.iter().any(|c| matches!(fill(c), Fill::Absent));
     let _ = writeln!(
         out,
-        "    new {} ({}), none_as_default {none_as_default};",
+        "    new {}, none_as_default {none_as_default};",
         ident(&ident::insertable_name(&table.struct_name)),
-        params.join(", ")
     );
     let updatable: Vec<&Column> = table.columns.iter().filter(|c| !table.is_primary_key(&c.field)).collect();
-    if updatable.is_empty() {
-        out.push_str("    changeset none;\n");
-    } else {
-        let _ = writeln!(
-            out,
-            "    changeset {} {{ {} }};",
-            ident(&ident::changeset_name(&table.struct_name)),
-            typed_list(&updatable)
-        );
-    }
+    let changeset = match updatable.is_empty() {
+        true => "none".to_owned(),
+        false => ident(&ident::changeset_name(&table.struct_name)).to_string(),
+    };
+    let _ = writeln!(out, "    changeset {changeset};");
     // What an upsert updates on a key conflict: every other column, or,
     // for a table of key columns only, one of them (a conflict changes
     // nothing).
@@ -84,19 +68,11 @@ pub fn model(index: usize, table: &Table, options: &Options) -> String {
         let _ = writeln!(out, "    updated [{}];", updated.join(", "));
     }
     let _ = writeln!(out, "    refused [{}];", refused(table).join(", "));
-    match dense(table) {
-        Some((omitted, columns)) => {
-            let unset: Vec<String> = omitted.iter().map(|c| ident(&c.field).to_string()).collect();
-            let _ = writeln!(
-                out,
-                "    dense __QuarryDense{} [{}] {{ {} }};",
-                ident::insertable_name(&table.struct_name),
-                unset.join(", "),
-                typed_list(&columns)
-            );
-        }
-        None => out.push_str("    dense none;\n"),
-    }
+    let dense = match has_dense(table) {
+        true => format!("__QuarryDense{}", ident::insertable_name(&table.struct_name)),
+        false => "none".to_owned(),
+    };
+    let _ = writeln!(out, "    dense {dense};");
     out.push_str("}\n");
     out
 }
@@ -106,13 +82,6 @@ pub(super) fn doc_lines(out: &mut String, doc: Option<&str>, indent: &str) {
     for line in doc.into_iter().flat_map(str::lines) {
         let _ = writeln!(out, "{indent}///{}", if line.is_empty() { String::new() } else { format!(" {line}") });
     }
-}
-
-/// `field: Type nullability, ...`.
-fn typed_list(columns: &[&Column]) -> String {
-    let columns: Vec<String> =
-        columns.iter().map(|c| format!("{}: {} {}", ident(&c.field), type_word(&c.ty), null_word(c))).collect();
-    columns.join(", ")
 }
 
 /// The column's type as `model!` names it: diesel's SQL type name, or the
@@ -182,17 +151,17 @@ fn refused(table: &Table) -> Vec<String> {
         .collect()
 }
 
-/// The dense insertable's omitted and named columns, for a table whose key
-/// the database generates (see `quarry::model::Insert::Dense`): it leaves
-/// out the key and the unset columns with a server default.
-fn dense(table: &Table) -> Option<(Vec<&Column>, Vec<&Column>)> {
-    let [key] = table.primary_key.as_slice() else { return None };
+/// Whether the table has a dense insertable (see
+/// `quarry::model::Insert::Dense`): its key is one column the database
+/// generates, and some column is left to name once the key and the
+/// columns a server default fills are left out (`model!` sorts them).
+fn has_dense(table: &Table) -> bool {
+    let [key] = table.primary_key.as_slice() else { return false };
     if !table.column(key).is_some_and(|c| c.autoincrement) {
-        return None;
+        return false;
     }
     let left_out = |c: &&Column| &c.field == key || (matches!(fill(c), Fill::Absent) && c.server_default.is_some());
-    let (omitted, columns): (Vec<&Column>, Vec<&Column>) = table.columns.iter().partition(left_out);
-    (!columns.is_empty()).then_some((omitted, columns))
+    table.columns.iter().any(|c| !left_out(&c))
 }
 
 /// A relation `relation!` describes: over one NOT NULL foreign-key column

@@ -37,6 +37,11 @@ pub struct Sample {
     pub maybe_instant: Option<DateTime<Utc>>,
     pub maybe_doc: Option<serde_json::Value>,
     pub maybe_bytes: Option<Vec<u8>>,
+    pub maybe_clock: Option<NaiveTime>,
+    /// The 32nd column: the widest table quarry allows, which `model!`
+    /// sorts one column per expansion step, well inside rustc's recursion
+    /// limit.
+    pub maybe_local: Option<NaiveDateTime>,
 }
 
 /// Server and client defaults of every kind.
