@@ -13,7 +13,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quarry_schema::app::Model;
-use quarry_schema::db::Table;
+use quarry_schema::db::{Column, Table};
 use quarry_schema::{List, Metadata};
 use quote::quote;
 
@@ -64,11 +64,29 @@ fn json(metadata: &Metadata) -> String {
     format!("{{\"schema\":{{\"tables\":{tables},\"enums\":{enums}}},\"models\":{models}}}")
 }
 
-/// A table, without the `"nullable":false` of each NOT NULL column (the
-/// reader's default; snapshots keep it). Only a key can read so: inside a
-/// JSON string every `"` is escaped.
+/// A table, each column with nothing declared beyond its type and
+/// nullability written `[name, type]` or `[name, type, true]`, and the
+/// others without the `"nullable":false` of a NOT NULL column (what
+/// `db::Column` reads by default; snapshots write the object form).
 fn table_json(table: &Table) -> String {
-    to_json(table).replace(",\"nullable\":false", "")
+    let columns: Vec<String> = table.columns.iter().map(column_json).collect();
+    let empty = Table { columns: List::Borrowed(&[]), ..table.clone() };
+    // The table's own `columns` comes first: only `name`, `schema`,
+    // `comment` and `renamed_from` precede it.
+    to_json(&empty).replacen("\"columns\":[]", &format!("\"columns\":[{}]", columns.join(",")), 1)
+}
+
+fn column_json(column: &Column) -> String {
+    let plain = !column.autoincrement
+        && column.server_default.is_none()
+        && column.comment.is_none()
+        && column.renamed_from.is_none();
+    match (plain, column.nullable) {
+        (true, false) => to_json(&(&column.name, &column.sql_type)),
+        (true, true) => to_json(&(&column.name, &column.sql_type, true)),
+        // Only a key can read so: inside a JSON string every `"` is escaped.
+        (false, _) => to_json(column).replace(",\"nullable\":false", ""),
+    }
 }
 
 /// Whether the model's fields are its table's columns, in order, each
