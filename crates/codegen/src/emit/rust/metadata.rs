@@ -8,8 +8,11 @@
 //! type-checked and const-evaluated. As one string it costs nothing to
 //! check, and the runtime reads it once (300 tables: 2 ms in a release
 //! build, 22 ms in a debug one). It is the very structure the code
-//! generator built, serialized by the model's own serde derives: no second
-//! copy of the definitions.
+//! generator built, serialized by the model's own serde derives, less what
+//! the reader fills in: a plain column is `[name, type]` (which
+//! `db::Column` reads beside its object form), a NOT NULL column's
+//! `nullable` and a model's fields named like its columns are left out
+//! (`Metadata::fill_plain_fields`).
 
 use proc_macro2::{Literal, TokenStream};
 use quarry_schema::app::Model;
