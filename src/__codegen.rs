@@ -36,7 +36,7 @@ pub use diesel::internal::table_macro::LeftOuter;
 pub fn metadata(json: &'static str) -> crate::Metadata {
     match serde_json::from_str::<crate::Metadata>(json) {
         Ok(mut metadata) => {
-            metadata.fill_plain_fields();
+            metadata.fill_left_out();
             metadata
         }
         Err(error) => panic!("quarry: the generated METADATA does not match this quarry version ({error}); rebuild"),

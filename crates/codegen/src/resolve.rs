@@ -11,8 +11,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics};
 use crate::ident;
 use crate::ir::{ColumnType, ForeignKey, RelationKind, Schema, Span, Table};
 
-/// The longest identifier every backend keeps (PostgreSQL: 63 bytes).
-pub const MAX_IDENTIFIER_LEN: usize = 63;
+pub use quarry_schema::db::{shorten, MAX_IDENTIFIER_LEN};
 
 /// Resolves names in place; returns every error found.
 pub fn resolve(schema: &mut Schema) -> Result<(), Diagnostics> {
@@ -319,7 +318,12 @@ fn constraint_names(schema: &mut Schema) {
         }
         for fk in &mut table.foreign_keys {
             if fk.name.is_empty() {
-                fk.name = shorten(format!("fk_{}_{}_{}", snapshot.name, sql(&snapshot, &fk.columns), fk.ref_table));
+                let columns: Vec<quarry_schema::Str> = fk
+                    .columns
+                    .iter()
+                    .map(|f| snapshot.column(f).map_or(f.clone(), |c| c.name.clone()).into())
+                    .collect();
+                fk.name = quarry_schema::db::ForeignKey::conventional_name(&snapshot.name, &columns, &fk.ref_table);
             }
         }
         for (n, check) in table.checks.iter_mut().enumerate() {
@@ -328,20 +332,6 @@ fn constraint_names(schema: &mut Schema) {
             }
         }
     }
-}
-
-/// `name` when it fits every backend, else a prefix and an 8-digit hash.
-pub fn shorten(name: String) -> String {
-    if name.len() <= MAX_IDENTIFIER_LEN {
-        return name;
-    }
-    // FNV-1a: stable across Rust versions, unlike DefaultHasher.
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    let mut cut = MAX_IDENTIFIER_LEN - 9;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}_{:08x}", &name[..cut], hash as u32)
 }
 
 /// Finds the foreign key behind every relation.

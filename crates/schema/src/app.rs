@@ -141,7 +141,7 @@ mod wire {
         table: Str,
         /// Absent in the generated `METADATA` when every field is named
         /// like its column, in column order: the reader fills them in from
-        /// the table (`Metadata::fill_plain_fields`).
+        /// the table (`Metadata::fill_left_out`).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fields: Vec<Field>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -163,24 +163,30 @@ mod wire {
         },
     }
 
-    /// A relation without its `table` (the model's), defaults left out.
+    /// A relation without its `table` (the model's): `[name, kind, target,
+    /// local_columns, remote_columns, back_populates]` when nothing else is
+    /// declared, else an object with the defaults left out.
     #[derive(Serialize, Deserialize)]
-    struct Relation {
-        name: Str,
-        kind: super::RelationKind,
-        target: Str,
-        local_columns: Names,
-        remote_columns: Names,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        through: Option<super::Through>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        back_populates: Option<Str>,
-        #[serde(default, skip_serializing_if = "is_default")]
-        cascade: super::Cascade,
-        #[serde(default, skip_serializing_if = "is_false")]
-        passive_deletes: bool,
-        #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
-        order_by: List<super::OrderBy>,
+    #[serde(untagged)]
+    enum Relation {
+        Plain(Str, super::RelationKind, Str, Names, Names, Option<Str>),
+        Full {
+            name: Str,
+            kind: super::RelationKind,
+            target: Str,
+            local_columns: Names,
+            remote_columns: Names,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            through: Option<super::Through>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            back_populates: Option<Str>,
+            #[serde(default, skip_serializing_if = "is_default")]
+            cascade: super::Cascade,
+            #[serde(default, skip_serializing_if = "is_false")]
+            passive_deletes: bool,
+            #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+            order_by: List<super::OrderBy>,
+        },
     }
 
     fn is_default(cascade: &super::Cascade) -> bool {
@@ -206,17 +212,32 @@ mod wire {
             let relations = model
                 .relations
                 .iter()
-                .map(|r| Relation {
-                    name: r.name.clone(),
-                    kind: r.kind,
-                    target: r.target.clone(),
-                    local_columns: r.local_columns.clone(),
-                    remote_columns: r.remote_columns.clone(),
-                    through: r.through.clone(),
-                    back_populates: r.back_populates.clone(),
-                    cascade: r.cascade,
-                    passive_deletes: r.passive_deletes,
-                    order_by: r.order_by.clone(),
+                .map(|r| {
+                    let plain =
+                        r.through.is_none() && is_default(&r.cascade) && !r.passive_deletes && r.order_by.is_empty();
+                    if plain {
+                        let (columns, back) = (r.local_columns.clone(), r.back_populates.clone());
+                        return Relation::Plain(
+                            r.name.clone(),
+                            r.kind,
+                            r.target.clone(),
+                            columns,
+                            r.remote_columns.clone(),
+                            back,
+                        );
+                    }
+                    Relation::Full {
+                        name: r.name.clone(),
+                        kind: r.kind,
+                        target: r.target.clone(),
+                        local_columns: r.local_columns.clone(),
+                        remote_columns: r.remote_columns.clone(),
+                        through: r.through.clone(),
+                        back_populates: r.back_populates.clone(),
+                        cascade: r.cascade,
+                        passive_deletes: r.passive_deletes,
+                        order_by: r.order_by.clone(),
+                    }
                 })
                 .collect();
             Model { name: model.name, table: model.table, fields, relations, rank: model.rank }
@@ -233,21 +254,50 @@ mod wire {
                     Field::Full { name, column, default } => super::Field { name, column, default },
                 })
                 .collect::<Vec<_>>();
+            let table = &model.table;
             let relations = model
                 .relations
                 .into_iter()
-                .map(|r| super::Relation {
-                    name: r.name,
-                    kind: r.kind,
-                    table: model.table.clone(),
-                    target: r.target,
-                    local_columns: r.local_columns,
-                    remote_columns: r.remote_columns,
-                    through: r.through,
-                    back_populates: r.back_populates,
-                    cascade: r.cascade,
-                    passive_deletes: r.passive_deletes,
-                    order_by: r.order_by,
+                .map(|r| match r {
+                    Relation::Plain(name, kind, target, local_columns, remote_columns, back_populates) => {
+                        super::Relation {
+                            name,
+                            kind,
+                            table: table.clone(),
+                            target,
+                            local_columns,
+                            remote_columns,
+                            through: None,
+                            back_populates,
+                            cascade: super::Cascade::default(),
+                            passive_deletes: false,
+                            order_by: List::Borrowed(&[]),
+                        }
+                    }
+                    Relation::Full {
+                        name,
+                        kind,
+                        target,
+                        local_columns,
+                        remote_columns,
+                        through,
+                        back_populates,
+                        cascade,
+                        passive_deletes,
+                        order_by,
+                    } => super::Relation {
+                        name,
+                        kind,
+                        table: table.clone(),
+                        target,
+                        local_columns,
+                        remote_columns,
+                        through,
+                        back_populates,
+                        cascade,
+                        passive_deletes,
+                        order_by,
+                    },
                 })
                 .collect::<Vec<_>>();
             super::Model {
@@ -322,5 +372,20 @@ mod tests {
         let mut keys: Vec<&str> = relation.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort_unstable();
         assert_eq!(keys, ["back_populates", "kind", "local_columns", "name", "remote_columns", "target", "through"]);
+    }
+
+    #[test]
+    fn a_plain_relation_is_an_array() {
+        let mut plain = model();
+        let relation = &mut plain.relations.to_mut()[1];
+        (relation.cascade, relation.passive_deletes, relation.order_by) =
+            (Cascade::default(), false, List::Borrowed(&[]));
+        let json = serde_json::to_value(&plain).unwrap();
+        assert_eq!(
+            json["relations"][1],
+            serde_json::json!(["notes", "HasMany", "tags", ["id"], ["article_id"], "articles"])
+        );
+        assert!(json["relations"][0].is_object(), "a many-to-many relation has its `through`");
+        assert_eq!(serde_json::from_value::<Model>(json).unwrap(), plain);
     }
 }

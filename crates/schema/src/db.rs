@@ -103,8 +103,9 @@ impl Table {
 /// One column.
 ///
 /// Its JSON is an object; the generated `METADATA` writes a column with
-/// nothing declared beyond its type and nullability as `[name, type]`
-/// (NOT NULL) or `[name, type, true]` (nullable), which reading accepts too.
+/// nothing declared beyond its type, nullability and autoincrement as
+/// `[name, type]` (NOT NULL), `[name, type, true]` (nullable) or
+/// `[name, type, nullable, true]` (autoincrement), which reading accepts too.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
     pub name: Str,
@@ -150,14 +151,14 @@ impl<'de> Deserialize<'de> for Column {
     }
 }
 
-/// Reads a column as an object or as `[name, type(, nullable)]`.
+/// Reads a column as an object or as `[name, type(, nullable(, autoincrement))]`.
 struct ColumnVisitor;
 
 impl<'de> serde::de::Visitor<'de> for ColumnVisitor {
     type Value = Column;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a column: an object, or [name, type] with an optional nullable flag")
+        f.write_str("a column: an object, or [name, type] with optional nullable and autoincrement flags")
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Column, A::Error> {
@@ -165,10 +166,11 @@ impl<'de> serde::de::Visitor<'de> for ColumnVisitor {
         let name: Str = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(0, &self))?;
         let sql_type: SqlType = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(1, &self))?;
         let nullable: bool = seq.next_element()?.unwrap_or(false);
+        let autoincrement: bool = seq.next_element()?.unwrap_or(false);
         if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-            return Err(A::Error::invalid_length(4, &self));
+            return Err(A::Error::invalid_length(5, &self));
         }
-        Ok(Column { nullable, ..Column::new(name, sql_type) })
+        Ok(Column { nullable, autoincrement, ..Column::new(name, sql_type) })
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Column, A::Error> {
@@ -297,7 +299,13 @@ impl FkAction {
 }
 
 /// A foreign key constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Its JSON is an object; the generated `METADATA` writes a key with no
+/// actions and its conventional name ([`ForeignKey::conventional_name`]) as
+/// `[columns, ref_table, ref_columns]`, which reading accepts with an empty
+/// name for [`Metadata::fill_left_out`](crate::Metadata::fill_left_out) to
+/// fill in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ForeignKey {
     pub name: Str,
     /// Columns of this table.
@@ -310,6 +318,80 @@ pub struct ForeignKey {
     pub on_delete: Option<FkAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_update: Option<FkAction>,
+}
+
+impl ForeignKey {
+    /// The name quarry gives a foreign key declared without one, as
+    /// SQLAlchemy's naming convention does: `fk_<table>_<columns>_<ref_table>`,
+    /// [shortened](shorten) past 63 bytes.
+    pub fn conventional_name(table: &str, columns: &[Str], ref_table: &str) -> String {
+        shorten(format!("fk_{table}_{}_{ref_table}", columns.join("_")))
+    }
+}
+
+impl<'de> Deserialize<'de> for ForeignKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ForeignKey, D::Error> {
+        deserializer.deserialize_any(ForeignKeyVisitor)
+    }
+}
+
+/// Reads a foreign key as an object or as `[columns, ref_table, ref_columns]`.
+struct ForeignKeyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ForeignKeyVisitor {
+    type Value = ForeignKey;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a foreign key: an object, or [columns, ref_table, ref_columns]")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ForeignKey, A::Error> {
+        use serde::de::Error;
+        let columns: Names = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(0, &self))?;
+        let ref_table: Str = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(1, &self))?;
+        let ref_columns: Names = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(2, &self))?;
+        if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+            return Err(A::Error::invalid_length(4, &self));
+        }
+        Ok(ForeignKey { name: Str::Borrowed(""), columns, ref_table, ref_columns, on_delete: None, on_update: None })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<ForeignKey, A::Error> {
+        let object = ForeignKeyObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        let ForeignKeyObject { name, columns, ref_table, ref_columns, on_delete, on_update } = object;
+        Ok(ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update })
+    }
+}
+
+/// A foreign key's object form, as [`ForeignKey`] serializes it.
+#[derive(Deserialize)]
+struct ForeignKeyObject {
+    name: Str,
+    columns: Names,
+    ref_table: Str,
+    ref_columns: Names,
+    #[serde(default)]
+    on_delete: Option<FkAction>,
+    #[serde(default)]
+    on_update: Option<FkAction>,
+}
+
+/// The longest identifier every backend takes: PostgreSQL's 63 bytes
+/// (MySQL allows 64).
+pub const MAX_IDENTIFIER_LEN: usize = 63;
+
+/// `name` when it fits every backend, else a prefix and an 8-digit hash.
+pub fn shorten(name: String) -> String {
+    if name.len() <= MAX_IDENTIFIER_LEN {
+        return name;
+    }
+    // FNV-1a: stable across Rust versions, unlike DefaultHasher.
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let mut cut = MAX_IDENTIFIER_LEN - 9;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{:08x}", &name[..cut], hash as u32)
 }
 
 /// An enum type: a PostgreSQL `CREATE TYPE`, a MySQL `ENUM(...)`, TEXT
@@ -339,6 +421,7 @@ mod tests {
         assert_eq!(note, Column { nullable: true, ..Column::new("note", SqlType::Varchar(40)) });
         let object = read(r#"{"name":"id","type":"integer","autoincrement":true}"#).unwrap();
         assert_eq!(object, Column { autoincrement: true, ..Column::new("id", SqlType::Integer) });
+        assert_eq!(read(r#"["id","integer",false,true]"#).unwrap(), object);
         let full = Column { nullable: true, comment: Some("c".into()), ..Column::new("x", SqlType::Text) };
         assert_eq!(read(&serde_json::to_string(&full).unwrap()).unwrap(), full);
     }
@@ -347,11 +430,35 @@ mod tests {
     fn a_malformed_column_is_an_error_that_says_what_is_wrong() {
         let error = read(r#"["id"]"#).unwrap_err().to_string();
         assert!(error.contains("invalid length 1"), "{error}");
+        let error = read(r#"["id","integer",false,true,1]"#).unwrap_err().to_string();
+        assert!(error.contains("invalid length 5"), "{error}");
         let error = read(r#"["id","integer",true,1]"#).unwrap_err().to_string();
-        assert!(error.contains("invalid length 4"), "{error}");
+        assert!(error.contains("expected a boolean"), "{error}");
         let error = read(r#"{"name":"id"}"#).unwrap_err().to_string();
         assert!(error.contains("missing field `type`"), "{error}");
         let error = read(r#"["id","integr"]"#).unwrap_err().to_string();
         assert!(error.contains("unknown variant `integr`"), "{error}");
+    }
+
+    #[test]
+    fn a_foreign_key_reads_from_its_short_form_and_its_object() {
+        let key: ForeignKey = serde_json::from_str(r#"[["author_id"],"authors",["id"]]"#).unwrap();
+        assert_eq!((key.name.as_ref(), key.columns[0].as_ref(), key.ref_table.as_ref()), ("", "author_id", "authors"));
+        assert_eq!((key.ref_columns.as_ref(), key.on_delete), (&["id".into()][..], None));
+        let full = ForeignKey { name: "fk_x".into(), on_delete: Some(FkAction::Cascade), ..key };
+        assert_eq!(serde_json::from_str::<ForeignKey>(&serde_json::to_string(&full).unwrap()).unwrap(), full);
+        let error = serde_json::from_str::<ForeignKey>(r#"[["a"],"b"]"#).unwrap_err().to_string();
+        assert!(error.contains("invalid length 2"), "{error}");
+        let error = serde_json::from_str::<ForeignKey>(r#"{"columns":["a"],"ref_table":"b","ref_columns":["id"]}"#);
+        assert!(error.unwrap_err().to_string().contains("missing field `name`"));
+    }
+
+    #[test]
+    fn conventional_names_are_shortened_past_the_identifier_limit() {
+        let columns = ["author_id".into()];
+        assert_eq!(ForeignKey::conventional_name("articles", &columns, "authors"), "fk_articles_author_id_authors");
+        let long = ForeignKey::conventional_name(&"t".repeat(60), &columns, "authors");
+        assert_eq!(long.len(), MAX_IDENTIFIER_LEN);
+        assert_eq!(long, ForeignKey::conventional_name(&"t".repeat(60), &columns, "authors"));
     }
 }

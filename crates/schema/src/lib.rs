@@ -72,10 +72,20 @@ impl Metadata {
         self.schema.table(name)
     }
 
-    /// Gives each model written without fields (the generated `METADATA`
-    /// leaves them out when every field is named like its column, in
-    /// column order) one plain field per column of its table.
-    pub fn fill_plain_fields(&mut self) {
+    /// Fills in what the generated `METADATA` leaves out: each model
+    /// written without fields (every field named like its column, in column
+    /// order) gets one plain field per column of its table, and each foreign
+    /// key written without a name its [conventional
+    /// name](db::ForeignKey::conventional_name).
+    pub fn fill_left_out(&mut self) {
+        for table in self.schema.tables.to_mut() {
+            if table.foreign_keys.iter().any(|fk| fk.name.is_empty()) {
+                let name = table.name.clone();
+                for fk in table.foreign_keys.to_mut().iter_mut().filter(|fk| fk.name.is_empty()) {
+                    fk.name = db::ForeignKey::conventional_name(&name, &fk.columns, &fk.ref_table).into();
+                }
+            }
+        }
         let schema = &self.schema;
         for model in self.models.to_mut().iter_mut().filter(|m| m.fields.is_empty()) {
             if let Some(table) = schema.table(&model.table) {

@@ -9,14 +9,16 @@
 //! check, and the runtime reads it once (300 tables: 2 ms in a release
 //! build, 22 ms in a debug one). It is the very structure the code
 //! generator built, serialized by the model's own serde derives, less what
-//! the reader fills in: a plain column is `[name, type]` (which
-//! `db::Column` reads beside its object form), a NOT NULL column's
-//! `nullable` and a model's fields named like its columns are left out
-//! (`Metadata::fill_plain_fields`).
+//! the reader fills in: a plain column is `[name, type]` and a plain
+//! foreign key `[columns, ref_table, ref_columns]` (which `db::Column` and
+//! `db::ForeignKey` read beside their object forms), a NOT NULL column's
+//! `nullable`, a foreign key's conventional name and a model's fields
+//! named like its columns are left out (`Metadata::fill_left_out`), and a
+//! plain relation is an array (`app::Model`'s JSON).
 
 use proc_macro2::{Literal, TokenStream};
 use quarry_schema::app::Model;
-use quarry_schema::db::{Column, Table};
+use quarry_schema::db::{Column, ForeignKey, Table};
 use quarry_schema::{List, Metadata};
 use quote::quote;
 
@@ -67,34 +69,49 @@ fn json(metadata: &Metadata) -> String {
     format!("{{\"schema\":{{\"tables\":{tables},\"enums\":{enums}}},\"models\":{models}}}")
 }
 
-/// A table, each column with nothing declared beyond its type and
-/// nullability written `[name, type]` or `[name, type, true]`, and the
-/// others without the `"nullable":false` of a NOT NULL column (what
-/// `db::Column` reads by default; snapshots write the object form).
+/// A table, each column with nothing declared beyond its type,
+/// nullability and autoincrement written `[name, type(, nullable(,
+/// autoincrement))]`, and the others without the `"nullable":false` of a
+/// NOT NULL column (what `db::Column` reads by default; snapshots write the
+/// object form); each foreign key with its conventional name and no
+/// actions written `[columns, ref_table, ref_columns]`.
 fn table_json(table: &Table) -> String {
     let columns: Vec<String> = table.columns.iter().map(column_json).collect();
-    let empty = Table { columns: List::Borrowed(&[]), ..table.clone() };
+    let keys: Vec<String> = table.foreign_keys.iter().map(|fk| foreign_key_json(table, fk)).collect();
+    let empty = Table { columns: List::Borrowed(&[]), foreign_keys: List::Borrowed(&[]), ..table.clone() };
     // The table's own `columns` comes first: only `name`, `schema`,
-    // `comment` and `renamed_from` precede it.
-    to_json(&empty).replacen("\"columns\":[]", &format!("\"columns\":[{}]", columns.join(",")), 1)
+    // `comment` and `renamed_from` precede it; `foreign_keys` comes last.
+    let json = to_json(&empty).replacen("\"columns\":[]", &format!("\"columns\":[{}]", columns.join(",")), 1);
+    if keys.is_empty() {
+        return json;
+    }
+    let open = json.strip_suffix('}').expect("a table is a JSON object");
+    format!("{open},\"foreign_keys\":[{}]}}", keys.join(","))
 }
 
 fn column_json(column: &Column) -> String {
-    let plain = !column.autoincrement
-        && column.server_default.is_none()
-        && column.comment.is_none()
-        && column.renamed_from.is_none();
-    match (plain, column.nullable) {
-        (true, false) => to_json(&(&column.name, &column.sql_type)),
-        (true, true) => to_json(&(&column.name, &column.sql_type, true)),
+    let plain = column.server_default.is_none() && column.comment.is_none() && column.renamed_from.is_none();
+    match (plain, column.nullable, column.autoincrement) {
+        (true, false, false) => to_json(&(&column.name, &column.sql_type)),
+        (true, true, false) => to_json(&(&column.name, &column.sql_type, true)),
+        (true, nullable, true) => to_json(&(&column.name, &column.sql_type, nullable, true)),
         // Only a key can read so: inside a JSON string every `"` is escaped.
-        (false, _) => to_json(column).replace(",\"nullable\":false", ""),
+        (false, _, _) => to_json(column).replace(",\"nullable\":false", ""),
+    }
+}
+
+fn foreign_key_json(table: &Table, fk: &ForeignKey) -> String {
+    let conventional = fk.name == ForeignKey::conventional_name(&table.name, &fk.columns, &fk.ref_table);
+    if conventional && fk.on_delete.is_none() && fk.on_update.is_none() {
+        to_json(&(&fk.columns, &fk.ref_table, &fk.ref_columns))
+    } else {
+        to_json(fk)
     }
 }
 
 /// Whether the model's fields are its table's columns, in order, each
 /// named like its column and without a client default: what the reader
-/// rebuilds when `fields` is left out (`Metadata::fill_plain_fields`).
+/// rebuilds when `fields` is left out (`Metadata::fill_left_out`).
 fn plain_fields(model: &Model, table: &Table) -> bool {
     model.fields.len() == table.columns.len()
         && model
