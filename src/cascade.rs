@@ -141,7 +141,7 @@ pub fn bind_limit<C: EngineConnection>(_: &C) -> usize {
     C::MAX_BIND_PARAMETERS.saturating_sub(16).max(1)
 }
 
-/// `CascadeDelete` for every backend quarry is built with; generated code
+/// `CascadeDelete` for every backend quarry is built with; `model!`
 /// invokes it once per model, with the primary key's columns and a step per
 /// relation the session acts on, each naming the foreign key's columns in
 /// the primary key's order:

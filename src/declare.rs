@@ -523,6 +523,10 @@ macro_rules! __key {
         ::std::option::Option::Some(($($crate::__key_part!($fill, $row.$key)),+))
     };
     (names [$($key:ident $sql:literal: $ty:tt $fill:tt),+]) => { &[$($sql),+] };
+    // Deleting rows by key, with the `cascade` steps of the `model!` call.
+    (cascade $model:ident $table:ident [$($key:ident $sql:literal: $ty:tt $fill:tt),+] $steps:tt) => {
+        $crate::__cascade_delete!($model, $table::table, [$($table::$key),+], $steps);
+    };
     // Whether the database generates the key: one column, `generated`.
     (generated [$key:ident $sql:literal: $ty:tt generated]) => { true };
     (generated $keys:tt) => { false };
@@ -540,8 +544,12 @@ macro_rules! __key {
 ///     changeset AuthorChangeset;
 ///     refused [];
 ///     dense __QuarryDenseNewAuthor;
+///     cascade [{ delete "articles" articles::table, [articles::author_id], Article }];
 /// }
 /// ```
+///
+/// `cascade` (left out when empty) lists what deleting a row does to
+/// related rows: the steps of `cascade_delete!`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model {
@@ -555,6 +563,7 @@ macro_rules! __model {
         $(updated [$($updated:literal),+];)?
         refused [$($refused:tt)*];
         dense $dense:ident;
+        $(cascade [$($step:tt)*];)?
     ) => {
         $crate::__model_struct!([$(#[$attr])*] $model, $table, $keys, [$($derive),*],
             { $($(#[$field_attr])* $field: $ty $null),+ });
@@ -600,6 +609,8 @@ macro_rules! __model {
 
             $crate::__refused_value!($($refused)*);
         }
+
+        $crate::__key!(cascade $model $table $keys [$($($step)*)?]);
 
         $crate::__model_lists!(
             [$model $table $sql_table $new $changeset $dense $keys [$($derive),*] [$($($updated),+)?]
@@ -680,25 +691,23 @@ macro_rules! __model_lists {
 ///
 /// ```text
 /// quarry::__codegen::relation! {
-///     Comment::ARTICLE "article": belongs_to Article, One, marker Comment__article, meta [4, 0];
-///     wire NewComment given;
-///     keys comments::article_id -> articles::id: Integer;
+///     Comment::ARTICLE "article": belongs_to Article, marker Comment__article, meta [4, 0];
+///     keys comments::article_id -> articles::id: Integer given;
 /// }
 /// ```
 ///
-/// `wire` names the `New*` type holding the foreign key (the target's for
-/// `has_many`/`has_one`, the model's own for `belongs_to`) and whether
-/// its field is an `Option` (`optional`) or not (`given`); `keys` the
-/// model's column and the target's that hold equal values.
+/// `keys` names the model's column and the target's that hold equal
+/// values, their type, and whether the foreign key's field in the `New*`
+/// row holding it (the target's for `has_many`/`has_one`, the model's own
+/// for `belongs_to`) is an `Option` (`optional`) or not (`given`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __relation {
     (
         $(#[$attr:meta])*
-        $from:ident :: $konst:ident $name:literal: $kind:ident $to:ident, $cardinality:ident,
+        $from:ident :: $konst:ident $name:literal: $kind:ident $to:ident,
             marker $marker:ident, meta [$model:literal, $relation:literal];
-        wire $new:ident $wrap:ident;
-        keys $from_table:ident :: $from_column:ident -> $to_table:ident :: $to_column:ident : $key:tt;
+        keys $from_table:ident :: $from_column:ident -> $to_table:ident :: $to_column:ident : $key:tt $wrap:ident;
     ) => {
         #[allow(dead_code)]
         impl $from {
@@ -706,7 +715,7 @@ macro_rules! __relation {
             $(#[$attr])*
             pub const $konst: $crate::Relation<$from, $to, (), __quarry_relations::$marker> =
                 $crate::__relation!(@descriptor $kind, || &METADATA.models[$model].relations[$relation],
-                    $new, $key, $wrap, $from_column, $to_column);
+                    $from, $to, $key, $wrap, $from_column, $to_column);
         }
 
         $crate::__relation!(@kind $kind __quarry_relations::$marker);
@@ -715,7 +724,7 @@ macro_rules! __relation {
             type From = $from;
             type To = $to;
             type Key = $crate::__value_type!($key);
-            type Cardinality = $crate::load::$cardinality;
+            type Cardinality = $crate::__relation!(@cardinality $kind);
             const NAME: &'static str = $name;
 
             fn parent_key(row: &$from) -> ::std::option::Option<Self::Key> {
@@ -745,18 +754,21 @@ macro_rules! __relation {
     // The descriptor, with the function that sets the foreign key of a new
     // row from the other side's key: the model's column for `belongs_to`,
     // the target's otherwise.
-    (@descriptor belongs_to, $meta:expr, $new:ident, $key:tt, $wrap:ident, $from_column:ident, $to_column:ident) => {
-        $crate::Relation::__parent($meta, |row: &mut $new, key: &$crate::__value_type!($key)| {
+    (@descriptor belongs_to, $meta:expr, $from:ident, $to:ident, $key:tt, $wrap:ident, $from_column:ident, $to_column:ident) => {
+        $crate::Relation::__parent($meta, |row: &mut <$from as $crate::Model>::New, key: &$crate::__value_type!($key)| {
             row.$from_column = $crate::__relation!(@wrap $wrap ::std::clone::Clone::clone(key));
         })
     };
-    (@descriptor $children:ident, $meta:expr, $new:ident, $key:tt, $wrap:ident, $from_column:ident, $to_column:ident) => {
-        $crate::Relation::__child($meta, |row: &mut $new, key: &$crate::__value_type!($key)| {
+    (@descriptor $children:ident, $meta:expr, $from:ident, $to:ident, $key:tt, $wrap:ident, $from_column:ident, $to_column:ident) => {
+        $crate::Relation::__child($meta, |row: &mut <$to as $crate::Model>::New, key: &$crate::__value_type!($key)| {
             row.$to_column = $crate::__relation!(@wrap $wrap ::std::clone::Clone::clone(key));
         })
     };
     (@kind belongs_to $marker:ty) => { impl $crate::relation::kind::Parent for $marker {} };
     (@kind $children:ident $marker:ty) => { impl $crate::relation::kind::Children for $marker {} };
+    (@cardinality belongs_to) => { $crate::load::One };
+    (@cardinality has_one) => { $crate::load::Optional };
+    (@cardinality has_many) => { $crate::load::Many };
     (@grouped belongs_to) => { false };
     (@grouped $children:ident) => { true };
     (@unlimited has_many $table:ident $marker:ty) => {

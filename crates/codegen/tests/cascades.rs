@@ -1,5 +1,5 @@
 //! What the generated cascade code does per relation option: a
-//! `passive_deletes` relation gets no step in `cascade_delete!` (the
+//! `passive_deletes` relation gets no step in its model's `cascade` (the
 //! database's ON DELETE does it), and only the relations `Session::unlink`
 //! can honour get a `kind::Unlink` impl.
 
@@ -64,9 +64,14 @@ fn passive_deletes_relations_get_no_delete_step() {
     let code = generated();
     // User: posts (passive, nullable) and groups (passive many_to_many) are
     // the database's; notes is NOT NULL without cascade: the database's too.
-    assert!(code.contains("cascade_delete!(User, users::table, [users::id], []);"), "{code}");
+    // Its `model!` call has no `cascade` steps.
+    assert!(
+        code.contains(r#"updated ["id"]; refused []; dense none; } quarry::__codegen::relation! { User::NOTES"#),
+        "{code}"
+    );
     // Group's side of the same association table is not passive.
-    assert!(code.contains(r#"[{ unlink "user_groups" user_groups::table, [user_groups::group_id] }]"#), "{code}");
+    let group = r#"dense none; cascade [ { unlink "user_groups" user_groups::table, [user_groups::group_id] } ]; }"#;
+    assert!(code.contains(group), "{code}");
 }
 
 #[test]

@@ -90,8 +90,8 @@ pub struct Use {
         "updated [\"where\", \"loop\"];",
         "r#match (id) {",
         "struct Match in r#match \"match\"",
-        "Match::IMPL \"impl\": has_many Use, Many, marker Match__impl, meta [0, 0];",
-        "keys r#match::id -> r#use::r#mod: Integer;",
+        "Match::IMPL \"impl\": has_many Use, marker Match__impl, meta [0, 0];",
+        "keys r#match::id -> r#use::r#mod: Integer given;",
         "diesel::joinable!(r#use -> r#match (r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");

@@ -1,7 +1,7 @@
 //! Per model, what the session does to related rows from its relations'
-//! cascades: `quarry::__codegen::cascade_delete!` (deleting its rows) and,
-//! per relation `Session::unlink` can undo, `quarry::__codegen::unlink!`
-//! with the relation's `kind::Unlink` marker.
+//! cascades: the steps of its `cascade_delete!` (deleting its rows), which
+//! its `model!` call carries, and, per relation `Session::unlink` can undo,
+//! `quarry::__codegen::unlink!` with the relation's `kind::Unlink` marker.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,40 +9,36 @@ use quote::quote;
 use crate::ident::ident;
 use crate::ir::{Column, ForeignKey, Relation, RelationKind, Schema, Table};
 
-/// The `cascade_delete!` invocation for `table`.
-pub fn cascade_delete(schema: &Schema, table: &Table) -> TokenStream {
-    let (model, module) = (ident(&table.struct_name), ident(&table.module));
-    let Some(keys) = table.primary_key.iter().map(|k| table.column(k)).collect::<Option<Vec<_>>>() else {
-        return quote!();
+/// The steps of `table`'s `cascade_delete!`, one per relation the
+/// session acts on when a row is deleted, as source text for its `model!`
+/// call's `cascade [...]` (see `quarry::__codegen::cascade_delete!`).
+pub fn cascade_steps(schema: &Schema, table: &Table) -> Vec<String> {
+    let path = |module: &str, columns: &[&Column]| -> String {
+        let columns: Vec<String> = columns.iter().map(|c| format!("{module}::{}", ident(&c.field))).collect();
+        format!("[{}]", columns.join(", "))
     };
-    if keys.is_empty() {
-        return quote!();
-    }
-    let keys = keys.iter().map(|k| ident(&k.field));
     // `passive_deletes`: the foreign key's ON DELETE does it, not the session.
     let steps = table.relations.iter().filter(|relation| !relation.passive_deletes).filter_map(|relation| {
         let (holder, fk) = schema.foreign_key(relation.foreign_key.as_deref()?)?;
         let fk_columns = in_key_order(table, holder, fk)?;
-        let holder_module = ident(&holder.module);
-        let fks = fk_columns.iter().map(|c| ident(&c.field));
-        let fks = quote!([#(#holder_module::#fks),*]);
+        let module = ident(&holder.module).to_string();
+        let fks = path(&module, &fk_columns);
         let name = &holder.name;
-        let nullable: Vec<_> = fk_columns.iter().filter(|c| c.nullable).map(|c| ident(&c.field)).collect();
+        let nullable: Vec<&Column> = fk_columns.iter().copied().filter(|c| c.nullable).collect();
         match relation.kind {
             RelationKind::HasMany | RelationKind::HasOne if relation.cascade.delete => {
-                let child = ident(&holder.struct_name);
-                Some(quote!({ delete #name #holder_module::table, #fks, #child }))
+                Some(format!("{{ delete {name:?} {module}::table, {fks}, {} }}", ident(&holder.struct_name)))
             }
             // A nullable key (or the nullable part of a composite one) is
             // cleared: the row no longer references the deleted one.
             RelationKind::HasMany | RelationKind::HasOne if !nullable.is_empty() => {
-                Some(quote!({ nullify #name #holder_module::table, #fks, [#(#holder_module::#nullable),*] }))
+                Some(format!("{{ nullify {name:?} {module}::table, {fks}, {} }}", path(&module, &nullable)))
             }
-            RelationKind::ManyToMany => Some(quote!({ unlink #name #holder_module::table, #fks })),
+            RelationKind::ManyToMany => Some(format!("{{ unlink {name:?} {module}::table, {fks} }}")),
             _ => None,
         }
     });
-    quote!(quarry::__codegen::cascade_delete!(#model, #module::table, [#(#module::#keys),*], [#(#steps)*]);)
+    steps.collect()
 }
 
 /// The columns of `fk` (in `holder`) that reference `table`'s primary key,

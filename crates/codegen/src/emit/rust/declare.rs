@@ -15,7 +15,7 @@ use crate::ir::{Column, ColumnType, Relation, RelationKind, Schema, Table};
 use crate::options::Options;
 
 /// The `model!` call for the table at `index`.
-pub fn model(index: usize, table: &Table, options: &Options) -> String {
+pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) -> String {
     let mut out = String::from("quarry::__codegen::model! {\n");
     doc_lines(&mut out, table.doc.as_deref(), "    ");
     let derive = if options.serde { "serde::Serialize, serde::Deserialize" } else { "" };
@@ -73,6 +73,10 @@ pub fn model(index: usize, table: &Table, options: &Options) -> String {
         false => "none".to_owned(),
     };
     let _ = writeln!(out, "    dense {dense};");
+    let steps = super::cascade::cascade_steps(schema, table);
+    if !steps.is_empty() {
+        let _ = writeln!(out, "    cascade [\n        {}\n    ];", steps.join("\n        "));
+    }
     out.push_str("}\n");
     out
 }
@@ -172,8 +176,7 @@ pub(super) struct Simple<'a> {
     from_column: &'a Column,
     to_column: &'a Column,
     target: &'a Table,
-    /// The table whose `New*` holds the foreign key, and that column.
-    holder: &'a Table,
+    /// The foreign key's column, in the table whose `New*` holds it.
     fk_column: &'a Column,
 }
 
@@ -202,18 +205,18 @@ pub(super) fn simple<'a>(schema: &'a Schema, table: &'a Table, relation: &Relati
         return None;
     }
     let fk_column = holder.column(fk_column)?;
-    Some(Simple { from_column, to_column, target, holder, fk_column })
+    Some(Simple { from_column, to_column, target, fk_column })
 }
 
 /// The `relation!` call for relation `index` of the table at `table_index`,
 /// when it is [`simple`].
 pub fn relation(schema: &Schema, table_index: usize, table: &Table, index: usize) -> Option<String> {
     let relation = table.relations.get(index)?;
-    let Simple { from_column, to_column, target, holder, fk_column } = simple(schema, table, relation)?;
-    let (kind, cardinality) = match relation.kind {
-        RelationKind::HasMany => ("has_many", "Many"),
-        RelationKind::HasOne => ("has_one", "Optional"),
-        _ => ("belongs_to", "One"),
+    let Simple { from_column, to_column, target, fk_column } = simple(schema, table, relation)?;
+    let kind = match relation.kind {
+        RelationKind::HasMany => "has_many",
+        RelationKind::HasOne => "has_one",
+        _ => "belongs_to",
     };
     // The key's type: the referenced column's.
     let key = if relation.kind == RelationKind::BelongsTo { to_column } else { from_column };
@@ -221,17 +224,16 @@ pub fn relation(schema: &Schema, table_index: usize, table: &Table, index: usize
     let mut out = String::from("quarry::__codegen::relation! {\n");
     let _ = writeln!(
         out,
-        "    {}::{} {:?}: {kind} {}, {cardinality}, marker {}, meta [{table_index}, {index}];",
+        "    {}::{} {:?}: {kind} {}, marker {}, meta [{table_index}, {index}];",
         ident(&table.struct_name),
         ident(&ident::relation_const(&relation.field)),
         relation.field,
         ident(&target.struct_name),
         ident(&format!("{}__{}", table.struct_name, relation.field)),
     );
-    let _ = writeln!(out, "    wire {} {wrap};", ident(&ident::insertable_name(&holder.struct_name)));
     let _ = writeln!(
         out,
-        "    keys {}::{} -> {}::{}: {};",
+        "    keys {}::{} -> {}::{}: {} {wrap};",
         ident(&table.module),
         ident(&from_column.field),
         ident(&target.module),

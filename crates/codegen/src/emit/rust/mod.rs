@@ -37,7 +37,7 @@ pub fn generate(schema: &Schema, options: &Options) -> String {
     out.push_str(&tables::allow_together(schema, options.table_grouping));
     out.push_str(&tables::cte_ready(schema));
     for (index, table) in schema.tables.iter().enumerate() {
-        out.push_str(&declare::model(index, table, options));
+        out.push_str(&declare::model(schema, index, table, options));
         out.extend((0..table.relations.len()).filter_map(|r| declare::relation(schema, index, table, r)));
     }
     out.push_str(&format(relations(schema)));

@@ -7,13 +7,13 @@ use quote::quote;
 use crate::ident::{self, ident};
 use crate::ir::{RelationKind, Schema, Table};
 
-/// The relation constants and cascade steps of one table (its model,
-/// insertable and changeset are its `model!` call, see `declare`).
+/// The relation constants and unlink impls of one table (its model,
+/// insertable, changeset and cascade steps are its `model!` call, see
+/// `declare`).
 pub fn model(schema: &Schema, index: usize, table: &Table) -> TokenStream {
     let relations = relation_consts(schema, index, table);
-    let cascade = super::cascade::cascade_delete(schema, table);
     let unlink = super::cascade::unlink(schema, table);
-    quote!(#relations #cascade #unlink)
+    quote!(#relations #unlink)
 }
 
 /// `impl Author { pub const ARTICLES: quarry::Relation<Author, Article> }`.
