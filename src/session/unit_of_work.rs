@@ -99,10 +99,6 @@ impl Keys {
         slot.checked_sub(self.first_slot).filter(|&offset| offset < self.places.len())
     }
 
-    fn is_resolved(&self, slot: usize) -> bool {
-        self.offset(slot).is_some_and(|offset| self.resolved[offset])
-    }
-
     fn get<M: Model>(&self, slot: usize) -> Option<&M::Key> {
         let place = self.places[self.offset(slot)?];
         let keys = self.by_bucket.get(place.bucket as usize)?.as_ref()?;
@@ -155,10 +151,21 @@ enum Held {
     Waiting { group: u32, index: u32 },
 }
 
+/// A queued row, a few words whatever the row's size: its slot and the
+/// slots whose keys it needs, as offsets from the queue's first slot
+/// (`NO_SLOT` for none), and where its makings are held.
 struct Entry {
-    slot: usize,
-    needs: Needs,
+    offset: u32,
+    needs: [u32; 2],
     held: Held,
+}
+
+/// An empty place in `Entry::needs`.
+const NO_SLOT: u32 = u32::MAX;
+
+/// A slot's offset in the queue, as an `Entry` holds it.
+fn offset_u32(offset: usize) -> u32 {
+    u32::try_from(offset).ok().filter(|&o| o != NO_SLOT).expect("fewer than 2^32 - 1 rows queued at once")
 }
 
 /// How a bucket writes its rows.
@@ -224,63 +231,93 @@ where
 
     fn flush(&mut self, conn: &mut C, write: Write<'_>) -> Result<usize> {
         let table = &N::Model::meta().table;
-        let Write { bucket, keys, all_keys, needed, max_binds: write_max_binds } = write;
-        let mut waiting: Vec<usize> = (0..self.entries.len()).collect();
+        if !self.needs_own_rows {
+            // Every row is ready: one round, in queue order.
+            let rows =
+                (0..self.entries.len()).map(|index| self.build::<C>(index, write.keys)).collect::<Result<Vec<N>>>()?;
+            let ready: Vec<u32> = (0..rows.len() as u32).collect();
+            self.insert(&ready, &rows, conn, write)?;
+            return Ok(self.entries.len());
+        }
         // Rounds: a row referencing another row of the same table (a tree)
         // waits for its parent's key. Rows of other tables were written
         // before this one.
+        let mut waiting: Vec<u32> = (0..self.entries.len() as u32).collect();
         while !waiting.is_empty() {
             let mut ready = Vec::with_capacity(waiting.len());
             let mut rows = Vec::with_capacity(waiting.len());
             let mut still = Vec::new();
             for index in waiting {
-                let entry = &mut self.entries[index];
-                if self.needs_own_rows && !entry.needs.iter().flatten().all(|&slot| keys.is_resolved(slot)) {
+                let needs = self.entries[index as usize].needs;
+                if !needs.iter().filter(|&&n| n != NO_SLOT).all(|&n| write.keys.resolved[n as usize]) {
                     still.push(index);
                     continue;
                 }
-                let unknown = || Error::Flush { table, problem: FlushProblem::UnknownRelatedRow };
-                const ONCE: &str = "each row is written once";
-                let row = match entry.held {
-                    Held::Ready(i) => self.ready[i as usize].take().expect(ONCE),
-                    Held::Deferred(i) => self.deferred[i as usize].take().expect(ONCE)(keys).ok_or_else(unknown)?,
-                    Held::Waiting { group, index } => {
-                        self.groups[group as usize].1.build(index, keys).ok_or_else(unknown)?
-                    }
-                };
-                if let Some(why) = row.refused_value(C::BACKEND) {
-                    return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
-                }
+                rows.push(self.build::<C>(index as usize, write.keys)?);
                 ready.push(index);
-                rows.push(row);
             }
             if ready.is_empty() {
                 return Err(Error::Flush { table, problem: FlushProblem::Cycle });
             }
             waiting = still;
-            let size = super::insert::rows_per_statement(write_max_binds, N::binds_per_row(&rows));
-            for (indexes, chunk) in ready.chunks(size).zip(rows.chunks(size)) {
-                let offset = |index: &usize| self.entries[*index].slot - keys.first_slot;
-                if !all_keys && !indexes.iter().any(|index| needed[offset(index)]) {
-                    N::insert_rows(chunk, conn)?;
-                    continue;
-                }
-                let found = N::insert_keys(chunk, conn)?;
-                if found.len() != indexes.len() {
-                    let problem = FlushProblem::MissingKeys { inserted: indexes.len(), returned: found.len() };
-                    return Err(Error::Flush { table, problem });
-                }
-                for index in indexes {
-                    let offset = offset(index);
-                    keys.resolved[offset] = true;
-                }
-                let list = keys.of_bucket::<N::Model>(bucket, self.entries.len());
-                for (&index, key) in indexes.iter().zip(found) {
-                    list[index] = Some(key);
-                }
-            }
+            self.insert(&ready, &rows, conn, Write { keys: &mut *write.keys, ..write })?;
         }
         Ok(self.entries.len())
+    }
+}
+
+impl<N> TypedBucket<N> {
+    /// The row of entry `index`, made now if it waited for keys, and
+    /// checked for values the backend would not store as given.
+    fn build<C>(&mut self, index: usize, keys: &Keys) -> Result<N>
+    where
+        C: crate::engine::EngineConnection,
+        N: FlushRows<C>,
+    {
+        let table = &N::Model::meta().table;
+        let unknown = || Error::Flush { table, problem: FlushProblem::UnknownRelatedRow };
+        const ONCE: &str = "each row is written once";
+        let row = match self.entries[index].held {
+            Held::Ready(i) => self.ready[i as usize].take().expect(ONCE),
+            Held::Deferred(i) => self.deferred[i as usize].take().expect(ONCE)(keys).ok_or_else(unknown)?,
+            Held::Waiting { group, index } => self.groups[group as usize].1.build(index, keys).ok_or_else(unknown)?,
+        };
+        if let Some(why) = row.refused_value(C::BACKEND) {
+            return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
+        }
+        Ok(row)
+    }
+
+    /// Inserts `rows`, the rows of entries `ready`, in statements under the
+    /// bind limit, reading back the keys the caller or other rows need.
+    fn insert<C>(&self, ready: &[u32], rows: &[N], conn: &mut C, write: Write<'_>) -> Result<()>
+    where
+        C: crate::engine::EngineConnection,
+        N: FlushRows<C>,
+    {
+        let table = &N::Model::meta().table;
+        let Write { bucket, keys, all_keys, needed, max_binds } = write;
+        let size = super::insert::rows_per_statement(max_binds, N::binds_per_row(rows));
+        let offset = |index: &u32| self.entries[*index as usize].offset as usize;
+        for (indexes, chunk) in ready.chunks(size).zip(rows.chunks(size)) {
+            if !all_keys && !indexes.iter().any(|index| needed[offset(index)]) {
+                N::insert_rows(chunk, conn)?;
+                continue;
+            }
+            let found = N::insert_keys(chunk, conn)?;
+            if found.len() != indexes.len() {
+                let problem = FlushProblem::MissingKeys { inserted: indexes.len(), returned: found.len() };
+                return Err(Error::Flush { table, problem });
+            }
+            for index in indexes {
+                keys.resolved[offset(index)] = true;
+            }
+            let list = keys.of_bucket::<N::Model>(bucket, self.entries.len());
+            for (&index, key) in indexes.iter().zip(found) {
+                list[index as usize] = Some(key);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -364,10 +401,14 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         let slot = self.next_slot;
         self.next_slot += 1;
         let mut needs_own_rows = false;
-        for &need in needs.iter().flatten() {
-            let offset = need - self.first_slot;
-            self.needed[offset] = true;
-            needs_own_rows |= self.places[offset].bucket as usize == bucket;
+        let mut offsets = [NO_SLOT; 2];
+        for (&need, offset) in needs.iter().zip(&mut offsets) {
+            if let Some(need) = need {
+                let need = need - self.first_slot;
+                self.needed[need] = true;
+                needs_own_rows |= self.places[need].bucket as usize == bucket;
+                *offset = offset_u32(need);
+            }
         }
         let typed = self.buckets[bucket].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type");
         typed.has_needs |= needs.iter().any(Option::is_some);
@@ -384,7 +425,7 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
             }
             Source::Waiting { group, index } => Held::Waiting { group, index },
         };
-        typed.entries.push(Entry { slot, needs, held });
+        typed.entries.push(Entry { offset: offset_u32(slot - self.first_slot), needs: offsets, held });
         self.needed.push(false);
         Pending { slot, _model: PhantomData }
     }
