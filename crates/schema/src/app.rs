@@ -189,6 +189,27 @@ mod wire {
         },
     }
 
+    impl Relation {
+        /// The object form, defaults filled in for what the array leaves out.
+        fn into_full(self) -> Relation {
+            match self {
+                Relation::Plain(name, kind, target, local_columns, remote_columns, back_populates) => Relation::Full {
+                    name,
+                    kind,
+                    target,
+                    local_columns,
+                    remote_columns,
+                    through: None,
+                    back_populates,
+                    cascade: super::Cascade::default(),
+                    passive_deletes: false,
+                    order_by: List::Borrowed(&[]),
+                },
+                full => full,
+            }
+        }
+    }
+
     fn is_default(cascade: &super::Cascade) -> bool {
         *cascade == super::Cascade::default()
     }
@@ -258,23 +279,8 @@ mod wire {
             let relations = model
                 .relations
                 .into_iter()
-                .map(|r| match r {
-                    Relation::Plain(name, kind, target, local_columns, remote_columns, back_populates) => {
-                        super::Relation {
-                            name,
-                            kind,
-                            table: table.clone(),
-                            target,
-                            local_columns,
-                            remote_columns,
-                            through: None,
-                            back_populates,
-                            cascade: super::Cascade::default(),
-                            passive_deletes: false,
-                            order_by: List::Borrowed(&[]),
-                        }
-                    }
-                    Relation::Full {
+                .map(|r| {
+                    let Relation::Full {
                         name,
                         kind,
                         target,
@@ -285,7 +291,11 @@ mod wire {
                         cascade,
                         passive_deletes,
                         order_by,
-                    } => super::Relation {
+                    } = r.into_full()
+                    else {
+                        unreachable!("into_full gives the object form")
+                    };
+                    super::Relation {
                         name,
                         kind,
                         table: table.clone(),
@@ -297,7 +307,7 @@ mod wire {
                         cascade,
                         passive_deletes,
                         order_by,
-                    },
+                    }
                 })
                 .collect::<Vec<_>>();
             super::Model {
