@@ -101,8 +101,12 @@ impl Keys {
 
     fn get<M: Model>(&self, slot: usize) -> Option<&M::Key> {
         let place = self.places[self.offset(slot)?];
-        let keys = self.by_bucket.get(place.bucket as usize)?.as_ref()?;
-        keys.downcast_ref::<Vec<Option<M::Key>>>()?.get(place.index as usize)?.as_ref()
+        self.list::<M>(place.bucket)?.get(place.index as usize)?.as_ref()
+    }
+
+    /// The keys learnt for the rows of `bucket`, by index.
+    fn list<M: Model>(&self, bucket: u32) -> Option<&Vec<Option<M::Key>>> {
+        self.by_bucket.get(bucket as usize)?.as_ref()?.downcast_ref()
     }
 
     fn resolve<M: Model>(&self, row: &RowRef<M>) -> Option<M::Key> {
@@ -127,15 +131,12 @@ impl Keys {
 /// Builds a queued row once the keys it needs are known.
 pub(crate) type Build<N> = Box<dyn FnOnce(&Keys) -> Option<N> + Send>;
 
-/// A queued row: ready, or built once the keys it needs are known.
+/// A queued row: ready, or built once the keys it needs are known. (Rows
+/// waiting for one parent's key are queued through
+/// [`Queue::push_waiting`] instead, in groups.)
 pub(crate) enum Source<N> {
     Ready(N),
     Deferred(Build<N>),
-    /// Item `index` of the bucket's waiting group `group` (see [`Waiting`]).
-    Waiting {
-        group: u32,
-        index: u32,
-    },
 }
 
 /// The slots whose keys a row needs: none, one parent, or the two sides
@@ -206,6 +207,9 @@ struct TypedBucket<N> {
     has_needs: bool,
     /// Whether any row waits for the key of another row of this bucket.
     needs_own_rows: bool,
+    /// Whether entry `i` is item `i` of the first waiting group, for every
+    /// entry: the rows are then built in one pass over that group.
+    one_group: bool,
 }
 
 impl<C, N> Bucket<C> for TypedBucket<N>
@@ -233,8 +237,11 @@ where
         let table = &N::Model::meta().table;
         if !self.needs_own_rows {
             // Every row is ready: one round, in queue order.
-            let rows =
-                (0..self.entries.len()).map(|index| self.build::<C>(index, write.keys)).collect::<Result<Vec<N>>>()?;
+            let rows = if self.one_group && !self.groups.is_empty() {
+                self.build_group::<C>(write.keys)?
+            } else {
+                (0..self.entries.len()).map(|index| self.build::<C>(index, write.keys)).collect::<Result<Vec<N>>>()?
+            };
             let ready: Vec<u32> = (0..rows.len() as u32).collect();
             self.insert(&ready, &rows, conn, write)?;
             return Ok(self.entries.len());
@@ -286,6 +293,37 @@ impl<N> TypedBucket<N> {
             return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
         }
         Ok(row)
+    }
+
+    /// Every row at once, from the one waiting group that holds them in
+    /// entry order; the group's storage is freed before the rows are
+    /// inserted.
+    fn build_group<C>(&mut self, keys: &Keys) -> Result<Vec<N>>
+    where
+        C: crate::engine::EngineConnection,
+        N: FlushRows<C>,
+    {
+        let table = &N::Model::meta().table;
+        let mut rows = Vec::with_capacity(self.entries.len());
+        if self.groups[0].1.build_all(keys, &mut rows).is_none() {
+            return Err(Error::Flush { table, problem: FlushProblem::UnknownRelatedRow });
+        }
+        self.groups.clear();
+        if let Some(why) = rows.iter().find_map(|row| row.refused_value(C::BACKEND)) {
+            return Err(Error::Data(DataError { refused_by_quarry: true, message: why }));
+        }
+        Ok(rows)
+    }
+
+    /// Records `entry`, the bucket's next row, and what it waits for;
+    /// returns its index.
+    fn push_entry(&mut self, entry: Entry, has_needs: bool, needs_own_rows: bool) -> u32 {
+        let index = self.entries.len() as u32;
+        self.has_needs |= has_needs;
+        self.needs_own_rows |= needs_own_rows;
+        self.one_group &= matches!(entry.held, Held::Waiting { group: 0, index: i } if i == index);
+        self.entries.push(entry);
+        index
     }
 
     /// Inserts `rows`, the rows of entries `ready`, in statements under the
@@ -384,6 +422,7 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
             groups: Vec::new(),
             has_needs: false,
             needs_own_rows: false,
+            one_group: true,
         }));
         let index = self.buckets.len() - 1;
         self.by_type.push((id, index));
@@ -393,11 +432,23 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
     /// Queues a row built at flush time from the keys of `needs`.
     pub(crate) fn push<N: FlushRows<C>>(&mut self, needs: Needs, source: Source<N>) -> Pending<N::Model> {
         let bucket = self.bucket_index::<N>();
-        self.push_into(bucket, needs, source)
+        let typed = self.buckets[bucket].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type");
+        let held = match source {
+            Source::Ready(row) => {
+                typed.ready.push(Some(row));
+                Held::Ready(typed.ready.len() as u32 - 1)
+            }
+            Source::Deferred(build) => {
+                typed.deferred.push(Some(build));
+                Held::Deferred(typed.deferred.len() as u32 - 1)
+            }
+        };
+        self.push_held::<N>(bucket, needs, held)
     }
 
-    /// [`push`](Self::push) into bucket `bucket`, `N`'s.
-    fn push_into<N: FlushRows<C>>(&mut self, bucket: usize, needs: Needs, source: Source<N>) -> Pending<N::Model> {
+    /// Records a row of bucket `bucket`, `N`'s, whose makings the bucket
+    /// holds as `held`: its slot, its place, and the slots it needs.
+    fn push_held<N: FlushRows<C>>(&mut self, bucket: usize, needs: Needs, held: Held) -> Pending<N::Model> {
         let slot = self.next_slot;
         self.next_slot += 1;
         let mut needs_own_rows = false;
@@ -410,22 +461,10 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
                 *offset = offset_u32(need);
             }
         }
+        let entry = Entry { offset: offset_u32(slot - self.first_slot), needs: offsets, held };
         let typed = self.buckets[bucket].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type");
-        typed.has_needs |= needs.iter().any(Option::is_some);
-        typed.needs_own_rows |= needs_own_rows;
-        self.places.push(Place { bucket: bucket as u32, index: typed.entries.len() as u32 });
-        let held = match source {
-            Source::Ready(row) => {
-                typed.ready.push(Some(row));
-                Held::Ready(typed.ready.len() as u32 - 1)
-            }
-            Source::Deferred(build) => {
-                typed.deferred.push(Some(build));
-                Held::Deferred(typed.deferred.len() as u32 - 1)
-            }
-            Source::Waiting { group, index } => Held::Waiting { group, index },
-        };
-        typed.entries.push(Entry { offset: offset_u32(slot - self.first_slot), needs: offsets, held });
+        let index = typed.push_entry(entry, needs.iter().any(Option::is_some), needs_own_rows);
+        self.places.push(Place { bucket: bucket as u32, index });
         self.needed.push(false);
         Pending { slot, _model: PhantomData }
     }
@@ -460,8 +499,11 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         let waiting = typed.groups[group].1.as_any().downcast_mut::<Waiting<T, P, N>>().expect("one group per kind");
         let index = waiting.items.len();
         waiting.items.push(Some((item, parent, set)));
-        let source = Source::<N>::Waiting { group: group as u32, index: index as u32 };
-        self.push_into(bucket, [Some(parent.slot), None], source)
+        self.push_held::<N>(
+            bucket,
+            [Some(parent.slot), None],
+            Held::Waiting { group: group as u32, index: index as u32 },
+        )
     }
 
     /// Whether the flush is one INSERT: one table, no row waiting for
@@ -520,6 +562,8 @@ trait Group<N> {
     /// Item `index`, made from its parent's key, with its foreign key set;
     /// `None` when that key is unknown.
     fn build(&mut self, index: u32, keys: &Keys) -> Option<N>;
+    /// Every item, in order, onto `rows`; `None` when a key is unknown.
+    fn build_all(&mut self, keys: &Keys, rows: &mut Vec<N>) -> Option<()>;
 }
 
 /// The rows queued by one kind of wait: what each row is made from (`T`:
@@ -541,6 +585,24 @@ impl<T: 'static, P: Model, N: 'static> Group<N> for Waiting<T, P, N> {
         let mut row = (self.make)(item, key.clone());
         set(&mut row, &key);
         Some(row)
+    }
+
+    fn build_all(&mut self, keys: &Keys, rows: &mut Vec<N>) -> Option<()> {
+        // Parents mostly sit in one bucket: its key list is looked up once.
+        let mut parents: Option<(u32, &Vec<Option<P::Key>>)> = None;
+        for waiting in std::mem::take(&mut self.items) {
+            let (item, parent, set) = waiting?;
+            let place = keys.places[keys.offset(parent.slot)?];
+            let list = match parents {
+                Some((bucket, list)) if bucket == place.bucket => list,
+                _ => parents.insert((place.bucket, keys.list::<P>(place.bucket)?)).1,
+            };
+            let key = list.get(place.index as usize)?.as_ref()?;
+            let mut row = (self.make)(item, key.clone());
+            set(&mut row, key);
+            rows.push(row);
+        }
+        Some(())
     }
 }
 
