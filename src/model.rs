@@ -226,10 +226,15 @@ where
     }
 }
 
+/// Whether every row has the dense form (checked without building it).
+fn all_dense<N: Insert>(rows: &[N]) -> bool {
+    N::DENSE_COLUMNS > 0 && rows.iter().all(|row| row.dense().is_some())
+}
+
 /// The values a row binds: the dense form's columns when every row has
 /// one, else every column.
 fn binds_per_row<N: Insert>(rows: &[N]) -> usize {
-    if N::DENSE_COLUMNS > 0 && rows.iter().all(|row| row.dense().is_some()) {
+    if all_dense(rows) {
         return N::DENSE_COLUMNS;
     }
     N::Model::meta().fields.len()
@@ -292,7 +297,7 @@ macro_rules! flush_returning {
             }
 
             fn same_columns(rows: &[Self]) -> bool {
-                $writes_default || dense_rows(rows).is_some()
+                $writes_default || all_dense(rows)
             }
         }
     };

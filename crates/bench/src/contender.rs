@@ -38,15 +38,19 @@ pub trait Contender {
     /// users.hair_color = 'black'`, as (user, optional post) pairs.
     fn medium(&mut self) -> Result<Box<dyn Output>>;
 
-    /// Inserts `users`, in one statement where the library can.
-    fn insert(&mut self, users: &[NewUser]) -> Result<()>;
+    /// Inserts `users`, in one statement where the library can. The rows
+    /// are handed over by value, as a request's body is: a library that
+    /// binds borrowed values borrows them, one that wants owned values
+    /// moves them, and neither pays for a copy the other does not.
+    fn insert(&mut self, users: Vec<NewUser>) -> Result<()>;
 
     /// Every user with its posts with their comments.
     fn associations(&mut self) -> Result<Box<dyn Output>>;
 
     /// Writes `trees` in one transaction: users, then posts with their
-    /// users' keys, then comments with their posts' keys.
-    fn nested_write(&mut self, trees: &[NewTree]) -> Result<()>;
+    /// users' keys, then comments with their posts' keys. By value, as
+    /// [`insert`](Self::insert).
+    fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()>;
 }
 
 /// The contender the others are checked against and the harness seeds,

@@ -56,14 +56,15 @@ pub fn median(samples: &[f64]) -> f64 {
 fn seed(reference: &mut dyn Reference, shape: Shape) -> Result<()> {
     reference.clear()?;
     match shape {
-        Shape::Trivial(n) => reference.insert(&data::users(n, |_| None)),
-        Shape::Medium(n) => reference.insert(&data::users(n, data::black_or_brown)),
-        Shape::Associations(n) => reference.nested_write(&data::trees(n)),
+        Shape::Trivial(n) => reference.insert(data::users(n, |_| None)),
+        Shape::Medium(n) => reference.insert(data::users(n, data::black_or_brown)),
+        Shape::Associations(n) => reference.nested_write(data::trees(n)),
         Shape::Insert(_) | Shape::NestedWrite(_) => Ok(()),
     }
 }
 
-/// What a write is handed, built before the timing starts.
+/// What a write is handed, built before the timing starts and moved into
+/// the call.
 enum Input {
     Reads,
     Users(Vec<data::NewUser>),
@@ -91,7 +92,7 @@ fn call(
 ) -> Result<(f64, Option<Outcome>)> {
     let input = Input::for_shape(shape);
     let start = Instant::now();
-    let output = match (&input, shape) {
+    let output = match (input, shape) {
         (Input::Users(users), _) => {
             contender.insert(users)?;
             None
@@ -113,7 +114,6 @@ fn call(
         None => None,
     };
     let seconds = start.elapsed().as_secs_f64();
-    drop(input);
     if shape.writes() {
         let stored = if keep { Some(Outcome::Stored(reference.stored()?)) } else { None };
         reference.clear()?;

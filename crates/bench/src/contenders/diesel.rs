@@ -182,8 +182,8 @@ macro_rules! backend {
                 }))
             }
 
-            fn insert(&mut self, users: &[NewUserData]) -> Result<()> {
-                diesel::insert_into(users::table).values(&new_users(users)).execute(&mut self.conn)?;
+            fn insert(&mut self, users: Vec<NewUserData>) -> Result<()> {
+                diesel::insert_into(users::table).values(&new_users(&users)).execute(&mut self.conn)?;
                 Ok(())
             }
 
@@ -197,7 +197,7 @@ macro_rules! backend {
                 Ok(output(graph, graph_outcome))
             }
 
-            fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+            fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
                 self.conn.transaction::<_, diesel::result::Error, _>(|conn| {
                     let users: Vec<NewUser> = trees
                         .iter()

@@ -30,8 +30,8 @@ fn comment((id, post_id, text): (i32, i32, String)) -> Comment {
     Comment { id, post_id, text }
 }
 
-fn text(value: &Option<String>) -> Value {
-    value.as_deref().map_or(Value::NULL, Value::from)
+fn text(value: Option<String>) -> Value {
+    value.map_or(Value::NULL, Value::from)
 }
 
 /// Inserts `params` (`columns` per row) into `table (names)`; returns the
@@ -86,9 +86,9 @@ impl Contender for Mysql {
         Ok(output(rows, Outcome::Joined))
     }
 
-    fn insert(&mut self, users: &[NewUser]) -> Result<()> {
+    fn insert(&mut self, users: Vec<NewUser>) -> Result<()> {
         let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", sql::values(users.len(), 2, false));
-        let params: Vec<Value> = users.iter().flat_map(|u| [Value::from(&u.name), text(&u.hair_color)]).collect();
+        let params: Vec<Value> = users.into_iter().flat_map(|u| [Value::from(u.name), text(u.hair_color)]).collect();
         self.conn.exec_drop(sql, Params::Positional(params))?;
         Ok(())
     }
@@ -104,23 +104,32 @@ impl Contender for Mysql {
         Ok(output(data::graph(users, posts, comments), Outcome::Graph))
     }
 
-    fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+    fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
         let mut tx = self.conn.start_transaction(TxOpts::default())?;
-        let params = trees.iter().flat_map(|t| [Value::from(&t.user.name), text(&t.user.hair_color)]).collect();
-        let user_ids = insert_ids(&mut tx, "users", "name, hair_color", 2, params)?;
+        let mut posts = Vec::with_capacity(trees.len());
         let params = trees
-            .iter()
+            .into_iter()
+            .flat_map(|t| {
+                posts.push(t.posts);
+                [Value::from(t.user.name), text(t.user.hair_color)]
+            })
+            .collect();
+        let user_ids = insert_ids(&mut tx, "users", "name, hair_color", 2, params)?;
+        let mut comments = Vec::new();
+        let params = posts
+            .into_iter()
             .zip(&user_ids)
-            .flat_map(|(t, &id)| {
-                t.posts.iter().flat_map(move |p| [Value::from(id), Value::from(&p.title), text(&p.body)])
+            .flat_map(|(posts, &id)| posts.into_iter().map(move |p| (id, p)))
+            .flat_map(|(id, p)| {
+                comments.push(p.comments);
+                [Value::from(id), Value::from(p.title), text(p.body)]
             })
             .collect();
         let post_ids = insert_ids(&mut tx, "posts", "user_id, title, body", 3, params)?;
-        let params: Vec<Value> = trees
-            .iter()
-            .flat_map(|t| &t.posts)
+        let params: Vec<Value> = comments
+            .into_iter()
             .zip(&post_ids)
-            .flat_map(|(p, &id)| p.comments.iter().flat_map(move |text| [Value::from(id), Value::from(text)]))
+            .flat_map(|(texts, &id)| texts.into_iter().flat_map(move |text| [Value::from(id), Value::from(text)]))
             .collect();
         let sql = format!("INSERT INTO comments (post_id, text) VALUES {}", sql::values(params.len() / 2, 2, false));
         tx.exec_drop(sql, Params::Positional(params))?;

@@ -99,7 +99,7 @@ impl Contender for Postgres {
         Ok(output(rows, Outcome::Joined))
     }
 
-    fn insert(&mut self, users: &[NewUser]) -> Result<()> {
+    fn insert(&mut self, users: Vec<NewUser>) -> Result<()> {
         let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", sql::values(users.len(), 2, true));
         let params: Vec<&(dyn ToSql + Sync)> =
             users.iter().flat_map(|u| [&u.name as &(dyn ToSql + Sync), &u.hair_color]).collect();
@@ -120,7 +120,7 @@ impl Contender for Postgres {
         Ok(output(data::graph(users, posts, comments), Outcome::Graph))
     }
 
-    fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+    fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
         let cache = &mut self.statements;
         let mut tx = self.client.transaction()?;
         let params: Vec<&(dyn ToSql + Sync)> =

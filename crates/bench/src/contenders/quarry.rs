@@ -56,11 +56,9 @@ macro_rules! backend {
                 }))
             }
 
-            fn insert(&mut self, users: &[NewUserData]) -> Result<()> {
-                let rows: Vec<NewUser> = users
-                    .iter()
-                    .map(|u| NewUser { id: None, name: u.name.clone(), hair_color: u.hair_color.clone() })
-                    .collect();
+            fn insert(&mut self, users: Vec<NewUserData>) -> Result<()> {
+                let rows: Vec<NewUser> =
+                    users.into_iter().map(|u| NewUser { id: None, name: u.name, hair_color: u.hair_color }).collect();
                 self.session.insert_all(users::table, &rows)?;
                 Ok(())
             }
@@ -89,23 +87,21 @@ macro_rules! backend {
                 }))
             }
 
-            fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+            fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
                 let session = &mut self.session;
                 session.begin()?;
                 for tree in trees {
-                    let new_user =
-                        NewUser { id: None, name: tree.user.name.clone(), hair_color: tree.user.hair_color.clone() };
-                    let user = session.add(new_user);
-                    for p in &tree.posts {
-                        let (title, body) = (p.title.clone(), p.body.clone());
+                    let user =
+                        session.add(NewUser { id: None, name: tree.user.name, hair_color: tree.user.hair_color });
+                    for p in tree.posts {
+                        let (title, body) = (p.title, p.body);
                         let post = session.add_child(user, User::POSTS, move |user_id| NewPost {
                             id: None,
                             user_id,
                             title,
                             body,
                         })?;
-                        for text in &p.comments {
-                            let text = text.clone();
+                        for text in p.comments {
                             session.add_child(post, Post::COMMENTS, move |post_id| NewComment {
                                 id: None,
                                 post_id,

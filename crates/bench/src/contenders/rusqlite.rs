@@ -79,7 +79,7 @@ impl Contender for Rusqlite {
         Ok(output(rows, Outcome::Joined))
     }
 
-    fn insert(&mut self, users: &[NewUser]) -> Result<()> {
+    fn insert(&mut self, users: Vec<NewUser>) -> Result<()> {
         let sql = format!("INSERT INTO users (name, hair_color) VALUES {}", sql::values(users.len(), 2, false));
         let params = users.iter().flat_map(|u| [&u.name as &dyn ToSql, &u.hair_color]);
         self.conn.prepare_cached(&sql)?.execute(params_from_iter(params))?;
@@ -97,7 +97,7 @@ impl Contender for Rusqlite {
         Ok(output(data::graph(users, posts, comments), Outcome::Graph))
     }
 
-    fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+    fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
         let tx = self.conn.transaction()?;
         let params: Vec<&dyn ToSql> =
             trees.iter().flat_map(|t| [&t.user.name as &dyn ToSql, &t.user.hair_color]).collect();

@@ -19,7 +19,7 @@ use sea_orm::{
 use tokio::runtime::Runtime;
 
 use crate::contender::{output, Contender, Output};
-use crate::data::{self, NewTree, NewUser, Outcome};
+use crate::data::{self, NewPostTree, NewTree, NewUser, Outcome};
 use crate::database::{Backend, Database, SQLITE_PRAGMAS};
 use crate::Result;
 
@@ -128,8 +128,8 @@ fn plain_comment(c: comment::Model) -> data::Comment {
     data::Comment { id: c.id, post_id: c.post_id, text: c.text }
 }
 
-fn new_user(u: &NewUser) -> user::ActiveModel {
-    user::ActiveModel { name: Set(u.name.clone()), hair_color: Set(u.hair_color.clone()), ..Default::default() }
+fn new_user(u: NewUser) -> user::ActiveModel {
+    user::ActiveModel { name: Set(u.name), hair_color: Set(u.hair_color), ..Default::default() }
 }
 
 /// What the loader builds: users with their posts with their comments.
@@ -201,8 +201,8 @@ impl Contender for SeaOrm {
         }))
     }
 
-    fn insert(&mut self, users: &[NewUser]) -> Result<()> {
-        let rows = users.iter().map(new_user);
+    fn insert(&mut self, users: Vec<NewUser>) -> Result<()> {
+        let rows = users.into_iter().map(new_user);
         self.runtime.block_on(user::Entity::insert_many(rows).exec_without_returning(&self.db))?;
         Ok(())
     }
@@ -240,28 +240,33 @@ impl Contender for SeaOrm {
         }))
     }
 
-    fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+    fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
         let db = &self.db;
         self.runtime.block_on(async {
             let txn = db.begin().await?;
-            let user_ids = insert_ids(&txn, trees.iter().map(|t| new_user(&t.user)).collect()).await?;
-            let posts = trees
-                .iter()
+            let (users, posts): (Vec<NewUser>, Vec<Vec<NewPostTree>>) =
+                trees.into_iter().map(|t| (t.user, t.posts)).unzip();
+            let user_ids = insert_ids(&txn, users.into_iter().map(new_user).collect()).await?;
+            let mut comments = Vec::new();
+            let posts = posts
+                .into_iter()
                 .zip(&user_ids)
-                .flat_map(|(t, &user_id)| {
-                    t.posts.iter().map(move |p| post::ActiveModel {
+                .flat_map(|(posts, &user_id)| posts.into_iter().map(move |p| (user_id, p)))
+                .map(|(user_id, p)| {
+                    comments.push(p.comments);
+                    post::ActiveModel {
                         user_id: Set(user_id),
-                        title: Set(p.title.clone()),
-                        body: Set(p.body.clone()),
+                        title: Set(p.title),
+                        body: Set(p.body),
                         ..Default::default()
-                    })
+                    }
                 })
                 .collect();
             let post_ids = insert_ids(&txn, posts).await?;
-            let comments = trees.iter().flat_map(|t| &t.posts).zip(&post_ids).flat_map(|(p, &post_id)| {
-                p.comments.iter().map(move |text| comment::ActiveModel {
+            let comments = comments.into_iter().zip(&post_ids).flat_map(|(texts, &post_id)| {
+                texts.into_iter().map(move |text| comment::ActiveModel {
                     post_id: Set(post_id),
-                    text: Set(text.clone()),
+                    text: Set(text),
                     ..Default::default()
                 })
             });

@@ -158,10 +158,10 @@ macro_rules! backend {
                 Ok(output(rows, Outcome::Joined))
             }
 
-            fn insert(&mut self, users: &[NewUser]) -> Result<()> {
+            fn insert(&mut self, users: Vec<NewUser>) -> Result<()> {
                 let conn = &mut self.conn;
                 let mut builder = QueryBuilder::<$db>::new("INSERT INTO users (name, hair_color) ");
-                builder.push_values(users, |mut row, u| {
+                builder.push_values(&users, |mut row, u| {
                     row.push_bind(&u.name).push_bind(&u.hair_color);
                 });
                 self.runtime.block_on(builder.build().execute(&mut *conn))?;
@@ -198,12 +198,12 @@ macro_rules! backend {
                 Ok(output(graph, Outcome::Graph))
             }
 
-            fn nested_write(&mut self, trees: &[NewTree]) -> Result<()> {
+            fn nested_write(&mut self, trees: Vec<NewTree>) -> Result<()> {
                 let conn = &mut self.conn;
                 self.runtime.block_on(async {
                     let mut tx = conn.begin().await?;
                     let mut builder = QueryBuilder::<$db>::new("INSERT INTO users (name, hair_color) ");
-                    builder.push_values(trees, |mut row, t| {
+                    builder.push_values(&trees, |mut row, t| {
                         row.push_bind(&t.user.name).push_bind(&t.user.hair_color);
                     });
                     let user_ids = $ids!(builder, &mut *tx);
