@@ -198,7 +198,7 @@ pub fn upgrade<'m, C: MigrationConnection>(
 
 /// Whether every migration is recorded as completely applied, unchanged,
 /// read without the lock or any write: the start-up of a program whose
-/// database is up to date costs two reads. Anything else (a pending,
+/// database is up to date costs two reads (one on SQLite). Anything else (a pending,
 /// partly applied or changed migration, no bookkeeping table) is left to
 /// the locked path, which reads again under the lock (and brings an old
 /// bookkeeping table up to date). A concurrent runner's
@@ -206,8 +206,11 @@ pub fn upgrade<'m, C: MigrationConnection>(
 /// incomplete until it finishes (MySQL), so they never make this true early.
 fn all_applied<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<bool> {
     // A table made before a column of it existed cannot be read as it is:
-    // the locked path brings it up to date.
-    let Ok(records) = recorded(conn) else { return Ok(false) };
+    // the locked path brings it up to date. On SQLite a missing table
+    // fails the read at once and disturbs nothing, so the read is not
+    // preceded by a look for the table (one statement fewer at start-up).
+    let records = if C::BACKEND == crate::engine::Backend::Sqlite { conn.applied() } else { recorded(conn) };
+    let Ok(records) = records else { return Ok(false) };
     Ok(migrations.iter().all(|migration| {
         let Some(script) = migration.script(C::BACKEND) else { return true };
         records.iter().any(|r| r.version == *migration.version && r.complete && r.checksum == checksum(&script.up))

@@ -64,8 +64,10 @@ common::engine_tests! {
         let statements = engine.take_statements();
         engine.record_statements(false);
         // Start-up of a program whose database is current: no lock, no
-        // DDL, no transaction, only reads of the catalog and the records.
-        assert!(!statements.is_empty() && statements.len() <= 2, "{statements:#?}");
+        // DDL, no transaction, only reads of the catalog and the records
+        // (on SQLite the records alone: a missing table fails that read).
+        let reads = if engine.url().backend() == quarry::engine::Backend::Sqlite { 1 } else { 2 };
+        assert_eq!(statements.len(), reads, "{statements:#?}");
         assert!(statements.iter().all(|s| s.trim_start().to_uppercase().starts_with("SELECT")), "{statements:#?}");
 
         // One migration changed since it was applied: the locked path runs
