@@ -453,7 +453,7 @@ impl<C: EngineConnection> Session<C> {
     where
         N: FlushRows<C>,
     {
-        rows.into_iter().map(|row| self.add(row)).collect()
+        self.queue.push_all(rows)
     }
 
     /// Queues a new row related to `parent` through a `has_many` or

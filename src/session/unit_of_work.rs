@@ -446,6 +446,37 @@ impl<C: crate::engine::EngineConnection> Queue<C> {
         self.push_held::<N>(bucket, needs, held)
     }
 
+    /// Queues rows given whole, all of one table: [`push`](Self::push) for
+    /// each, with the bucket found once and room made for the iterator's
+    /// known length.
+    pub(crate) fn push_all<N: FlushRows<C>>(&mut self, rows: impl IntoIterator<Item = N>) -> Vec<Pending<N::Model>> {
+        let mut rows = rows.into_iter().peekable();
+        if rows.peek().is_none() {
+            // No bucket for no rows: a flush of one other table stays one statement.
+            return Vec::new();
+        }
+        let bucket = self.bucket_index::<N>();
+        let typed = self.buckets[bucket].as_any().downcast_mut::<TypedBucket<N>>().expect("one bucket per row type");
+        let expected = rows.size_hint().0;
+        typed.ready.reserve(expected);
+        typed.entries.reserve(expected);
+        self.places.reserve(expected);
+        self.needed.reserve(expected);
+        let mut pending = Vec::with_capacity(expected);
+        for row in rows {
+            let slot = self.next_slot;
+            self.next_slot += 1;
+            typed.ready.push(Some(row));
+            let held = Held::Ready(typed.ready.len() as u32 - 1);
+            let entry = Entry { offset: offset_u32(slot - self.first_slot), needs: [NO_SLOT; 2], held };
+            let index = typed.push_entry(entry, false, false);
+            self.places.push(Place { bucket: bucket as u32, index });
+            self.needed.push(false);
+            pending.push(Pending { slot, _model: PhantomData });
+        }
+        pending
+    }
+
     /// Records a row of bucket `bucket`, `N`'s, whose makings the bucket
     /// holds as `held`: its slot, its place, and the slots it needs.
     fn push_held<N: FlushRows<C>>(&mut self, bucket: usize, needs: Needs, held: Held) -> Pending<N::Model> {

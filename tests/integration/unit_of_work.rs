@@ -237,6 +237,31 @@ common::engine_tests! {
         assert_eq!(rows, expected);
     }
 
+    fn add_all_hands_back_each_row_its_key_and_no_rows_queue_nothing(engine) {
+        let mut session = engine.session().unwrap();
+        schema::create_all(session.connection()).unwrap();
+        // No rows: nothing queued, and a flush of one row stays one
+        // statement, with no transaction or savepoint around it.
+        assert!(session.add_all(Vec::<NewTag>::new()).is_empty());
+        session.add(NewAuthor::new("Ada"));
+        engine.record_statements(true);
+        session.flush().unwrap();
+        let statements = engine.take_statements();
+        engine.record_statements(false);
+        assert!(
+            statements.iter().all(|s| !s.starts_with("BEGIN") && !s.starts_with("SAVEPOINT")),
+            "{statements:#?}"
+        );
+        // An iterator whose length is not known beforehand.
+        let tags = session.add_all((0..10).filter(|i| i % 3 == 0).map(|i| NewTag::new(format!("t{i}"))));
+        let flushed = session.flush().unwrap();
+        let names: Vec<String> = tags
+            .iter()
+            .map(|tag| session.one(tags::table.find(*flushed.key(*tag).unwrap()).select(tags::name)).unwrap())
+            .collect();
+        assert_eq!(names, ["t0", "t3", "t6", "t9"]);
+    }
+
     fn misuse_is_a_typed_error_that_queues_nothing(engine) {
         let mut session = engine.session().unwrap();
         schema::create_all(session.connection()).unwrap();
