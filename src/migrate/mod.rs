@@ -207,9 +207,13 @@ pub fn upgrade<'m, C: MigrationConnection>(
 fn all_applied<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<bool> {
     // A table made before a column of it existed cannot be read as it is:
     // the locked path brings it up to date. On SQLite a missing table
-    // fails the read at once and disturbs nothing, so the read is not
-    // preceded by a look for the table (one statement fewer at start-up).
-    let records = if C::BACKEND == crate::engine::Backend::Sqlite { conn.applied() } else { recorded(conn) };
+    // fails the read at once and disturbs nothing, so the records are read
+    // first and the catalog asked only when that fails (one statement at
+    // start-up instead of two).
+    let records = match C::BACKEND {
+        crate::engine::Backend::Sqlite => conn.applied().or_else(|_| recorded(conn)),
+        _ => recorded(conn),
+    };
     let Ok(records) = records else { return Ok(false) };
     Ok(migrations.iter().all(|migration| {
         let Some(script) = migration.script(C::BACKEND) else { return true };

@@ -32,6 +32,10 @@ common::engine_tests! {
         let looking = read_only_twin(&engine).unwrap();
         assert_eq!(recorded(&mut *looking.connection().unwrap()).unwrap(), []);
         assert!(!exists(&mut *conn, "quarry_migrations"));
+        // No migrations to run: nothing to write, so a read-only engine
+        // runs them, and still no bookkeeping table appears.
+        assert_eq!(looking.run_migrations(&[]).unwrap(), Vec::<&str>::new());
+        assert!(!exists(&mut *conn, "quarry_migrations"));
     }
 
     fn reading_the_record_sees_what_the_runner_applied(engine) {
