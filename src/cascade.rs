@@ -116,11 +116,23 @@ impl<C: EngineConnection> Session<C> {
     /// alike; over a partly nullable composite foreign key, its nullable
     /// columns are set to NULL.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = seeded();
+    /// # let ada: Author = session.one(authors::table.filter(authors::name.eq("Ada")))?;
+    /// # let draft: Article = session.one(articles::table.filter(articles::title.eq("Draft")))?;
+    /// # let article: Article = session.one(articles::table.filter(articles::title.eq("Notes")))?;
+    /// # let rust: Tag = session.one(tags::table.filter(tags::name.eq("rust")))?;
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let books: Category = session.one(categories::table.filter(categories::name.eq("books")))?;
     /// session.unlink(&ada, Author::ARTICLES, &draft)?;      // delete-orphan: the article goes
     /// session.unlink(&root, Category::CHILDREN, &books)?;   // books.parent_id = NULL
     /// session.unlink(&books, Category::PARENT, &root)?;     // the same, from the child
     /// session.unlink(&article, Article::TAGS, &rust)?;      // the article_tags row goes
+    /// # assert_eq!(session.one::<_, i64>(articles::table.count())?, 2);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn unlink<From, To, V, N>(&mut self, from: &From, relation: Relation<From, To, V, N>, to: &To) -> Result<bool>
     where

@@ -142,7 +142,14 @@ where
 /// `table`: the statement runs once, and the main query reads the rows it
 /// returned (PostgreSQL's data-modifying `WITH`):
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use diesel::sql_types::{Integer, Text};
+/// # use quarry::dsl::{modifying_cte, with};
+/// # quarry::cte_tables! { use crate::schema; gone (id: Integer, title: Text); }
+/// # fn main() {}
+/// # #[cfg(feature = "postgres")]
+/// # fn move_titles(conn: &mut diesel::PgConnection) -> diesel::QueryResult<usize> {
 /// // WITH gone (id, title) AS (DELETE FROM articles WHERE views < 100 RETURNING id, title)
 /// // INSERT INTO tags (name) SELECT title FROM gone
 /// let gone_rows = diesel::delete(articles::table.filter(articles::views.lt(100)))
@@ -150,6 +157,8 @@ where
 /// with(modifying_cte(gone::table, gone_rows),
 ///      diesel::insert_into(tags::table).values(gone::table.select(gone::title)).into_columns(tags::name))
 ///     .execute(conn)?;
+/// # Ok(0)
+/// # }
 /// ```
 ///
 /// PostgreSQL only: SQLite and MySQL/MariaDB allow no such statement

@@ -8,17 +8,30 @@
 //! `.on(...)`, and a left join makes their columns nullable as any
 //! table's:
 //!
-//! ```ignore
+//! ```
+//! # include!("../doctest_setup.rs");
+//! # use diesel::dsl::count_star;
+//! # use diesel::sql_types::{BigInt, Bool, Integer, Text};
+//! # use quarry::dsl::{derived, lateral};
 //! quarry::cte_tables! {
 //!     use crate::schema;
 //!     busy (author_id: Integer, written: BigInt);
 //!     top (title: Text, views: Integer);
 //! }
+//! # fn main() -> quarry::Result<()> {
+//! # let mut session = seeded();
+//! # let conn = session.connection();
 //! let per_author = articles::table.group_by(articles::author_id).select((articles::author_id, count_star()));
 //! let rows: Vec<(String, i64)> = authors::table
 //!     .inner_join(derived(busy::table, per_author).on(busy::author_id.eq(authors::id)))
 //!     .select((authors::name, busy::written))
 //!     .load(conn)?;
+//! # assert_eq!(rows.len(), 2);
+//! # Ok(())
+//! # }
+//! # // PostgreSQL only:
+//! # #[cfg(feature = "postgres")]
+//! # fn best_two(conn: &mut diesel::PgConnection) -> diesel::QueryResult<Vec<(String, String, i32)>> {
 //!
 //! let best = articles::table
 //!     .filter(articles::author_id.eq(authors::id))   // the outer row's key
@@ -29,6 +42,8 @@
 //!     .inner_join(lateral(top::table, best).on(true.into_sql::<Bool>()))
 //!     .select((authors::name, top::title, top::views))
 //!     .load(conn)?;
+//! # Ok(rows)
+//! # }
 //! ```
 //!
 //! `.left_join(...)` in place of `.inner_join(...)` keeps the outer rows

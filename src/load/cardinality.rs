@@ -10,9 +10,12 @@ impl ToOne for Optional {}
 /// [`Many`]: relations that reach any number of rows, which an order or a
 /// limit per parent applies to.
 ///
-/// ```ignore
-/// Author::ARTICLES.limit(3);   // has_many: compiles
-/// Article::AUTHOR.limit(3);    // belongs_to: "`.order_by(..)` and `.limit(..)` take a has_many or many_to_many relation"
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # fn main() {
+/// Author::ARTICLES.limit(3);      // has_many: compiles
+/// // Article::AUTHOR.limit(3);    // belongs_to: "`.order_by(..)` and `.limit(..)` take a has_many or many_to_many relation"
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`.order_by(..)` and `.limit(..)` take a has_many or many_to_many relation; this one reaches at most one row (`{Self}`)",

@@ -1,12 +1,15 @@
 //! A relation's criteria for one load: which related rows (a predicate),
 //! in what order, and how many per parent.
 //!
-//! ```ignore
+//! ```
+//! # include!("../doctest_setup.rs");
+//! # fn main() {
 //! // (the demo schema's types; tests/integration/loading_criteria.rs runs these on every backend)
-//! Author::ARTICLES.filter(articles::views.gt(100))             // only the popular ones
-//! Author::ARTICLES.order_by(articles::title.asc())             // instead of the declared order
-//! Author::ARTICLES.order_by(articles::published.desc()).limit(3)   // the 3 newest of each author
-//! Article::TAGS.filter(tags::name.like("r%")).limit(2).with(Tag::ARTICLES)
+//! let popular = Author::ARTICLES.filter(articles::views.gt(100));                // only the popular ones
+//! let by_title = Author::ARTICLES.order_by(articles::title.asc());              // instead of the declared order
+//! let newest = Author::ARTICLES.order_by(articles::published.desc()).limit(3);  // the 3 newest of each author
+//! let tagged = Article::TAGS.filter(tags::name.like("r%")).limit(2).with(Tag::ARTICLES);
+//! # }
 //! ```
 //!
 //! Each is one statement per level however many parents there are: a
@@ -28,11 +31,17 @@ use crate::relation::Relation;
 /// [`Unlimited`]). Made by [`Relation::filter`], [`Relation::order_by`] and
 /// [`Relation::limit`], which chain in any order:
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # fn main() -> quarry::Result<()> {
+/// # let mut session = seeded();
 /// let authors = session.load(
 ///     authors::table,
 ///     Author::ARTICLES.filter(articles::views.gt(100)).order_by(articles::published.desc()).limit(3),
 /// )?;
+/// # assert_eq!(authors.len(), 2);
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// Under criteria, related rows come in the given order, else the declared
@@ -49,16 +58,24 @@ pub struct Criteria<R, F = AllRows, O = DeclaredOrder, L = Unlimited> {
 
 /// A relation whose related rows must also satisfy a predicate `P`:
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::Filtered;
+/// # fn main() {
 /// let popular: Filtered<_, _> = Author::ARTICLES.filter(articles::views.gt(100));
+/// # }
 /// ```
 pub type Filtered<R, P> = Criteria<R, Where<P>>;
 
 /// No predicate: every related row (what `Author::ARTICLES.limit(3)` holds
 /// before a `.filter(..)`).
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{AllRows, Criteria, DeclaredOrder, Limit};
+/// # fn main() {
 /// let newest: Criteria<_, AllRows, DeclaredOrder, Limit> = Author::ARTICLES.limit(3);
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AllRows;
@@ -66,8 +83,12 @@ pub struct AllRows;
 /// The related rows that satisfy a predicate (a diesel boolean expression
 /// over the related table), as [`Relation::filter`] makes it.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{Criteria, Where};
+/// # fn main() {
 /// let popular: Criteria<_, Where<_>> = Author::ARTICLES.filter(articles::views.gt(100));
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Where<P>(pub P);
@@ -75,9 +96,13 @@ pub struct Where<P>(pub P);
 /// The relation's `order_by` from the schema (none: the primary key),
 /// until [`Criteria::order_by`] gives another.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{AllRows, Criteria, DeclaredOrder, Limit};
+/// # fn main() {
 /// // Ranked by the declared `published.desc()`.
 /// let newest: Criteria<_, AllRows, DeclaredOrder, Limit> = Author::ARTICLES.limit(3);
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DeclaredOrder;
@@ -85,8 +110,12 @@ pub struct DeclaredOrder;
 /// An order given for one load: a diesel ordering expression over the
 /// related table, or a tuple of them, as [`Relation::order_by`] makes it.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{AllRows, Criteria, OrderBy};
+/// # fn main() {
 /// let by_title: Criteria<_, AllRows, OrderBy<_>> = Author::ARTICLES.order_by(articles::title.asc());
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct OrderBy<O>(pub O);
@@ -94,8 +123,12 @@ pub struct OrderBy<O>(pub O);
 /// No limit: every related row of every parent, until
 /// [`Criteria::limit`] sets one.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{AllRows, Criteria, OrderBy, Unlimited};
+/// # fn main() {
 /// let by_title: Criteria<_, AllRows, OrderBy<_>, Unlimited> = Author::ARTICLES.order_by(articles::title.asc());
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Unlimited;
@@ -103,8 +136,12 @@ pub struct Unlimited;
 /// At most this many related rows per parent (none when it is not
 /// positive), as [`Relation::limit`] makes it.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{AllRows, Criteria, DeclaredOrder, Limit};
+/// # fn main() {
 /// let newest: Criteria<_, AllRows, DeclaredOrder, Limit> = Author::ARTICLES.limit(3);
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Limit(pub i64);
@@ -116,9 +153,16 @@ impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
     /// required belongs_to under a predicate may find no row, so it loads
     /// as an `Option`.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = seeded();
     /// let authors = session.load(authors::table, Author::ARTICLES.filter(articles::views.gt(100)))?;
     /// let tagged = session.load(articles::table, Article::TAGS.filter(tags::name.eq("rust")))?;
+    /// # assert_eq!(authors.iter().map(|a| a.get(Author::ARTICLES).len()).sum::<usize>(), 1);
+    /// # assert_eq!(tagged.iter().map(|a| a.get(Article::TAGS).len()).sum::<usize>(), 1);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn filter<P>(self, predicate: P) -> Filtered<Self, P> {
         Criteria { relation: self, filter: Where(predicate), order: DeclaredOrder, limit: Unlimited }
@@ -129,8 +173,14 @@ impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
     /// tuple of them, checked by rustc. For has_many and many_to_many
     /// relations (ordering at most one row means nothing).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = seeded();
     /// let authors = session.load(authors::table, Author::ARTICLES.order_by((articles::views.desc(), articles::title)))?;
+    /// # assert_eq!(authors[0].get(Author::ARTICLES)[0].title, "Notes");
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn order_by<O>(self, order: O) -> Criteria<Self, AllRows, OrderBy<O>>
     where
@@ -145,9 +195,15 @@ impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
     /// has_many and many_to_many relations; limiting a to-one relation does
     /// not compile.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = seeded();
     /// // The 3 newest articles of each author.
     /// let authors = session.load(authors::table, Author::ARTICLES.order_by(articles::published.desc()).limit(3))?;
+    /// # assert_eq!(authors.len(), 2);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn limit(self, n: i64) -> Criteria<Self, AllRows, DeclaredOrder, Limit>
     where
@@ -170,8 +226,13 @@ impl<From: Model, To: Model, Via, N, O, L> Criteria<Relation<From, To, Via, N>, 
 impl<From: Model, To: Model, Via, N, F, O, L> Criteria<Relation<From, To, Via, N>, F, O, L> {
     /// These rows in `order` instead (see [`Relation::order_by`]).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() {
+    /// # let _ =
     /// Author::ARTICLES.filter(articles::views.gt(100)).order_by(articles::title.asc())
+    /// # ;
+    /// # }
     /// ```
     pub fn order_by<O2>(self, order: O2) -> Criteria<Relation<From, To, Via, N>, F, OrderBy<O2>, L>
     where
@@ -183,8 +244,13 @@ impl<From: Model, To: Model, Via, N, F, O, L> Criteria<Relation<From, To, Via, N
 
     /// At most `n` of these rows per parent (see [`Relation::limit`]).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() {
+    /// # let _ =
     /// Author::ARTICLES.filter(articles::views.gt(100)).order_by(articles::views.desc()).limit(3)
+    /// # ;
+    /// # }
     /// ```
     pub fn limit(self, n: i64) -> Criteria<Relation<From, To, Via, N>, F, O, Limit>
     where
@@ -205,10 +271,14 @@ impl<From: Model, To: Model, Via, N, F, O, L> Criteria<Relation<From, To, Via, N
 /// [`AllRows`], or [`Where`] with a boolean expression that appears on `T`
 /// (checked by rustc). Generated loading code requires it:
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{RowFilter, Where};
+/// # fn main() {
 /// fn check<F: RowFilter<articles::table, diesel::sqlite::Sqlite>>(_: F) {}
 /// check(Where(articles::views.gt(100)));      // compiles
 /// // check(Where(comments::score.gt(1.0)));   // does not: another table
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a predicate over the related table `{T}`",
@@ -240,9 +310,13 @@ where
 /// [`DeclaredOrder`], or [`OrderBy`] with ordering expressions that
 /// appear on `T` (checked by rustc). Generated loading code requires it:
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::{OrderBy, RowOrder};
+/// # fn main() {
 /// fn check<O: RowOrder<articles::table, diesel::sqlite::Sqlite>>(_: O) {}
 /// check(OrderBy((articles::views.desc(), articles::title)));   // compiles
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an order over the related table `{T}`",

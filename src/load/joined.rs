@@ -26,12 +26,17 @@ use crate::relation::Relation;
 /// statement, with `nested` loaded for its rows by selectin. Made by
 /// [`Relation::joined`]:
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # fn main() -> quarry::Result<()> {
+/// # let mut session = seeded();
 /// // 2 statements: authors LEFT OUTER JOIN articles, then the comments by selectin.
 /// let authors = session.load(authors::table.order(authors::name), Author::ARTICLES.joined().with(Article::COMMENTS))?;
 /// for article in authors[0].get(Author::ARTICLES) {
 ///     let comments = article.get(Article::COMMENTS);
 /// }
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Joined<R, S = ()> {
@@ -43,7 +48,10 @@ impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
     /// This relation, loaded in the parent rows' statement by a `LEFT OUTER
     /// JOIN` (SQLAlchemy's `joinedload`) instead of a statement of its own:
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = seeded();
     /// // SELECT articles.*, authors.* FROM articles LEFT OUTER JOIN authors ON authors.id = articles.author_id
     /// //   WHERE articles.views > 10 ORDER BY articles.id
     /// let articles = session.load(
@@ -51,6 +59,9 @@ impl<From: Model, To: Model, Via, N> Relation<From, To, Via, N> {
     ///     Article::AUTHOR.joined(),
     /// )?;
     /// let author: &Loaded<Author> = articles[0].get(Article::AUTHOR);
+    /// # assert_eq!(author.name, "Ada");
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// A to-many relation (`Author::ARTICLES.joined()`) repeats each parent
@@ -78,10 +89,20 @@ impl<R> Joined<R, ()> {
 /// `SELECT` over it, filtered and ordered as you like). You use it through
 /// [`Relation::joined`]; the generated impl for `Article::AUTHOR` runs
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # fn main() -> quarry::Result<()> {
+/// # let mut session = seeded();
+/// # let query = articles::table;
+/// # let conn = session.connection();
+/// # let rows =
 /// query.left_join(authors::table.on(authors::id.eq(articles::author_id)))
 ///     .select((articles::all_columns, authors::all_columns.nullable()))
 ///     .load::<(Article, Option<Author>)>(conn)
+/// # ?;
+/// # assert_eq!(rows.len(), 3);
+/// # Ok(())
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be joined to this query",
@@ -111,11 +132,16 @@ pub type JoinedRows<N> = Vec<(<N as Relationship>::From, Option<<N as Relationsh
 /// since a limit would cut its collections; a boxed query, whose limit
 /// the type does not tell, is refused too.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # fn main() -> quarry::Result<()> {
+/// # let mut session = seeded();
 /// session.load(authors::table.filter(authors::name.like("A%")), Author::ARTICLES.joined())?; // compiles
-/// session.load(authors::table.limit(10), Author::ARTICLES.joined())?;  // error: may have a LIMIT or OFFSET
+/// // session.load(authors::table.limit(10), Author::ARTICLES.joined())?;  // error: may have a LIMIT or OFFSET
 /// session.load(authors::table.limit(10), Author::ARTICLES)?;           // selectin: fine
 /// session.load(articles::table.limit(10), Article::AUTHOR.joined())?;  // to-one: fine
+/// # Ok(())
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "a joined to-many relation cannot load from this query, which may have a LIMIT or OFFSET: `{Self}`",
@@ -135,10 +161,15 @@ impl<N, F, S, D, W, O, G, H, LC> UnlimitedQuery<N>
 /// [`LoadSpec`]), a joined relation ([`Relation::joined`]), or a tuple whose
 /// first item is a joined relation and whose others are selectin.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # fn main() -> quarry::Result<()> {
+/// # let mut session = seeded();
 /// session.load(articles::table, (Article::TAGS, Article::COMMENTS))?;                 // selectin: 3 statements
 /// session.load(articles::table, Article::AUTHOR.joined())?;                           // joined: 1 statement
 /// session.load(articles::table, (Article::AUTHOR.joined(), Article::TAGS))?;          // joined + selectin: 2
+/// # Ok(())
+/// # }
 /// ```
 pub trait LoadPlan<Q, M, C> {
     /// The loaded relations each row carries.

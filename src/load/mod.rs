@@ -7,7 +7,10 @@
 //! the relations asked for, so reading one that was not loaded does not
 //! compile (SQLAlchemy's `lazy="raise"`, moved to compile time).
 //!
-//! ```ignore
+//! ```
+//! # include!("../doctest_setup.rs");
+//! # fn main() -> quarry::Result<()> {
+//! # let mut session = session();
 //! // (the demo schema's types; tests/integration/loading.rs runs this on every backend)
 //! let authors = session.load(
 //!     authors::table.order(authors::name),
@@ -20,6 +23,8 @@
 //!     }
 //! }
 //! // article.get(Article::AUTHOR) would not compile: not loaded.
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! [`Relation::joined`](crate::Relation::joined) loads a relation in the query's own statement

@@ -44,14 +44,25 @@ type Fragment<DB> = Box<dyn QueryFragment<DB>>;
 /// table) and partitions by it. The order always ends with the related
 /// table's primary key, so ties rank the same way on every run.
 ///
-/// ```ignore
-/// // What generated code does for `Author::ARTICLES.limit(3)` on SQLite:
-/// let query = RelatedQuery::<Sqlite, SqlTypeOf<articles::AllColumns>>::new(
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use diesel::dsl::SqlTypeOf;
+/// # use diesel::sqlite::Sqlite;
+/// # use quarry::load::RelatedQuery;
+/// # fn main() -> quarry::Result<()> {
+/// # let mut session = seeded();
+/// # let conn = session.connection();
+/// # let keys = vec![1, 2];
+/// // What the loader does for `Author::ARTICLES.limit(3)` on SQLite:
+/// let query = RelatedQuery::<Sqlite, SqlTypeOf<<articles::table as Table>::AllColumns>>::new(
 ///     articles::table, articles::all_columns, articles::author_id,
 ///     articles::author_id.eq_any(keys), articles::table.primary_key(),
 /// )
 /// .criteria(None, Some(Box::new(articles::published.desc())), Some(3));
 /// let rows: Vec<Article> = query.load(conn)?;
+/// # assert_eq!(rows.len(), 3);
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// The derived table takes the table's bare name: a table in a database

@@ -2,7 +2,13 @@
 //! under some rows (`Category::CHILDREN`), or the ancestors of a row
 //! (`Category::PARENT`).
 //!
-//! ```ignore
+//! ```
+//! # include!("../doctest_setup.rs");
+//! # use quarry::load::Tree;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let mut session = seeded();
+//! # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+//! # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
 //! // (the demo schema's types; tests/integration/tree.rs runs this on every backend)
 //! let tree: Tree<Category> = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
 //! for (depth, category) in tree.nodes() {
@@ -11,6 +17,8 @@
 //! let forest = session.subtrees(categories::table.filter(categories::parent_id.is_null()), Category::CHILDREN)?;
 //! let shallow = session.subtree(&root, Category::CHILDREN.max_depth(1))?;   // the root and its children
 //! let path: Vec<Category> = session.ancestors(&leaf, Category::PARENT)?;   // parent first, root last
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! Each call is one `WITH RECURSIVE` statement that collects the keys of
@@ -41,12 +49,20 @@ use crate::session::Session;
 /// [`Session::subtree`], [`Session::subtrees`] and [`Session::ancestors`]
 /// accept no other relation.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::Tree;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut session = seeded();
+/// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+/// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
 /// // schema: Category { parent_id: Option<i32>, parent: Option<Category> (belongs_to),
 /// //                    children: Vec<Category> (has_many over parent_id) }
 /// session.subtree(&root, Category::CHILDREN)?;     // Category__children: SelfReferential<Direction = Down>
 /// session.ancestors(&leaf, Category::PARENT)?;     // Category__parent: SelfReferential<Direction = Up>
-/// session.subtree(&ada, Author::ARTICLES)?;        // error: `Author__articles` is not a self-referential relation
+/// // session.subtree(&ada, Author::ARTICLES)?;     // error: `Author__articles` is not a self-referential relation
+/// # Ok(())
+/// # }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a self-referential relation",
@@ -135,8 +151,16 @@ impl<From: Model, To: Model, Via, N: SelfReferential<Direction = Down>> Relation
     /// The relation walked `depth` levels down at most: `max_depth(0)` is
     /// the root alone, `max_depth(1)` the root and its children.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
     /// let shallow = session.subtree(&root, Category::CHILDREN.max_depth(2))?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn max_depth(self, depth: u32) -> MaxDepth<Self> {
         MaxDepth { relation: self, depth }
@@ -183,11 +207,19 @@ impl<R: SubtreeOf> SubtreeOf for MaxDepth<R> {
 /// relation's name: `{"id": 1, "name": "root", "parent_id": null,
 /// "children": [{"id": 2, ..., "children": []}]}`.
 ///
-/// ```ignore
+/// ```
+/// # include!("../doctest_setup.rs");
+/// # use quarry::load::Tree;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut session = seeded();
+/// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+/// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
 /// let tree = session.subtree(&root, Category::CHILDREN)?.unwrap();
 /// assert_eq!(tree.name, root.name);                       // Deref to the row
 /// let names: Vec<&str> = tree.children().iter().map(|c| c.name.as_str()).collect();
 /// let json = serde_json::to_value(&tree)?;                // {"id":..,"children":[..]}
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tree<M> {
@@ -207,8 +239,17 @@ impl<M> Deref for Tree<M> {
 impl<M> Tree<M> {
     /// The row at the top of this tree.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
+    /// # let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// let category: &Category = tree.row();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn row(&self) -> &M {
         &self.row
@@ -216,8 +257,17 @@ impl<M> Tree<M> {
 
     /// The row, without the rows under it.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
+    /// # let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// let category: Category = tree.into_row();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn into_row(self) -> M {
         self.row
@@ -226,8 +276,17 @@ impl<M> Tree<M> {
     /// The row's children, each with its own subtree, in the relation's
     /// declared order.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
+    /// # let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// for child in tree.children() { println!("{}: {} below", child.name, child.len() - 1); }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn children(&self) -> &[Tree<M>] {
         &self.children
@@ -235,8 +294,17 @@ impl<M> Tree<M> {
 
     /// The row and its children, owned.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
+    /// # let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// let (category, children) = tree.into_parts();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn into_parts(self) -> (M, Vec<Tree<M>>) {
         (self.row, self.children)
@@ -244,8 +312,17 @@ impl<M> Tree<M> {
 
     /// The relation the tree follows, as named in the schema (its key in JSON).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
+    /// # let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// assert_eq!(tree.relation(), "children");
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn relation(&self) -> &'static str {
         self.relation
@@ -253,8 +330,16 @@ impl<M> Tree<M> {
 
     /// How many rows the tree holds, its own included.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
     /// assert_eq!(session.subtree(&leaf, Category::CHILDREN)?.unwrap().len(), 1);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn len(&self) -> usize {
         self.nodes().count()
@@ -268,10 +353,19 @@ impl<M> Tree<M> {
     /// Every row of the tree, depth first (a row before its children,
     /// children in order), with its depth below this tree's row (0).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
+    /// # let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// for (depth, category) in tree.nodes() {
     ///     println!("{}{}", "  ".repeat(depth), category.name);
     /// }
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn nodes(&self) -> Nodes<'_, M> {
         Nodes { stack: vec![(0, self)] }
@@ -331,10 +425,18 @@ impl<C: EngineConnection> Session<C> {
     /// each row appears once in a tree, under the first parent the walk
     /// reached it from.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
     /// let tree = session.subtree(&root, Category::CHILDREN)?.expect("root is stored");
     /// let two_levels = session.subtree(&root, Category::CHILDREN.max_depth(2))?;
     /// // session.subtree(&author, Author::ARTICLES) does not compile: not self-referential
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn subtree<R>(
         &mut self,
@@ -357,10 +459,18 @@ impl<C: EngineConnection> Session<C> {
     /// relation's declared order (then by primary key), as siblings would;
     /// a root under another root is in both trees.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
     /// let forest: Vec<Tree<Category>> =
     ///     session.subtrees(categories::table.filter(categories::parent_id.is_null()), Category::CHILDREN)?;
     /// let tops = session.subtrees(categories::table.filter(categories::parent_id.is_null()), Category::CHILDREN.max_depth(1))?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn subtrees<Q, R>(&mut self, roots: Q, relation: R) -> Result<Vec<Tree<<R::Name as Relationship>::From>>>
     where
@@ -380,9 +490,17 @@ impl<C: EngineConnection> Session<C> {
     /// A cycle in the data ends the walk before the first row it would
     /// list twice (`node` itself included).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # use quarry::load::Tree;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let mut session = seeded();
+    /// # let root: Category = session.one(categories::table.filter(categories::name.eq("root")))?;
+    /// # let leaf: Category = session.one(categories::table.filter(categories::name.eq("novels")))?;
     /// let path: Vec<Category> = session.ancestors(&leaf, Category::PARENT)?;
     /// let breadcrumb: Vec<&str> = path.iter().rev().map(|c| c.name.as_str()).collect();
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn ancestors<From, To, Via, N>(
         &mut self,

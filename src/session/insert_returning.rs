@@ -28,8 +28,14 @@ impl<C: EngineConnection> Session<C> {
     /// their generated keys and every value the database filled in
     /// (SQLAlchemy's `insert(...).returning(Model)`).
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = session();
     /// let authors: Vec<Author> = session.insert_returning(&[NewAuthor::new("Ada"), NewAuthor::new("Grace")])?;
+    /// # assert_eq!(authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Ada", "Grace"]);
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// Every backend runs the same two steps in one transaction: the

@@ -462,10 +462,17 @@ impl<C: EngineConnection> Session<C> {
     /// the flush wrote it; the flush writes the parent first, and the
     /// child's foreign key is the parent's key whatever `child` put there.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = session();
+    /// # let root = session.add(NewCategory::new("root"));
     /// let ada = session.add(NewAuthor::new("Ada"));
     /// session.add_child(ada, Author::ARTICLES, |author_id| NewArticle::new("Notes", author_id))?;
     /// session.add_child(root, Category::CHILDREN, |_| NewCategory::new("Books"))?; // a nullable key needs nothing
+    /// # session.flush()?;
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn add_child<P, M, V, N>(
         &mut self,

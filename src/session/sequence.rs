@@ -22,10 +22,17 @@ impl<C: EngineConnection> Session<C> {
     /// [`Error::NoGeneratedKey`] for a model whose key the database does
     /// not generate.
     ///
-    /// ```ignore
+    /// ```
+    /// # include!("../doctest_setup.rs");
+    /// # fn main() -> quarry::Result<()> {
+    /// # let mut session = session();
+    /// # let rows_with_ids = vec![NewAuthor { id: Some(7), ..NewAuthor::new("Grace") }];
     /// diesel::insert_into(authors::table).values(&rows_with_ids).execute(session.connection())?;
     /// session.reset_sequence::<Author>()?;
     /// let next = session.add(NewAuthor::new("Ada")); // a key after the loaded ones
+    /// # assert!(*session.flush()?.key(next).unwrap() > 7);
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn reset_sequence<M>(&mut self) -> Result<()>
     where

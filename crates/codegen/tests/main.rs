@@ -8,6 +8,7 @@ mod cascades;
 mod cases;
 mod ddl;
 mod diagnostics;
+mod doctest_schema;
 mod embed;
 mod fuzz;
 mod migrate;
