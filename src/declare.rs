@@ -341,11 +341,12 @@ macro_rules! __insert_column {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __insert {
-    ($new:ident, $table:ident, $keys:tt, $updated:expr, none $unset:tt $columns:tt) => {
+    ($new:ident, $table:ident, $keys:tt, $updated:expr, none $unset:tt $columns:tt $nulled:tt $lean:tt) => {
         #[allow(dead_code)]
         impl $crate::__codegen::Insert for $new {
             type KeyColumns = $crate::__key!(columns $table $keys);
             type Dense<'a> = $new;
+            type Lean<'a> = $new;
             const GENERATED: bool = $crate::__key!(generated $keys);
             const DENSE_COLUMNS: usize = 0;
             const KEY: &'static [&'static str] = $crate::__key!(names $keys);
@@ -359,7 +360,7 @@ macro_rules! __insert {
         }
     };
     ($new:ident, $table:ident, $keys:tt, $updated:expr,
-        $dense:ident [$($unset:ident)+] { $($field:ident: $ty:tt $null:ident,)+ }) => {
+        $dense:ident [$($unset:ident)+] { $($field:ident: $ty:tt $null:ident,)+ } $nulled:tt $lean:tt) => {
         #[doc(hidden)]
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
         pub struct $dense<'a> {
@@ -400,7 +401,39 @@ macro_rules! __insert {
                 }
             }
 
+            $crate::__lean!($table, $dense, [$($unset)+] $nulled $lean);
+
             $crate::__generated_key!($keys);
+        }
+    };
+}
+
+/// `Insert::Lean` and its form: the dense insertable's columns without the
+/// nullable ones nothing fills (`nulled`), as a tuple of `column.eq(value)`;
+/// the dense insertable itself, and no lean form, where there are none (or
+/// nothing else to name).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __lean {
+    ($table:ident, $dense:ident, $unset:tt [] $lean:tt) => {
+        type Lean<'a> = $dense<'a>;
+    };
+    ($table:ident, $dense:ident, $unset:tt $nulled:tt {}) => {
+        type Lean<'a> = $dense<'a>;
+    };
+    ($table:ident, $dense:ident, [$($unset:ident)+] [$($nulled:ident)+] { $($field:ident: $ty:tt $null:ident,)+ }) => {
+        type Lean<'a> = ($(diesel::dsl::Eq<$table::$field, $crate::__dense_type!('a $ty $null)>,)+);
+        const LEAN_COLUMNS: usize = [$(stringify!($field)),+].len();
+
+        fn lean(&self) -> ::std::option::Option<Self::Lean<'_>> {
+            let row = self;
+            if $(row.$unset.is_none())&&+ $(&& row.$nulled.is_none())+ {
+                ::std::option::Option::Some(($(
+                    diesel::ExpressionMethods::eq($table::$field, $crate::__dense_value!(row.$field $null)),
+                )+))
+            } else {
+                ::std::option::Option::None
+            }
         }
     };
 }
@@ -615,7 +648,7 @@ macro_rules! __model {
         $crate::__model_lists!(
             [$model $table $sql_table $new $changeset $dense $keys [$($derive),*] [$($($updated),+)?]
                 { $($field: $ty $null $fill,)+ }]
-            [] [] [] []
+            [] [] [] [] [] []
             $($field: $ty $null $fill,)+
         );
     };
@@ -638,34 +671,41 @@ macro_rules! __model {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_lists {
-    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*] [$($nulled:tt)*] [$($lean:tt)*]
         $field:ident: $ty:tt key required, $($rest:tt)*) => {
         $crate::__model_lists!($context [$($new)* $field: $ty,] [$($changes)*] [$($unset)* $field] [$($dense)*]
-            $($rest)*);
+            [$($nulled)*] [$($lean)*] $($rest)*);
     };
-    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*] [$($nulled:tt)*] [$($lean:tt)*]
         $field:ident: $ty:tt key $fill:tt, $($rest:tt)*) => {
-        $crate::__model_lists!($context [$($new)*] [$($changes)*] [$($unset)* $field] [$($dense)*] $($rest)*);
+        $crate::__model_lists!($context [$($new)*] [$($changes)*] [$($unset)* $field] [$($dense)*]
+            [$($nulled)*] [$($lean)*] $($rest)*);
     };
-    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*] [$($nulled:tt)*] [$($lean:tt)*]
         $field:ident: $ty:tt $null:ident required, $($rest:tt)*) => {
         $crate::__model_lists!($context [$($new)* $field: $ty,] [$($changes)* $field: $ty $null,] [$($unset)*]
-            [$($dense)* $field: $ty $null,] $($rest)*);
+            [$($dense)* $field: $ty $null,] [$($nulled)*] [$($lean)* $field: $ty $null,] $($rest)*);
     };
-    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*] [$($nulled:tt)*] [$($lean:tt)*]
         $field:ident: $ty:tt $null:ident server, $($rest:tt)*) => {
         $crate::__model_lists!($context [$($new)*] [$($changes)* $field: $ty $null,] [$($unset)* $field]
-            [$($dense)*] $($rest)*);
+            [$($dense)*] [$($nulled)*] [$($lean)*] $($rest)*);
     };
-    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*]
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*] [$($nulled:tt)*] [$($lean:tt)*]
+        $field:ident: $ty:tt null nulled, $($rest:tt)*) => {
+        $crate::__model_lists!($context [$($new)*] [$($changes)* $field: $ty null,] [$($unset)*]
+            [$($dense)* $field: $ty null,] [$($nulled)* $field] [$($lean)*] $($rest)*);
+    };
+    ($context:tt [$($new:tt)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense:tt)*] [$($nulled:tt)*] [$($lean:tt)*]
         $field:ident: $ty:tt $null:ident $fill:tt, $($rest:tt)*) => {
         $crate::__model_lists!($context [$($new)*] [$($changes)* $field: $ty $null,] [$($unset)*]
-            [$($dense)* $field: $ty $null,] $($rest)*);
+            [$($dense)* $field: $ty $null,] [$($nulled)*] [$($lean)* $field: $ty $null,] $($rest)*);
     };
     (
         [$model:ident $table:ident $sql_table:literal $new:ident $changeset:ident $dense:ident $keys:tt
             [$($derive:path),*] $updated:tt { $($field:ident: $ty:tt $null:ident $fill:tt,)+ }]
         [$($param:ident: $param_ty:tt,)*] [$($changes:tt)*] [$($unset:tt)*] [$($dense_columns:tt)*]
+        [$($nulled:tt)*] [$($lean:tt)*]
     ) => {
         #[allow(dead_code, non_camel_case_types, non_snake_case)]
         impl $new {
@@ -680,7 +720,7 @@ macro_rules! __model_lists {
         $crate::__model_changeset!($model, $table, $changeset { $($changes)* });
         $crate::__changeset!($table, $sql_table, [$($derive),*], $changeset { $($changes)* });
         $crate::__insert!($new, $table, $keys, $crate::__updated!($updated $changeset { $($changes)* }),
-            $dense [$($unset)*] { $($dense_columns)* });
+            $dense [$($unset)*] { $($dense_columns)* } [$($nulled)*] { $($lean)* });
     };
 }
 

@@ -112,7 +112,8 @@ pub fn given_keys<N: NewRow>(rows: &[N]) -> Option<Vec<<N::Model as Model>::Key>
 /// - rows that leave exactly the database-filled columns unset go in
 ///   through [`Insert::Dense`], which names only the columns that take
 ///   values (SQLite cannot write `DEFAULT` inside `VALUES`; PostgreSQL
-///   plans it slowly).
+///   plans it slowly), and through [`Insert::Lean`], without the nullable
+///   columns nothing fills either, when every row leaves those NULL.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a new row of a quarry table",
@@ -139,6 +140,24 @@ pub trait Insert: NewRow {
     /// This row as [`Insert::Dense`], when it leaves every column the dense
     /// form omits to the database.
     fn dense(&self) -> Option<Self::Dense<'_>>;
+
+    /// The dense form without the nullable columns that have no default
+    /// either (a tuple of `column.eq(value)`), for rows that leave them
+    /// all NULL: naming them only to bind NULLs costs every row its
+    /// binds, and SQLite the longer statement to parse. (SQLAlchemy's
+    /// unit of work likewise leaves out what a batch of objects did not
+    /// set.) [`Insert::Dense`] for a table without such columns.
+    type Lean<'a>
+    where
+        Self: 'a;
+    /// How many columns [`Insert::Lean`] names; 0 without a lean form.
+    const LEAN_COLUMNS: usize = 0;
+
+    /// This row as [`Insert::Lean`], when it has the dense form and leaves
+    /// every column the lean form omits NULL.
+    fn lean(&self) -> Option<Self::Lean<'_>> {
+        None
+    }
 
     /// A generated key from MySQL's `LAST_INSERT_ID()` (plus the row's
     /// place in a multi-row insert); `None` when the key is not generated.
@@ -203,41 +222,58 @@ where
     }
 }
 
-/// Every row's dense form, or `None` when one row sets an omitted column.
-fn dense_rows<N: Insert>(rows: &[N]) -> Option<Vec<N::Dense<'_>>> {
-    if N::DENSE_COLUMNS == 0 {
-        return None;
-    }
-    rows.iter().map(Insert::dense).collect()
+/// The columns a statement of `rows` names: the fewest every row allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// [`Insert::Lean`]: every row leaves the omitted columns to the
+    /// database or NULL.
+    Lean,
+    /// [`Insert::Dense`]: every row leaves the omitted columns to the
+    /// database.
+    Dense,
+    /// The `New*` rows as they are.
+    Full,
 }
 
-/// Inserts `rows` without reading keys: through the dense form when every
-/// row has one, else as they are.
+/// Which form every one of `rows` has (checked without building it).
+fn form<N: Insert>(rows: &[N]) -> Form {
+    if N::DENSE_COLUMNS == 0 || !rows.iter().all(|row| row.dense().is_some()) {
+        Form::Full
+    } else if N::LEAN_COLUMNS > 0 && rows.iter().all(|row| row.lean().is_some()) {
+        Form::Lean
+    } else {
+        Form::Dense
+    }
+}
+
+/// The rows in `form`, which every row has.
+fn forms<'r, N: Insert, F>(rows: &'r [N], each: impl Fn(&'r N) -> Option<F>) -> Vec<F> {
+    rows.iter().map(|row| each(row).expect("every row has the form `form` chose")).collect()
+}
+
+/// Inserts `rows` without reading keys, naming the fewest columns.
 fn insert_rows<N, T, C>(rows: &[N], conn: &mut C) -> diesel::QueryResult<usize>
 where
     N: Insert + crate::session::InsertRows<T, C>,
     T: Default,
     for<'r> Vec<N::Dense<'r>>: InsertValues<T, C>,
+    for<'r> Vec<N::Lean<'r>>: InsertValues<T, C>,
 {
     let table = T::default();
-    match dense_rows(rows) {
-        Some(dense) => dense.insert_values(table, conn),
-        None => crate::session::InsertRows::insert_rows(table, rows, conn),
+    match form(rows) {
+        Form::Lean => forms(rows, N::lean).insert_values(table, conn),
+        Form::Dense => forms(rows, N::dense).insert_values(table, conn),
+        Form::Full => crate::session::InsertRows::insert_rows(table, rows, conn),
     }
 }
 
-/// Whether every row has the dense form (checked without building it).
-fn all_dense<N: Insert>(rows: &[N]) -> bool {
-    N::DENSE_COLUMNS > 0 && rows.iter().all(|row| row.dense().is_some())
-}
-
-/// The values a row binds: the dense form's columns when every row has
-/// one, else every column.
+/// The values a row binds in the form every one of `rows` has.
 fn binds_per_row<N: Insert>(rows: &[N]) -> usize {
-    if all_dense(rows) {
-        return N::DENSE_COLUMNS;
+    match form(rows) {
+        Form::Lean => N::LEAN_COLUMNS,
+        Form::Dense => N::DENSE_COLUMNS,
+        Form::Full => N::Model::meta().fields.len(),
     }
-    N::Model::meta().fields.len()
 }
 
 /// Inserts `rows` and returns their keys when every row gives its key;
@@ -270,6 +306,7 @@ macro_rules! flush_returning {
             T: diesel::Table + Copy + Default,
             K: Copy + Default,
             for<'r> Vec<N::Dense<'r>>: InsertValues<T, $conn> + InsertReturning<'r, T, K, $conn, M::Key>,
+            for<'r> Vec<N::Lean<'r>>: InsertValues<T, $conn> + InsertReturning<'r, T, K, $conn, M::Key>,
             for<'r> &'r [N]: InsertReturning<'r, T, K, $conn, M::Key>,
         {
             fn insert_keys(rows: &[Self], conn: &mut $conn) -> diesel::QueryResult<Vec<KeyOf<N>>> {
@@ -278,9 +315,11 @@ macro_rules! flush_returning {
                 }
                 let table = T::default();
                 let none_given = rows.iter().all(|row| row.key().is_none());
-                let mut keys: Vec<KeyOf<N>> = match dense_rows(rows) {
-                    Some(dense) => dense.insert_returning(table, K::default(), conn)?,
-                    None => rows.insert_returning(table, K::default(), conn)?,
+                let key = K::default();
+                let mut keys: Vec<KeyOf<N>> = match form(rows) {
+                    Form::Lean => forms(rows, N::lean).insert_returning(table, key, conn)?,
+                    Form::Dense => forms(rows, N::dense).insert_returning(table, key, conn)?,
+                    Form::Full => rows.insert_returning(table, key, conn)?,
                 };
                 if none_given {
                     N::sort_generated(&mut keys);
@@ -297,7 +336,7 @@ macro_rules! flush_returning {
             }
 
             fn same_columns(rows: &[Self]) -> bool {
-                $writes_default || all_dense(rows)
+                $writes_default || form(rows) != Form::Full
             }
         }
     };
@@ -318,6 +357,7 @@ where
     M: Model<Table = T, New = N>,
     T: diesel::Table + Copy + Default,
     for<'r> Vec<N::Dense<'r>>: InsertValues<T, diesel::MysqlConnection>,
+    for<'r> Vec<N::Lean<'r>>: InsertValues<T, diesel::MysqlConnection>,
 {
     fn insert_keys(rows: &[Self], conn: &mut diesel::MysqlConnection) -> diesel::QueryResult<Vec<KeyOf<N>>> {
         if let Some(keys) = insert_given::<N, T, _>(rows, conn)? {

@@ -282,8 +282,10 @@ impl<C> EngineBuilder<C> {
     }
 
     /// Connections opened at [`build`](Self::build) and kept open while
-    /// idle (default 0: connections are opened when first needed, and
-    /// closed after `idle_timeout` unused).
+    /// idle (default 1: the connection `build` opens to check the URL).
+    /// When a checkout leaves fewer idle, the pool opens more on its
+    /// thread; others are opened when a checkout needs them, and closed
+    /// after `idle_timeout` unused.
     pub fn min_idle(mut self, min_idle: u32) -> Self {
         self.min_idle = Some(min_idle);
         self

@@ -353,3 +353,68 @@ mod server_defaults {
         }
     }
 }
+
+mod nullable_columns {
+    use super::*;
+
+    /// The INSERTs into `articles` among `statements`.
+    fn article_inserts(statements: &[String]) -> Vec<&String> {
+        statements.iter().filter(|s| s.starts_with("INSERT INTO") && s.contains("articles")).collect()
+    }
+
+    /// Ten articles of a new author; the fourth published on `day`.
+    fn queue_articles<C: quarry::engine::EngineConnection>(
+        session: &mut quarry::Session<C>,
+        day: Option<chrono::NaiveDate>,
+    ) where
+        NewAuthor: quarry::FlushRows<C>,
+        NewArticle: quarry::FlushRows<C>,
+    {
+        let author = session.add(NewAuthor::new("Ada"));
+        for i in 0..10 {
+            session
+                .add_child(author, Author::ARTICLES, move |id| {
+                    let mut article = NewArticle::new(format!("article {i}"), id);
+                    article.published = if i == 3 { day } else { None };
+                    article
+                })
+                .unwrap();
+        }
+    }
+
+    common::engine_tests! {
+        fn rows_that_leave_a_nullable_column_null_do_not_name_it(engine) {
+            let day = chrono::NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+            for (set, with_keys) in [(None, true), (None, false), (Some(day), true), (Some(day), false)] {
+                let mut session = engine.session().unwrap();
+                schema::create_all(session.connection()).unwrap();
+                session.begin().unwrap();
+                queue_articles(&mut session, set);
+                engine.record_statements(true);
+                // A flush reads every key back; a commit only those other
+                // rows need (none here).
+                if with_keys {
+                    session.flush().unwrap();
+                }
+                session.commit().unwrap();
+                engine.record_statements(false);
+                let statements = engine.take_statements();
+                let inserts = article_inserts(&statements);
+                assert_eq!(inserts.len(), 1, "one INSERT for the ten articles, keys read: {with_keys}: {inserts:#?}");
+                assert_eq!(
+                    inserts[0].contains("published"),
+                    set.is_some(),
+                    "`published` is named only when a row sets it (keys read: {with_keys}): {}",
+                    inserts[0]
+                );
+                let rows: Vec<(String, Option<chrono::NaiveDate>)> = session
+                    .all(articles::table.select((articles::title, articles::published)).order(articles::id))
+                    .unwrap();
+                let expected: Vec<(String, Option<chrono::NaiveDate>)> =
+                    (0..10).map(|i| (format!("article {i}"), if i == 3 { set } else { None })).collect();
+                assert_eq!(rows, expected);
+                schema::drop_all(session.connection()).unwrap();
+            }
+        }
+    }
+}
