@@ -96,12 +96,11 @@ fn chunked<T>(rows: &[T], columns: usize, max_binds: usize, mut insert: impl FnM
     }
 }
 
-/// A nested write by hand, building each article with `$article`, a row
-/// of `$article_columns` values.
+/// The nested write by hand: keys read back for the tables whose children
+/// need them, each table in one statement per bind-limit chunk.
 macro_rules! diesel_nested {
-    ($(#[$doc:meta])* $name:ident, $conn:ty, $article_columns:literal, $article:expr) => {
-        $(#[$doc])*
-        fn $name(conn: &mut $conn) {
+    ($conn:ty) => {
+        fn diesel_nested(conn: &mut $conn) {
             let max = <$conn as EngineConnection>::MAX_BIND_PARAMETERS;
             conn.transaction::<_, diesel::result::Error, _>(|conn| {
                 let names: Vec<String> = (0..AUTHORS).map(author_name).collect();
@@ -112,12 +111,14 @@ macro_rules! diesel_nested {
                 let mut articles = Vec::with_capacity(AUTHORS * ARTICLES_PER_AUTHOR);
                 for (a, &author_id) in author_ids.iter().enumerate() {
                     for p in 0..ARTICLES_PER_AUTHOR {
-                        articles.push($article(article_title(a, p), author_id));
+                        let title = article_title(a, p);
+                        let status = schema::ArticleStatus::Draft;
+                        articles.push(PlainArticle { title, views: 0, status, author_id });
                     }
                 }
                 let mut article_ids: Vec<i32> = Vec::with_capacity(articles.len());
                 let mut failed = None;
-                chunked(&articles, $article_columns, max, |chunk| {
+                chunked(&articles, 4, max, |chunk| {
                     match diesel::insert_into(articles::table).values(chunk).returning(articles::id).get_results(conn) {
                         Ok(ids) => article_ids.extend::<Vec<i32>>(ids),
                         Err(e) => failed = Some(e),
@@ -147,12 +148,8 @@ macro_rules! diesel_nested {
 
 macro_rules! diesel_contenders {
     ($conn:ty) => {
-        diesel_nested!(
-            /// The nested write by hand: keys read back for the tables whose
-            /// children need them.
-            diesel_nested, $conn, 4,
-            |title, author_id| PlainArticle { title, views: 0, status: schema::ArticleStatus::Draft, author_id }
-        );
+        diesel_nested!($conn);
+
         #[allow(dead_code)]
         fn diesel_flat_new(conn: &mut $conn) {
             let rows: Vec<NewTag> = tag_names().into_iter().map(NewTag::new).collect();
