@@ -416,5 +416,26 @@ mod nullable_columns {
                 schema::drop_all(session.connection()).unwrap();
             }
         }
+
+        fn a_refused_lean_insert_writes_nothing_and_the_session_works_on(engine) {
+            let mut session = engine.session().unwrap();
+            schema::create_all(session.connection()).unwrap();
+            let ada = session.add(NewAuthor::new("Ada"));
+            session.add_child(ada, Author::ARTICLES, |id| NewArticle::new("Fine", id)).unwrap();
+            // Breaks `ck_articles_title` (length(title) > 0), in the same
+            // lean statement as the fine one.
+            session.add_child(ada, Author::ARTICLES, |id| NewArticle::new("", id)).unwrap();
+            let error = session.flush().unwrap_err();
+            assert!(error.integrity().is_some(), "{error}");
+            let counts: (i64, i64) =
+                (session.one(authors::table.count()).unwrap(), session.one(articles::table.count()).unwrap());
+            assert_eq!(counts, (0, 0), "the author's INSERT is rolled back with the articles'");
+            let grace = session.add(NewAuthor::new("Grace"));
+            session.add_child(grace, Author::ARTICLES, |id| NewArticle::new("Compilers", id)).unwrap();
+            session.flush().unwrap();
+            let rows: Vec<(String, Option<chrono::NaiveDate>)> =
+                session.all(articles::table.select((articles::title, articles::published))).unwrap();
+            assert_eq!(rows, vec![("Compilers".to_owned(), None)]);
+        }
     }
 }
