@@ -3,16 +3,17 @@
 //! table's modules from a few lines).
 //!
 //! The generated module holds one `quarry::__codegen::model!` call per
-//! table; this file holds what they expand to: the model struct, its
-//! `New*` insertable and changeset, and the `Model`, `NewRow` and `Insert`
-//! impls the session's unit of work uses. Writing the expansion here once,
+//! table; this file holds what they expand to: diesel's `table!` call, the
+//! model struct, its `New*` insertable and changeset, and the `Model`,
+//! `NewRow` and `Insert` impls the session's unit of work uses. Writing the expansion here once,
 //! instead of in every generated module, keeps the generated code small and
 //! code generation fast (issue 15).
 //!
-//! A column is written `field: Type nullability fill` (its SQL name is in
-//! the `table!` module and `METADATA`; only the key's is needed here):
-//! - `Type` is diesel's SQL type name (`Integer`, `Text`, ...), or the
-//!   enum's Rust name in braces (`{Mood}`);
+//! A column is written `field: Type nullability fill`, or `field as "Sql":
+//! ...` where its SQL name is not the field's:
+//! - `Type` is diesel's SQL type name (`Integer`, `Text`, ...), a decimal's
+//!   precision and scale as `{Numeric 10 2}`, or the enum's Rust name in
+//!   braces (`{Mood}`);
 //! - nullability is `null` or `not_null`, or `key` for a key column;
 //! - fill says how a new row fills it: `required` (a `new` argument),
 //!   `(= expr)` (a client default), or `generated`, `server` (a server
@@ -35,7 +36,7 @@ macro_rules! __value_type {
     (Double) => { f64 };
     (Bool) => { bool };
     (Text) => { ::std::string::String };
-    (Numeric) => { $crate::__codegen::Decimal };
+    ({Numeric $precision:literal $scale:literal}) => { $crate::__codegen::Decimal };
     (Date) => { $crate::__codegen::chrono::NaiveDate };
     (Time) => { $crate::__codegen::chrono::NaiveTime };
     (Timestamp) => { $crate::__codegen::NaiveTimestamp };
@@ -97,7 +98,7 @@ macro_rules! __param_type {
     (Jsonb) => { impl ::std::convert::Into<$crate::__codegen::Jsonb> };
     (Timestamp) => { impl ::std::convert::Into<$crate::__codegen::NaiveTimestamp> };
     (Timestamptz) => { impl ::std::convert::Into<$crate::__codegen::UtcDateTime> };
-    (Numeric) => { impl ::std::convert::Into<$crate::__codegen::Decimal> };
+    ({Numeric $precision:literal $scale:literal}) => { impl ::std::convert::Into<$crate::__codegen::Decimal> };
     ($ty:tt) => { $crate::__value_type!($ty) };
 }
 
@@ -565,6 +566,80 @@ macro_rules! __key {
     (generated $keys:tt) => { false };
 }
 
+/// diesel's `table!` call of a `model!` call, its columns' SQL types
+/// worked out one column at a time: `[head] [columns done]` then the
+/// columns left, each `attributes field (as "sql")?: Type nullability,`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __table {
+    ([$($head:tt)*] [$($columns:tt)*]) => {
+        diesel::table! {
+            #[allow(unused_imports)]
+            use super::sql_types;
+
+            $($head)* { $($columns)* }
+        }
+    };
+    ($head:tt $columns:tt $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt $null:ident, $($rest:tt)*) => {
+        $crate::__table!(@type $head $columns [$(#[$attr])* $(#[sql_name = $sql])? $field] $null $ty, $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident SmallInt $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::SmallInt] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Integer $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Integer] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident BigInt $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::BigInt] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Float $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Float] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Double $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Double] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Bool $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Bool] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Text $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Text] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Date $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Date] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Time $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Time] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Json $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Json] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Binary $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [diesel::sql_types::Binary] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Timestamp $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [$crate::__codegen::sql_types::NaiveTimestamp] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Timestamptz $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [$crate::__codegen::sql_types::UtcTimestamp] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident Jsonb $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [$crate::__codegen::sql_types::Jsonb] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident {Numeric $precision:literal $scale:literal} $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null
+            [$crate::__codegen::sql_types::Numeric<$precision, $scale>] $($rest)*);
+    };
+    (@type $head:tt $columns:tt $column:tt $null:ident {$enum:ident} $($rest:tt)*) => {
+        $crate::__table!(@null $head $columns $column $null [sql_types::$enum] $($rest)*);
+    };
+    (@null $head:tt [$($columns:tt)*] [$($column:tt)*] null [$($ty:tt)*], $($rest:tt)*) => {
+        $crate::__table!($head [$($columns)* $($column)* -> diesel::sql_types::Nullable<$($ty)*>,] $($rest)*);
+    };
+    (@null $head:tt [$($columns:tt)*] [$($column:tt)*] $null:ident [$($ty:tt)*], $($rest:tt)*) => {
+        $crate::__table!($head [$($columns)* $($column)* -> $($ty)*,] $($rest)*);
+    };
+}
+
 /// The types and impls of one table (see the module's documentation).
 ///
 /// ```text
@@ -588,9 +663,44 @@ macro_rules! __key {
 macro_rules! __model {
     (
         $(#[$attr:meta])*
+        struct $model:ident in $table:ident $sql_table:literal $(schema $schema:ident)?, meta $meta:literal,
+            derive [$($derive:path),*];
+        key [$($key:ident $key_sql:literal: $key_ty:tt $key_fill:tt),+];
+        columns {
+            $($(#[$field_attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt $null:ident $fill:tt),+ $(,)?
+        }
+        new $new:ident, none_as_default $none_as_default:tt;
+        changeset $changeset:ident;
+        $(updated [$($updated:literal),+];)?
+        refused [$($refused:tt)*];
+        dense $dense:ident;
+        $(cascade [$($step:tt)*];)?
+    ) => {
+        $crate::__table!(
+            [$(#[$attr])* #[sql_name = $sql_table] $($schema .)? $table ($($key),+)]
+            []
+            $($(#[$field_attr])* $field $(as $sql)?: $ty $null,)+
+        );
+
+        $crate::__model!(@items
+            $(#[$attr])*
+            struct $model in $table $sql_table, meta $meta, derive [$($derive),*];
+            key [$($key $key_sql: $key_ty $key_fill),+];
+            columns { $($(#[$field_attr])* $field: $ty $null $fill),+ }
+            new $new, none_as_default $none_as_default;
+            changeset $changeset;
+            $(updated [$($updated),+];)?
+            refused [$($refused)*];
+            dense $dense;
+            $(cascade [$($step)*];)?
+        );
+    };
+
+    (@items
+        $(#[$attr:meta])*
         struct $model:ident in $table:ident $sql_table:literal, meta $meta:literal, derive [$($derive:path),*];
         key $keys:tt;
-        columns { $($(#[$field_attr:meta])* $field:ident: $ty:tt $null:ident $fill:tt),+ $(,)? }
+        columns { $($(#[$field_attr:meta])* $field:ident: $ty:tt $null:ident $fill:tt),+ }
         new $new:ident, none_as_default $none_as_default:tt;
         changeset $changeset:ident;
         $(updated [$($updated:literal),+];)?

@@ -113,89 +113,6 @@ where
         ::std::result::Result::Ok(text.parse::<ArticleStatus>()?)
     }
 }
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// A person who writes articles.
-    authors (id) {
-        id -> Integer,
-        name -> Text,
-    }
-}
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// Something an author wrote.
-    articles (id) {
-        id -> Integer,
-        title -> Text,
-        views -> Integer,
-        published -> Nullable<Date>,
-        status -> sql_types::ArticleStatus,
-        author_id -> Integer,
-    }
-}
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// A label shared by many articles.
-    tags (id) {
-        id -> Integer,
-        name -> Text,
-    }
-}
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// Links articles and tags.
-    article_tags (article_id, tag_id) {
-        article_id -> Integer,
-        tag_id -> Integer,
-    }
-}
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// A reader's remark on an article.
-    comments (id) {
-        id -> BigInt,
-        article_id -> Integer,
-        body -> Text,
-        score -> Float,
-        posted_at -> quarry::__codegen::sql_types::NaiveTimestamp,
-    }
-}
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// A node of the category tree.
-    categories (id) {
-        id -> Integer,
-        name -> Text,
-        parent_id -> Nullable<Integer>,
-    }
-}
-diesel::table! {
-    use diesel::sql_types::*;
-    use super::sql_types;
-
-    /// Someone on the payroll; managers are employees too.
-    employees (id) {
-        id -> BigInt,
-        name -> Text,
-        manager_id -> Nullable<BigInt>,
-        hired_on -> Date,
-        shift_start -> Time,
-        salary -> Nullable<quarry::__codegen::sql_types::Numeric<12, 2>>,
-        badge -> Nullable<Binary>,
-    }
-}
 diesel::joinable!(articles -> authors (author_id));
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
@@ -335,7 +252,7 @@ quarry::__codegen::model! {
         manager_id: BigInt null nulled,
         hired_on: Date not_null required,
         shift_start: Time not_null required,
-        salary: Numeric null nulled,
+        salary: {Numeric 12 2} null nulled,
         badge: Binary null nulled,
     }
     new NewEmployee, none_as_default true;

@@ -88,7 +88,7 @@ pub struct Use {
         "r#loop: Text null nulled,",
         // A raw field does not spell its SQL name: the upsert's are listed.
         "updated [\"where\", \"loop\"];",
-        "r#match (id) {",
+        "key [id \"id\": Integer generated];",
         "struct Match in r#match \"match\"",
         "Match::IMPL \"impl\": has_many Use, marker Match__impl, meta [0, 0];",
         "keys r#match::id -> r#use::r#mod: Integer given;",

@@ -1,7 +1,7 @@
-//! Per table, one `quarry::__codegen::model!` call, written as text: the
-//! model struct, its `New*` insertable and changeset, and the `Model`,
-//! `NewRow` and `Insert` impls, which the macro (in quarry's
-//! `src/declare.rs`) expands. The call names each column once, with how a
+//! Per table, one `quarry::__codegen::model!` call, written as text:
+//! diesel's `table!` call, the model struct, its `New*` insertable and
+//! changeset, and the `Model`, `NewRow` and `Insert` impls, which the macro
+//! (in quarry's `src/declare.rs`) expands. The call names each column once, with how a
 //! new row fills it; what the macro can work out itself (the `new`
 //! arguments, the changeset's and dense insertable's columns, SQL names
 //! equal to field names, the docs of relation constants) is left out: the
@@ -19,9 +19,10 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) ->
     let mut out = String::from("quarry::__codegen::model! {\n");
     doc_lines(&mut out, table.doc.as_deref(), "    ");
     let derive = if options.serde { "serde::Serialize, serde::Deserialize" } else { "" };
+    let schema_name = table.schema.as_deref().map(|s| format!(" schema {}", ident(s))).unwrap_or_default();
     let _ = writeln!(
         out,
-        "    struct {} in {} {:?}, meta {index}, derive [{derive}];",
+        "    struct {} in {} {:?}{schema_name}, meta {index}, derive [{derive}];",
         ident(&table.struct_name),
         ident(&table.module),
         table.name
@@ -36,8 +37,12 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) ->
     for column in &table.columns {
         doc_lines(&mut out, column.doc.as_deref(), "        ");
         let null = if table.is_primary_key(&column.field) { "key" } else { null_word(column) };
-        let _ =
-            writeln!(out, "        {}: {} {null} {},", ident(&column.field), type_word(&column.ty), fill_word(column));
+        let field = ident(&column.field);
+        let sql_name = match column.field == column.name {
+            true => String::new(),
+            false => format!(" as {:?}", column.name),
+        };
+        let _ = writeln!(out, "        {field}{sql_name}: {} {null} {},", type_word(&column.ty), fill_word(column));
     }
     out.push_str("    }\n");
     // With no `Option` field no value is ever DEFAULT, and saying so lets
@@ -88,8 +93,8 @@ pub(super) fn doc_lines(out: &mut String, doc: Option<&str>, indent: &str) {
     }
 }
 
-/// The column's type as `model!` names it: diesel's SQL type name, or the
-/// enum's Rust name in braces.
+/// The column's type as `model!` names it: diesel's SQL type name, a
+/// decimal's `{Numeric precision scale}`, or the enum's Rust name in braces.
 fn type_word(ty: &ColumnType) -> String {
     match ty {
         ColumnType::SmallInt => "SmallInt".into(),
@@ -99,7 +104,11 @@ fn type_word(ty: &ColumnType) -> String {
         ColumnType::Double => "Double".into(),
         ColumnType::Bool => "Bool".into(),
         ColumnType::Text | ColumnType::Varchar(_) => "Text".into(),
-        ColumnType::Numeric { .. } => "Numeric".into(),
+        // The checker keeps both within MySQL's 65 digits.
+        ColumnType::Numeric { precision, scale } => {
+            let digits = |n: &Option<u32>| n.unwrap_or(0).min(255);
+            format!("{{Numeric {} {}}}", digits(precision), digits(scale))
+        }
         ColumnType::Date => "Date".into(),
         ColumnType::Time => "Time".into(),
         ColumnType::Timestamp => "Timestamp".into(),

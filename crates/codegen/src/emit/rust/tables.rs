@@ -1,52 +1,13 @@
-//! diesel's `table!`, `joinable!` and `allow_tables_to_appear_in_same_query!`.
+//! diesel's `joinable!` and `allow_tables_to_appear_in_same_query!` (each
+//! table's `table!` call is written by its `model!` call).
 
 use std::collections::BTreeMap;
 
 use std::fmt::Write;
 
 use crate::ident::ident;
-use crate::ir::{Column, ColumnType, Schema, Table};
+use crate::ir::{Schema, Table};
 use crate::options::TableGrouping;
-
-/// One `diesel::table!` invocation, laid out as print-schema writes it.
-/// Columns are named after their Rust fields; `#[sql_name]` keeps the SQL
-/// name when it differs. diesel's SQL types are named bare, through the
-/// `use diesel::sql_types::*` the invocation starts with; enum types as
-/// `sql_types::Name`, the generated module's own.
-pub fn table_macro(table: &Table, with_enums: bool) -> String {
-    // A column is a unit struct in the table's module, which shadows a
-    // glob-imported type of the same name: then every type is named by
-    // its path.
-    let bare = !table.columns.iter().any(|c| SQL_TYPE_NAMES.contains(&c.field.as_str()));
-    let mut out = String::from("diesel::table! {\n");
-    if bare {
-        out.push_str("    use diesel::sql_types::*;\n");
-    }
-    if with_enums {
-        out.push_str("    use super::sql_types;\n");
-    }
-    out.push('\n');
-    super::declare::doc_lines(&mut out, table.doc.as_deref(), "    ");
-    if table.module != table.name {
-        let _ = writeln!(out, "    #[sql_name = {:?}]", table.name);
-    }
-    let module = ident(&table.module);
-    let qualified = match &table.schema {
-        Some(schema) => format!("{}.{module}", ident(schema)),
-        None => module.to_string(),
-    };
-    let key: Vec<String> = table.primary_key.iter().map(|k| ident(k).to_string()).collect();
-    let _ = writeln!(out, "    {qualified} ({}) {{", key.join(", "));
-    for column in &table.columns {
-        super::declare::doc_lines(&mut out, column.doc.as_deref(), "        ");
-        if column.field != column.name {
-            let _ = writeln!(out, "        #[sql_name = {:?}]", column.name);
-        }
-        let _ = writeln!(out, "        {} -> {},", ident(&column.field), sql_type(column, bare));
-    }
-    out.push_str("    }\n}\n");
-    out
-}
 
 /// `joinable!` for each foreign key diesel can join through without an
 /// explicit `ON`: one column, referencing the parent's one-column primary
@@ -80,43 +41,6 @@ pub fn joinables(schema: &Schema) -> String {
         }
     }
     out
-}
-
-/// The diesel SQL types a `table!` invocation names bare.
-const SQL_TYPE_NAMES: &[&str] =
-    &["SmallInt", "Integer", "BigInt", "Float", "Double", "Bool", "Text", "Date", "Time", "Json", "Binary", "Nullable"];
-
-/// The SQL type of a column as the `table!` invocation names it,
-/// `Nullable` included: diesel's types bare, or by path.
-fn sql_type(column: &Column, bare: bool) -> String {
-    let diesel = if bare { "" } else { "diesel::sql_types::" };
-    let base = match &column.ty {
-        ColumnType::SmallInt => format!("{diesel}SmallInt"),
-        ColumnType::Integer => format!("{diesel}Integer"),
-        ColumnType::BigInt => format!("{diesel}BigInt"),
-        ColumnType::Float => format!("{diesel}Float"),
-        ColumnType::Double => format!("{diesel}Double"),
-        ColumnType::Bool => format!("{diesel}Bool"),
-        ColumnType::Text | ColumnType::Varchar(_) => format!("{diesel}Text"),
-        ColumnType::Numeric { precision, scale } => {
-            // The checker keeps both within MySQL's 65 digits.
-            let digits = |n: Option<u32>| n.unwrap_or(0).min(255);
-            format!("quarry::__codegen::sql_types::Numeric<{}, {}>", digits(*precision), digits(*scale))
-        }
-        ColumnType::Date => format!("{diesel}Date"),
-        ColumnType::Time => format!("{diesel}Time"),
-        ColumnType::Timestamp => "quarry::__codegen::sql_types::NaiveTimestamp".to_owned(),
-        ColumnType::TimestampTz => "quarry::__codegen::sql_types::UtcTimestamp".to_owned(),
-        ColumnType::Json => format!("{diesel}Json"),
-        ColumnType::Jsonb => "quarry::__codegen::sql_types::Jsonb".to_owned(),
-        ColumnType::Binary => format!("{diesel}Binary"),
-        ColumnType::Enum(name) => format!("sql_types::{}", ident(name)),
-    };
-    if column.nullable {
-        format!("{diesel}Nullable<{base}>")
-    } else {
-        base
-    }
 }
 
 fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
