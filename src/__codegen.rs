@@ -14,6 +14,7 @@ pub use crate::__cascade_delete as cascade_delete;
 pub use crate::__column_keyed as column_keyed;
 pub use crate::__cte_ready as cte_ready;
 pub use crate::__load_rows as load_rows;
+pub use crate::__markers as markers;
 pub use crate::__model as model;
 pub use crate::__relation as relation;
 pub use crate::__unlink as unlink;
@@ -32,8 +33,16 @@ pub use diesel::internal::table_macro::LeftOuter;
 /// The generated `METADATA`: the schema model the code generator wrote as
 /// JSON, read on first use. Text costs rustc nothing to check, where the
 /// same model as `static` Rust values cost a 300-table schema tens of
-/// seconds of `cargo check`.
-pub fn metadata(json: &'static str) -> crate::Metadata {
+/// seconds of `cargo check`. Each model's `__META` holds its table's JSON
+/// and its own, as its `model!` call wrote them; `enums` is the enums'.
+pub fn metadata(models: &[[&'static str; 2]], enums: &'static str) -> crate::Metadata {
+    let join = |part: usize| models.iter().map(|m| m[part]).collect::<Vec<_>>().join(",");
+    let json = format!("{{\"schema\":{{\"tables\":[{}],\"enums\":{enums}}},\"models\":[{}]}}", join(0), join(1));
+    // Read once per program, into a static that borrows from it.
+    read(Box::leak(json.into_boxed_str()))
+}
+
+fn read(json: &'static str) -> crate::Metadata {
     match serde_json::from_str::<crate::Metadata>(json) {
         Ok(mut metadata) => {
             metadata.fill_left_out();
@@ -50,7 +59,11 @@ mod tests {
     #[test]
     fn reads_the_model_the_code_generator_wrote() {
         let metadata = metadata(
-            r#"{"schema":{"tables":[{"name":"tags","columns":[{"name":"id","type":"integer","nullable":false,"autoincrement":true}],"primary_key":["id"]}],"enums":[]},"models":[{"name":"Tag","table":"tags","fields":[{"name":"id","column":"id","default":null}],"relations":[],"rank":0}]}"#,
+            &[[
+                r#"{"name":"tags","columns":[{"name":"id","type":"integer","nullable":false,"autoincrement":true}],"primary_key":["id"]}"#,
+                r#"{"name":"Tag","table":"tags","fields":[{"name":"id","column":"id","default":null}],"relations":[],"rank":0}"#,
+            ]],
+            "[]",
         );
         assert_eq!(metadata.table("tags").unwrap().primary_key[0], "id");
         assert_eq!(metadata.model("tags").unwrap().name, "Tag");
@@ -59,7 +72,11 @@ mod tests {
     #[test]
     fn fills_in_what_the_code_generator_left_out() {
         let metadata = metadata(
-            r#"{"schema":{"tables":[{"name":"tags","columns":[{"name":"id","type":"integer","autoincrement":true},{"name":"label","type":"text","nullable":true}],"primary_key":["id"]}],"enums":[]},"models":[{"name":"Tag","table":"tags","rank":0}]}"#,
+            &[[
+                r#"{"name":"tags","columns":[{"name":"id","type":"integer","autoincrement":true},{"name":"label","type":"text","nullable":true}],"primary_key":["id"]}"#,
+                r#"{"name":"Tag","table":"tags","rank":0}"#,
+            ]],
+            "[]",
         );
         let table = metadata.table("tags").unwrap();
         assert_eq!((table.columns[0].nullable, table.columns[1].nullable), (false, true));
@@ -71,6 +88,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "the generated METADATA does not match this quarry version")]
     fn metadata_from_another_version_is_a_clear_panic() {
-        metadata(r#"{"schema":{"tables":[{"title":"tags"}]}}"#);
+        metadata(&[[r#"{"title":"tags"}"#, "{}"]], "[]");
     }
 }

@@ -640,6 +640,136 @@ macro_rules! __table {
     };
 }
 
+/// A `model!` call's `__META`: its table's JSON in `METADATA` (the name,
+/// the columns and the primary key from the call, then the rest the call
+/// gives) and its model's (the struct's name and the table's, then the
+/// rest); or, after `full`, both as the call gives them.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __table_json {
+    (full $table:literal, $model:literal; $($call:tt)*) => {
+        [$table, $model]
+    };
+    ($table_rest:literal, $model_rest:literal;
+        $model:ident $sql_table:literal [$($key:literal),+] $first:tt $($column:tt)*) => {
+        [
+            concat!(
+                "{\"name\":", stringify!($sql_table),
+                ",\"columns\":[", $crate::__column_json!$first $(, ",", $crate::__column_json!$column)*,
+                "],\"primary_key\":[", $crate::__json_strings!($($key)+), "]",
+                $table_rest, "}"
+            ),
+            concat!("{\"name\":\"", stringify!($model), "\",\"table\":", stringify!($sql_table), $model_rest, "}"),
+        ]
+    };
+}
+
+/// String literals as a JSON list's items: `"a","b"`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_strings {
+    ($first:literal $($rest:literal)*) => {
+        concat!(stringify!($first) $(, ",", stringify!($rest))*)
+    };
+}
+
+/// A column's JSON in `METADATA` (`db::Column`'s compact forms): the one
+/// the call gives, or `[name, type]`, with `true` for a nullable column
+/// and `nullable, true` for a generated one. (quarry-codegen's
+/// `derived_column_json` writes the same, to know when to give one.)
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __column_json {
+    [$field:ident $(as $sql:literal)?: $ty:tt $null:ident $fill:tt $json:literal] => {
+        $json
+    };
+    [$field:ident $(as $sql:literal)?: $ty:tt null generated] => {
+        concat!("[", $crate::__json_name!($field $(as $sql)?), ",", $crate::__ddl_type!($ty), ",true,true]")
+    };
+    [$field:ident $(as $sql:literal)?: $ty:tt $null:ident generated] => {
+        concat!("[", $crate::__json_name!($field $(as $sql)?), ",", $crate::__ddl_type!($ty), ",false,true]")
+    };
+    [$field:ident $(as $sql:literal)?: $ty:tt null $fill:tt] => {
+        concat!("[", $crate::__json_name!($field $(as $sql)?), ",", $crate::__ddl_type!($ty), ",true]")
+    };
+    [$field:ident $(as $sql:literal)?: $ty:tt $null:ident $fill:tt] => {
+        concat!("[", $crate::__json_name!($field $(as $sql)?), ",", $crate::__ddl_type!($ty), "]")
+    };
+}
+
+/// A column's SQL name as a JSON string.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_name {
+    ($field:ident) => {
+        concat!("\"", stringify!($field), "\"")
+    };
+    ($field:ident as $sql:literal) => {
+        stringify!($sql)
+    };
+}
+
+/// A column type's name in `METADATA` (`db::SqlType`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ddl_type {
+    (SmallInt) => {
+        "\"small_int\""
+    };
+    (Integer) => {
+        "\"integer\""
+    };
+    (BigInt) => {
+        "\"big_int\""
+    };
+    (Float) => {
+        "\"float\""
+    };
+    (Double) => {
+        "\"double\""
+    };
+    (Bool) => {
+        "\"bool\""
+    };
+    (Text) => {
+        "\"text\""
+    };
+    (Date) => {
+        "\"date\""
+    };
+    (Time) => {
+        "\"time\""
+    };
+    (Timestamp) => {
+        "\"timestamp\""
+    };
+    (Timestamptz) => {
+        "\"timestamp_tz\""
+    };
+    (Json) => {
+        "\"json\""
+    };
+    (Jsonb) => {
+        "\"jsonb\""
+    };
+    (Binary) => {
+        "\"binary\""
+    };
+}
+
+/// The types that name relations (`Author__articles`), in the generated
+/// module's `__quarry_relations`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __markers {
+    ($($marker:ident)*) => {
+        $(
+            #[derive(Debug, Clone, Copy)]
+            pub struct $marker;
+        )*
+    };
+}
+
 /// The types and impls of one table (see the module's documentation).
 ///
 /// ```text
@@ -653,11 +783,18 @@ macro_rules! __table {
 ///     refused [];
 ///     dense __QuarryDenseNewAuthor;
 ///     cascade [{ delete "articles" articles::table, [articles::author_id], Article }];
+///     relations [ARTICLES "articles": has_many Article Author__articles 0, id -> articles::author_id: Integer given;];
+///     metadata r#""#, r#","rank":0"#;
 /// }
 /// ```
 ///
 /// `cascade` (left out when empty) lists what deleting a row does to
-/// related rows: the steps of `cascade_delete!`.
+/// related rows: the steps of `cascade_delete!`. `relations` (left out
+/// when empty) lists the relations `relation!` describes, each with its
+/// constant, name, kind, target, marker type, index in the model's
+/// relations, and its `keys` (the model's column first). `metadata` gives
+/// what `__table_json!` does not work out of the table's and the model's
+/// JSON in `METADATA`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model {
@@ -667,7 +804,10 @@ macro_rules! __model {
             derive [$($derive:path),*];
         key [$($key:ident $key_sql:literal: $key_ty:tt $key_fill:tt),+];
         columns {
-            $($(#[$field_attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt $null:ident $fill:tt),+ $(,)?
+            $(
+                $(#[$field_attr:meta])*
+                $field:ident $(as $sql:literal)?: $ty:tt $null:ident $fill:tt $($column_json:literal)?
+            ),+ $(,)?
         }
         new $new:ident, none_as_default $none_as_default:tt;
         changeset $changeset:ident;
@@ -675,7 +815,30 @@ macro_rules! __model {
         refused [$($refused:tt)*];
         dense $dense:ident;
         $(cascade [$($step:tt)*];)?
+        $(relations [$(
+            $konst:ident $name:literal: $kind:ident $to:ident $marker:ident $index:literal,
+                $from_column:ident -> $to_table:ident :: $to_column:ident : $relation_key:tt $wrap:ident;
+        )+];)?
+        metadata $($full:ident)? $table_json:literal, $model_json:literal;
     ) => {
+        #[allow(dead_code)]
+        impl $model {
+            /// This table's and this model's JSON in `METADATA`.
+            #[doc(hidden)]
+            pub const __META: [&'static str; 2] = $crate::__table_json!(
+                $($full)? $table_json, $model_json;
+                $model $sql_table [$($key_sql),+]
+                $([$field $(as $sql)?: $ty $null $fill $($column_json)?])+
+            );
+        }
+
+        $($(
+            $crate::__relation! {
+                $model::$konst $name: $kind $to, marker $marker, meta [$meta, $index];
+                keys $table::$from_column -> $to_table::$to_column: $relation_key $wrap;
+            }
+        )+)?
+
         $crate::__table!(
             [$(#[$attr])* #[sql_name = $sql_table] $($schema .)? $table ($($key),+)]
             []

@@ -141,7 +141,7 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        name: Text not_null required,
+        name: Text not_null required r#"["name",{"varchar":100}]"#,
     }
     new NewAuthor, none_as_default true;
     changeset AuthorChangeset;
@@ -150,6 +150,7 @@ quarry::__codegen::model! {
     cascade [
         { delete "articles" articles::table, [articles::author_id], Article }
     ];
+    metadata r#","comment":"A person who writes articles.""#, r#","rank":0,"relations":[{"back_populates":"author","cascade":{"delete":true,"delete_orphan":true,"merge":true,"refresh_expire":true,"save_update":true},"kind":"HasMany","local_columns":["id"],"name":"articles","order_by":[{"column":"published","desc":true}],"remote_columns":["author_id"],"target":"articles"}]"#;
 }
 quarry::__codegen::model! {
     /// Something an author wrote.
@@ -157,10 +158,10 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        title: Text not_null required,
-        views: Integer not_null (= 0),
+        title: Text not_null required r#"["title",{"varchar":200}]"#,
+        views: Integer not_null (= 0) r#"{"name":"views","type":"integer","server_default":{"int":0}}"#,
         published: Date null nulled,
-        status: {ArticleStatus} not_null (= ArticleStatus :: Draft),
+        status: {ArticleStatus} not_null (= ArticleStatus :: Draft) r#"{"name":"status","type":{"enum":"article_status"},"server_default":{"str":"draft"}}"#,
         author_id: Integer not_null required,
     }
     new NewArticle, none_as_default true;
@@ -170,10 +171,10 @@ quarry::__codegen::model! {
     cascade [
         { unlink "article_tags" article_tags::table, [article_tags::article_id] }
     ];
-}
-quarry::__codegen::relation! {
-    Article::AUTHOR "author": belongs_to Author, marker Article__author, meta [1, 0];
-    keys articles::author_id -> authors::id: Integer given;
+    relations [
+        AUTHOR "author": belongs_to Author Article__author 0, author_id -> authors::id: Integer given;
+    ];
+    metadata r#","checks":[{"name":"ck_articles_title","sql":"length(title) > 0"}],"comment":"Something an author wrote.","foreign_keys":[{"columns":["author_id"],"name":"fk_articles_author_id_authors","on_delete":"cascade","ref_columns":["id"],"ref_table":"authors"}],"indexes":[{"columns":["author_id","published"],"name":"ix_articles_author_id_published"}]"#, r#","fields":["id","title",{"column":"views","default":"0","name":"views"},"published",{"column":"status","default":"ArticleStatus :: Draft","name":"status"},"author_id"],"rank":1,"relations":[["author","BelongsTo","authors",["author_id"],["id"],"articles"],{"back_populates":"articles","kind":"ManyToMany","local_columns":["id"],"name":"tags","remote_columns":["article_id"],"target":"tags","through":{"table":"article_tags","target_columns":["tag_id"],"target_ref_columns":["id"]}},{"back_populates":"article","kind":"HasMany","local_columns":["id"],"name":"comments","order_by":[{"column":"id","desc":false}],"remote_columns":["article_id"],"target":"comments"}]"#;
 }
 quarry::__codegen::model! {
     /// A label shared by many articles.
@@ -181,7 +182,7 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        name: Text not_null required,
+        name: Text not_null required r#"["name",{"varchar":50}]"#,
     }
     new NewTag, none_as_default true;
     changeset TagChangeset;
@@ -190,6 +191,7 @@ quarry::__codegen::model! {
     cascade [
         { unlink "article_tags" article_tags::table, [article_tags::tag_id] }
     ];
+    metadata r#","comment":"A label shared by many articles.","uniques":[{"columns":["name"],"name":"uq_tags_name"}]"#, r#","rank":2,"relations":[{"back_populates":"tags","kind":"ManyToMany","local_columns":["id"],"name":"articles","remote_columns":["tag_id"],"target":"articles","through":{"table":"article_tags","target_columns":["article_id"],"target_ref_columns":["id"]}}]"#;
 }
 quarry::__codegen::model! {
     /// Links articles and tags.
@@ -204,6 +206,7 @@ quarry::__codegen::model! {
     updated ["article_id"];
     refused [];
     dense none;
+    metadata r#","comment":"Links articles and tags.","foreign_keys":[{"columns":["article_id"],"name":"fk_article_tags_article_id_articles","on_delete":"cascade","ref_columns":["id"],"ref_table":"articles"},{"columns":["tag_id"],"name":"fk_article_tags_tag_id_tags","on_delete":"cascade","ref_columns":["id"],"ref_table":"tags"}]"#, r#","rank":3"#;
 }
 quarry::__codegen::model! {
     /// A reader's remark on an article.
@@ -214,16 +217,16 @@ quarry::__codegen::model! {
         article_id: Integer not_null required,
         body: Text not_null required,
         score: Float not_null required,
-        posted_at: Timestamp not_null server,
+        posted_at: Timestamp not_null server r#"{"name":"posted_at","type":"timestamp","server_default":"current_timestamp"}"#,
     }
     new NewComment, none_as_default true;
     changeset CommentChangeset;
     refused [score "comments.score" Float given];
     dense __QuarryDenseNewComment;
-}
-quarry::__codegen::relation! {
-    Comment::ARTICLE "article": belongs_to Article, marker Comment__article, meta [4, 0];
-    keys comments::article_id -> articles::id: Integer given;
+    relations [
+        ARTICLE "article": belongs_to Article Comment__article 0, article_id -> articles::id: Integer given;
+    ];
+    metadata r#","comment":"A reader's remark on an article.","foreign_keys":[{"columns":["article_id"],"name":"fk_comments_article_id_articles","on_delete":"cascade","ref_columns":["id"],"ref_table":"articles"}]"#, r#","rank":4,"relations":[["article","BelongsTo","articles",["article_id"],["id"],"comments"]]"#;
 }
 quarry::__codegen::model! {
     /// A node of the category tree.
@@ -231,7 +234,7 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        name: Text not_null required,
+        name: Text not_null required r#"["name",{"varchar":80}]"#,
         parent_id: Integer null nulled,
     }
     new NewCategory, none_as_default true;
@@ -241,6 +244,7 @@ quarry::__codegen::model! {
     cascade [
         { nullify "categories" categories::table, [categories::parent_id], [categories::parent_id] }
     ];
+    metadata r#","comment":"A node of the category tree.","foreign_keys":[{"columns":["parent_id"],"name":"fk_categories_parent_id_categories","on_delete":"cascade","ref_columns":["id"],"ref_table":"categories"}],"uniques":[{"columns":["parent_id","name"],"name":"uq_categories_parent_name"}]"#, r#","rank":5,"relations":[["parent","BelongsTo","categories",["parent_id"],["id"],"children"],{"back_populates":"parent","kind":"HasMany","local_columns":["id"],"name":"children","order_by":[{"column":"name","desc":false}],"remote_columns":["parent_id"],"target":"categories"}]"#;
 }
 quarry::__codegen::model! {
     /// Someone on the payroll; managers are employees too.
@@ -248,17 +252,18 @@ quarry::__codegen::model! {
     key [id "id": BigInt generated];
     columns {
         id: BigInt key generated,
-        name: Text not_null required,
+        name: Text not_null required r#"["name",{"varchar":100}]"#,
         manager_id: BigInt null nulled,
         hired_on: Date not_null required,
         shift_start: Time not_null required,
-        salary: {Numeric 12 2} null nulled,
+        salary: {Numeric 12 2} null nulled r#"["salary",{"numeric":{"precision":12,"scale":2}},true]"#,
         badge: Binary null nulled,
     }
     new NewEmployee, none_as_default true;
     changeset EmployeeChangeset;
     refused [shift_start "employees.shift_start" Time given];
     dense __QuarryDenseNewEmployee;
+    metadata r#","comment":"Someone on the payroll; managers are employees too.","foreign_keys":[{"columns":["manager_id"],"name":"fk_employees_manager_id_employees","on_delete":"set_null","on_update":"cascade","ref_columns":["id"],"ref_table":"employees"}]"#, r#","rank":6,"relations":[["manager","BelongsTo","employees",["manager_id"],["id"],"reports"],{"back_populates":"manager","kind":"HasMany","local_columns":["id"],"name":"reports","passive_deletes":true,"remote_columns":["manager_id"],"target":"employees"}]"#;
 }
 #[allow(dead_code, non_camel_case_types, non_snake_case)]
 impl Author {
@@ -1540,37 +1545,31 @@ pub fn drop_all<C: quarry::__codegen::EngineConnection>(
 #[doc(hidden)]
 #[allow(dead_code, non_camel_case_types, non_snake_case)]
 pub mod __quarry_relations {
-    #[derive(Debug, Clone, Copy)] pub struct Author__articles;
-    #[derive(Debug, Clone, Copy)] pub struct Article__author;
-    #[derive(Debug, Clone, Copy)] pub struct Article__tags;
-    #[derive(Debug, Clone, Copy)] pub struct Article__comments;
-    #[derive(Debug, Clone, Copy)] pub struct Tag__articles;
-    #[derive(Debug, Clone, Copy)] pub struct Comment__article;
-    #[derive(Debug, Clone, Copy)] pub struct Category__parent;
-    #[derive(Debug, Clone, Copy)] pub struct Category__children;
-    #[derive(Debug, Clone, Copy)] pub struct Employee__manager;
-    #[derive(Debug, Clone, Copy)] pub struct Employee__reports;
+    quarry::__codegen::markers! {
+        Author__articles
+        Article__author Article__tags Article__comments
+        Tag__articles
+        Comment__article
+        Category__parent Category__children
+        Employee__manager Employee__reports
+    }
 }
 /// Every table, column, constraint and enum of the schema (keyed by
 /// SQL name), and the models and relations mapped over them.
 #[allow(dead_code)]
-pub static METADATA: quarry::__codegen::LazyLock<quarry::Metadata> =
-    quarry::__codegen::LazyLock::new(|| quarry::__codegen::metadata(r#"{"schema":{"tables":[
-{"name":"authors","comment":"A person who writes articles.","columns":[["id","integer",false,true],["name",{"varchar":100}]],"primary_key":["id"]},
-{"name":"articles","comment":"Something an author wrote.","columns":[["id","integer",false,true],["title",{"varchar":200}],{"name":"views","type":"integer","server_default":{"int":0}},["published","date",true],{"name":"status","type":{"enum":"article_status"},"server_default":{"str":"draft"}},["author_id","integer"]],"primary_key":["id"],"indexes":[{"name":"ix_articles_author_id_published","columns":["author_id","published"]}],"checks":[{"name":"ck_articles_title","sql":"length(title) > 0"}],"foreign_keys":[{"name":"fk_articles_author_id_authors","columns":["author_id"],"ref_table":"authors","ref_columns":["id"],"on_delete":"cascade"}]},
-{"name":"tags","comment":"A label shared by many articles.","columns":[["id","integer",false,true],["name",{"varchar":50}]],"primary_key":["id"],"uniques":[{"name":"uq_tags_name","columns":["name"]}]},
-{"name":"article_tags","comment":"Links articles and tags.","columns":[["article_id","integer"],["tag_id","integer"]],"primary_key":["article_id","tag_id"],"foreign_keys":[{"name":"fk_article_tags_article_id_articles","columns":["article_id"],"ref_table":"articles","ref_columns":["id"],"on_delete":"cascade"},{"name":"fk_article_tags_tag_id_tags","columns":["tag_id"],"ref_table":"tags","ref_columns":["id"],"on_delete":"cascade"}]},
-{"name":"comments","comment":"A reader's remark on an article.","columns":[["id","big_int",false,true],["article_id","integer"],["body","text"],["score","float"],{"name":"posted_at","type":"timestamp","server_default":"current_timestamp"}],"primary_key":["id"],"foreign_keys":[{"name":"fk_comments_article_id_articles","columns":["article_id"],"ref_table":"articles","ref_columns":["id"],"on_delete":"cascade"}]},
-{"name":"categories","comment":"A node of the category tree.","columns":[["id","integer",false,true],["name",{"varchar":80}],["parent_id","integer",true]],"primary_key":["id"],"uniques":[{"name":"uq_categories_parent_name","columns":["parent_id","name"]}],"foreign_keys":[{"name":"fk_categories_parent_id_categories","columns":["parent_id"],"ref_table":"categories","ref_columns":["id"],"on_delete":"cascade"}]},
-{"name":"employees","comment":"Someone on the payroll; managers are employees too.","columns":[["id","big_int",false,true],["name",{"varchar":100}],["manager_id","big_int",true],["hired_on","date"],["shift_start","time"],["salary",{"numeric":{"precision":12,"scale":2}},true],["badge","binary",true]],"primary_key":["id"],"foreign_keys":[{"name":"fk_employees_manager_id_employees","columns":["manager_id"],"ref_table":"employees","ref_columns":["id"],"on_delete":"set_null","on_update":"cascade"}]}
-],"enums":[
+pub static METADATA: quarry::__codegen::LazyLock<quarry::Metadata> = quarry::__codegen::LazyLock::new(|| {
+    quarry::__codegen::metadata(
+        &[
+        Author::__META,
+        Article::__META,
+        Tag::__META,
+        ArticleTag::__META,
+        Comment::__META,
+        Category::__META,
+        Employee::__META,
+        ],
+        r#"[
 {"name":"article_status","values":["draft","published","archived"]}
-]},"models":[
-{"name":"Author","table":"authors","relations":[{"name":"articles","kind":"HasMany","target":"articles","local_columns":["id"],"remote_columns":["author_id"],"back_populates":"author","cascade":{"save_update":true,"merge":true,"delete":true,"delete_orphan":true,"refresh_expire":true},"order_by":[{"column":"published","desc":true}]}],"rank":0},
-{"name":"Article","table":"articles","fields":["id","title",{"name":"views","column":"views","default":"0"},"published",{"name":"status","column":"status","default":"ArticleStatus :: Draft"},"author_id"],"relations":[["author","BelongsTo","authors",["author_id"],["id"],"articles"],{"name":"tags","kind":"ManyToMany","target":"tags","local_columns":["id"],"remote_columns":["article_id"],"through":{"table":"article_tags","target_columns":["tag_id"],"target_ref_columns":["id"]},"back_populates":"articles"},{"name":"comments","kind":"HasMany","target":"comments","local_columns":["id"],"remote_columns":["article_id"],"back_populates":"article","order_by":[{"column":"id","desc":false}]}],"rank":1},
-{"name":"Tag","table":"tags","relations":[{"name":"articles","kind":"ManyToMany","target":"articles","local_columns":["id"],"remote_columns":["tag_id"],"through":{"table":"article_tags","target_columns":["article_id"],"target_ref_columns":["id"]},"back_populates":"tags"}],"rank":2},
-{"name":"ArticleTag","table":"article_tags","rank":3},
-{"name":"Comment","table":"comments","relations":[["article","BelongsTo","articles",["article_id"],["id"],"comments"]],"rank":4},
-{"name":"Category","table":"categories","relations":[["parent","BelongsTo","categories",["parent_id"],["id"],"children"],{"name":"children","kind":"HasMany","target":"categories","local_columns":["id"],"remote_columns":["parent_id"],"back_populates":"parent","order_by":[{"column":"name","desc":false}]}],"rank":5},
-{"name":"Employee","table":"employees","relations":[["manager","BelongsTo","employees",["manager_id"],["id"],"reports"],{"name":"reports","kind":"HasMany","target":"employees","local_columns":["id"],"remote_columns":["manager_id"],"back_populates":"manager","passive_deletes":true}],"rank":6}
-]}"#));
+]"#,
+    )
+});

@@ -351,3 +351,38 @@ fn postgres_reset_sequence_of_a_table_in_a_schema() {
     assert_eq!(session.flush().unwrap().key(next), Some(&42));
     pg_schema::drop_all(session.connection()).unwrap();
 }
+
+/// The schema model the code generator lowers from the schema files in `dir`.
+fn lowered(dir: &str) -> quarry::Metadata {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("a schema folder")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .collect();
+    paths.sort();
+    let files = paths
+        .into_iter()
+        .map(|path| quarry_codegen::SourceFile {
+            text: std::fs::read_to_string(&path).expect("a schema file"),
+            path: path.display().to_string(),
+        })
+        .collect();
+    quarry_codegen::lower::lower(&quarry_codegen::load(files).expect("a valid schema"))
+}
+
+/// `METADATA` is what each `model!` call's expansion writes (its table's
+/// name, columns and key worked out by the macro, the rest given), joined
+/// at run time: it must read back as exactly the model the code generator
+/// lowered, for the demo schema and every case (renamed and raw columns,
+/// hostile names, enums, decimals, server defaults, schemas).
+#[test]
+fn metadata_is_the_model_the_code_generator_lowered() {
+    let cases = "../crates/codegen/tests/cases";
+    assert_eq!(*crate::schema::METADATA, lowered("../schema"));
+    assert_eq!(*all_types::METADATA, lowered(&format!("{cases}/all_types")));
+    assert_eq!(*constraints::METADATA, lowered(&format!("{cases}/constraints")));
+    assert_eq!(*cycle::METADATA, lowered(&format!("{cases}/cycle")));
+    assert_eq!(*enums::METADATA, lowered(&format!("{cases}/enums")));
+    assert_eq!(*hostile_names::METADATA, lowered(&format!("{cases}/hostile_names")));
+    assert_eq!(*pg_schema::METADATA, lowered(&format!("{cases}/pg_schema")));
+}

@@ -84,14 +84,14 @@ pub struct Use {
     syn::parse_file(&code).expect("the generated module parses");
     for expected in [
         "Kind::r#type =>",
-        "r#where: {Kind} not_null required,",
-        "r#loop: Text null nulled,",
+        // A raw field spells its SQL name: the macro writes it in `METADATA`.
+        r##"r#where as "where": {Kind} not_null required r#"["where",{"enum":"kind"}]"#,"##,
+        "r#loop as \"loop\": Text null nulled,",
         // A raw field does not spell its SQL name: the upsert's are listed.
         "updated [\"where\", \"loop\"];",
         "key [id \"id\": Integer generated];",
         "struct Match in r#match \"match\"",
-        "Match::IMPL \"impl\": has_many Use, marker Match__impl, meta [0, 0];",
-        "keys r#match::id -> r#use::r#mod: Integer given;",
+        "IMPL \"impl\": has_many Use Match__impl 0, id -> r#use::r#mod: Integer given;",
         "diesel::joinable!(r#use -> r#match (r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");

@@ -13,9 +13,13 @@ use super::fill::{fill, Fill};
 use crate::ident::{self, ident};
 use crate::ir::{Column, ColumnType, Relation, RelationKind, Schema, Table};
 use crate::options::Options;
+use quarry_schema::Metadata;
+
+use super::metadata::ModelParts;
 
 /// The `model!` call for the table at `index`.
-pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) -> String {
+pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options, lowered: &Metadata) -> String {
+    let parts = model_parts(table, index, lowered);
     let mut out = String::from("quarry::__codegen::model! {\n");
     doc_lines(&mut out, table.doc.as_deref(), "    ");
     let derive = if options.serde { "serde::Serialize, serde::Deserialize" } else { "" };
@@ -34,15 +38,10 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) ->
         .collect();
     let _ = writeln!(out, "    key [{}];", keys.join(", "));
     out.push_str("    columns {\n");
-    for column in &table.columns {
+    for (column, json) in table.columns.iter().zip(&parts.columns) {
         doc_lines(&mut out, column.doc.as_deref(), "        ");
-        let null = if table.is_primary_key(&column.field) { "key" } else { null_word(column) };
-        let field = ident(&column.field);
-        let sql_name = match column.field == column.name {
-            true => String::new(),
-            false => format!(" as {:?}", column.name),
-        };
-        let _ = writeln!(out, "        {field}{sql_name}: {} {null} {},", type_word(&column.ty), fill_word(column));
+        let json = json.as_ref().map(|json| format!(" {}", super::metadata::raw_string(json))).unwrap_or_default();
+        let _ = writeln!(out, "        {}{json},", column_words(table, column));
     }
     out.push_str("    }\n");
     // With no `Option` field no value is ever DEFAULT, and saying so lets
@@ -82,8 +81,82 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options) ->
     if !steps.is_empty() {
         let _ = writeln!(out, "    cascade [\n        {}\n    ];", steps.join("\n        "));
     }
+    let relations: Vec<String> = (0..table.relations.len()).filter_map(|r| relation(schema, table, r)).collect();
+    if !relations.is_empty() {
+        let _ = writeln!(out, "    relations [\n        {}\n    ];", relations.join("\n        "));
+    }
+    let _ = writeln!(out, "    {}", parts.line());
     out.push_str("}\n");
     out
+}
+
+/// A column as the `model!` call names it: `field (as "sql")?: Type
+/// nullability fill`. The SQL name is written where it is not the
+/// field's text (a raw field `r#type` names it too).
+fn column_words(table: &Table, column: &Column) -> String {
+    let field = ident(&column.field).to_string();
+    let sql_name = match field == column.name {
+        true => String::new(),
+        false => format!(" as {:?}", column.name),
+    };
+    format!("{field}{sql_name}: {} {} {}", type_word(&column.ty), null_key_word(table, column), fill_word(column))
+}
+
+fn null_key_word(table: &Table, column: &Column) -> &'static str {
+    if table.is_primary_key(&column.field) {
+        "key"
+    } else {
+        null_word(column)
+    }
+}
+
+/// A column's `METADATA` JSON as `model!` writes it from the column's
+/// words (quarry's `__column_json!`), or `None` where it cannot (a type in
+/// braces): the SQL name (the field's text unless given), the type, and
+/// whether it is nullable (`null`) and generated.
+fn derived_column_json(table: &Table, column: &Column) -> Option<String> {
+    let field = ident(&column.field).to_string();
+    let name = match field == column.name {
+        true => format!("\"{field}\""),
+        false => format!("{:?}", column.name),
+    };
+    let ty = match type_word(&column.ty).as_str() {
+        "SmallInt" => "small_int",
+        "Integer" => "integer",
+        "BigInt" => "big_int",
+        "Float" => "float",
+        "Double" => "double",
+        "Bool" => "bool",
+        "Text" => "text",
+        "Date" => "date",
+        "Time" => "time",
+        "Timestamp" => "timestamp",
+        "Timestamptz" => "timestamp_tz",
+        "Json" => "json",
+        "Jsonb" => "jsonb",
+        "Binary" => "binary",
+        _ => return None,
+    };
+    let suffix = match (null_key_word(table, column), fill_word(column).as_str()) {
+        ("null", "generated") => ",true,true]",
+        (_, "generated") => ",false,true]",
+        ("null", _) => ",true]",
+        _ => "]",
+    };
+    Some(format!("[{name},\"{ty}\"{suffix}"))
+}
+
+/// The `METADATA` parts of the `model!` call of the table at `index`.
+fn model_parts(table: &Table, index: usize, lowered: &Metadata) -> ModelParts {
+    let derived: Vec<Option<String>> = table.columns.iter().map(|c| derived_column_json(table, c)).collect();
+    super::metadata::model_parts(&lowered.schema.tables[index], &lowered.models[index], &derived)
+}
+
+/// The table's and the model's `METADATA` JSON as the `model!` call of the
+/// table at `index` writes them.
+pub fn model_json(table: &Table, index: usize, lowered: &Metadata) -> (String, String) {
+    let derived: Vec<Option<String>> = table.columns.iter().map(|c| derived_column_json(table, c)).collect();
+    model_parts(table, index, lowered).assembled(&lowered.models[index], &lowered.schema.tables[index], &derived)
 }
 
 /// `/// text` lines.
@@ -217,9 +290,9 @@ pub(super) fn simple<'a>(schema: &'a Schema, table: &'a Table, relation: &Relati
     Some(Simple { from_column, to_column, target, fk_column })
 }
 
-/// The `relation!` call for relation `index` of the table at `table_index`,
-/// when it is [`simple`].
-pub fn relation(schema: &Schema, table_index: usize, table: &Table, index: usize) -> Option<String> {
+/// The `relations` entry of relation `index` of `table` (the `relation!`
+/// call its `model!` call writes), when it is [`simple`].
+fn relation(schema: &Schema, table: &Table, index: usize) -> Option<String> {
     let relation = table.relations.get(index)?;
     let Simple { from_column, to_column, target, fk_column } = simple(schema, table, relation)?;
     let kind = match relation.kind {
@@ -230,25 +303,15 @@ pub fn relation(schema: &Schema, table_index: usize, table: &Table, index: usize
     // The key's type: the referenced column's.
     let key = if relation.kind == RelationKind::BelongsTo { to_column } else { from_column };
     let wrap = if fk_column.nullable || matches!(fill(fk_column), Fill::Absent) { "optional" } else { "given" };
-    let mut out = String::from("quarry::__codegen::relation! {\n");
-    let _ = writeln!(
-        out,
-        "    {}::{} {:?}: {kind} {}, marker {}, meta [{table_index}, {index}];",
-        ident(&table.struct_name),
+    Some(format!(
+        "{} {:?}: {kind} {} {} {index}, {} -> {}::{}: {} {wrap};",
         ident(&ident::relation_const(&relation.field)),
         relation.field,
         ident(&target.struct_name),
         ident(&format!("{}__{}", table.struct_name, relation.field)),
-    );
-    let _ = writeln!(
-        out,
-        "    keys {}::{} -> {}::{}: {} {wrap};",
-        ident(&table.module),
         ident(&from_column.field),
         ident(&target.module),
         ident(&to_column.field),
         type_word(&key.ty)
-    );
-    out.push_str("}\n");
-    Some(out)
+    ))
 }

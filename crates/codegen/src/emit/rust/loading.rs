@@ -331,24 +331,24 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
     Some((key, key_from(&my_keys), quote!(quarry::load::Many), rows, matching))
 }
 
-/// `pub mod __quarry_relations { ... }`: one type per relation, a line
-/// each, as source text. (Written by hand rather than by a macro, so that
-/// rustc's help on a relation of the wrong kind shows the type's line.)
+/// `pub mod __quarry_relations { ... }`: one type per relation, named
+/// `Model__field`, declared by `quarry::__codegen::markers!` with a table's
+/// relations to a line, as source text.
 pub fn markers(schema: &Schema) -> String {
     let mut out = format!(
         "/// The types that name each relation (`Author__articles`): in a loaded
 /// row's type, and for the session methods that accept only some kinds.
 #[doc(hidden)]
 #[allow(dead_code, non_camel_case_types, non_snake_case)]
-pub mod {MODULE} {{\n"
+pub mod {MODULE} {{
+    quarry::__codegen::markers! {{\n"
     );
-    for table in &schema.tables {
-        for relation in &table.relations {
-            let name = ident(&format!("{}__{}", table.struct_name, relation.field));
-            let _ = writeln!(out, "    #[derive(Debug, Clone, Copy)] pub struct {name};");
-        }
+    for table in schema.tables.iter().filter(|t| !t.relations.is_empty()) {
+        let names: Vec<String> =
+            table.relations.iter().map(|r| ident(&format!("{}__{}", table.struct_name, r.field)).to_string()).collect();
+        let _ = writeln!(out, "        {}", names.join(" "));
     }
-    out.push_str("}\n");
+    out.push_str("    }\n}\n");
     out
 }
 

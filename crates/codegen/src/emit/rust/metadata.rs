@@ -5,16 +5,25 @@
 //! The model is data, and the largest part of a big schema. Written as
 //! `static` Rust values it cost about 45 s of `cargo check` for 300 tables
 //! (the build benchmark's `attribute.py`, at bc2b377): every literal is
-//! type-checked and const-evaluated. As one string it costs nothing to
-//! check, and the runtime reads it once (300 tables: 2 ms in a release
-//! build, 22 ms in a debug one). It is the very structure the code
-//! generator built, serialized by the model's own serde derives, less what
-//! the reader fills in: a plain column is `[name, type]` and a plain
-//! foreign key `[columns, ref_table, ref_columns]` (which `db::Column` and
-//! `db::ForeignKey` read beside their object forms), a NOT NULL column's
-//! `nullable`, a foreign key's conventional name and a model's fields
-//! named like its columns are left out (`Metadata::fill_left_out`), and a
-//! plain relation is an array (`app::Model`'s JSON).
+//! type-checked and const-evaluated. As text it costs nothing to check,
+//! and the runtime reads it once (300 tables: 2 ms in a release build, 22
+//! ms in a debug one). It is the very structure the code generator built,
+//! serialized by the model's own serde derives, less what the reader fills
+//! in: a plain column is `[name, type]` and a plain foreign key `[columns,
+//! ref_table, ref_columns]` (which `db::Column` and `db::ForeignKey` read
+//! beside their object forms), a NOT NULL column's `nullable`, a foreign
+//! key's conventional name and a model's fields named like its columns are
+//! left out (`Metadata::fill_left_out`), and a plain relation is an array
+//! (`app::Model`'s JSON).
+//!
+//! Nor does the module repeat what its `model!` calls already say: each
+//! call's expansion writes its table's JSON and its model's (`__META`,
+//! by quarry's `__table_json!`), the table's name, columns and primary
+//! key worked out from the call, and `METADATA` joins them. The call gives
+//! the rest as text (`metadata`), and the JSON of each column the macro
+//! cannot work out (a `VARCHAR` length, a server default, a comment, ...);
+//! [`model_parts`] decides which, by writing each column as the macro
+//! would and comparing.
 
 use proc_macro2::{Literal, TokenStream};
 use quarry_schema::app::Model;
@@ -30,43 +39,150 @@ pub fn relation_place(table: usize, relation: usize) -> TokenStream {
     quote!(|| &METADATA.models[#table].relations[#relation])
 }
 
-/// `pub static METADATA`, as source text.
-pub fn metadata(metadata: &Metadata) -> String {
-    let json = json(metadata);
+/// `pub static METADATA`, as source text: every model's `__META`, and
+/// the enums.
+pub fn metadata(metadata: &Metadata, structs: &[String]) -> String {
+    let parts: String = structs.iter().map(|s| format!("        {s}::__META,\n")).collect();
     format!(
         "/// Every table, column, constraint and enum of the schema (keyed by
 /// SQL name), and the models and relations mapped over them.
 #[allow(dead_code)]
-pub static METADATA: quarry::__codegen::LazyLock<quarry::Metadata> =
-    quarry::__codegen::LazyLock::new(|| quarry::__codegen::metadata({}));
+pub static METADATA: quarry::__codegen::LazyLock<quarry::Metadata> = quarry::__codegen::LazyLock::new(|| {{
+    quarry::__codegen::metadata(
+        &[\n{parts}        ],
+        {},
+    )
+}});
 ",
-        raw_string(&json)
+        raw_string(&enums_json(metadata))
     )
 }
 
-/// `metadata` as compact JSON with one table, enum or model a line, so
-/// that a schema change shows as a readable diff of the generated module.
-fn json(metadata: &Metadata) -> String {
-    let lines = |items: Vec<String>| -> String {
-        if items.is_empty() {
-            "[]".to_owned()
-        } else {
-            format!("[\n{}\n]", items.join(",\n"))
+/// What a `model!` call says of its table's and model's JSON beyond what
+/// the macro works out: the rest of each (`metadata` line), and each
+/// column's JSON where the macro cannot write it from the column's words.
+pub struct ModelParts {
+    /// Both texts whole, where the macro cannot write the table's name or
+    /// key as JSON (a name whose Rust escape is not JSON's).
+    full: Option<(String, String)>,
+    table_rest: String,
+    model_rest: String,
+    /// Per column, the JSON the call gives (`None`: the macro's own).
+    pub columns: Vec<Option<String>>,
+}
+
+impl ModelParts {
+    /// The `metadata` line of the `model!` call.
+    pub fn line(&self) -> String {
+        match &self.full {
+            Some((table, model)) => format!("metadata full {}, {};", raw_string(table), raw_string(model)),
+            None => format!("metadata {}, {};", raw_string(&self.table_rest), raw_string(&self.model_rest)),
         }
-    };
-    let tables = lines(metadata.schema.tables.iter().map(table_json).collect());
-    let enums = lines(metadata.schema.enums.iter().map(to_json).collect());
-    let models = lines(
-        metadata
-            .models
+    }
+
+    /// The table's and the model's JSON as `__table_json!` writes them
+    /// from the call, each column that the call does not give written as
+    /// `derived` says the macro writes it.
+    pub fn assembled(&self, model: &Model, table: &Table, derived: &[Option<String>]) -> (String, String) {
+        if let Some(full) = &self.full {
+            return full.clone();
+        }
+        let columns: Vec<String> = self
+            .columns
             .iter()
-            .map(|model| match metadata.schema.table(&model.table) {
-                Some(table) if plain_fields(model, table) => model_json_without_fields(model),
-                _ => to_json(model),
-            })
-            .collect(),
-    );
-    format!("{{\"schema\":{{\"tables\":{tables},\"enums\":{enums}}},\"models\":{models}}}")
+            .zip(derived)
+            .map(|(given, derived)| given.clone().or_else(|| derived.clone()).expect("a column's JSON"))
+            .collect();
+        let keys: Vec<String> = table.primary_key.iter().map(|k| format!("{k:?}")).collect();
+        (
+            format!(
+                "{{\"name\":{:?},\"columns\":[{}],\"primary_key\":[{}]{}}}",
+                table.name,
+                columns.join(","),
+                keys.join(","),
+                self.table_rest
+            ),
+            format!("{{\"name\":\"{}\",\"table\":{:?}{}}}", model.name, table.name, self.model_rest),
+        )
+    }
+}
+
+/// The [`ModelParts`] of `table` and its `model` (as lowered), given each
+/// column's JSON as the macro would write it from the call (`derived`, in
+/// column order; `None` where it cannot).
+pub fn model_parts(table: &Table, model: &Model, derived: &[Option<String>]) -> ModelParts {
+    let table_json = table_json(table);
+    let model_json = model_json(model, table);
+    let keys: Vec<String> = table.primary_key.iter().map(|k| format!("{k:?}")).collect();
+    let derivable = format!("{:?}", table.name) == to_json(&table.name)
+        && format!("[{}]", keys.join(",")) == to_json(&table.primary_key)
+        && derived.len() == table.columns.len();
+    if !derivable {
+        return ModelParts {
+            full: Some((table_json, model_json)),
+            table_rest: String::new(),
+            model_rest: String::new(),
+            columns: vec![None; derived.len()],
+        };
+    }
+    let columns = table
+        .columns
+        .iter()
+        .zip(derived)
+        .map(|(column, derived)| {
+            let json = column_json(column);
+            (derived.as_ref() != Some(&json)).then_some(json)
+        })
+        .collect();
+    ModelParts {
+        full: None,
+        table_rest: rest(&table_json, &["name", "columns", "primary_key"]),
+        model_rest: rest(&model_json, &["name", "table"]),
+        columns,
+    }
+}
+
+/// `json`'s members but `left_out`, as `,"name":value` each.
+fn rest(json: &str, left_out: &[&str]) -> String {
+    let serde_json::Value::Object(members) = serde_json::from_str(json).expect("a JSON object") else {
+        unreachable!("tables and models are JSON objects")
+    };
+    members
+        .iter()
+        .filter(|(k, _)| !left_out.contains(&k.as_str()))
+        .map(|(k, v)| format!(",{}:{v}", to_json(k)))
+        .collect()
+}
+
+/// The JSON `METADATA` reads: the tables' and models' texts (see
+/// [`ModelParts::assembled`]) and the enums, as `quarry::__codegen::metadata`
+/// joins them.
+pub fn assembled_json(metadata: &Metadata, parts: &[(String, String)]) -> String {
+    let tables: Vec<&str> = parts.iter().map(|(t, _)| t.as_str()).collect();
+    let models: Vec<&str> = parts.iter().map(|(_, m)| m.as_str()).collect();
+    format!(
+        "{{\"schema\":{{\"tables\":[{}],\"enums\":{}}},\"models\":[{}]}}",
+        tables.join(","),
+        enums_json(metadata),
+        models.join(",")
+    )
+}
+
+fn enums_json(metadata: &Metadata) -> String {
+    let enums: Vec<String> = metadata.schema.enums.iter().map(to_json).collect();
+    if enums.is_empty() {
+        "[]".to_owned()
+    } else {
+        format!("[\n{}\n]", enums.join(",\n"))
+    }
+}
+
+/// A model's JSON, without its fields where the reader rebuilds them.
+fn model_json(model: &Model, table: &Table) -> String {
+    match plain_fields(model, table) {
+        true => model_json_without_fields(model),
+        false => to_json(model),
+    }
 }
 
 /// A table, each column with nothing declared beyond its type,
@@ -131,7 +247,7 @@ fn to_json(value: &impl serde::Serialize) -> String {
 }
 
 /// `r#"text"#` with enough `#` that `text` cannot end it.
-fn raw_string(text: &str) -> String {
+pub(super) fn raw_string(text: &str) -> String {
     let hashes = "#".repeat((1..).find(|&n| !text.contains(&format!("\"{}", "#".repeat(n)))).unwrap_or(1));
     format!("r{hashes}\"{text}\"{hashes}")
 }

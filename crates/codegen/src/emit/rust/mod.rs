@@ -34,14 +34,26 @@ pub fn generate(schema: &Schema, options: &Options) -> String {
     out.push_str(&tables::joinables(schema));
     out.push_str(&tables::allow_together(schema, options.table_grouping));
     out.push_str(&tables::cte_ready(schema));
-    for (index, table) in schema.tables.iter().enumerate() {
-        out.push_str(&declare::model(schema, index, table, options));
-        out.extend((0..table.relations.len()).filter_map(|r| declare::relation(schema, index, table, r)));
-    }
+    let lowered = crate::lower::lower(schema);
+    out.extend(
+        schema.tables.iter().enumerate().map(|(index, table)| declare::model(schema, index, table, options, &lowered)),
+    );
     out.push_str(&format(relations(schema)));
     out.push_str(&loading::markers(schema));
-    out.push_str(&metadata::metadata(&crate::lower::lower(schema)));
+    let structs: Vec<String> = schema.tables.iter().map(|t| ident(&t.struct_name).to_string()).collect();
+    out.push_str(&metadata::metadata(&lowered, &structs));
     out
+}
+
+/// The JSON the generated `METADATA` reads, as the `model!` calls'
+/// expansions write it and `quarry::__codegen::metadata` joins it (for
+/// tests: rustc, not the code generator, assembles it in a build).
+#[doc(hidden)]
+pub fn metadata_json(schema: &Schema) -> String {
+    let lowered = crate::lower::lower(schema);
+    let parts: Vec<(String, String)> =
+        schema.tables.iter().enumerate().map(|(index, table)| declare::model_json(table, index, &lowered)).collect();
+    metadata::assembled_json(&lowered, &parts)
 }
 
 /// Items as source text, formatted by prettyplease, each marked
