@@ -20,6 +20,10 @@
 //!   default) and `nulled` (NULL), which leave the `New*` field an
 //!   `Option` whose `None` lets the database decide.
 //!
+//! The code generator leaves out `not_null` and `required`, and a `null`
+//! column's `nulled` (`__columns!` writes them back); a column's JSON in
+//! `METADATA` follows where `model!` cannot write it itself.
+//!
 //! The macro sorts the columns into the `new` arguments, the changeset's
 //! columns and the dense insertable's itself (`__model_lists!`); the code
 //! generator says only whether each exists, and lists the SQL names an
@@ -200,43 +204,75 @@ macro_rules! __generated_key {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __refused {
-    ($backend:ident, $name:literal, Float, $value:expr) => {
+    ($backend:ident, $name:expr, Float, $value:expr) => {
         $crate::__codegen::unchecked::float($backend, $name, ::std::convert::From::from($value))
     };
-    ($backend:ident, $name:literal, Double, $value:expr) => {
+    ($backend:ident, $name:expr, Double, $value:expr) => {
         $crate::__codegen::unchecked::float($backend, $name, $value)
     };
-    ($backend:ident, $name:literal, Time, $value:expr) => {
+    ($backend:ident, $name:expr, Time, $value:expr) => {
         $crate::__codegen::unchecked::time($backend, $name, &$value)
     };
 }
 
 /// `NewRow::refused_value` over the columns whose values diesel binds
-/// unseen by quarry (floats, times of day); nothing without such columns.
+/// unseen by quarry (floats, times of day; the others check nothing),
+/// from the table's SQL name and its columns (`field [sql name]?: Type
+/// nullability fill`).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __refused_value {
-    () => {};
-    ($($field:ident $name:literal $ty:ident $optional:ident),+) => {
+    ($table:literal { $($field:ident $sql:tt: $ty:tt $null:ident $fill:tt),+ }) => {
         fn refused_value(
             &self,
             backend: $crate::__codegen::Backend,
         ) -> ::std::option::Option<::std::string::String> {
-            $(
-                if let ::std::option::Option::Some(why) =
-                    $crate::__refused_value!(@check self, backend, $field $name $ty $optional)
-                {
-                    return ::std::option::Option::Some(why);
-                }
-            )+
+            $($crate::__refused_value!(@column self, backend, $table, $field $sql $ty $null $fill);)+
             ::std::option::Option::None
         }
     };
-    (@check $row:ident, $backend:ident, $field:ident $name:literal $ty:ident optional) => {
-        $row.$field.and_then(|v| $crate::__refused!($backend, $name, $ty, v))
+    (@column $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt Float $null:ident $fill:tt) => {
+        $crate::__refused_value!(@check $row, $backend, $table, $field $sql Float $null $fill)
     };
-    (@check $row:ident, $backend:ident, $field:ident $name:literal $ty:ident given) => {
-        $crate::__refused!($backend, $name, $ty, $row.$field)
+    (@column $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt Double $null:ident $fill:tt) => {
+        $crate::__refused_value!(@check $row, $backend, $table, $field $sql Double $null $fill)
+    };
+    (@column $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt Time $null:ident $fill:tt) => {
+        $crate::__refused_value!(@check $row, $backend, $table, $field $sql Time $null $fill)
+    };
+    (@column $($other:tt)*) => {};
+    // The `New*` field is an `Option` for a nullable column and for one
+    // the database may fill.
+    (@check $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt $ty:ident null $fill:tt) => {
+        $crate::__refused_value!(@optional $row, $backend, $table, $field $sql $ty)
+    };
+    (@check $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt $ty:ident $null:ident generated) => {
+        $crate::__refused_value!(@optional $row, $backend, $table, $field $sql $ty)
+    };
+    (@check $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt $ty:ident $null:ident server) => {
+        $crate::__refused_value!(@optional $row, $backend, $table, $field $sql $ty)
+    };
+    (@check $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt $ty:ident $null:ident $fill:tt) => {
+        if let ::std::option::Option::Some(why) =
+            $crate::__refused!($backend, $crate::__refused_value!(@name $table $field $sql), $ty, $row.$field)
+        {
+            return ::std::option::Option::Some(why);
+        }
+    };
+    (@optional $row:ident, $backend:ident, $table:literal, $field:ident $sql:tt $ty:ident) => {
+        if let ::std::option::Option::Some(why) = $row
+            .$field
+            .and_then(|v| $crate::__refused!($backend, $crate::__refused_value!(@name $table $field $sql), $ty, v))
+        {
+            return ::std::option::Option::Some(why);
+        }
+    };
+    // `table.column`, as errors name it.
+    (@name $table:literal $field:ident []) => {
+        concat!($table, ".", stringify!($field))
+    };
+    (@name $table:literal $field:ident [$sql:literal]) => {
+        concat!($table, ".", $sql)
     };
 }
 
@@ -568,7 +604,7 @@ macro_rules! __key {
 
 /// diesel's `table!` call of a `model!` call, its columns' SQL types
 /// worked out one column at a time: `[head] [columns done]` then the
-/// columns left, each `attributes field (as "sql")?: Type nullability,`.
+/// columns left, as the call writes them.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __table {
@@ -580,8 +616,13 @@ macro_rules! __table {
             $($head)* { $($columns)* }
         }
     };
-    ($head:tt $columns:tt $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt $null:ident, $($rest:tt)*) => {
-        $crate::__table!(@type $head $columns [$(#[$attr])* $(#[sql_name = $sql])? $field] $null $ty, $($rest)*);
+    ($head:tt $columns:tt $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        null $(server)? $(generated)? $((= $($default:tt)*))? $($json:literal)?, $($rest:tt)*) => {
+        $crate::__table!(@type $head $columns [$(#[$attr])* $(#[sql_name = $sql])? $field] null $ty, $($rest)*);
+    };
+    ($head:tt $columns:tt $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        $(key)? $(required)? $(server)? $(generated)? $((= $($default:tt)*))? $($json:literal)?, $($rest:tt)*) => {
+        $crate::__table!(@type $head $columns [$(#[$attr])* $(#[sql_name = $sql])? $field] not_null $ty, $($rest)*);
     };
     (@type $head:tt $columns:tt $column:tt $null:ident SmallInt $($rest:tt)*) => {
         $crate::__table!(@null $head $columns $column $null [diesel::sql_types::SmallInt] $($rest)*);
@@ -642,15 +683,16 @@ macro_rules! __table {
 
 /// A `model!` call's `__META`: its table's JSON in `METADATA` (the name,
 /// the columns and the primary key from the call, then the rest the call
-/// gives) and its model's (the struct's name and the table's, then the
-/// rest); or, after `full`, both as the call gives them.
+/// gives) and its model's (the struct's name and the table's, its
+/// relations' JSON, `[(json) ...]`, then the rest); or, after `full`, both
+/// as the call gives them.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __table_json {
-    (full $table:literal, $model:literal; $($call:tt)*) => {
+    ($relations:tt full $table:literal, $model:literal; $($call:tt)*) => {
         [$table, $model]
     };
-    ($table_rest:literal, $model_rest:literal;
+    ($relations:tt $table_rest:literal, $model_rest:literal;
         $model:ident $sql_table:literal [$($key:literal),+] $first:tt $($column:tt)*) => {
         [
             concat!(
@@ -659,8 +701,81 @@ macro_rules! __table_json {
                 "],\"primary_key\":[", $crate::__json_strings!($($key)+), "]",
                 $table_rest, "}"
             ),
-            concat!("{\"name\":\"", stringify!($model), "\",\"table\":", stringify!($sql_table), $model_rest, "}"),
+            concat!(
+                "{\"name\":\"", stringify!($model), "\",\"table\":", stringify!($sql_table),
+                $crate::__json_relations!$relations, $model_rest, "}"
+            ),
         ]
+    };
+}
+
+/// A `model!` call's relations, one at a time, then its `__META`:
+/// `[model table meta] [__table_json! arguments] [relation JSON done]`,
+/// then the entries left, each either
+/// - `CONST "name" "back_populates"?: kind Target Marker index, column ->
+///   target_table::column: KeyType given|optional (= json)?;`, a relation
+///   `relation!` describes (see there), or
+/// - `json "...";`, one the code generator writes out in full,
+///
+/// with its JSON in `METADATA` where the macro cannot write it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __relations {
+    ([$model:ident $table:ident $meta:literal] [$($json:tt)*] $relations:tt) => {
+        #[allow(dead_code)]
+        impl $model {
+            /// This table's and this model's JSON in `METADATA`.
+            #[doc(hidden)]
+            pub const __META: [&'static str; 2] = $crate::__table_json!($relations $($json)*);
+        }
+    };
+    ([$model:ident $table:ident $meta:literal] $json:tt [$($done:tt)*]
+        $konst:ident $name:literal $($back:literal)?: $kind:ident $to:ident $marker:ident $index:literal,
+            $from_column:ident -> $to_table:ident :: $to_column:ident : $key:tt $wrap:ident
+            $(= $given:literal)?; $($rest:tt)*) => {
+        $crate::__relation! {
+            $model::$konst $name: $kind $to, marker $marker, meta [$meta, $index];
+            keys $table::$from_column -> $to_table::$to_column: $key $wrap;
+        }
+
+        $crate::__relations!([$model $table $meta] $json
+            [$($done)* ($crate::__relation_json!($($given)?; $name [$($back)?] $kind $to_table $from_column $to_column))]
+            $($rest)*);
+    };
+    ($context:tt $json:tt [$($done:tt)*] json $given:literal; $($rest:tt)*) => {
+        $crate::__relations!($context $json [$($done)* ($given)] $($rest)*);
+    };
+}
+
+/// A relation's JSON in `METADATA`: the one given, or `[name, kind, target
+/// table, [column], [column], back_populates]` from its `relations` entry.
+/// (quarry-codegen's `derived_relation_json` writes the same, to know when
+/// to give one.)
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __relation_json {
+    ($given:literal; $($entry:tt)*) => {
+        $given
+    };
+    (; $name:literal [$($back:literal)?] $kind:ident $to_table:ident $from_column:ident $to_column:ident) => {
+        concat!(
+            "[", stringify!($name), ",\"", $crate::__relation!(@json_kind $kind), "\",\"", stringify!($to_table),
+            "\",[\"", stringify!($from_column), "\"],[\"", stringify!($to_column), "\"],",
+            $crate::__relation_json!(@back $($back)?), "]"
+        )
+    };
+    (@back) => { "null" };
+    (@back $back:literal) => { stringify!($back) };
+}
+
+/// `,"relations":[...]` from the relations' JSON, `[(json) ...]`; nothing
+/// for none.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __json_relations {
+    [] => { "" };
+    [($($first:tt)*) $(($($rest:tt)*))*] => {
+        concat!(",\"relations\":[", $($first)* $(, ",", $($rest)*)*, "]")
     };
 }
 
@@ -770,38 +885,72 @@ macro_rules! __markers {
     };
 }
 
+/// A `model!` call's columns written out in full, one at a time, then the
+/// call (`@full`): `[head] [clauses after the columns] [columns done]`
+/// then the columns left. The code generator leaves out the words of the
+/// common case: a column without a nullability is `not_null`, and its
+/// fill is `required`; a `null` column's fill is `nulled`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __columns {
+    ([$($head:tt)*] [$($rest:tt)*] [$($done:tt)*]) => {
+        $crate::__model!(@full $($head)* columns { $($done)* } $($rest)*);
+    };
+    ($head:tt $rest:tt [$($done:tt)*] $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        key $fill:tt $($json:literal)?, $($columns:tt)*) => {
+        $crate::__columns!($head $rest [$($done)* $(#[$attr])* $field $(as $sql)?: $ty key $fill $($json)?,]
+            $($columns)*);
+    };
+    ($head:tt $rest:tt [$($done:tt)*] $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        null $($json:literal)?, $($columns:tt)*) => {
+        $crate::__columns!($head $rest [$($done)* $(#[$attr])* $field $(as $sql)?: $ty null nulled $($json)?,]
+            $($columns)*);
+    };
+    ($head:tt $rest:tt [$($done:tt)*] $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        null $fill:tt $($json:literal)?, $($columns:tt)*) => {
+        $crate::__columns!($head $rest [$($done)* $(#[$attr])* $field $(as $sql)?: $ty null $fill $($json)?,]
+            $($columns)*);
+    };
+    ($head:tt $rest:tt [$($done:tt)*] $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        $($json:literal)?, $($columns:tt)*) => {
+        $crate::__columns!($head $rest [$($done)* $(#[$attr])* $field $(as $sql)?: $ty not_null required $($json)?,]
+            $($columns)*);
+    };
+    ($head:tt $rest:tt [$($done:tt)*] $(#[$attr:meta])* $field:ident $(as $sql:literal)?: $ty:tt
+        $fill:tt $($json:literal)?, $($columns:tt)*) => {
+        $crate::__columns!($head $rest [$($done)* $(#[$attr])* $field $(as $sql)?: $ty not_null $fill $($json)?,]
+            $($columns)*);
+    };
+}
+
 /// The types and impls of one table (see the module's documentation).
 ///
 /// ```text
 /// quarry::__codegen::model! {
 ///     /// docs
-///     struct Author in authors "authors", meta 0, derive [];
+///     struct Author in authors "authors", meta 0;
 ///     key [id "id": Integer generated];
-///     columns { id: Integer key generated, name: Text not_null required }
+///     columns { id: Integer key generated, name: Text, bio: Text null, }
 ///     new NewAuthor, none_as_default true;
 ///     changeset AuthorChangeset;
-///     refused [];
 ///     dense __QuarryDenseNewAuthor;
 ///     cascade [{ delete "articles" articles::table, [articles::author_id], Article }];
-///     relations [ARTICLES "articles": has_many Article Author__articles 0, id -> articles::author_id: Integer given;];
+///     relations [ARTICLES "articles" "author": has_many Article Author__articles 0, id -> articles::author_id: Integer given;];
 ///     metadata r#""#, r#","rank":0"#;
 /// }
 /// ```
 ///
 /// `cascade` (left out when empty) lists what deleting a row does to
 /// related rows: the steps of `cascade_delete!`. `relations` (left out
-/// when empty) lists the relations `relation!` describes, each with its
-/// constant, name, kind, target, marker type, index in the model's
-/// relations, and its `keys` (the model's column first). `metadata` gives
-/// what `__table_json!` does not work out of the table's and the model's
-/// JSON in `METADATA`.
+/// when there are none) lists the model's relations in order (see
+/// `__relations!`). `metadata` gives what `__table_json!` does not work
+/// out of the table's and the model's JSON in `METADATA`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model {
-    (
+    (@full
         $(#[$attr:meta])*
-        struct $model:ident in $table:ident $sql_table:literal $(schema $schema:ident)?, meta $meta:literal,
-            derive [$($derive:path),*];
+        struct $model:ident in $table:ident $sql_table:literal, meta $meta:literal, derive [$($derive:path),*];
         key [$($key:ident $key_sql:literal: $key_ty:tt $key_fill:tt),+];
         columns {
             $(
@@ -812,37 +961,20 @@ macro_rules! __model {
         new $new:ident, none_as_default $none_as_default:tt;
         changeset $changeset:ident;
         $(updated [$($updated:literal),+];)?
-        refused [$($refused:tt)*];
         dense $dense:ident;
         $(cascade [$($step:tt)*];)?
-        $(relations [$(
-            $konst:ident $name:literal: $kind:ident $to:ident $marker:ident $index:literal,
-                $from_column:ident -> $to_table:ident :: $to_column:ident : $relation_key:tt $wrap:ident;
-        )+];)?
+        $(relations [$($relations:tt)*];)?
         metadata $($full:ident)? $table_json:literal, $model_json:literal;
     ) => {
-        #[allow(dead_code)]
-        impl $model {
-            /// This table's and this model's JSON in `METADATA`.
-            #[doc(hidden)]
-            pub const __META: [&'static str; 2] = $crate::__table_json!(
+        $crate::__relations!(
+            [$model $table $meta]
+            [
                 $($full)? $table_json, $model_json;
                 $model $sql_table [$($key_sql),+]
                 $([$field $(as $sql)?: $ty $null $fill $($column_json)?])+
-            );
-        }
-
-        $($(
-            $crate::__relation! {
-                $model::$konst $name: $kind $to, marker $marker, meta [$meta, $index];
-                keys $table::$from_column -> $to_table::$to_column: $relation_key $wrap;
-            }
-        )+)?
-
-        $crate::__table!(
-            [$(#[$attr])* #[sql_name = $sql_table] $($schema .)? $table ($($key),+)]
+            ]
             []
-            $($(#[$field_attr])* $field $(as $sql)?: $ty $null,)+
+            $($($relations)*)?
         );
 
         $crate::__model!(@items
@@ -853,7 +985,7 @@ macro_rules! __model {
             new $new, none_as_default $none_as_default;
             changeset $changeset;
             $(updated [$($updated),+];)?
-            refused [$($refused)*];
+            refused [$sql_table { $($field [$($sql)?]: $ty $null $fill),+ }];
             dense $dense;
             $(cascade [$($step)*];)?
         );
@@ -923,6 +1055,34 @@ macro_rules! __model {
                 { $($field: $ty $null $fill,)+ }]
             [] [] [] [] [] []
             $($field: $ty $null $fill,)+
+        );
+    };
+
+    // The call as the code generator writes it: diesel's `table!` call,
+    // and the columns written out in full (`__columns!`) for the rest.
+    (
+        $(#[$attr:meta])*
+        struct $model:ident in $table:ident $sql_table:literal $(schema $schema:ident)?, meta $meta:literal
+            $(, derive [$($derive:path),*])?;
+        key [$($key:ident $key_sql:literal: $key_ty:tt $key_fill:tt),+];
+        columns { $($columns:tt)* }
+        $($rest:tt)*
+    ) => {
+        $crate::__table!(
+            [$(#[$attr])* #[sql_name = $sql_table] $($schema .)? $table ($($key),+)]
+            []
+            $($columns)*
+        );
+
+        $crate::__columns!(
+            [
+                $(#[$attr])*
+                struct $model in $table $sql_table, meta $meta, derive [$($($derive),*)?];
+                key [$($key $key_sql: $key_ty $key_fill),+];
+            ]
+            [$($rest)*]
+            []
+            $($columns)*
         );
     };
 
@@ -1079,6 +1239,9 @@ macro_rules! __relation {
     };
     (@kind belongs_to $marker:ty) => { impl $crate::relation::kind::Parent for $marker {} };
     (@kind $children:ident $marker:ty) => { impl $crate::relation::kind::Children for $marker {} };
+    (@json_kind belongs_to) => { "BelongsTo" };
+    (@json_kind has_one) => { "HasOne" };
+    (@json_kind has_many) => { "HasMany" };
     (@cardinality belongs_to) => { $crate::load::One };
     (@cardinality has_one) => { $crate::load::Optional };
     (@cardinality has_many) => { $crate::load::Many };

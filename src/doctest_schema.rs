@@ -141,16 +141,18 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        name: Text not_null required r#"["name",{"varchar":100}]"#,
+        name: Text r#"["name",{"varchar":100}]"#,
     }
     new NewAuthor, none_as_default true;
     changeset AuthorChangeset;
-    refused [];
     dense __QuarryDenseNewAuthor;
     cascade [
         { delete "articles" articles::table, [articles::author_id], Article }
     ];
-    metadata r#","comment":"A person who writes articles.""#, r#","rank":0,"relations":[{"back_populates":"author","cascade":{"delete":true,"delete_orphan":true,"merge":true,"refresh_expire":true,"save_update":true},"kind":"HasMany","local_columns":["id"],"name":"articles","order_by":[{"column":"published","desc":true}],"remote_columns":["author_id"],"target":"articles"}]"#;
+    relations [
+        json r#"{"back_populates":"author","cascade":{"delete":true,"delete_orphan":true,"merge":true,"refresh_expire":true,"save_update":true},"kind":"HasMany","local_columns":["id"],"name":"articles","order_by":[{"column":"published","desc":true}],"remote_columns":["author_id"],"target":"articles"}"#;
+    ];
+    metadata r#","comment":"A person who writes articles.""#, r#","rank":0"#;
 }
 quarry::__codegen::model! {
     /// Something an author wrote.
@@ -158,23 +160,24 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        title: Text not_null required r#"["title",{"varchar":200}]"#,
-        views: Integer not_null (= 0) r#"{"name":"views","type":"integer","server_default":{"int":0}}"#,
-        published: Date null nulled,
-        status: {ArticleStatus} not_null (= ArticleStatus :: Draft) r#"{"name":"status","type":{"enum":"article_status"},"server_default":{"str":"draft"}}"#,
-        author_id: Integer not_null required,
+        title: Text r#"["title",{"varchar":200}]"#,
+        views: Integer (= 0) r#"{"name":"views","type":"integer","server_default":{"int":0}}"#,
+        published: Date null,
+        status: {ArticleStatus} (= ArticleStatus :: Draft) r#"{"name":"status","type":{"enum":"article_status"},"server_default":{"str":"draft"}}"#,
+        author_id: Integer,
     }
     new NewArticle, none_as_default true;
     changeset ArticleChangeset;
-    refused [];
     dense __QuarryDenseNewArticle;
     cascade [
         { unlink "article_tags" article_tags::table, [article_tags::article_id] }
     ];
     relations [
-        AUTHOR "author": belongs_to Author Article__author 0, author_id -> authors::id: Integer given;
+        AUTHOR "author" "articles": belongs_to Author Article__author 0, author_id -> authors::id: Integer given;
+        json r#"{"back_populates":"articles","kind":"ManyToMany","local_columns":["id"],"name":"tags","remote_columns":["article_id"],"target":"tags","through":{"table":"article_tags","target_columns":["tag_id"],"target_ref_columns":["id"]}}"#;
+        json r#"{"back_populates":"article","kind":"HasMany","local_columns":["id"],"name":"comments","order_by":[{"column":"id","desc":false}],"remote_columns":["article_id"],"target":"comments"}"#;
     ];
-    metadata r#","checks":[{"name":"ck_articles_title","sql":"length(title) > 0"}],"comment":"Something an author wrote.","foreign_keys":[{"columns":["author_id"],"name":"fk_articles_author_id_authors","on_delete":"cascade","ref_columns":["id"],"ref_table":"authors"}],"indexes":[{"columns":["author_id","published"],"name":"ix_articles_author_id_published"}]"#, r#","fields":["id","title",{"column":"views","default":"0","name":"views"},"published",{"column":"status","default":"ArticleStatus :: Draft","name":"status"},"author_id"],"rank":1,"relations":[["author","BelongsTo","authors",["author_id"],["id"],"articles"],{"back_populates":"articles","kind":"ManyToMany","local_columns":["id"],"name":"tags","remote_columns":["article_id"],"target":"tags","through":{"table":"article_tags","target_columns":["tag_id"],"target_ref_columns":["id"]}},{"back_populates":"article","kind":"HasMany","local_columns":["id"],"name":"comments","order_by":[{"column":"id","desc":false}],"remote_columns":["article_id"],"target":"comments"}]"#;
+    metadata r#","checks":[{"name":"ck_articles_title","sql":"length(title) > 0"}],"comment":"Something an author wrote.","foreign_keys":[{"columns":["author_id"],"name":"fk_articles_author_id_authors","on_delete":"cascade","ref_columns":["id"],"ref_table":"authors"}],"indexes":[{"columns":["author_id","published"],"name":"ix_articles_author_id_published"}]"#, r#","fields":["id","title",{"column":"views","default":"0","name":"views"},"published",{"column":"status","default":"ArticleStatus :: Draft","name":"status"},"author_id"],"rank":1"#;
 }
 quarry::__codegen::model! {
     /// A label shared by many articles.
@@ -182,16 +185,18 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        name: Text not_null required r#"["name",{"varchar":50}]"#,
+        name: Text r#"["name",{"varchar":50}]"#,
     }
     new NewTag, none_as_default true;
     changeset TagChangeset;
-    refused [];
     dense __QuarryDenseNewTag;
     cascade [
         { unlink "article_tags" article_tags::table, [article_tags::tag_id] }
     ];
-    metadata r#","comment":"A label shared by many articles.","uniques":[{"columns":["name"],"name":"uq_tags_name"}]"#, r#","rank":2,"relations":[{"back_populates":"tags","kind":"ManyToMany","local_columns":["id"],"name":"articles","remote_columns":["tag_id"],"target":"articles","through":{"table":"article_tags","target_columns":["article_id"],"target_ref_columns":["id"]}}]"#;
+    relations [
+        json r#"{"back_populates":"tags","kind":"ManyToMany","local_columns":["id"],"name":"articles","remote_columns":["tag_id"],"target":"articles","through":{"table":"article_tags","target_columns":["article_id"],"target_ref_columns":["id"]}}"#;
+    ];
+    metadata r#","comment":"A label shared by many articles.","uniques":[{"columns":["name"],"name":"uq_tags_name"}]"#, r#","rank":2"#;
 }
 quarry::__codegen::model! {
     /// Links articles and tags.
@@ -204,7 +209,6 @@ quarry::__codegen::model! {
     new NewArticleTag, none_as_default false;
     changeset none;
     updated ["article_id"];
-    refused [];
     dense none;
     metadata r#","comment":"Links articles and tags.","foreign_keys":[{"columns":["article_id"],"name":"fk_article_tags_article_id_articles","on_delete":"cascade","ref_columns":["id"],"ref_table":"articles"},{"columns":["tag_id"],"name":"fk_article_tags_tag_id_tags","on_delete":"cascade","ref_columns":["id"],"ref_table":"tags"}]"#, r#","rank":3"#;
 }
@@ -214,19 +218,18 @@ quarry::__codegen::model! {
     key [id "id": BigInt generated];
     columns {
         id: BigInt key generated,
-        article_id: Integer not_null required,
-        body: Text not_null required,
-        score: Float not_null required,
-        posted_at: Timestamp not_null server r#"{"name":"posted_at","type":"timestamp","server_default":"current_timestamp"}"#,
+        article_id: Integer,
+        body: Text,
+        score: Float,
+        posted_at: Timestamp server r#"{"name":"posted_at","type":"timestamp","server_default":"current_timestamp"}"#,
     }
     new NewComment, none_as_default true;
     changeset CommentChangeset;
-    refused [score "comments.score" Float given];
     dense __QuarryDenseNewComment;
     relations [
-        ARTICLE "article": belongs_to Article Comment__article 0, article_id -> articles::id: Integer given;
+        ARTICLE "article" "comments": belongs_to Article Comment__article 0, article_id -> articles::id: Integer given;
     ];
-    metadata r#","comment":"A reader's remark on an article.","foreign_keys":[{"columns":["article_id"],"name":"fk_comments_article_id_articles","on_delete":"cascade","ref_columns":["id"],"ref_table":"articles"}]"#, r#","rank":4,"relations":[["article","BelongsTo","articles",["article_id"],["id"],"comments"]]"#;
+    metadata r#","comment":"A reader's remark on an article.","foreign_keys":[{"columns":["article_id"],"name":"fk_comments_article_id_articles","on_delete":"cascade","ref_columns":["id"],"ref_table":"articles"}]"#, r#","rank":4"#;
 }
 quarry::__codegen::model! {
     /// A node of the category tree.
@@ -234,17 +237,20 @@ quarry::__codegen::model! {
     key [id "id": Integer generated];
     columns {
         id: Integer key generated,
-        name: Text not_null required r#"["name",{"varchar":80}]"#,
-        parent_id: Integer null nulled,
+        name: Text r#"["name",{"varchar":80}]"#,
+        parent_id: Integer null,
     }
     new NewCategory, none_as_default true;
     changeset CategoryChangeset;
-    refused [];
     dense __QuarryDenseNewCategory;
     cascade [
         { nullify "categories" categories::table, [categories::parent_id], [categories::parent_id] }
     ];
-    metadata r#","comment":"A node of the category tree.","foreign_keys":[{"columns":["parent_id"],"name":"fk_categories_parent_id_categories","on_delete":"cascade","ref_columns":["id"],"ref_table":"categories"}],"uniques":[{"columns":["parent_id","name"],"name":"uq_categories_parent_name"}]"#, r#","rank":5,"relations":[["parent","BelongsTo","categories",["parent_id"],["id"],"children"],{"back_populates":"parent","kind":"HasMany","local_columns":["id"],"name":"children","order_by":[{"column":"name","desc":false}],"remote_columns":["parent_id"],"target":"categories"}]"#;
+    relations [
+        json r#"["parent","BelongsTo","categories",["parent_id"],["id"],"children"]"#;
+        json r#"{"back_populates":"parent","kind":"HasMany","local_columns":["id"],"name":"children","order_by":[{"column":"name","desc":false}],"remote_columns":["parent_id"],"target":"categories"}"#;
+    ];
+    metadata r#","comment":"A node of the category tree.","foreign_keys":[{"columns":["parent_id"],"name":"fk_categories_parent_id_categories","on_delete":"cascade","ref_columns":["id"],"ref_table":"categories"}],"uniques":[{"columns":["parent_id","name"],"name":"uq_categories_parent_name"}]"#, r#","rank":5"#;
 }
 quarry::__codegen::model! {
     /// Someone on the payroll; managers are employees too.
@@ -252,18 +258,21 @@ quarry::__codegen::model! {
     key [id "id": BigInt generated];
     columns {
         id: BigInt key generated,
-        name: Text not_null required r#"["name",{"varchar":100}]"#,
-        manager_id: BigInt null nulled,
-        hired_on: Date not_null required,
-        shift_start: Time not_null required,
-        salary: {Numeric 12 2} null nulled r#"["salary",{"numeric":{"precision":12,"scale":2}},true]"#,
-        badge: Binary null nulled,
+        name: Text r#"["name",{"varchar":100}]"#,
+        manager_id: BigInt null,
+        hired_on: Date,
+        shift_start: Time,
+        salary: {Numeric 12 2} null r#"["salary",{"numeric":{"precision":12,"scale":2}},true]"#,
+        badge: Binary null,
     }
     new NewEmployee, none_as_default true;
     changeset EmployeeChangeset;
-    refused [shift_start "employees.shift_start" Time given];
     dense __QuarryDenseNewEmployee;
-    metadata r#","comment":"Someone on the payroll; managers are employees too.","foreign_keys":[{"columns":["manager_id"],"name":"fk_employees_manager_id_employees","on_delete":"set_null","on_update":"cascade","ref_columns":["id"],"ref_table":"employees"}]"#, r#","rank":6,"relations":[["manager","BelongsTo","employees",["manager_id"],["id"],"reports"],{"back_populates":"manager","kind":"HasMany","local_columns":["id"],"name":"reports","passive_deletes":true,"remote_columns":["manager_id"],"target":"employees"}]"#;
+    relations [
+        json r#"["manager","BelongsTo","employees",["manager_id"],["id"],"reports"]"#;
+        json r#"{"back_populates":"manager","kind":"HasMany","local_columns":["id"],"name":"reports","passive_deletes":true,"remote_columns":["manager_id"],"target":"employees"}"#;
+    ];
+    metadata r#","comment":"Someone on the payroll; managers are employees too.","foreign_keys":[{"columns":["manager_id"],"name":"fk_employees_manager_id_employees","on_delete":"set_null","on_update":"cascade","ref_columns":["id"],"ref_table":"employees"}]"#, r#","rank":6"#;
 }
 #[allow(dead_code, non_camel_case_types, non_snake_case)]
 impl Author {
@@ -1560,13 +1569,7 @@ pub mod __quarry_relations {
 pub static METADATA: quarry::__codegen::LazyLock<quarry::Metadata> = quarry::__codegen::LazyLock::new(|| {
     quarry::__codegen::metadata(
         &[
-        Author::__META,
-        Article::__META,
-        Tag::__META,
-        ArticleTag::__META,
-        Comment::__META,
-        Category::__META,
-        Employee::__META,
+        Author::__META, Article::__META, Tag::__META, ArticleTag::__META, Comment::__META, Category::__META, Employee::__META,
         ],
         r#"[
 {"name":"article_status","values":["draft","published","archived"]}

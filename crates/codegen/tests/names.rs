@@ -85,13 +85,14 @@ pub struct Use {
     for expected in [
         "Kind::r#type =>",
         // A raw field spells its SQL name: the macro writes it in `METADATA`.
-        r##"r#where as "where": {Kind} not_null required r#"["where",{"enum":"kind"}]"#,"##,
-        "r#loop as \"loop\": Text null nulled,",
+        r##"r#where as "where": {Kind} r#"["where",{"enum":"kind"}]"#,"##,
+        "r#loop as \"loop\": Text null,",
         // A raw field does not spell its SQL name: the upsert's are listed.
         "updated [\"where\", \"loop\"];",
         "key [id \"id\": Integer generated];",
         "struct Match in r#match \"match\"",
-        "IMPL \"impl\": has_many Use Match__impl 0, id -> r#use::r#mod: Integer given;",
+        // Raw names are not what the macro would write in `METADATA`: the JSON is given.
+        r##"IMPL "impl" "dyn": has_many Use Match__impl 0, id -> r#use::r#mod: Integer given = r#"["impl","HasMany","use",["id"],["mod"],"dyn"]"#;"##,
         "diesel::joinable!(r#use -> r#match (r#mod));",
     ] {
         assert!(code.contains(expected), "missing `{expected}` in:\n{code}");

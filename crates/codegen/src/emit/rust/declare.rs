@@ -19,14 +19,14 @@ use super::metadata::ModelParts;
 
 /// The `model!` call for the table at `index`.
 pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options, lowered: &Metadata) -> String {
-    let parts = model_parts(table, index, lowered);
+    let parts = model_parts(schema, table, index, lowered);
     let mut out = String::from("quarry::__codegen::model! {\n");
     doc_lines(&mut out, table.doc.as_deref(), "    ");
-    let derive = if options.serde { "serde::Serialize, serde::Deserialize" } else { "" };
+    let derive = if options.serde { ", derive [serde::Serialize, serde::Deserialize]" } else { "" };
     let schema_name = table.schema.as_deref().map(|s| format!(" schema {}", ident(s))).unwrap_or_default();
     let _ = writeln!(
         out,
-        "    struct {} in {} {:?}{schema_name}, meta {index}, derive [{derive}];",
+        "    struct {} in {} {:?}{schema_name}, meta {index}{derive};",
         ident(&table.struct_name),
         ident(&table.module),
         table.name
@@ -71,7 +71,6 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options, lo
     if !said_by_fields {
         let _ = writeln!(out, "    updated [{}];", updated.join(", "));
     }
-    let _ = writeln!(out, "    refused [{}];", refused(table).join(", "));
     let dense = match has_dense(table) {
         true => format!("__QuarryDense{}", ident::insertable_name(&table.struct_name)),
         false => "none".to_owned(),
@@ -81,7 +80,8 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options, lo
     if !steps.is_empty() {
         let _ = writeln!(out, "    cascade [\n        {}\n    ];", steps.join("\n        "));
     }
-    let relations: Vec<String> = (0..table.relations.len()).filter_map(|r| relation(schema, table, r)).collect();
+    let relations: Vec<String> =
+        (0..table.relations.len()).map(|r| relation_entry(schema, table, r, parts.relations[r].as_ref())).collect();
     if !relations.is_empty() {
         let _ = writeln!(out, "    relations [\n        {}\n    ];", relations.join("\n        "));
     }
@@ -91,7 +91,9 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options, lo
 }
 
 /// A column as the `model!` call names it: `field (as "sql")?: Type
-/// nullability fill`. The SQL name is written where it is not the
+/// nullability fill`, without the words of the common case (`not_null`,
+/// `required`, and a `null` column's `nulled`: quarry's `__columns!`
+/// writes them back). The SQL name is written where it is not the
 /// field's text (a raw field `r#type` names it too).
 fn column_words(table: &Table, column: &Column) -> String {
     let field = ident(&column.field).to_string();
@@ -99,7 +101,15 @@ fn column_words(table: &Table, column: &Column) -> String {
         true => String::new(),
         false => format!(" as {:?}", column.name),
     };
-    format!("{field}{sql_name}: {} {} {}", type_word(&column.ty), null_key_word(table, column), fill_word(column))
+    let fill = fill_word(column);
+    let words = match (null_key_word(table, column), fill.as_str()) {
+        ("key", fill) => format!(" key {fill}"),
+        ("null", "nulled") => " null".to_owned(),
+        ("null", fill) => format!(" null {fill}"),
+        (_, "required") => String::new(),
+        (_, fill) => format!(" {fill}"),
+    };
+    format!("{field}{sql_name}: {}{words}", type_word(&column.ty))
 }
 
 fn null_key_word(table: &Table, column: &Column) -> &'static str {
@@ -146,17 +156,28 @@ fn derived_column_json(table: &Table, column: &Column) -> Option<String> {
     Some(format!("[{name},\"{ty}\"{suffix}"))
 }
 
+/// Each column's and each relation's JSON as `model!` writes it from the
+/// call ([`derived_column_json`], [`derived_relation_json`]).
+fn derived(schema: &Schema, table: &Table) -> super::metadata::Derived {
+    super::metadata::Derived {
+        columns: table.columns.iter().map(|c| derived_column_json(table, c)).collect(),
+        relations: (0..table.relations.len()).map(|r| derived_relation_json(schema, table, r)).collect(),
+    }
+}
+
 /// The `METADATA` parts of the `model!` call of the table at `index`.
-fn model_parts(table: &Table, index: usize, lowered: &Metadata) -> ModelParts {
-    let derived: Vec<Option<String>> = table.columns.iter().map(|c| derived_column_json(table, c)).collect();
-    super::metadata::model_parts(&lowered.schema.tables[index], &lowered.models[index], &derived)
+fn model_parts(schema: &Schema, table: &Table, index: usize, lowered: &Metadata) -> ModelParts {
+    super::metadata::model_parts(&lowered.schema.tables[index], &lowered.models[index], &derived(schema, table))
 }
 
 /// The table's and the model's `METADATA` JSON as the `model!` call of the
 /// table at `index` writes them.
-pub fn model_json(table: &Table, index: usize, lowered: &Metadata) -> (String, String) {
-    let derived: Vec<Option<String>> = table.columns.iter().map(|c| derived_column_json(table, c)).collect();
-    model_parts(table, index, lowered).assembled(&lowered.models[index], &lowered.schema.tables[index], &derived)
+pub fn model_json(schema: &Schema, table: &Table, index: usize, lowered: &Metadata) -> (String, String) {
+    model_parts(schema, table, index, lowered).assembled(
+        &lowered.models[index],
+        &lowered.schema.tables[index],
+        &derived(schema, table),
+    )
 }
 
 /// `/// text` lines.
@@ -217,26 +238,6 @@ fn fill_word(column: &Column) -> String {
     }
 }
 
-/// `field "table.column" Type given|optional` for each column whose values
-/// diesel binds unseen by quarry (floats, times of day).
-fn refused(table: &Table) -> Vec<String> {
-    table
-        .columns
-        .iter()
-        .filter(|c| matches!(c.ty, ColumnType::Float | ColumnType::Double | ColumnType::Time))
-        .map(|c| {
-            let optional = c.nullable || matches!(fill(c), Fill::Absent);
-            format!(
-                "{} {:?} {} {}",
-                ident(&c.field),
-                format!("{}.{}", table.name, c.name),
-                type_word(&c.ty),
-                if optional { "optional" } else { "given" }
-            )
-        })
-        .collect()
-}
-
 /// Whether the table has a dense insertable (see
 /// `quarry::model::Insert::Dense`): its key is one column the database
 /// generates, and some column is left to name once the key and the
@@ -290,28 +291,62 @@ pub(super) fn simple<'a>(schema: &'a Schema, table: &'a Table, relation: &Relati
     Some(Simple { from_column, to_column, target, fk_column })
 }
 
-/// The `relations` entry of relation `index` of `table` (the `relation!`
-/// call its `model!` call writes), when it is [`simple`].
-fn relation(schema: &Schema, table: &Table, index: usize) -> Option<String> {
-    let relation = table.relations.get(index)?;
-    let Simple { from_column, to_column, target, fk_column } = simple(schema, table, relation)?;
-    let kind = match relation.kind {
-        RelationKind::HasMany => "has_many",
-        RelationKind::HasOne => "has_one",
-        _ => "belongs_to",
+/// The `relations` entry of relation `index` of `table`: for a [`simple`]
+/// relation, its constant, name and `back_populates`, kind, target, marker
+/// type, index and keys (the `relation!` call its `model!` call writes),
+/// then its JSON in `METADATA` where the macro cannot write it (`json`);
+/// for another, `json` and its JSON alone.
+fn relation_entry(schema: &Schema, table: &Table, index: usize, json: Option<&String>) -> String {
+    let json = |prefix: &str| json.map(|json| format!("{prefix}{}", super::metadata::raw_string(json)));
+    let relation = &table.relations[index];
+    let Some(Simple { from_column, to_column, target, fk_column }) = simple(schema, table, relation) else {
+        return format!("json {};", json("").expect("a relation the macro does not describe gives its JSON"));
     };
     // The key's type: the referenced column's.
     let key = if relation.kind == RelationKind::BelongsTo { to_column } else { from_column };
     let wrap = if fk_column.nullable || matches!(fill(fk_column), Fill::Absent) { "optional" } else { "given" };
-    Some(format!(
-        "{} {:?}: {kind} {} {} {index}, {} -> {}::{}: {} {wrap};",
+    format!(
+        "{} {:?}{}: {} {} {} {index}, {} -> {}::{}: {} {wrap}{};",
         ident(&ident::relation_const(&relation.field)),
         relation.field,
+        relation.back_populates.as_ref().map(|back| format!(" {back:?}")).unwrap_or_default(),
+        kind_word(relation.kind),
         ident(&target.struct_name),
         ident(&format!("{}__{}", table.struct_name, relation.field)),
         ident(&from_column.field),
         ident(&target.module),
         ident(&to_column.field),
-        type_word(&key.ty)
+        type_word(&key.ty),
+        json(" = ").unwrap_or_default(),
+    )
+}
+
+fn kind_word(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::HasMany => "has_many",
+        RelationKind::HasOne => "has_one",
+        _ => "belongs_to",
+    }
+}
+
+/// Relation `index`'s JSON in `METADATA` as `model!` writes it from its
+/// `relations` entry (quarry's `__relation_json!`), or `None` for a
+/// relation without one: `[name, kind, target table, [column], [column],
+/// back_populates]`, the names as the entry spells them.
+fn derived_relation_json(schema: &Schema, table: &Table, index: usize) -> Option<String> {
+    let relation = &table.relations[index];
+    let Simple { from_column, to_column, target, .. } = simple(schema, table, relation)?;
+    let kind = match relation.kind {
+        RelationKind::HasMany => "HasMany",
+        RelationKind::HasOne => "HasOne",
+        _ => "BelongsTo",
+    };
+    Some(format!(
+        "[{:?},\"{kind}\",\"{}\",[\"{}\"],[\"{}\"],{}]",
+        relation.field,
+        ident(&target.module),
+        ident(&from_column.field),
+        ident(&to_column.field),
+        relation.back_populates.as_ref().map_or_else(|| "null".to_owned(), |back| format!("{back:?}")),
     ))
 }

@@ -42,7 +42,11 @@ pub fn relation_place(table: usize, relation: usize) -> TokenStream {
 /// `pub static METADATA`, as source text: every model's `__META`, and
 /// the enums.
 pub fn metadata(metadata: &Metadata, structs: &[String]) -> String {
-    let parts: String = structs.iter().map(|s| format!("        {s}::__META,\n")).collect();
+    // Eight a line: the list is as long as the schema.
+    let parts: String = structs
+        .chunks(8)
+        .map(|line| format!("        {}\n", line.iter().map(|s| format!("{s}::__META,")).collect::<Vec<_>>().join(" ")))
+        .collect();
     format!(
         "/// Every table, column, constraint and enum of the schema (keyed by
 /// SQL name), and the models and relations mapped over them.
@@ -58,9 +62,16 @@ pub static METADATA: quarry::__codegen::LazyLock<quarry::Metadata> = quarry::__c
     )
 }
 
+/// Each column's and each relation's JSON as `model!` writes it from its
+/// call (`None` where it cannot), in order.
+pub struct Derived {
+    pub columns: Vec<Option<String>>,
+    pub relations: Vec<Option<String>>,
+}
+
 /// What a `model!` call says of its table's and model's JSON beyond what
 /// the macro works out: the rest of each (`metadata` line), and each
-/// column's JSON where the macro cannot write it from the column's words.
+/// column's and relation's JSON where the macro cannot write it.
 pub struct ModelParts {
     /// Both texts whole, where the macro cannot write the table's name or
     /// key as JSON (a name whose Rust escape is not JSON's).
@@ -69,6 +80,8 @@ pub struct ModelParts {
     model_rest: String,
     /// Per column, the JSON the call gives (`None`: the macro's own).
     pub columns: Vec<Option<String>>,
+    /// Per relation, likewise.
+    pub relations: Vec<Option<String>>,
 }
 
 impl ModelParts {
@@ -81,64 +94,73 @@ impl ModelParts {
     }
 
     /// The table's and the model's JSON as `__table_json!` writes them
-    /// from the call, each column that the call does not give written as
-    /// `derived` says the macro writes it.
-    pub fn assembled(&self, model: &Model, table: &Table, derived: &[Option<String>]) -> (String, String) {
+    /// from the call, what the call does not give as `derived` says the
+    /// macro writes it.
+    pub fn assembled(&self, model: &Model, table: &Table, derived: &Derived) -> (String, String) {
         if let Some(full) = &self.full {
             return full.clone();
         }
-        let columns: Vec<String> = self
-            .columns
-            .iter()
-            .zip(derived)
-            .map(|(given, derived)| given.clone().or_else(|| derived.clone()).expect("a column's JSON"))
-            .collect();
+        let pick = |given: &[Option<String>], derived: &[Option<String>]| -> Vec<String> {
+            given.iter().zip(derived).map(|(g, d)| g.clone().or_else(|| d.clone()).expect("a JSON text")).collect()
+        };
         let keys: Vec<String> = table.primary_key.iter().map(|k| format!("{k:?}")).collect();
+        let relations = pick(&self.relations, &derived.relations);
+        let relations = match relations.is_empty() {
+            true => String::new(),
+            false => format!(",\"relations\":[{}]", relations.join(",")),
+        };
         (
             format!(
                 "{{\"name\":{:?},\"columns\":[{}],\"primary_key\":[{}]{}}}",
                 table.name,
-                columns.join(","),
+                pick(&self.columns, &derived.columns).join(","),
                 keys.join(","),
                 self.table_rest
             ),
-            format!("{{\"name\":\"{}\",\"table\":{:?}{}}}", model.name, table.name, self.model_rest),
+            format!("{{\"name\":\"{}\",\"table\":{:?}{relations}{}}}", model.name, table.name, self.model_rest),
         )
     }
 }
 
 /// The [`ModelParts`] of `table` and its `model` (as lowered), given each
-/// column's JSON as the macro would write it from the call (`derived`, in
-/// column order; `None` where it cannot).
-pub fn model_parts(table: &Table, model: &Model, derived: &[Option<String>]) -> ModelParts {
+/// column's and relation's JSON as the macro would write it.
+pub fn model_parts(table: &Table, model: &Model, derived: &Derived) -> ModelParts {
     let table_json = table_json(table);
     let model_json = model_json(model, table);
     let keys: Vec<String> = table.primary_key.iter().map(|k| format!("{k:?}")).collect();
+    let relations_json: Vec<String> = match serde_json::from_str::<serde_json::Value>(&model_json) {
+        Ok(serde_json::Value::Object(members)) => match members.get("relations") {
+            Some(serde_json::Value::Array(items)) => items.iter().map(|item| item.to_string()).collect(),
+            _ => Vec::new(),
+        },
+        _ => unreachable!("a model is a JSON object"),
+    };
     let derivable = format!("{:?}", table.name) == to_json(&table.name)
         && format!("[{}]", keys.join(",")) == to_json(&table.primary_key)
-        && derived.len() == table.columns.len();
+        && derived.columns.len() == table.columns.len()
+        && derived.relations.len() == relations_json.len();
     if !derivable {
         return ModelParts {
             full: Some((table_json, model_json)),
             table_rest: String::new(),
             model_rest: String::new(),
-            columns: vec![None; derived.len()],
+            columns: vec![None; derived.columns.len()],
+            relations: relations_json.into_iter().map(Some).collect(),
         };
     }
-    let columns = table
-        .columns
-        .iter()
-        .zip(derived)
-        .map(|(column, derived)| {
-            let json = column_json(column);
-            (derived.as_ref() != Some(&json)).then_some(json)
-        })
-        .collect();
+    let given = |actual: Vec<String>, derived: &[Option<String>]| -> Vec<Option<String>> {
+        actual
+            .into_iter()
+            .zip(derived)
+            .map(|(json, derived)| (derived.as_ref() != Some(&json)).then_some(json))
+            .collect()
+    };
     ModelParts {
         full: None,
         table_rest: rest(&table_json, &["name", "columns", "primary_key"]),
-        model_rest: rest(&model_json, &["name", "table"]),
-        columns,
+        model_rest: rest(&model_json, &["name", "table", "relations"]),
+        columns: given(table.columns.iter().map(column_json).collect(), &derived.columns),
+        relations: given(relations_json, &derived.relations),
     }
 }
 

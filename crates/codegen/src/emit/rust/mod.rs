@@ -51,8 +51,12 @@ pub fn generate(schema: &Schema, options: &Options) -> String {
 #[doc(hidden)]
 pub fn metadata_json(schema: &Schema) -> String {
     let lowered = crate::lower::lower(schema);
-    let parts: Vec<(String, String)> =
-        schema.tables.iter().enumerate().map(|(index, table)| declare::model_json(table, index, &lowered)).collect();
+    let parts: Vec<(String, String)> = schema
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(index, table)| declare::model_json(schema, table, index, &lowered))
+        .collect();
     metadata::assembled_json(&lowered, &parts)
 }
 
