@@ -16,7 +16,6 @@ pub use crate::__cte_ready as cte_ready;
 pub use crate::__load_rows as load_rows;
 pub use crate::__markers as markers;
 pub use crate::__model as model;
-pub use crate::__relation as relation;
 pub use crate::__unlink as unlink;
 pub use crate::__walk_rows as walk_rows;
 pub use crate::ddl::{create_all, drop_all};

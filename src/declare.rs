@@ -1161,9 +1161,10 @@ macro_rules! __model_lists {
 /// without a declared order: the common case, loaded through
 /// `quarry::load::ColumnKeyed`. Expands to the relation constant, the
 /// kind the unit of work can write through it, and its loading impls.
+/// `__relations!` calls it for each such entry of a `model!` call.
 ///
 /// ```text
-/// quarry::__codegen::relation! {
+/// $crate::__relation! {
 ///     Comment::ARTICLE "article": belongs_to Article, marker Comment__article, meta [4, 0];
 ///     keys comments::article_id -> articles::id: Integer given;
 /// }

@@ -36,8 +36,9 @@ pub fn relationship(schema: &Schema, table: &Table, relation: &Relation) -> Opti
         _ => direct(schema, table, target, relation)?,
     };
     let marker = marker(table, relation);
-    // Relations over one NOT NULL column are `relation!` calls instead,
-    // loaded through `ColumnKeyed` (see `declare::simple`).
+    // Relations over one NOT NULL column are `model!` call lines instead
+    // (expanded by `relation!`), loaded through `ColumnKeyed` (see
+    // `declare::simple`).
     let joined = join_rows(schema, table, target, relation, &marker).unwrap_or_default();
     let matching = matching.tokens(&marker);
     let (from, to) = (ident(&table.struct_name), ident(&target.struct_name));

@@ -17,8 +17,8 @@ pub fn model(schema: &Schema, index: usize, table: &Table) -> TokenStream {
 }
 
 /// `impl Author { pub const ARTICLES: quarry::Relation<Author, Article> }`.
-/// Relations `declare::simple` accepts are written as `relation!` calls
-/// instead (see `declare::relation`).
+/// Relations `declare::simple` accepts are lines of their `model!` call's
+/// `relations` clause instead (see `declare::relation_entry`).
 fn relation_consts(schema: &Schema, index: usize, table: &Table) -> TokenStream {
     let general = |relation: &&crate::ir::Relation| super::declare::simple(schema, table, relation).is_none();
     if !table.relations.iter().any(|r| general(&r)) {
