@@ -354,19 +354,7 @@ fn postgres_reset_sequence_of_a_table_in_a_schema() {
 
 /// The schema model the code generator lowers from the schema files in `dir`.
 fn lowered(dir: &str) -> quarry::Metadata {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("a schema folder")
-        .map(|entry| entry.expect("an entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    paths.sort();
-    let files = paths
-        .into_iter()
-        .map(|path| quarry_codegen::SourceFile {
-            text: std::fs::read_to_string(&path).expect("a schema file"),
-            path: path.display().to_string(),
-        })
-        .collect();
+    let files = quarry_codegen::read_schema_dir(std::path::Path::new(dir)).expect("a schema folder");
     quarry_codegen::lower::lower(&quarry_codegen::load(files).expect("a valid schema"))
 }
 

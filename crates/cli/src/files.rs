@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use quarry::migrate::{read_dir, Migration};
-use quarry_codegen::SourceFile;
 use quarry_schema::autogenerate::{diff, scripts, Operation};
 use quarry_schema::db::Schema;
 use quarry_schema::{snapshot, Backend};
@@ -16,20 +15,7 @@ const SNAPSHOT: &str = "schema.json";
 /// Reads and checks every `*.rs` file of the schema folder; returns its
 /// database side, keyed by SQL names.
 pub fn load_schema(dir: &Path) -> Result<Schema> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| quarry_codegen::Error::ReadDir { what: "schema", path: dir.to_owned(), source })?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    paths.sort();
-    let files: Vec<SourceFile> = paths
-        .iter()
-        .map(|p| {
-            let text =
-                std::fs::read_to_string(p).map_err(|source| quarry_codegen::Error::Read { path: p.clone(), source })?;
-            Ok(SourceFile { path: p.display().to_string(), text })
-        })
-        .collect::<Result<_>>()?;
+    let files = quarry_codegen::read_schema_dir(dir)?;
     let schema = quarry_codegen::load(files.clone()).map_err(|diagnostics| {
         let rendered = diagnostics.render(&files);
         Error::Schema(quarry_codegen::Error::Schema { diagnostics, rendered })

@@ -11,13 +11,13 @@
 
 use std::time::{Duration, Instant};
 
-use quarry_codegen::{Options, SourceFile};
+use quarry_codegen::Options;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let dir = args.next().expect("usage: codegen_time SCHEMA_DIR [RUNS]");
     let runs: usize = args.next().map_or(5, |n| n.parse().expect("RUNS is a number"));
-    let files = read_dir(&dir);
+    let files = quarry_codegen::read_schema_dir(std::path::Path::new(&dir)).expect("SCHEMA_DIR is readable");
     let options = Options::default();
 
     let mut phases: Vec<(&str, Vec<Duration>)> =
@@ -40,21 +40,4 @@ fn main() {
         times.sort();
         println!("{name} {:.3}", times[times.len() / 2].as_secs_f64());
     }
-}
-
-/// The `*.rs` files of `dir`, sorted by name, as `Builder` reads them.
-fn read_dir(dir: &str) -> Vec<SourceFile> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("SCHEMA_DIR is readable")
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| SourceFile {
-            text: std::fs::read_to_string(&path).expect("a schema file"),
-            path: path.display().to_string(),
-        })
-        .collect()
 }

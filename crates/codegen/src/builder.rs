@@ -77,6 +77,9 @@ impl Builder {
 
     fn generate_into(&self, watched: &mut Vec<PathBuf>) -> Result<Written, Error> {
         let files = read_schema_dir(&self.schema_dir)?;
+        if files.is_empty() {
+            return Err(Error::NoSchemaFiles { dir: self.schema_dir.clone() });
+        }
         watched.extend(files.iter().map(|f| PathBuf::from(&f.path)));
         let code = match crate::generate(files.clone(), &self.options) {
             Ok(output) => output.rust,
@@ -112,8 +115,9 @@ pub struct Written {
     pub changed: bool,
 }
 
-/// Reads every `*.rs` file of `dir`, sorted by name.
-fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
+/// Reads every `*.rs` file of the schema folder `dir`, sorted by name, as
+/// [`Builder`] and the `quarry` CLI read it (for [`load`](crate::load)).
+pub fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
     let entries =
         std::fs::read_dir(dir).map_err(|source| Error::ReadDir { what: "schema", path: dir.to_owned(), source })?;
     let mut paths: Vec<PathBuf> = entries
@@ -121,9 +125,6 @@ fn read_schema_dir(dir: &Path) -> Result<Vec<SourceFile>, Error> {
         .filter(|p| p.extension().is_some_and(|ext| ext == "rs"))
         .collect();
     paths.sort();
-    if paths.is_empty() {
-        return Err(Error::NoSchemaFiles { dir: dir.to_owned() });
-    }
     paths
         .into_iter()
         .map(|path| {

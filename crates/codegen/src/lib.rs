@@ -32,7 +32,7 @@ mod error;
 mod ident;
 mod options;
 
-pub use builder::{Builder, Generated, Written};
+pub use builder::{read_schema_dir, Builder, Generated, Written};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use embed::{embed_migrations, embed_migrations_for};
 pub use error::{Error, Result};
