@@ -1554,14 +1554,13 @@ pub fn drop_all<C: quarry::__codegen::EngineConnection>(
 #[doc(hidden)]
 #[allow(dead_code, non_camel_case_types, non_snake_case)]
 pub mod __quarry_relations {
-    quarry::__codegen::markers! {
-        Author__articles
-        Article__author Article__tags Article__comments
-        Tag__articles
-        Comment__article
-        Category__parent Category__children
-        Employee__manager Employee__reports
-    }
+    use quarry::__codegen::markers;
+    markers!(Author__articles);
+    markers!(Article__author Article__tags Article__comments);
+    markers!(Tag__articles);
+    markers!(Comment__article);
+    markers!(Category__parent Category__children);
+    markers!(Employee__manager Employee__reports);
 }
 /// Every table, column, constraint and enum of the schema (keyed by
 /// SQL name), and the models and relations mapped over them.

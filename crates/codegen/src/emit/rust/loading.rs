@@ -333,23 +333,26 @@ fn many_to_many(schema: &Schema, table: &Table, target: &Table, relation: &Relat
 }
 
 /// `pub mod __quarry_relations { ... }`: one type per relation, named
-/// `Model__field`, declared by `quarry::__codegen::markers!` with a table's
-/// relations to a line, as source text.
+/// `Model__field`, declared by `quarry::__codegen::markers!` a table's
+/// relations at a time, a line each (so that rustc's help on a relation of
+/// the wrong kind shows the line naming its type), as source text.
 pub fn markers(schema: &Schema) -> String {
     let mut out = format!(
         "/// The types that name each relation (`Author__articles`): in a loaded
 /// row's type, and for the session methods that accept only some kinds.
 #[doc(hidden)]
 #[allow(dead_code, non_camel_case_types, non_snake_case)]
-pub mod {MODULE} {{
-    quarry::__codegen::markers! {{\n"
+pub mod {MODULE} {{\n"
     );
+    if schema.tables.iter().any(|t| !t.relations.is_empty()) {
+        out.push_str("    use quarry::__codegen::markers;\n");
+    }
     for table in schema.tables.iter().filter(|t| !t.relations.is_empty()) {
         let names: Vec<String> =
             table.relations.iter().map(|r| ident(&format!("{}__{}", table.struct_name, r.field)).to_string()).collect();
-        let _ = writeln!(out, "        {}", names.join(" "));
+        let _ = writeln!(out, "    markers!({});", names.join(" "));
     }
-    out.push_str("    }\n}\n");
+    out.push_str("}\n");
     out
 }
 
