@@ -97,10 +97,7 @@ pub fn model(schema: &Schema, index: usize, table: &Table, options: &Options, lo
 /// field's text (a raw field `r#type` names it too).
 fn column_words(table: &Table, column: &Column) -> String {
     let field = ident(&column.field).to_string();
-    let sql_name = match field == column.name {
-        true => String::new(),
-        false => format!(" as {:?}", column.name),
-    };
+    let sql_name = written_sql_name(column).map(|name| format!(" as {name}")).unwrap_or_default();
     let fill = fill_word(column);
     let words = match (null_key_word(table, column), fill.as_str()) {
         ("key", fill) => format!(" key {fill}"),
@@ -110,6 +107,12 @@ fn column_words(table: &Table, column: &Column) -> String {
         (_, fill) => format!(" {fill}"),
     };
     format!("{field}{sql_name}: {}{words}", type_word(&column.ty))
+}
+
+/// The SQL name a `model!` column spells (`as "name"`), as a Rust string
+/// literal: where it is not the field's text.
+fn written_sql_name(column: &Column) -> Option<String> {
+    (ident(&column.field) != column.name.as_str()).then(|| format!("{:?}", column.name))
 }
 
 fn null_key_word(table: &Table, column: &Column) -> &'static str {
@@ -125,11 +128,7 @@ fn null_key_word(table: &Table, column: &Column) -> &'static str {
 /// braces): the SQL name (the field's text unless given), the type, and
 /// whether it is nullable (`null`) and generated.
 fn derived_column_json(table: &Table, column: &Column) -> Option<String> {
-    let field = ident(&column.field).to_string();
-    let name = match field == column.name {
-        true => format!("\"{field}\""),
-        false => format!("{:?}", column.name),
-    };
+    let name = written_sql_name(column).unwrap_or_else(|| format!("\"{}\"", ident(&column.field)));
     let ty = match type_word(&column.ty).as_str() {
         "SmallInt" => "small_int",
         "Integer" => "integer",
