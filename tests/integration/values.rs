@@ -295,6 +295,11 @@ common::engine_tests! {
         let expected = if backend == Backend::Postgres { Same } else { Refused };
         assert_eq!(if upserted.is_ok() { Same } else { Refused }, expected, "{upserted:?}");
         assert!(upserted.as_ref().err().is_none_or(|e| e.data().is_some()), "{upserted:?}");
+        // quarry's own refusal (SQLite) names the column as `table.column`.
+        if backend == Backend::Sqlite {
+            let message = upserted.as_ref().unwrap_err().to_string();
+            assert!(message.contains("samples.maybe_double"), "{message}");
+        }
         // So are bulk inserts: nothing of the batch is written when one row is refused.
         let before: i64 = session.one(samples::table.count()).unwrap();
         let batch = [NewSample { id: Some(1_000_001), ..base() }, NewSample { id: Some(1_000_002), maybe_double: Some(f64::NAN), ..base() }];
