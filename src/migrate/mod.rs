@@ -198,27 +198,37 @@ pub fn upgrade<'m, C: MigrationConnection>(
 
 /// Whether every migration is recorded as completely applied, unchanged,
 /// read without the lock or any write: the start-up of a program whose
-/// database is up to date costs two reads (one on SQLite). Anything else (a pending,
-/// partly applied or changed migration, no bookkeeping table) is left to
-/// the locked path, which reads again under the lock (and brings an old
-/// bookkeeping table up to date). A concurrent runner's
+/// database is up to date costs two reads (one on SQLite). Anything else (a
+/// pending, partly applied or changed migration, no bookkeeping table) is
+/// left to the locked path, which reads again under the lock (and brings an
+/// old bookkeeping table up to date before it records). A concurrent runner's
 /// records are invisible until it commits (SQLite, PostgreSQL) or marked
 /// incomplete until it finishes (MySQL), so they never make this true early.
 fn all_applied<C: MigrationConnection>(conn: &mut C, migrations: &[Migration]) -> Result<bool> {
-    // A table made before a column of it existed cannot be read as it is:
-    // the locked path brings it up to date. On SQLite a missing table
-    // fails the read at once and disturbs nothing, so the records are read
-    // first and the catalog asked only when that fails (one statement at
-    // start-up instead of two).
-    let records = match C::BACKEND {
-        crate::engine::Backend::Sqlite => conn.applied().or_else(|_| recorded(conn)),
-        _ => recorded(conn),
+    // On SQLite a missing table fails the read at once and disturbs
+    // nothing, so the records are read first and the catalog asked only
+    // when that fails (one statement at start-up instead of two).
+    let summaries = match C::BACKEND {
+        crate::engine::Backend::Sqlite => conn.summaries().or_else(|_| summaries_if_any(conn)),
+        _ => summaries_if_any(conn),
     };
-    let Ok(records) = records else { return Ok(false) };
+    let Ok(summaries) = summaries else { return Ok(false) };
     Ok(migrations.iter().all(|migration| {
         let Some(script) = migration.script(C::BACKEND) else { return true };
-        records.iter().any(|r| r.version == *migration.version && r.complete && r.checksum == checksum(&script.up))
-    }) && records.iter().all(|r| r.complete))
+        let sum = checksum(&script.up);
+        summaries
+            .iter()
+            .any(|(version, recorded, complete)| *version == *migration.version && *complete && *recorded == sum)
+    }) && summaries.iter().all(|(_, _, complete)| *complete))
+}
+
+/// [`MigrationConnection::summaries`], or none when there is no
+/// bookkeeping table.
+fn summaries_if_any<C: MigrationConnection>(conn: &mut C) -> Result<Vec<(String, String, bool)>> {
+    if !conn.has_bookkeeping()? {
+        return Ok(Vec::new());
+    }
+    conn.summaries()
 }
 
 /// Runs `work`, the migrations of one command, atomically where DDL is
