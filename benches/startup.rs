@@ -4,11 +4,13 @@
 //! - **diesel**: `SqliteConnection::establish`, a busy timeout, and the query;
 //! - **diesel + pragmas**: the same with the settings quarry gives each
 //!   connection (foreign keys, busy timeout, WAL, `synchronous = NORMAL`);
-//! - **quarry engine**: `Engine::connect` (the pool, one connection opened
-//!   with quarry's settings: foreign keys on, WAL, a busy timeout), a
-//!   session, and the query;
-//! - **quarry engine, min_idle(5)**: the pool opening five connections at
-//!   build, as it did before it opened them lazily;
+//! - **quarry engine**: `Engine::connect` (one connection opened with
+//!   quarry's settings: foreign keys on, WAL, a busy timeout; the engine
+//!   keeps it and hands it out itself, so r2d2's pool and its thread are
+//!   never built), a session, and the query;
+//! - **quarry engine, min_idle(5)**: r2d2's pool built at once, opening
+//!   four more connections at build, as it did before it opened them
+//!   lazily;
 //! - **quarry engine + migrations**: the same with
 //!   `engine.run_migrations(MIGRATIONS)` first, which finds nothing to do.
 //!

@@ -27,19 +27,21 @@ mod backend;
 mod echo;
 mod events;
 pub(crate) mod pool;
+mod reserve;
 mod url;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use diesel::r2d2::{Pool, PooledConnection};
+use diesel::r2d2::Pool;
 use scheduled_thread_pool::ScheduledThreadPool;
 
 pub use backend::{EngineConnection, IsolationLevel, TransactionOptions};
 pub use events::{CascadeAction, CascadeEvent, Event, EventKind, Listener};
 pub use pool::Manager;
 pub use quarry_schema::Backend;
+pub use reserve::Connection;
 pub use url::{redact, DatabaseUrl};
 
 /// The backend type's former name.
@@ -48,14 +50,8 @@ pub type BackendKind = Backend;
 
 use crate::error::{Error, OperationalError, Result};
 
-/// A pooled connection checked out of an engine.
-pub type Connection<C> = PooledConnection<Manager<C>>;
-
 /// How many times quarry changed a database's schema in this process.
 static SCHEMA_GENERATION: AtomicU64 = AtomicU64::new(0);
-
-/// The [`SCHEMA_GENERATION`] a pooled connection last saw.
-struct SchemaGeneration(u64);
 
 /// Tells every pooled connection of this process that the schema changed,
 /// so that each forgets what it cached about it before its next use
@@ -95,20 +91,51 @@ pub struct Shared {
 /// `MysqlConnection`); see [`AnyEngine`](crate::AnyEngine) for a program
 /// that picks its backend from the URL at run time.
 pub struct Engine<C: EngineConnection> {
-    pool: Pool<Manager<C>>,
+    /// The connection `build` opened, which the engine hands out itself
+    /// (see the `reserve` module).
+    reserve: Arc<reserve::Reserve<C>>,
+    /// r2d2's pool of the others, built when a checkout first finds the
+    /// reserved connection taken; never, for an engine of one connection.
+    pool: Arc<OnceLock<Pool<Manager<C>>>>,
+    settings: Arc<PoolSettings>,
     shared: Arc<Shared>,
     url: DatabaseUrl,
 }
 
+/// How r2d2's pool is built, when it is.
+#[derive(Debug)]
+struct PoolSettings {
+    /// The most connections open at once, the reserved one included.
+    max_size: u32,
+    /// The idle connections the pool keeps, besides the reserved one.
+    min_idle: u32,
+    timeout: Duration,
+    recycle: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    pre_ping: bool,
+    threads: usize,
+}
+
 impl<C: EngineConnection> Clone for Engine<C> {
     fn clone(&self) -> Self {
-        Engine { pool: self.pool.clone(), shared: self.shared.clone(), url: self.url.clone() }
+        Engine {
+            reserve: self.reserve.clone(),
+            pool: self.pool.clone(),
+            settings: self.settings.clone(),
+            shared: self.shared.clone(),
+            url: self.url.clone(),
+        }
     }
 }
 
 impl<C: EngineConnection> std::fmt::Debug for Engine<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("url", &self.url).field("pool", &self.pool.state()).finish()
+        let (connections, idle) = self.pool_state();
+        f.debug_struct("Engine")
+            .field("url", &self.url)
+            .field("connections", &connections)
+            .field("idle", &idle)
+            .finish()
     }
 }
 
@@ -133,7 +160,21 @@ impl<C: EngineConnection> Engine<C> {
         &self.shared
     }
 
-    /// A pooled connection, for plain diesel work outside a session.
+    /// A connection, for plain diesel work outside a session: the one
+    /// `build` opened when it is free, else one of the pool's. It derefs to
+    /// the diesel connection (`&mut *conn` where diesel asks for one) and
+    /// goes back when dropped.
+    ///
+    /// ```
+    /// use diesel::prelude::*;
+    /// use diesel::sql_types::Integer;
+    ///
+    /// let engine = quarry::Engine::<diesel::SqliteConnection>::connect("sqlite://")?;
+    /// let mut conn = engine.connection()?;
+    /// let two: i32 = diesel::select(2.into_sql::<Integer>()).get_result(&mut *conn)?;
+    /// assert_eq!(two, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// Waits up to the pool timeout for one; then fails with the cause of
     /// the last failed attempt to connect (say
@@ -141,23 +182,34 @@ impl<C: EngineConnection> Engine<C> {
     /// with [`PoolTimeout`](crate::error::OperationalKind::PoolTimeout)
     /// when every connection was busy.
     pub fn connection(&self) -> Result<Connection<C>> {
-        let mut conn =
-            self.pool.get().map_err(|_| pool::checkout_failure(&self.shared, self.pool.connection_timeout()))?;
+        let only_one = self.settings.max_size == 1;
+        let mut conn = match self.reserve.check_out(only_one)? {
+            Some(conn) => conn,
+            None => {
+                let pool = self.pool();
+                Connection::pooled(pool.get().map_err(|_| pool::checkout_failure(&self.shared, self.settings.timeout))?)
+            }
+        };
         // A connection that cached the schema before quarry changed it
         // forgets what it cached.
-        let now = SCHEMA_GENERATION.load(Ordering::Acquire);
-        let seen = Connection::extensions_mut(&mut conn).insert(SchemaGeneration(now));
-        if seen.is_some_and(|seen| seen.0 != now) {
+        if conn.see_schema(SCHEMA_GENERATION.load(Ordering::Acquire)).is_some() {
             conn.forget_schema();
         }
         Ok(conn)
     }
 
-    /// The most connections the pool holds at once, and how long a
+    /// r2d2's pool, built now if it was not.
+    fn pool(&self) -> &Pool<Manager<C>> {
+        self.pool.get_or_init(|| {
+            self.settings.pool_builder(&self.shared).build_unchecked(Manager::new(&self.url, self.shared.clone()))
+        })
+    }
+
+    /// The most connections the engine holds at once, and how long a
     /// checkout waits for one.
     #[cfg_attr(not(feature = "async"), allow(dead_code))]
     pub(crate) fn pool_limits(&self) -> (u32, Duration) {
-        (self.pool.max_size(), self.pool.connection_timeout())
+        (self.settings.max_size, self.settings.timeout)
     }
 
     /// The URL this engine connects to.
@@ -195,8 +247,29 @@ impl<C: EngineConnection> Engine<C> {
 
     /// `(connections open, connections idle)`.
     pub fn pool_state(&self) -> (u32, u32) {
-        let state = self.pool.state();
-        (state.connections, state.idle_connections)
+        let (open, idle) = self.reserve.state();
+        match self.pool.get() {
+            Some(pool) => {
+                let state = pool.state();
+                (open + state.connections, idle + state.idle_connections)
+            }
+            None => (open, idle),
+        }
+    }
+}
+
+impl PoolSettings {
+    /// r2d2's settings for the connections besides the reserved one.
+    fn pool_builder<C: EngineConnection>(&self, shared: &Arc<Shared>) -> diesel::r2d2::Builder<Manager<C>> {
+        Pool::builder()
+            .thread_pool(Arc::new(ScheduledThreadPool::new(self.threads)))
+            .max_size(self.max_size - 1)
+            .min_idle(Some(self.min_idle))
+            .connection_timeout(self.timeout)
+            .max_lifetime(self.recycle)
+            .idle_timeout(self.idle_timeout)
+            .test_on_check_out(self.pre_ping)
+            .event_handler(Box::new(events::PoolEvents(shared.clone())))
     }
 }
 
@@ -205,10 +278,12 @@ impl<C: EngineConnection> Engine<C> {
 ///
 /// As SQLAlchemy's pool does, the engine opens connections when they are
 /// first needed: [`build`](Self::build) opens one (to check the URL), and
-/// checkouts open more, up to `pool_size + max_overflow`. Connections idle
-/// longer than `idle_timeout` are closed, down to `min_idle`.
-/// [`min_idle`](Self::min_idle) asks for connections opened at `build` and
-/// kept open however long they sit idle (r2d2's `min_idle`).
+/// checkouts open more, up to `pool_size + max_overflow`. The one `build`
+/// opened is the engine's own: a checkout takes it when it is free, without
+/// r2d2, whose pool (and its worker threads) is built only when a checkout
+/// finds it taken. Connections idle longer than `idle_timeout` are closed,
+/// down to `min_idle`. [`min_idle`](Self::min_idle) asks for connections
+/// opened at `build` and kept open however long they sit idle.
 #[derive(Debug, Clone)]
 pub struct EngineBuilder<C> {
     pool_size: u32,
@@ -282,10 +357,11 @@ impl<C> EngineBuilder<C> {
     }
 
     /// Connections opened at [`build`](Self::build) and kept open while
-    /// idle (default 1: the connection `build` opens to check the URL).
-    /// When a checkout leaves fewer idle, the pool opens more on its
-    /// thread; others are opened when a checkout needs them, and closed
-    /// after `idle_timeout` unused.
+    /// idle (default 1, and never fewer: the connection `build` opens to
+    /// check the URL, which the engine keeps). Beyond 1, r2d2's pool is
+    /// built at once and opens the rest; when a checkout leaves fewer of
+    /// them idle, it opens more on its thread. Others are opened when a
+    /// checkout needs them, and closed after `idle_timeout` unused.
     pub fn min_idle(mut self, min_idle: u32) -> Self {
         self.min_idle = Some(min_idle);
         self
@@ -321,7 +397,9 @@ impl<C> EngineBuilder<C> {
     /// idle ones (r2d2's worker threads; default 1 for SQLite, whose
     /// connections open in microseconds, and 3 for PostgreSQL and
     /// MySQL/MariaDB, so that a burst of checkouts on a cold pool opens
-    /// connections in parallel). Each is spawned at `build`.
+    /// connections in parallel). Each is spawned when r2d2's pool is built:
+    /// at the first checkout that finds the engine's own connection taken,
+    /// or at `build` with a `min_idle` above 1.
     pub fn connect_threads(mut self, threads: usize) -> Self {
         self.connect_threads = Some(threads.max(1));
         self
@@ -363,9 +441,9 @@ impl<C: EngineConnection> EngineBuilder<C> {
     /// Builds the engine for `url`, opening one connection now so that a
     /// wrong URL fails here rather than at first use (and `min_idle`
     /// connections, if asked); the pool opens the others when they are
-    /// needed.
+    /// needed. It starts no thread unless `min_idle` is above 1.
     ///
-    /// The first connection is opened before the pool, and its failure is
+    /// The first connection is opened in this thread, and its failure is
     /// returned at once, classified by cause (see
     /// [`OperationalKind`](crate::error::OperationalKind)): a wrong
     /// password or database name, a refused port or a missing SQLite
@@ -393,29 +471,37 @@ impl<C: EngineConnection> EngineBuilder<C> {
         });
         // Every connection to `:memory:` is a database of its own: share one.
         let (max_size, min_idle) = if url.is_memory() {
-            (1, Some(1))
+            (1, 1)
         } else {
             let max = (self.pool_size + self.max_overflow).max(1);
-            (max, Some(self.min_idle.unwrap_or(1).min(max)))
+            (max, self.min_idle.unwrap_or(1).clamp(1, max))
         };
-        let manager = Manager::new(&url, shared.clone());
-        manager.open_first()?;
-        let pool = Pool::builder()
-            .thread_pool(Arc::new(ScheduledThreadPool::new(self.connect_threads.unwrap_or(match C::BACKEND {
+        let settings = PoolSettings {
+            max_size,
+            min_idle: min_idle - 1,
+            timeout: self.pool_timeout,
+            recycle: self.recycle,
+            idle_timeout: self.idle_timeout,
+            pre_ping: self.pre_ping,
+            threads: self.connect_threads.unwrap_or(match C::BACKEND {
                 // Opening a SQLite connection takes microseconds: one thread
-                // keeps up, and start-up spawns no more.
+                // keeps up.
                 Backend::Sqlite => 1,
                 _ => 3,
-            }))))
-            .max_size(max_size)
-            .min_idle(min_idle)
-            .connection_timeout(self.pool_timeout)
-            .max_lifetime(self.recycle)
-            .idle_timeout(self.idle_timeout)
-            .test_on_check_out(self.pre_ping)
-            .event_handler(Box::new(events::PoolEvents(shared.clone())))
-            .build(manager)
-            .map_err(|_| pool::checkout_failure(&shared, self.pool_timeout))?;
-        Ok(Engine { pool, shared, url })
+            }),
+        };
+        let manager = Manager::new(&url, shared.clone());
+        let first = manager.open()?;
+        let reserve_settings =
+            reserve::ReserveSettings { timeout: self.pool_timeout, recycle: self.recycle, pre_ping: self.pre_ping };
+        let reserve = Arc::new(reserve::Reserve::new(manager, shared.clone(), first, reserve_settings));
+        let pool = OnceLock::new();
+        if settings.min_idle > 0 {
+            // Asked for: the pool opens them now, and `build` waits for them.
+            let manager = Manager::new(&url, shared.clone());
+            let built = settings.pool_builder(&shared).build(manager);
+            let _ = pool.set(built.map_err(|_| pool::checkout_failure(&shared, self.pool_timeout))?);
+        }
+        Ok(Engine { reserve, pool: Arc::new(pool), settings: Arc::new(settings), shared, url })
     }
 }

@@ -1,8 +1,9 @@
 //! The pool's connection manager: opens connections ready for use, says
 //! why one could not be opened, and tells the pool which ones are dead.
 
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::r2d2::ManageConnection;
@@ -32,9 +33,7 @@ pub struct Manager<C> {
     /// SQLite: the database file, to say what is missing.
     sqlite_file: Option<PathBuf>,
     shared: Arc<Shared>,
-    /// The connection [`Manager::open_first`] opened, handed to the pool as
-    /// its first.
-    first: Mutex<Option<C>>,
+    _connection: PhantomData<fn() -> C>,
 }
 
 impl<C> std::fmt::Debug for Manager<C> {
@@ -51,22 +50,16 @@ impl<C: EngineConnection> Manager<C> {
             shown_url: url::redact(url.driver_url()),
             sqlite_file: url.sqlite_file(),
             shared,
-            first: Mutex::new(None),
+            _connection: PhantomData,
         }
     }
 
-    /// Opens one connection now and keeps it for the pool, so that a URL
-    /// that cannot work fails at once: r2d2's `build` retries a failing
-    /// connect until the pool timeout has passed, and a wrong password or
-    /// database name never comes right.
-    pub(crate) fn open_first(&self) -> Result<()> {
-        let conn = self.open()?;
-        *self.first.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
-        Ok(())
-    }
-
     /// A new connection with the engine's instrumentation and settings.
-    fn open(&self) -> Result<C> {
+    ///
+    /// Unlike [`connect`](ManageConnection::connect), the pool's way, it
+    /// leaves the engine's last connection failure as it was: `build`
+    /// returns its failure at once.
+    pub(crate) fn open(&self) -> Result<C> {
         let mut conn = C::establish(&self.url).map_err(|e| self.explain(connect_failure(Some(&self.shown_url), e)))?;
         conn.set_instrumentation(Echo::new(self.shared.clone()));
         conn.prepare(&self.shared)?;
@@ -115,9 +108,6 @@ impl<C: EngineConnection> ManageConnection for Manager<C> {
     type Error = Error;
 
     fn connect(&self) -> Result<C> {
-        if let Some(conn) = self.first.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            return Ok(conn);
-        }
         let result = self.open();
         let failure = match &result {
             Err(Error::Operational(e)) => Some(e.clone()),

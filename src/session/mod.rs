@@ -33,7 +33,7 @@
 
 use std::sync::Arc;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::dsl::{Find, Limit, Offset};
 use diesel::query_dsl::methods::{ExecuteDsl, FindDsl, LimitDsl, LoadQuery, OffsetDsl};
 use diesel::RunQueryDsl;

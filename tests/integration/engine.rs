@@ -161,6 +161,88 @@ mod lazy_pool {
     }
 }
 
+/// Whether `conn` is the connection that made the temporary table
+/// `marker` (temporary tables belong to one connection, on every backend).
+fn made_the_marker<C: diesel::connection::LoadConnection>(conn: &mut C) -> bool
+where
+    diesel::query_builder::SqlQuery: diesel::query_dsl::methods::ExecuteDsl<C>,
+{
+    diesel::sql_query("SELECT 1 FROM marker").execute(conn).is_ok()
+}
+
+/// The connection `build` opens is the engine's own, handed out without
+/// r2d2; the pool holds the others.
+mod reserve {
+    use super::*;
+
+    common::engine_tests! {
+    fn the_connection_build_opened_is_handed_out_again(engine) {
+        let mut first = engine.connection().unwrap();
+        diesel::sql_query("CREATE TEMPORARY TABLE marker (id INTEGER)").execute(&mut *first).unwrap();
+        // Taken: a second checkout gets another connection, from the pool.
+        let mut second = engine.connection().unwrap();
+        assert!(!made_the_marker(&mut *second), "a second checkout got the first's connection");
+        assert_eq!(engine.pool_state(), (2, 0));
+        drop((first, second));
+        assert_eq!(engine.pool_state(), (2, 2));
+        // Free again: the next checkout gets it back.
+        assert!(made_the_marker(&mut *engine.connection().unwrap()), "the next checkout opened another");
+    }
+    }
+}
+
+mod reserve_recycled {
+    use super::*;
+
+    common::engine_tests! {
+    @settings |b| b.recycle(Duration::from_millis(200));
+
+    fn a_reserved_connection_older_than_recycle_is_replaced(engine) {
+        let mut conn = engine.connection().unwrap();
+        diesel::sql_query("CREATE TEMPORARY TABLE marker (id INTEGER)").execute(&mut *conn).unwrap();
+        drop(conn);
+        assert!(made_the_marker(&mut *engine.connection().unwrap()), "younger than recycle: kept");
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(!made_the_marker(&mut *engine.connection().unwrap()), "older than recycle: replaced");
+        assert_eq!(engine.pool_state(), (1, 1), "the old one closed, no pool built");
+    }
+    }
+}
+
+mod one_connection {
+    use super::*;
+
+    common::engine_tests! {
+    @settings |b| b.pool_size(1).max_overflow(0).pool_timeout(Duration::from_millis(500));
+
+    fn a_checkout_waits_for_the_one_connection_then_times_out(engine) {
+        let held = engine.session().unwrap();
+        // Given back while a second thread waits: that thread gets it.
+        let waiter = {
+            let engine = engine.clone();
+            std::thread::spawn(move || engine.session().map(|_| Instant::now()))
+        };
+        std::thread::sleep(Duration::from_millis(100));
+        let released = Instant::now();
+        drop(held);
+        let got = waiter.join().unwrap().expect("the waiting checkout gets the connection given back");
+        assert!(got >= released, "got it before it was given back");
+        // Kept: nothing gives it back, so the wait ends at the pool timeout.
+        let held = engine.session().unwrap();
+        let started = Instant::now();
+        let error = engine.session().unwrap_err();
+        let waited = started.elapsed();
+        assert_eq!(error.operational_kind(), Some(OperationalKind::PoolTimeout), "{error}");
+        assert!(error.is_retryable(), "{error}");
+        assert!(waited >= Duration::from_millis(400), "gave up after {waited:?}, before the timeout");
+        assert!(waited < Duration::from_secs(10), "waited {waited:?}");
+        assert_eq!(engine.pool_state(), (1, 0));
+        drop(held);
+        assert_eq!(engine.pool_state(), (1, 1));
+    }
+    }
+}
+
 mod eager_pool {
     use super::*;
 

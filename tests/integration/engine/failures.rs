@@ -109,6 +109,36 @@ mod sqlite {
         );
     }
 
+    /// The engine's own connection, replaced (here: older than `recycle`)
+    /// when no new one can be opened: the checkout fails at once with the
+    /// cause, not after the pool timeout, and the next checkout that can
+    /// open one gets it.
+    #[test]
+    fn a_reserved_connection_that_cannot_be_replaced_fails_the_checkout_at_once() {
+        let dir = scratch_dir("reserve_replaced");
+        std::fs::create_dir_all(&dir).unwrap();
+        let engine = Engine::<SqliteConnection>::builder()
+            .recycle(Duration::from_millis(100))
+            .pool_timeout(Duration::from_secs(30))
+            .build(&format!("sqlite:///{}/app.db", dir.display()))
+            .unwrap();
+        drop(engine.connection().unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let started = Instant::now();
+        let Err(error) = engine.connection() else { panic!("a connection in a removed directory") };
+        let message = error.to_string();
+        assert_eq!(error.operational_kind(), Some(OperationalKind::MissingFile), "{message}");
+        assert!(message.contains("unable to open database file"), "{message}");
+        assert!(started.elapsed() < Duration::from_secs(10), "waited {:?}", started.elapsed());
+        assert_eq!(engine.pool_state(), (0, 0), "the expired connection closed, none open");
+        std::fs::create_dir_all(&dir).unwrap();
+        use diesel::RunQueryDsl;
+        let mut conn = engine.connection().expect("a new connection once the directory is back");
+        assert_eq!(engine.pool_state(), (1, 0));
+        diesel::sql_query("CREATE TABLE back (id INTEGER)").execute(&mut *conn).unwrap();
+    }
+
     /// Once the engine runs, a checkout that needs a new connection and
     /// cannot open one waits the pool timeout, then names the cause.
     #[test]
@@ -367,7 +397,6 @@ fn a_deadlock_is_named_and_retryable<C: EngineConnection>(
     engine: Engine<C>,
     update: fn(&mut C, i32) -> diesel::QueryResult<usize>,
 ) {
-    use diesel::connection::SimpleConnection;
     let mut conn = engine.connection().unwrap();
     conn.batch_execute("DROP TABLE IF EXISTS quarry_deadlock").unwrap();
     conn.batch_execute("CREATE TABLE quarry_deadlock (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)").unwrap();
