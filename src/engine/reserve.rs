@@ -60,6 +60,16 @@ impl<C: EngineConnection> Connection<C> {
     }
 }
 
+impl<C: EngineConnection> std::fmt::Debug for Connection<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let from = match self.held {
+            Held::Pooled(_) => "pool",
+            Held::Reserved { .. } => "engine",
+        };
+        f.debug_struct("Connection").field("backend", &C::BACKEND).field("from", &from).finish()
+    }
+}
+
 impl<C: EngineConnection> Deref for Connection<C> {
     type Target = C;
 

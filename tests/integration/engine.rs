@@ -182,6 +182,8 @@ mod reserve {
         // Taken: a second checkout gets another connection, from the pool.
         let mut second = engine.connection().unwrap();
         assert!(!made_the_marker(&mut *second), "a second checkout got the first's connection");
+        assert!(format!("{first:?}").contains(r#"from: "engine""#), "{first:?}");
+        assert!(format!("{second:?}").contains(r#"from: "pool""#), "{second:?}");
         assert_eq!(engine.pool_state(), (2, 0));
         drop((first, second));
         assert_eq!(engine.pool_state(), (2, 2));
