@@ -492,9 +492,8 @@ impl<C: EngineConnection> EngineBuilder<C> {
         };
         let manager = Manager::new(&url, shared.clone());
         let first = manager.open()?;
-        let reserve_settings =
-            reserve::ReserveSettings { timeout: self.pool_timeout, recycle: self.recycle, pre_ping: self.pre_ping };
-        let reserve = Arc::new(reserve::Reserve::new(manager, shared.clone(), first, reserve_settings));
+        let settings = Arc::new(settings);
+        let reserve = Arc::new(reserve::Reserve::new(manager, shared.clone(), first, settings.clone()));
         let pool = OnceLock::new();
         if settings.min_idle > 0 {
             // Asked for: the pool opens them now, and `build` waits for them.
@@ -502,6 +501,6 @@ impl<C: EngineConnection> EngineBuilder<C> {
             let built = settings.pool_builder(&shared).build(manager);
             let _ = pool.set(built.map_err(|_| pool::checkout_failure(&shared, self.pool_timeout))?);
         }
-        Ok(Engine { reserve, pool: Arc::new(pool), settings: Arc::new(settings), shared, url })
+        Ok(Engine { reserve, pool: Arc::new(pool), settings, shared, url })
     }
 }

@@ -17,13 +17,13 @@
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use diesel::r2d2::{ManageConnection, PooledConnection};
 
 use super::events::Event;
 use super::pool::Manager;
-use super::{EngineConnection, Shared};
+use super::{EngineConnection, PoolSettings, Shared};
 use crate::error::Result;
 
 /// A connection checked out of an [`Engine`](super::Engine): its reserved
@@ -127,33 +127,16 @@ pub(crate) struct Reserve<C: EngineConnection> {
     shared: Arc<Shared>,
     slot: Mutex<Slot<C>>,
     returned: Condvar,
-    /// How long a checkout waits for the connection, when it waits.
-    timeout: Duration,
-    recycle: Option<Duration>,
-    pre_ping: bool,
-}
-
-/// How the reserve replaces and waits for its connection.
-pub(super) struct ReserveSettings {
-    pub(super) timeout: Duration,
-    pub(super) recycle: Option<Duration>,
-    pub(super) pre_ping: bool,
+    /// The engine's settings: how long a checkout waits, `recycle`,
+    /// pre-ping.
+    settings: Arc<PoolSettings>,
 }
 
 impl<C: EngineConnection> Reserve<C> {
     /// A reserve holding `conn`, which `manager` opened.
-    pub(super) fn new(manager: Manager<C>, shared: Arc<Shared>, conn: C, settings: ReserveSettings) -> Self {
+    pub(super) fn new(manager: Manager<C>, shared: Arc<Shared>, conn: C, settings: Arc<PoolSettings>) -> Self {
         let kept = Kept { conn, opened: Instant::now(), schema_seen: None };
-        let ReserveSettings { timeout, recycle, pre_ping } = settings;
-        Reserve {
-            manager,
-            shared,
-            slot: Mutex::new(Slot::Idle(kept)),
-            returned: Condvar::new(),
-            timeout,
-            recycle,
-            pre_ping,
-        }
+        Reserve { manager, shared, slot: Mutex::new(Slot::Idle(kept)), returned: Condvar::new(), settings }
     }
 
     fn slot(&self) -> MutexGuard<'_, Slot<C>> {
@@ -175,7 +158,7 @@ impl<C: EngineConnection> Reserve<C> {
     /// replacing and a new one cannot be opened, or when the wait passes the
     /// pool timeout.
     pub(super) fn check_out(self: &Arc<Self>, wait: bool) -> Result<Option<Connection<C>>> {
-        let deadline = wait.then(|| Instant::now() + self.timeout);
+        let deadline = wait.then(|| Instant::now() + self.settings.timeout);
         let mut slot = self.slot();
         let kept = loop {
             match std::mem::replace(&mut *slot, Slot::CheckedOut) {
@@ -185,7 +168,7 @@ impl<C: EngineConnection> Reserve<C> {
                     let Some(deadline) = deadline else { return Ok(None) };
                     let left = deadline.saturating_duration_since(Instant::now());
                     if left.is_zero() {
-                        return Err(super::pool::checkout_failure(&self.shared, self.timeout));
+                        return Err(super::pool::checkout_failure(&self.shared, self.settings.timeout));
                     }
                     slot = self.returned.wait_timeout(slot, left).unwrap_or_else(|e| e.into_inner()).0;
                 }
@@ -209,8 +192,8 @@ impl<C: EngineConnection> Reserve<C> {
 
     /// `kept`, unless it is older than `recycle` or fails the pre-ping.
     fn usable(&self, mut kept: Kept<C>) -> Option<Kept<C>> {
-        let expired = self.recycle.is_some_and(|recycle| kept.opened.elapsed() >= recycle);
-        if expired || (self.pre_ping && self.manager.is_valid(&mut kept.conn).is_err()) {
+        let expired = self.settings.recycle.is_some_and(|recycle| kept.opened.elapsed() >= recycle);
+        if expired || (self.settings.pre_ping && self.manager.is_valid(&mut kept.conn).is_err()) {
             return None;
         }
         Some(kept)
